@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+// Lowers one conv or gemm layer to a tiled program for the accelerator (docs/isa.md).
+#pragma once
+#include "compiler/isa.h"
+#include "compiler/layout.h"
+#include "compiler/tiling.h"
+
+namespace sasim {
+
+struct CompiledLayer {
+    LayerLayout layout;
+    TilePlan plan;
+    Program program;
+};
+
+// Throws InputError when the config cannot hold one tile (names the config key).
+CompiledLayer compile_layer(const Layer& layer, const Config& cfg);
+
+}  // namespace sasim

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#include "compiler/isa.h"
+
+#include <fmt/format.h>
+
+namespace sasim {
+
+const char* to_string(Opcode op) {
+    switch (op) {
+        case Opcode::Load2d: return "LOAD";
+        case Opcode::LoadIm2col: return "LOAD_IM2COL";
+        case Opcode::Execute: return "EXECUTE";
+        case Opcode::Store: return "STORE";
+    }
+    return "?";
+}
+
+const char* to_string(Unit unit) {
+    switch (unit) {
+        case Unit::Load: return "load";
+        case Unit::Execute: return "execute";
+        case Unit::Store: return "store";
+    }
+    return "?";
+}
+
+Unit unit_of(Opcode op) {
+    switch (op) {
+        case Opcode::Load2d:
+        case Opcode::LoadIm2col: return Unit::Load;
+        case Opcode::Execute: return Unit::Execute;
+        case Opcode::Store: return Unit::Store;
+    }
+    return Unit::Load;
+}
+
+std::string disassemble(const Instruction& in) {
+    std::string tokens = fmt::format("{}{}{}{}", in.wait_prev ? " wait_prev" : "", in.wait_next ? " wait_next" : "",
+                                     in.signal_prev ? " signal_prev" : "", in.signal_next ? " signal_next" : "");
+    switch (in.op) {
+        case Opcode::Load2d:
+            return fmt::format("LOAD {} row={} rows={} elems={} dram=0x{:x} stride={}{}",
+                               in.dst == LocalMem::Scratchpad ? "spad" : "acc", in.local_row, in.rows, in.elems,
+                               in.dram_addr, in.dram_stride, tokens);
+        case Opcode::LoadIm2col:
+            return fmt::format("LOAD_IM2COL row={} rows={} pixel0={} pos0={} npos={} chan0={} chans={}{}",
+                               in.local_row, in.rows, in.pixel0, in.pos0, in.npos, in.chan0, in.chan_count, tokens);
+        case Opcode::Execute:
+            return fmt::format("EXECUTE a={} b={} c={} m={} n={} k={}{}{}{}", in.a_row, in.b_row, in.c_row, in.m, in.n,
+                               in.k, in.preload ? " preload" : "", in.accumulate ? " accumulate" : "", tokens);
+        case Opcode::Store:
+            return fmt::format("STORE acc={} rows={} elems={} dram=0x{:x} stride={} shift={}{}{}", in.c_row, in.rows,
+                               in.elems, in.dram_addr, in.dram_stride, in.shift, in.relu ? " relu" : "", tokens);
+    }
+    return "?";
+}
+
+}  // namespace sasim

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// The accelerator's instruction set (docs/isa.md): a decoupled load / execute / store machine with
+// VTA-style dependency tokens between neighbouring queues.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace sasim {
+
+enum class Opcode : uint8_t {
+    Load2d,      // DRAM -> scratchpad/accumulator, `rows` rows of `elems` elements, DRAM stride in bytes
+    LoadIm2col,  // DRAM -> scratchpad, rows of an implicit im2col matrix (see ConvGeometry)
+    Execute,     // one block on the array (stationary mode for WS/IS, output-stationary for OS)
+    Store,       // accumulator -> DRAM with requantization (shift, round, saturate, optional ReLU)
+};
+
+enum class Unit : uint8_t { Load = 0, Execute = 1, Store = 2 };
+
+const char* to_string(Opcode op);
+const char* to_string(Unit unit);
+Unit unit_of(Opcode op);
+
+// Where a load writes.
+enum class LocalMem : uint8_t { Scratchpad, Accumulator };
+
+// Geometry of one convolution for the im2col address generator in the load path.
+// A row of the implicit matrix is one output pixel; its columns are (filter position, channel) pairs.
+struct ConvGeometry {
+    uint64_t input_addr = 0;       // DRAM byte address of the NHWC input
+    uint32_t batch = 1, in_h = 0, in_w = 0;
+    uint32_t in_c = 0;             // channels per pixel in DRAM (all groups)
+    uint32_t out_h = 0, out_w = 0;
+    uint32_t kernel_w = 1;         // to turn a filter position p into (r, s) = (p / kernel_w, p % kernel_w)
+    uint32_t stride_h = 1, stride_w = 1;
+    uint32_t pad_top = 0, pad_left = 0;
+    uint32_t dilation_h = 1, dilation_w = 1;
+};
+
+struct Instruction {
+    Opcode op = Opcode::Load2d;
+
+    // Dependency tokens. "prev"/"next" are the neighbouring queues in load -> execute -> store order.
+    bool wait_prev = false;    // pop a token pushed by the previous unit before issuing (RAW)
+    bool wait_next = false;    // pop a token pushed by the next unit before issuing (WAR)
+    bool signal_prev = false;  // push a token to the previous unit (buffer may be overwritten)
+    bool signal_next = false;  // push a token to the next unit (data is ready)
+
+    // Load2d / LoadIm2col
+    LocalMem dst = LocalMem::Scratchpad;
+    uint64_t local_row = 0;    // first destination row
+    uint32_t rows = 0;         // rows moved
+    uint32_t elems = 0;        // elements per row (<= the destination row width)
+    uint64_t dram_addr = 0;    // Load2d/Store: byte address of the first row
+    uint64_t dram_stride = 0;  // Load2d/Store: bytes between rows in DRAM
+    // LoadIm2col only
+    uint32_t conv = 0;         // index into Program::convs
+    uint64_t pixel0 = 0;       // first output pixel (row of the implicit matrix)
+    uint32_t pos0 = 0;         // first filter position of the chunk
+    uint32_t npos = 1;         // filter positions in the chunk (each contributes `chan_count` columns)
+    uint32_t chan0 = 0;        // first input channel (absolute, includes the group offset)
+    uint32_t chan_count = 0;   // channels per filter position; elems == npos * chan_count
+
+    // Execute. Stationary mode (WS/IS): out[i][j] (+)= sum_t stream[i][t] * stat[j][t].
+    //          Output stationary (OS):  out[i][j] (+)= sum_t a[i][t] * b[t][j].
+    uint64_t a_row = 0;        // stationary mode: first streamed row; OS: first A row
+    uint64_t b_row = 0;        // stationary mode: first stationary row; OS: first B row
+    uint64_t c_row = 0;        // first accumulator row written
+    uint32_t m = 0;            // output rows (streamed rows, or A rows in OS)
+    uint32_t n = 0;            // output columns (stationary rows, or B row width in OS)
+    uint32_t k = 0;            // reduction length
+    bool preload = false;      // stationary mode: load new stationary operand first (else reuse)
+    bool accumulate = false;   // add to the accumulator rows (else overwrite)
+
+    // Store (also uses rows, elems, dram_addr, dram_stride; reads accumulator rows from c_row)
+    uint32_t shift = 0;        // arithmetic right shift with round-half-up before saturation
+    bool relu = false;
+};
+
+// A compiled layer: the instruction stream plus the tables the load path reads.
+struct Program {
+    std::vector<Instruction> instrs;
+    std::vector<ConvGeometry> convs;
+};
+
+// One line per instruction, for --dump-program and test failures.
+std::string disassemble(const Instruction& in);
+
+}  // namespace sasim

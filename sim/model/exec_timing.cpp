@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#include "model/exec_timing.h"
+
+#include <algorithm>
+
+namespace sasim::model {
+
+ExecTiming::ExecTiming(const ArrayConfig& array, BankCalendar& spad, BankCalendar& acc)
+    : m_array(array), m_spad(spad), m_acc(acc), m_latency(uint64_t{array.rows} + array.cols) {}
+
+uint64_t ExecTiming::earliest_issue(uint64_t ready) const {
+    if (!m_any) return ready;
+    return std::max({ready, m_prev_issue + 1, m_prev_stream_start});
+}
+
+uint64_t ExecTiming::schedule_reads(uint64_t row0, uint64_t rows, uint64_t from) {
+    uint64_t cycle = from;
+    uint64_t last = from - 1;
+    for (uint64_t i = 0; i < rows; ++i) {
+        const uint32_t bank = m_spad.bank_of(row0 + i);
+        cycle = m_spad.next_free(bank, cycle);
+        m_spad.claim(bank, cycle, 1);
+        last = cycle;
+        ++cycle;
+    }
+    return last;
+}
+
+ExecSchedule ExecTiming::issue(const Instruction& in, uint64_t s) {
+    ExecSchedule sc;
+    sc.issue = s;
+    const uint64_t prev_stream_end = m_any ? m_prev_stream_end : 0;
+    if (m_array.dataflow == Dataflow::OS) {
+        // Transposer fill: the m rows of A, one per cycle, yielding to reservations already made.
+        const uint64_t last = schedule_reads(in.a_row, in.m, s + 1);
+        sc.first_read = s + 1;
+        sc.load_end = last + 1;
+        uint64_t start = std::max(sc.load_end, prev_stream_end);
+        // At most two results in the array: the previous one must have started draining.
+        if (m_any && m_prev_drain_start > m_latency) start = std::max(start, m_prev_drain_start - m_latency);
+        sc.stream_start = start;
+        m_spad.claim_row_stream(in.b_row, in.k, start);
+        sc.stream_end = start + in.k;
+        sc.acc_first_write = std::max(sc.stream_end + m_latency, m_any ? m_prev_drain_end : 0);
+        m_acc.claim_row_stream(in.c_row, in.m, sc.acc_first_write);
+        sc.retire = sc.acc_first_write + in.m;
+        m_prev_drain_start = sc.acc_first_write;
+        m_prev_drain_end = sc.retire;
+    } else {
+        // Stationary mode (WS, and IS with the operands swapped by the compiler).
+        uint64_t start = std::max(s + 1, prev_stream_end);
+        sc.first_read = s + 1;
+        if (in.preload) {
+            // The n stationary rows shift in from the left edge: one read and one shift per row, then
+            // (cols - n) shifts of zeros, so the preload always takes `cols` shifts.
+            const uint64_t last = schedule_reads(in.b_row, in.n, s + 1);
+            sc.load_end = last + 1 + (m_array.cols - in.n);
+            start = std::max(start, sc.load_end);
+        } else {
+            sc.load_end = s + 1;
+        }
+        sc.stream_start = start;
+        m_spad.claim_row_stream(in.a_row, in.m, start);
+        sc.stream_end = start + in.m;
+        sc.acc_first_write = start + m_latency;
+        m_acc.claim_row_stream(in.c_row, in.m, sc.acc_first_write);
+        sc.retire = sc.acc_first_write + in.m;
+    }
+    m_any = true;
+    m_prev_issue = s;
+    m_prev_stream_start = sc.stream_start;
+    m_prev_stream_end = sc.stream_end;
+    return sc;
+}
+
+void ExecTiming::reset(uint64_t now_cycle) {
+    m_any = false;
+    m_prev_issue = now_cycle;
+    m_prev_stream_start = now_cycle;
+    m_prev_stream_end = now_cycle;
+    m_prev_drain_start = now_cycle;
+    m_prev_drain_end = now_cycle;
+}
+
+}  // namespace sasim::model

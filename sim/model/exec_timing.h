@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// The execute unit's timing rules (docs/timing.md, "Execute"), as plain C++: given the issue cycle of an
+// EXECUTE, computes every cycle at which it reads the scratchpad, writes the accumulator and retires,
+// and reserves those cycles in the bank calendars. The SystemC execute unit calls this; so do unit tests.
+#pragma once
+#include <cstdint>
+
+#include "compiler/isa.h"
+#include "config/config.h"
+#include "model/bank_calendar.h"
+
+namespace sasim::model {
+
+struct ExecSchedule {
+    uint64_t issue = 0;
+    uint64_t first_read = 0;       // first scratchpad read (preload, fill or stream)
+    uint64_t load_end = 0;         // stationary preload or transposer fill complete (== stream_start if none)
+    uint64_t stream_start = 0;     // first cycle of the streaming phase
+    uint64_t stream_end = 0;       // one past the last streaming cycle; all scratchpad reads done
+    uint64_t acc_first_write = 0;  // first accumulator row write
+    uint64_t retire = 0;           // one past the last accumulator write
+};
+
+class ExecTiming {
+public:
+    ExecTiming(const ArrayConfig& array, BankCalendar& spad, BankCalendar& acc);
+
+    // Mesh latency: cycles from a streamed row's scratchpad read to its result row's accumulator write.
+    uint64_t mesh_latency() const { return m_latency; }
+
+    // Earliest cycle >= `ready` at which the next EXECUTE may issue (one issue per cycle, and not before
+    // the previous instruction has started streaming, which frees the preload / transposer buffer).
+    uint64_t earliest_issue(uint64_t ready) const;
+
+    // Schedules `in` issued at `issue_cycle` (>= earliest_issue) and reserves its bank cycles.
+    ExecSchedule issue(const Instruction& in, uint64_t issue_cycle);
+
+    void reset(uint64_t now_cycle);
+
+private:
+    // Reads rows [row0, row0+rows) one per cycle from `from`, each at the first cycle its bank is free.
+    // Returns the cycle of the last read (from - 1 when rows == 0).
+    uint64_t schedule_reads(uint64_t row0, uint64_t rows, uint64_t from);
+
+    const ArrayConfig m_array;
+    BankCalendar& m_spad;
+    BankCalendar& m_acc;
+    uint64_t m_latency;
+    bool m_any = false;             // an instruction has issued since reset
+    uint64_t m_prev_issue = 0;
+    uint64_t m_prev_stream_start = 0;
+    uint64_t m_prev_stream_end = 0;
+    uint64_t m_prev_drain_start = 0;  // OS: first accumulator write of the previous instruction
+    uint64_t m_prev_drain_end = 0;    // OS: one past its last accumulator write
+};
+
+}  // namespace sasim::model

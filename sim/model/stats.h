@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// Per-layer results: plain structs; printers live in sim/report.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "workload/workload.h"
+
+namespace sasim::model {
+
+// Where the cycles of a layer went. The fields add up to the layer's cycles (docs/report.md):
+// each cycle is attributed to the first cause that applies, in this order.
+struct CycleBreakdown {
+    uint64_t compute = 0;          // the array streams operands (one row per cycle)
+    uint64_t pipeline = 0;         // an EXECUTE is in flight but not streaming: preload, fill, mesh latency, drain
+    uint64_t dram_bandwidth = 0;   // array idle while the DRAM data bus is busy
+    uint64_t dram_latency = 0;     // array idle, DRAM bus idle, DMA requests outstanding
+    uint64_t bank_conflict = 0;    // array idle, a DMA access waits for a bank the execute unit holds
+    uint64_t queue_full = 0;       // array idle, dispatch blocked on a full queue
+    uint64_t dependency_wait = 0;  // array idle for any other reason (waiting on tokens, issue slots)
+    uint64_t stall_total() const {
+        return dram_bandwidth + dram_latency + bank_conflict + queue_full + dependency_wait;
+    }
+};
+
+// Scratchpad/accumulator/DRAM traffic.
+struct TrafficStats {
+    uint64_t dram_read_bytes = 0;
+    uint64_t dram_write_bytes = 0;
+    uint64_t dram_read_requests = 0;
+    uint64_t dram_write_requests = 0;
+    uint64_t spad_reads = 0;   // row reads
+    uint64_t spad_writes = 0;  // row writes
+    uint64_t acc_reads = 0;    // row reads (stores)
+    uint64_t acc_writes = 0;   // row writes (execute results, read-modify-write counted once)
+    uint64_t dma_bank_conflict_cycles = 0;  // cycles a DMA access was refused by a bank
+    uint64_t dispatch_blocked_cycles = 0;   // cycles dispatch waited on a full queue
+};
+
+struct InstructionCounts {
+    uint64_t loads = 0, executes = 0, stores = 0;
+};
+
+struct CheckResult {
+    bool checked = false;
+    bool pass = false;
+    uint64_t elements = 0;     // output elements compared
+    uint64_t mismatches = 0;
+    std::string first_mismatch;  // "out[n=0,h=3,w=4,c=7]: model 12, reference 13"
+};
+
+struct LayerStats {
+    std::string name;
+    LayerKind kind = LayerKind::Conv;
+    std::string op;                 // Other layers: the operation
+    uint64_t other_elements = 0;    // Other layers: output elements
+    bool simulated = false;
+    GemmView gemm;                  // count x m x n x k
+    uint64_t macs = 0;
+    uint64_t cycles = 0;
+    uint64_t start_cycle = 0;       // absolute cycle at which the layer started (layers run back to back)
+    uint64_t compute_cycles = 0;    // == breakdown.compute
+    uint64_t array_slots_used = 0;  // sum over EXECUTEs of streamed rows * rows * cols (for mapping efficiency)
+    CycleBreakdown breakdown;
+    TrafficStats traffic;
+    InstructionCounts instructions;
+    CheckResult check;
+    uint64_t compulsory_bytes = 0;  // input + weights + output bytes, each moved once
+
+    double utilization(uint64_t pes) const {
+        return cycles == 0 || pes == 0 ? 0.0 : static_cast<double>(macs) / (static_cast<double>(cycles) * pes);
+    }
+    double mapping_efficiency(uint64_t pes) const {
+        return compute_cycles == 0 || pes == 0 ? 0.0
+                                               : static_cast<double>(macs) / (static_cast<double>(compute_cycles) * pes);
+    }
+};
+
+// One line of --retire-log.
+struct RetireRecord {
+    uint32_t layer = 0;
+    uint64_t index = 0;       // instruction index within the layer's program
+    uint8_t unit = 0;         // sasim::Unit
+    uint64_t issue = 0;       // cycle, relative to the layer start
+    uint64_t retire = 0;
+};
+
+}  // namespace sasim::model

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#include "model/tensors.h"
+
+namespace sasim::model {
+namespace {
+
+uint64_t splitmix64(uint64_t& state) {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+void fill(std::vector<int16_t>& v, uint64_t count, uint32_t bits, uint64_t& state) {
+    v.resize(count);
+    const uint32_t mask = (1u << bits) - 1;
+    const int32_t offset = 1 << (bits - 1);
+    uint64_t word = 0;
+    int left = 0;
+    for (uint64_t i = 0; i < count; ++i) {
+        if (left < static_cast<int>(bits)) {
+            word = splitmix64(state);
+            left = 64;
+        }
+        v[i] = static_cast<int16_t>(static_cast<int32_t>(word & mask) - offset);
+        word >>= bits;
+        left -= static_cast<int>(bits);
+    }
+}
+
+void put(std::vector<uint8_t>& img, uint64_t addr, int16_t value, uint32_t ob) {
+    img[addr] = static_cast<uint8_t>(value & 0xff);
+    if (ob == 2) img[addr + 1] = static_cast<uint8_t>((value >> 8) & 0xff);
+}
+
+}  // namespace
+
+uint64_t layer_seed(uint64_t run_seed, uint32_t layer_index, const std::string& name) {
+    uint64_t h = 1469598103934665603ULL ^ run_seed;
+    for (char c : name) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
+    h ^= uint64_t{layer_index} * 0x9e3779b97f4a7c15ULL;
+    return h;
+}
+
+void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, CanonicalTensors& t) {
+    uint64_t state = seed;
+    const GemmView v = layer.gemm_view();
+    if (layer.kind == LayerKind::Conv) {
+        const ConvShape& c = layer.conv;
+        fill(t.input, uint64_t{c.batch} * c.in_h * c.in_w * c.in_c, operand_bits, state);
+    } else {
+        fill(t.input, v.count * v.m * v.k, operand_bits, state);
+    }
+    fill(t.weights, v.count * v.n * v.k, operand_bits, state);
+}
+
+std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay, Dataflow dataflow,
+                                      const CanonicalTensors& t) {
+    std::vector<uint8_t> img(lay.image_bytes, 0);
+    const uint32_t ob = lay.operand_bytes;
+    for (uint64_t i = 0; i < t.input.size(); ++i) put(img, lay.input_addr + i * ob, t.input[i], ob);
+    const GemmView& v = lay.view;
+    (void)layer;
+    if (dataflow == Dataflow::OS) {
+        // Canonical weights are [group][n][k]; OS reads them as [group][k][n].
+        for (uint64_t g = 0; g < v.count; ++g) {
+            for (uint64_t n = 0; n < v.n; ++n) {
+                for (uint64_t k = 0; k < v.k; ++k) {
+                    const int16_t w = t.weights[(g * v.n + n) * v.k + k];
+                    put(img, lay.weights_addr + ((g * v.k + k) * v.n + n) * ob, w, ob);
+                }
+            }
+        }
+    } else {
+        for (uint64_t i = 0; i < t.weights.size(); ++i) put(img, lay.weights_addr + i * ob, t.weights[i], ob);
+    }
+    return img;
+}
+
+}  // namespace sasim::model

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// Seeded, deterministic layer operands and their placement in the layer's DRAM image.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "compiler/layout.h"
+#include "workload/workload.h"
+
+namespace sasim::model {
+
+// Operands in their canonical (logical) order, independent of the dataflow:
+//   conv: input [batch][in_h][in_w][in_c], weights [out_c][kernel_h][kernel_w][in_c/groups]
+//   gemm: input [batch][m][k],             weights [batch][n][k]
+struct CanonicalTensors {
+    std::vector<int16_t> input;
+    std::vector<int16_t> weights;
+};
+
+// Fills `t` with uniform random values over the signed operand range, from `seed`.
+void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, CanonicalTensors& t);
+
+// Writes the operands into a zeroed DRAM image laid out as `lay` says (OS stores weights [k][n]).
+std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay, Dataflow dataflow,
+                                      const CanonicalTensors& t);
+
+// A per-layer seed from the run seed and the layer's position and name.
+uint64_t layer_seed(uint64_t run_seed, uint32_t layer_index, const std::string& name);
+
+}  // namespace sasim::model

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+#include "report/report.h"
+
+#include "sasim_version.h"
+
+namespace sasim::report {
+
+model::LayerStats totals(const std::vector<model::LayerStats>& layers) {
+    model::LayerStats t;
+    t.name = "total";
+    t.simulated = true;
+    t.check.checked = true;
+    t.check.pass = true;
+    for (const auto& l : layers) {
+        if (!l.simulated) continue;
+        t.macs += l.macs;
+        t.cycles += l.cycles;
+        t.compute_cycles += l.compute_cycles;
+        t.array_slots_used += l.array_slots_used;
+        t.compulsory_bytes += l.compulsory_bytes;
+        auto& b = t.breakdown;
+        b.compute += l.breakdown.compute;
+        b.pipeline += l.breakdown.pipeline;
+        b.dram_bandwidth += l.breakdown.dram_bandwidth;
+        b.dram_latency += l.breakdown.dram_latency;
+        b.bank_conflict += l.breakdown.bank_conflict;
+        b.queue_full += l.breakdown.queue_full;
+        b.dependency_wait += l.breakdown.dependency_wait;
+        auto& x = t.traffic;
+        x.dram_read_bytes += l.traffic.dram_read_bytes;
+        x.dram_write_bytes += l.traffic.dram_write_bytes;
+        x.dram_read_requests += l.traffic.dram_read_requests;
+        x.dram_write_requests += l.traffic.dram_write_requests;
+        x.spad_reads += l.traffic.spad_reads;
+        x.spad_writes += l.traffic.spad_writes;
+        x.acc_reads += l.traffic.acc_reads;
+        x.acc_writes += l.traffic.acc_writes;
+        x.dma_bank_conflict_cycles += l.traffic.dma_bank_conflict_cycles;
+        x.dispatch_blocked_cycles += l.traffic.dispatch_blocked_cycles;
+        t.instructions.loads += l.instructions.loads;
+        t.instructions.executes += l.instructions.executes;
+        t.instructions.stores += l.instructions.stores;
+        t.check.checked = t.check.checked && l.check.checked;
+        t.check.pass = t.check.pass && l.check.pass;
+        t.check.elements += l.check.elements;
+        t.check.mismatches += l.check.mismatches;
+    }
+    return t;
+}
+
+bool all_checks_pass(const RunReport& r) {
+    if (!r.checked) return true;
+    for (const auto& l : r.layers) {
+        if (l.simulated && !(l.check.checked && l.check.pass)) return false;
+    }
+    return true;
+}
+
+namespace {
+
+nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes) {
+    nlohmann::json j;
+    j["name"] = l.name;
+    if (!l.simulated) {
+        j["simulated"] = false;
+        j["op"] = l.op;
+        j["elements"] = l.other_elements;
+        return j;
+    }
+    j["simulated"] = true;
+    j["kind"] = l.kind == LayerKind::Conv ? "conv" : "gemm";
+    j["gemm"] = {{"count", l.gemm.count}, {"m", l.gemm.m}, {"n", l.gemm.n}, {"k", l.gemm.k}};
+    j["macs"] = l.macs;
+    j["cycles"] = l.cycles;
+    j["start_cycle"] = l.start_cycle;
+    j["utilization"] = l.utilization(pes);
+    j["mapping_efficiency"] = l.mapping_efficiency(pes);
+    const auto& b = l.breakdown;
+    j["cycle_breakdown"] = {{"compute", b.compute},
+                            {"pipeline", b.pipeline},
+                            {"dram_bandwidth", b.dram_bandwidth},
+                            {"dram_latency", b.dram_latency},
+                            {"bank_conflict", b.bank_conflict},
+                            {"queue_full", b.queue_full},
+                            {"dependency_wait", b.dependency_wait}};
+    j["stall_cycles"] = b.stall_total();
+    const auto& t = l.traffic;
+    j["traffic"] = {{"dram_read_bytes", t.dram_read_bytes},
+                    {"dram_write_bytes", t.dram_write_bytes},
+                    {"dram_read_requests", t.dram_read_requests},
+                    {"dram_write_requests", t.dram_write_requests},
+                    {"compulsory_bytes", l.compulsory_bytes},
+                    {"spad_row_reads", t.spad_reads},
+                    {"spad_row_writes", t.spad_writes},
+                    {"acc_row_reads", t.acc_reads},
+                    {"acc_row_writes", t.acc_writes},
+                    {"dma_bank_conflict_cycles", t.dma_bank_conflict_cycles},
+                    {"dispatch_blocked_cycles", t.dispatch_blocked_cycles}};
+    j["instructions"] = {{"load", l.instructions.loads},
+                         {"execute", l.instructions.executes},
+                         {"store", l.instructions.stores}};
+    j["check"] = {{"checked", l.check.checked},
+                  {"pass", l.check.pass},
+                  {"elements", l.check.elements},
+                  {"mismatches", l.check.mismatches}};
+    if (!l.check.first_mismatch.empty()) j["check"]["first_mismatch"] = l.check.first_mismatch;
+    return j;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunReport& r) {
+    const Config& cfg = *r.config;
+    const uint64_t pes = uint64_t{cfg.array.rows} * cfg.array.cols;
+    nlohmann::json j;
+    j["schema_version"] = 1;
+    j["sasim_version"] = SASIM_VERSION;
+    j["config_hash"] = config_hash(cfg);
+    j["config"] = config_to_json(cfg);
+    j["workload"] = {{"name", r.workload->name}, {"source", r.workload->source}, {"path", r.workload->path}};
+    j["seed"] = r.seed;
+    j["units"] = {{"cycles", "accelerator clock cycles"},
+                  {"bytes", "bytes"},
+                  {"utilization", "fraction: MACs / (cycles * rows * cols)"},
+                  {"mapping_efficiency", "fraction: MACs / (compute cycles * rows * cols)"},
+                  {"clock_mhz", "MHz"},
+                  {"seconds", "seconds at clock_mhz"}};
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& l : r.layers) layers.push_back(layer_json(l, pes));
+    j["layers"] = layers;
+    const model::LayerStats t = totals(r.layers);
+    nlohmann::json tj = layer_json(t, pes);
+    tj.erase("kind");
+    tj.erase("gemm");
+    tj.erase("start_cycle");
+    tj["seconds"] = static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e6);
+    tj["layers_simulated"] = std::count_if(r.layers.begin(), r.layers.end(), [](auto& l) { return l.simulated; });
+    tj["layers_not_simulated"] = std::count_if(r.layers.begin(), r.layers.end(), [](auto& l) { return !l.simulated; });
+    tj["check"]["pass"] = all_checks_pass(r);
+    j["totals"] = tj;
+    return j;
+}
+
+}  // namespace sasim::report

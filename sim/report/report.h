@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// Printers for a run's results: a text table, report.json and layers.csv (keys in docs/report.md).
+#pragma once
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "model/stats.h"
+#include "workload/workload.h"
+
+namespace sasim::report {
+
+struct RunReport {
+    const Config* config = nullptr;
+    const Workload* workload = nullptr;
+    std::vector<model::LayerStats> layers;
+    uint64_t seed = 1;
+    bool checked = true;
+};
+
+// Sums of the simulated layers (cycles, MACs, breakdown, traffic); check passes when every layer passed.
+model::LayerStats totals(const std::vector<model::LayerStats>& layers);
+// True when every simulated layer was checked and passed (or checking was off).
+bool all_checks_pass(const RunReport& r);
+
+void print_table(std::ostream& os, const RunReport& r);
+nlohmann::json to_json(const RunReport& r);
+void write_layers_csv(std::ostream& os, const RunReport& r);
+
+// The columns of layers.csv, in order (shared by the CSV printer and the docs test).
+const std::vector<std::string>& csv_columns();
+
+}  // namespace sasim::report

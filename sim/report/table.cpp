@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#include <fmt/format.h>
+
+#include "report/report.h"
+
+namespace sasim::report {
+namespace {
+
+std::string human_bytes(uint64_t b) {
+    if (b >= (uint64_t{1} << 30)) return fmt::format("{:.2f} GiB", static_cast<double>(b) / (1u << 30));
+    if (b >= (uint64_t{1} << 20)) return fmt::format("{:.2f} MiB", static_cast<double>(b) / (1u << 20));
+    if (b >= (uint64_t{1} << 10)) return fmt::format("{:.1f} KiB", static_cast<double>(b) / (1u << 10));
+    return fmt::format("{} B", b);
+}
+
+std::string shape(const model::LayerStats& l) {
+    std::string s = fmt::format("{}x{}x{}", l.gemm.m, l.gemm.n, l.gemm.k);
+    if (l.gemm.count > 1) s = fmt::format("{}*{}", l.gemm.count, s);
+    return s;
+}
+
+std::string check_text(const model::LayerStats& l) {
+    if (!l.check.checked) return "skipped";
+    return l.check.pass ? "pass" : "FAIL";
+}
+
+}  // namespace
+
+void print_table(std::ostream& os, const RunReport& r) {
+    const Config& cfg = *r.config;
+    const uint64_t pes = uint64_t{cfg.array.rows} * cfg.array.cols;
+    os << fmt::format("sasim {} | config {} ({}x{} {}, {} MHz) | workload {}\n", "run", cfg.name, cfg.array.rows,
+                      cfg.array.cols, to_string(cfg.array.dataflow), cfg.clock_mhz, r.workload->name);
+    const std::string head = fmt::format(
+        "{:<24} {:>18} {:>13} {:>12} {:>6} {:>11} {:>11} {:>9} {:>9} {:>9} {:>10} {:>10} {:>7}", "layer",
+        "M x N x K", "MACs", "cycles", "util%", "stall:bw", "stall:lat", "bank", "qfull", "dep", "DRAM rd", "DRAM wr",
+        "check");
+    os << head << '\n' << std::string(head.size(), '-') << '\n';
+    for (const auto& l : r.layers) {
+        std::string name = l.name.size() > 24 ? l.name.substr(0, 23) + "~" : l.name;
+        if (!l.simulated) {
+            os << fmt::format("{:<24} {:>18} not simulated ({} elements)\n", name, l.op, l.other_elements);
+            continue;
+        }
+        const auto& b = l.breakdown;
+        os << fmt::format("{:<24} {:>18} {:>13} {:>12} {:>6.1f} {:>11} {:>11} {:>9} {:>9} {:>9} {:>10} {:>10} {:>7}\n",
+                          name, shape(l), l.macs, l.cycles, 100.0 * l.utilization(pes), b.dram_bandwidth,
+                          b.dram_latency, b.bank_conflict, b.queue_full, b.dependency_wait,
+                          human_bytes(l.traffic.dram_read_bytes), human_bytes(l.traffic.dram_write_bytes),
+                          check_text(l));
+    }
+    const model::LayerStats t = totals(r.layers);
+    const auto& b = t.breakdown;
+    os << std::string(head.size(), '-') << '\n';
+    os << fmt::format("{:<24} {:>18} {:>13} {:>12} {:>6.1f} {:>11} {:>11} {:>9} {:>9} {:>9} {:>10} {:>10} {:>7}\n",
+                      "total", "", t.macs, t.cycles, 100.0 * t.utilization(pes), b.dram_bandwidth, b.dram_latency,
+                      b.bank_conflict, b.queue_full, b.dependency_wait, human_bytes(t.traffic.dram_read_bytes),
+                      human_bytes(t.traffic.dram_write_bytes), r.checked ? (all_checks_pass(r) ? "pass" : "FAIL") : "skipped");
+    const size_t other = static_cast<size_t>(
+        std::count_if(r.layers.begin(), r.layers.end(), [](const auto& l) { return !l.simulated; }));
+    os << fmt::format(
+        "{} cycles = {:.3f} ms at {} MHz; utilization {:.1f}%, mapping efficiency {:.1f}%; cycles: compute {}, "
+        "pipeline {}, stalls {}; {} layers not simulated\n",
+        t.cycles, static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e3), cfg.clock_mhz, 100.0 * t.utilization(pes),
+        100.0 * t.mapping_efficiency(pes), b.compute, b.pipeline, b.stall_total(), other);
+}
+
+}  // namespace sasim::report

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#include "sc/accelerator.h"
+
+#include <fmt/format.h>
+
+namespace sasim::sc {
+
+ScAccelerator::ScAccelerator(sc_core::sc_module_name name, const Config& cfg)
+    : sc_core::sc_module(name),
+      m_cfg(cfg),
+      m_spad(cfg),
+      m_acc(cfg),
+      m_load_q("load_queue", static_cast<int>(cfg.queues.load)),
+      m_exec_q("execute_queue", static_cast<int>(cfg.queues.execute)),
+      m_store_q("store_queue", static_cast<int>(cfg.queues.store)),
+      m_l2e("load_to_execute"),
+      m_e2l("execute_to_load"),
+      m_e2s("execute_to_store"),
+      m_s2e("store_to_execute"),
+      m_dma("dma", cfg, m_spad, m_acc, m_l2e, m_s2e),
+      m_dispatch("dispatch"),
+      m_load("load", m_dma, m_e2l),
+      m_exec("execute", cfg.array, m_spad, m_acc, m_l2e, m_e2l, m_e2s, m_s2e),
+      m_store("store", m_dma, m_e2s) {
+    m_dispatch.load_o(m_load_q);
+    m_dispatch.execute_o(m_exec_q);
+    m_dispatch.store_o(m_store_q);
+    m_load.queue_i(m_load_q);
+    m_exec.queue_i(m_exec_q);
+    m_store.queue_i(m_store_q);
+}
+
+void ScAccelerator::start_layer(LayerContext* ctx) {
+    m_spad.calendar.clear();
+    m_acc.calendar.clear();
+    m_dma.begin_layer(ctx);
+    m_load.begin_layer(ctx);
+    m_exec.begin_layer(ctx, ctx->start_cycle);
+    m_store.begin_layer(ctx);
+    m_dispatch.start(ctx);
+}
+
+std::vector<std::string> ScAccelerator::end_of_layer_problems() const {
+    std::vector<std::string> out;
+    auto check = [&](const char* what, size_t n) {
+        if (n != 0) out.push_back(fmt::format("{} holds {} entries at the end of the layer", what, n));
+    };
+    check("load queue", static_cast<size_t>(m_load_q.num_available()));
+    check("execute queue", static_cast<size_t>(m_exec_q.num_available()));
+    check("store queue", static_cast<size_t>(m_store_q.num_available()));
+    check("load->execute tokens", m_l2e.size());
+    check("execute->load tokens", m_e2l.size());
+    check("execute->store tokens", m_e2s.size());
+    check("store->execute tokens", m_s2e.size());
+    check("DMA rows waiting", m_dma.rows_waiting());
+    return out;
+}
+
+}  // namespace sasim::sc

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// The accelerator: dispatch, the three instruction queues, the load / execute / store units, the DMA engine,
+// the scratchpad and the accumulator. Its only external connection is the TLM-2.0 initiator socket of the
+// DMA engine (`mem_socket`), so it can be bound to any memory target of a SystemC virtual platform.
+#pragma once
+#include <memory>
+
+#include <systemc>
+
+#include "config/config.h"
+#include "model/datapath.h"
+#include "sc/dispatcher.h"
+#include "sc/dma_engine.h"
+#include "sc/execute_unit.h"
+#include "sc/load_store_units.h"
+#include "sc/token_channel.h"
+
+namespace sasim::sc {
+
+class ScAccelerator : public sc_core::sc_module {
+public:
+    ScAccelerator(sc_core::sc_module_name name, const Config& cfg);
+
+    // The DMA engine's initiator socket; bind it to a memory target.
+    tlm_utils::simple_initiator_socket<ScDmaEngine>& mem_socket() { return m_dma.mem_socket; }
+
+    // Starts running ctx's program at ctx->start_cycle (the current cycle). ctx->all_retired fires when done.
+    void start_layer(LayerContext* ctx);
+    // Returns the problems found when a layer has finished (queues and token channels must be empty).
+    std::vector<std::string> end_of_layer_problems() const;
+
+    const model::Scratchpad& scratchpad() const { return m_spad; }
+    const model::Accumulator& accumulator() const { return m_acc; }
+
+private:
+    const Config& m_cfg;
+    model::Scratchpad m_spad;
+    model::Accumulator m_acc;
+    sc_core::sc_fifo<QueuedInstr> m_load_q, m_exec_q, m_store_q;
+    TokenChannel m_l2e, m_e2l, m_e2s, m_s2e;
+    ScDmaEngine m_dma;
+    ScDispatcher m_dispatch;
+    ScLoadUnit m_load;
+    ScExecuteUnit m_exec;
+    ScStoreUnit m_store;
+};
+
+}  // namespace sasim::sc

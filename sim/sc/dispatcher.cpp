@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#include "sc/dispatcher.h"
+
+#include "sc/clock.h"
+#include "sc/error_sink.h"
+
+namespace sasim::sc {
+
+ScDispatcher::ScDispatcher(sc_core::sc_module_name name) : sc_core::sc_module(name) { SC_THREAD(run); }
+
+void ScDispatcher::start(LayerContext* ctx) {
+    m_ctx = ctx;
+    m_start.notify(sc_core::SC_ZERO_TIME);
+}
+
+void ScDispatcher::run() {
+    guarded([&] {
+        for (;;) {
+            sc_core::wait(m_start);
+            LayerContext& ctx = *m_ctx;
+            uint64_t next = now_cycle();
+            const auto& instrs = ctx.program->instrs;
+            for (uint64_t i = 0; i < instrs.size(); ++i) {
+                wait_until_cycle(next);
+                sc_core::sc_port<sc_core::sc_fifo_out_if<QueuedInstr>>* port = &load_o;
+                switch (unit_of(instrs[i].op)) {
+                    case Unit::Load: port = &load_o; break;
+                    case Unit::Execute: port = &execute_o; break;
+                    case Unit::Store: port = &store_o; break;
+                }
+                const uint64_t blocked_from = now_cycle();
+                while ((*port)->num_free() == 0) sc_core::wait((*port)->data_read_event());
+                const uint64_t at = now_cycle();
+                ctx.rec.dispatch_blocked.add(blocked_from, at);
+                (*port)->write(QueuedInstr{i, at});
+                next = at + 1;
+            }
+        }
+    });
+}
+
+}  // namespace sasim::sc

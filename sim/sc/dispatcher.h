@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// Instruction dispatch: reads the program in order, one instruction per cycle, into the queue of the unit
+// that runs it; waits while that queue is full (docs/timing.md, "Dispatch").
+#pragma once
+#include <systemc>
+
+#include "sc/layer_context.h"
+#include "sc/queued_instr.h"
+
+namespace sasim::sc {
+
+class ScDispatcher : public sc_core::sc_module {
+public:
+    sc_core::sc_port<sc_core::sc_fifo_out_if<QueuedInstr>> load_o;
+    sc_core::sc_port<sc_core::sc_fifo_out_if<QueuedInstr>> execute_o;
+    sc_core::sc_port<sc_core::sc_fifo_out_if<QueuedInstr>> store_o;
+
+    SC_HAS_PROCESS(ScDispatcher);
+    explicit ScDispatcher(sc_core::sc_module_name name);
+
+    // Starts dispatching ctx's program at the current cycle (called from another thread).
+    void start(LayerContext* ctx);
+
+private:
+    void run();
+    LayerContext* m_ctx = nullptr;
+    sc_core::sc_event m_start;
+};
+
+}  // namespace sasim::sc

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+#include "sc/dma_engine.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "sc/clock.h"
+#include "sc/error_sink.h"
+
+namespace sasim::sc {
+
+ScDmaEngine::ScDmaEngine(sc_core::sc_module_name name, const Config& cfg, model::Scratchpad& spad,
+                         model::Accumulator& acc, TokenChannel& load_to_exec, TokenChannel& store_to_exec)
+    : sc_core::sc_module(name),
+      mem_socket("mem_socket"),
+      m_cfg(cfg),
+      m_spad(spad),
+      m_acc(acc),
+      m_l2e(load_to_exec),
+      m_s2e(store_to_exec) {
+    SC_THREAD(run);
+}
+
+void ScDmaEngine::begin_layer(LayerContext* ctx) {
+    m_ctx = ctx;
+    const uint64_t t = ctx->start_cycle;
+    m_read_pending = m_read_active = false;
+    m_read_free_cycle = t;
+    m_reads.clear();
+    m_read_reqs.clear();
+    m_next_read_slot = t;
+    m_read_inflight.clear();
+    m_row_writes.clear();
+    m_write_pending = m_write_active = false;
+    m_write_reqs.clear();
+    m_next_write_slot = t;
+    m_write_inflight.clear();
+    m_write_free_cycle = t;
+    m_acc_busy_cycle = UINT64_MAX;
+    m_prune_at = t;
+}
+
+void ScDmaEngine::start_read(uint64_t index, uint64_t cycle) {
+    m_read_pending = true;
+    m_read_pending_index = index;
+    m_read_pending_cycle = cycle;
+    m_work.notify(sc_core::SC_ZERO_TIME);
+}
+
+void ScDmaEngine::start_write(uint64_t index, uint64_t cycle) {
+    m_write_pending = true;
+    m_write_pending_index = index;
+    m_write_pending_cycle = cycle;
+    m_work.notify(sc_core::SC_ZERO_TIME);
+}
+
+void ScDmaEngine::run() {
+    guarded([&] {
+        const sc_core::sc_time half = cycles(1) / 2;
+        const uint64_t unit = cycles(1).value();
+        for (;;) {
+            const bool idle = !m_read_pending && !m_read_active && m_reads.empty() && m_row_writes.empty() &&
+                              !m_write_pending && !m_write_active;
+            if (idle) sc_core::wait(m_work);
+            if (sc_core::sc_time_stamp().value() % unit == 0) sc_core::wait(half);
+            const uint64_t t = now_cycle();
+            process_cycle(t);
+            const uint64_t n = next_cycle(t);
+            if (n == UINT64_MAX) continue;
+            sc_core::wait(cycles(n) + half - sc_core::sc_time_stamp(), m_work);
+        }
+    });
+}
+
+void ScDmaEngine::process_cycle(uint64_t t) {
+    if (m_read_pending && !m_read_active && m_read_pending_cycle <= t) {
+        auto x = std::make_unique<ReadXfer>();
+        x->index = m_read_pending_index;
+        x->in = &m_ctx->instr(x->index);
+        const uint32_t eb = x->in->dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
+        x->gen = std::make_unique<model::LoadAddressGen>(*x->in, m_ctx->program->convs, eb);
+        m_ctx->rec.issue[x->index] = m_read_pending_cycle;
+        m_reads.push_back(std::move(x));
+        m_read_pending = false;
+        m_read_active = true;
+        m_next_read_slot = std::max(m_next_read_slot, t);
+    }
+    if (m_write_pending && !m_write_active && m_write_pending_cycle <= t) {
+        m_write_index = m_write_pending_index;
+        m_write_in = &m_ctx->instr(m_write_index);
+        m_ctx->rec.issue[m_write_index] = m_write_pending_cycle;
+        m_write_next_row = 0;
+        m_write_start = t;
+        m_write_max_complete = t;
+        m_write_staging.assign(uint64_t{m_write_in->rows} * m_write_in->elems * m_cfg.derived.operand_bytes, 0);
+        m_write_pending = false;
+        m_write_active = true;
+    }
+    issue_read(t);
+    store_side(t);
+    write_rows(t);
+    retire_reads();
+    if (t >= m_prune_at + 4096) {
+        m_spad.calendar.prune(t);
+        m_acc.calendar.prune(t);
+        m_prune_at = t;
+    }
+}
+
+uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* data, uint32_t bytes) {
+    m_trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    m_trans.set_address(addr);
+    m_trans.set_data_ptr(data);
+    m_trans.set_data_length(bytes);
+    m_trans.set_streaming_width(bytes);
+    m_trans.set_byte_enable_ptr(nullptr);
+    m_trans.set_byte_enable_length(0);
+    m_trans.set_dmi_allowed(false);
+    m_trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    mem_socket->b_transport(m_trans, delay);
+    if (m_trans.is_response_error()) {
+        throw SimulationError(fmt::format("DMA {} of {} bytes at DRAM address 0x{:x} failed: {}",
+                                          write ? "write" : "read", bytes, addr, m_trans.get_response_string()));
+    }
+    const uint64_t complete = (sc_core::sc_time_stamp() + delay).value() / cycles(1).value();
+    m_ctx->rec.dma_outstanding.add(t, complete);
+    return complete;
+}
+
+bool ScDmaEngine::issue_read(uint64_t t) {
+    if (!m_read_active) return false;
+    while (!m_read_inflight.empty() && m_read_inflight.front() <= t) m_read_inflight.pop_front();
+    if (t < m_next_read_slot) return false;
+    ReadXfer& x = *m_reads.back();
+    const Instruction& in = *x.in;
+    if (m_read_reqs.empty()) {
+        // Start the next row: zero it (padding stays zero), then split its DRAM pieces into requests.
+        const uint64_t row = in.local_row + x.next_row;
+        uint8_t* dst = nullptr;
+        size_t dst_bytes = 0;
+        if (in.dst == LocalMem::Scratchpad) {
+            dst = m_spad.row(row);
+            dst_bytes = m_spad.row_bytes;
+        } else {
+            dst = reinterpret_cast<uint8_t*>(m_acc.row(row));
+            dst_bytes = m_acc.row_elems * sizeof(uint32_t);
+        }
+        std::memset(dst, 0, dst_bytes);
+        std::vector<model::RowSegment> segs, reqs;
+        x.gen->row_segments(x.next_row, segs);
+        for (const auto& s : segs) model::split_requests(s, m_cfg.dma.max_request_bytes, reqs);
+        if (reqs.empty()) {
+            // An all-padding row takes one bus slot and no DRAM access.
+            m_row_writes.push_back({&x, x.next_row, t});
+            ++x.next_row;
+            m_next_read_slot = t + 1;
+        } else {
+            for (const auto& r : reqs) m_read_reqs.push_back({t, r.dram_addr, r.bytes, dst + r.row_offset});
+            m_row_arrival = t;
+        }
+    }
+    if (!m_read_reqs.empty() && m_read_inflight.size() < m_cfg.dma.max_outstanding) {
+        const Request r = m_read_reqs.front();
+        m_read_reqs.pop_front();
+        const uint64_t complete = transport(t, false, r.dram_addr, r.data, r.bytes);
+        m_read_inflight.push_back(complete);
+        m_row_arrival = std::max(m_row_arrival, complete);
+        m_next_read_slot = t + (r.bytes + m_cfg.dma.bus_bytes_per_cycle - 1) / m_cfg.dma.bus_bytes_per_cycle;
+        m_ctx->rec.traffic.dram_read_bytes += r.bytes;
+        ++m_ctx->rec.traffic.dram_read_requests;
+        if (m_read_reqs.empty()) {
+            m_row_writes.push_back({&x, x.next_row, m_row_arrival});
+            ++x.next_row;
+        }
+    }
+    if (m_read_reqs.empty() && x.next_row == in.rows) {
+        m_read_active = false;
+        m_read_free_cycle = t + 1;
+        m_read_freed.notify(sc_core::SC_ZERO_TIME);
+    }
+    return true;
+}
+
+void ScDmaEngine::store_side(uint64_t t) {
+    if (!m_write_active) return;
+    const Instruction& in = *m_write_in;
+    while (!m_write_inflight.empty() && m_write_inflight.front() <= t) m_write_inflight.pop_front();
+    const uint32_t ob = m_cfg.derived.operand_bytes;
+    const uint32_t row_bytes = in.elems * ob;
+    if (m_write_next_row < in.rows) {
+        const uint64_t row = in.c_row + m_write_next_row;
+        const uint32_t bank = m_acc.calendar.bank_of(row);
+        if (m_acc.calendar.busy(bank, t)) {
+            m_ctx->rec.bank_blocked.add(t, t + 1);
+            ++m_ctx->rec.traffic.dma_bank_conflict_cycles;
+        } else {
+            uint8_t* out = m_write_staging.data() + uint64_t{m_write_next_row} * row_bytes;
+            model::store_row_values(m_acc, row, in.elems, in.shift, in.relu, m_cfg.array.operand_bits, out);
+            ++m_ctx->rec.traffic.acc_reads;
+            m_acc_busy_cycle = t;
+            m_acc_busy_bank = bank;
+            std::vector<model::RowSegment> reqs;
+            model::split_requests({in.dram_addr + uint64_t{m_write_next_row} * in.dram_stride, row_bytes, 0},
+                                  m_cfg.dma.max_request_bytes, reqs);
+            for (const auto& r : reqs) m_write_reqs.push_back({t + 1, r.dram_addr, r.bytes, out + r.row_offset});
+            ++m_write_next_row;
+            if (m_write_next_row == in.rows && in.signal_prev) m_s2e.push(t + 1);
+        }
+    }
+    if (!m_write_reqs.empty() && m_write_reqs.front().ready <= t && t >= m_next_write_slot &&
+        m_write_inflight.size() < m_cfg.dma.max_outstanding) {
+        const Request r = m_write_reqs.front();
+        m_write_reqs.pop_front();
+        const uint64_t complete = transport(t, true, r.dram_addr, r.data, r.bytes);
+        m_write_inflight.push_back(complete);
+        m_write_max_complete = std::max(m_write_max_complete, complete);
+        m_next_write_slot = t + (r.bytes + m_cfg.dma.bus_bytes_per_cycle - 1) / m_cfg.dma.bus_bytes_per_cycle;
+        m_ctx->rec.traffic.dram_write_bytes += r.bytes;
+        ++m_ctx->rec.traffic.dram_write_requests;
+    }
+    if (m_write_next_row == in.rows && m_write_reqs.empty()) {
+        m_write_active = false;
+        m_write_free_cycle = t + 1;
+        m_ctx->record_retire(m_write_index, std::max(m_write_max_complete, t + 1));
+        m_write_freed.notify(sc_core::SC_ZERO_TIME);
+    }
+}
+
+void ScDmaEngine::write_rows(uint64_t t) {
+    if (m_row_writes.empty()) return;
+    RowWrite& w = m_row_writes.front();
+    if (w.arrival > t) return;
+    const Instruction& in = *w.xfer->in;
+    const uint64_t row = in.local_row + w.row;
+    bool blocked = false;
+    if (in.dst == LocalMem::Scratchpad) {
+        blocked = m_spad.calendar.busy(m_spad.calendar.bank_of(row), t);
+    } else {
+        const uint32_t bank = m_acc.calendar.bank_of(row);
+        blocked = m_acc.calendar.busy(bank, t) || (m_acc_busy_cycle == t && m_acc_busy_bank == bank);
+    }
+    if (blocked) {
+        m_ctx->rec.bank_blocked.add(t, t + 1);
+        ++m_ctx->rec.traffic.dma_bank_conflict_cycles;
+        return;
+    }
+    if (in.dst == LocalMem::Scratchpad) ++m_ctx->rec.traffic.spad_writes;
+    else ++m_ctx->rec.traffic.acc_writes;
+    ++w.xfer->rows_written;
+    w.xfer->last_write = t;
+    m_row_writes.pop_front();
+}
+
+void ScDmaEngine::retire_reads() {
+    while (!m_reads.empty()) {
+        ReadXfer& x = *m_reads.front();
+        if (x.rows_written < x.in->rows) break;
+        const uint64_t at = x.last_write + 1;
+        m_ctx->record_retire(x.index, at);
+        if (x.in->signal_next) m_l2e.push(at);
+        m_reads.pop_front();
+    }
+}
+
+uint64_t ScDmaEngine::next_cycle(uint64_t t) const {
+    uint64_t n = UINT64_MAX;
+    if (m_read_pending && !m_read_active) n = std::min(n, std::max(m_read_pending_cycle, t + 1));
+    if (m_read_active) {
+        uint64_t c = std::max(t + 1, m_next_read_slot);
+        if (!m_read_reqs.empty() && m_read_inflight.size() >= m_cfg.dma.max_outstanding) {
+            c = std::max(c, m_read_inflight.front());
+        }
+        n = std::min(n, c);
+    }
+    if (!m_row_writes.empty()) n = std::min(n, std::max(t + 1, m_row_writes.front().arrival));
+    if (m_write_pending && !m_write_active) n = std::min(n, std::max(m_write_pending_cycle, t + 1));
+    if (m_write_active) {
+        if (m_write_next_row < m_write_in->rows) n = std::min(n, t + 1);
+        if (!m_write_reqs.empty()) {
+            uint64_t c = std::max({t + 1, m_next_write_slot, m_write_reqs.front().ready});
+            if (m_write_inflight.size() >= m_cfg.dma.max_outstanding) c = std::max(c, m_write_inflight.front());
+            n = std::min(n, c);
+        }
+    }
+    return n;
+}
+
+}  // namespace sasim::sc

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#include "sc/execute_unit.h"
+
+#include "sc/clock.h"
+#include "sc/error_sink.h"
+
+namespace sasim::sc {
+
+ScExecuteUnit::ScExecuteUnit(sc_core::sc_module_name name, const ArrayConfig& array, model::Scratchpad& spad,
+                             model::Accumulator& acc, TokenChannel& load_to_exec, TokenChannel& exec_to_load,
+                             TokenChannel& exec_to_store, TokenChannel& store_to_exec)
+    : sc_core::sc_module(name),
+      m_array(array),
+      m_spad(spad),
+      m_acc(acc),
+      m_timing(array, spad.calendar, acc.calendar),
+      m_l2e(load_to_exec),
+      m_e2l(exec_to_load),
+      m_e2s(exec_to_store),
+      m_s2e(store_to_exec) {
+    SC_THREAD(run);
+}
+
+void ScExecuteUnit::begin_layer(LayerContext* ctx, uint64_t start_cycle) {
+    m_ctx = ctx;
+    m_timing.reset(start_cycle);
+    m_busy_until = start_cycle;
+}
+
+void ScExecuteUnit::run() {
+    guarded([&] {
+        const uint64_t pes = uint64_t{m_array.rows} * m_array.cols;
+        for (;;) {
+            const QueuedInstr q = queue_i->read();
+            LayerContext& ctx = *m_ctx;
+            const Instruction& in = ctx.instr(q.index);
+            uint64_t s = m_timing.earliest_issue(std::max(q.dispatch_cycle + 1, now_cycle()));
+            wait_until_cycle(s);
+            if (in.wait_prev) s = m_l2e.pop(s);
+            if (in.wait_next) s = m_s2e.pop(s);
+            const model::ExecSchedule sc = m_timing.issue(in, s);
+            ctx.rec.macs += model::execute_values(in, m_array.dataflow, m_spad, m_acc);
+            const uint64_t stream_rows = sc.stream_end - sc.stream_start;
+            ctx.rec.array_slots += stream_rows * pes;
+            ctx.rec.compute.add(sc.stream_start, sc.stream_end);
+            ctx.rec.exec_inflight.add(s, sc.retire);
+            const bool os = m_array.dataflow == Dataflow::OS;
+            ctx.rec.traffic.spad_reads += os ? uint64_t{in.m} + in.k : (in.preload ? uint64_t{in.n} : 0) + in.m;
+            ctx.rec.traffic.acc_writes += in.m;
+            if (in.signal_prev) m_e2l.push(sc.stream_end);
+            if (in.signal_next) m_e2s.push(sc.retire);
+            ctx.rec.issue[q.index] = s;
+            ctx.record_retire(q.index, sc.retire);
+            m_busy_until = sc.retire;
+        }
+    });
+}
+
+}  // namespace sasim::sc

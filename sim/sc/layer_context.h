@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// What the units share while one layer runs: its program, and the records they fill for the report.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+
+#include "compiler/isa.h"
+#include "model/interval_set.h"
+#include "model/stats.h"
+
+namespace sasim::sc {
+
+// Filled by the units during a layer; turned into LayerStats by the simulator.
+struct LayerRecord {
+    std::vector<uint64_t> issue;   // per instruction, absolute cycle
+    std::vector<uint64_t> retire;  // per instruction, absolute cycle
+    uint64_t retired = 0;          // instructions retired so far
+    uint64_t last_retire = 0;      // latest retire cycle seen
+    model::IntervalSet compute;           // cycles the array streams
+    model::IntervalSet exec_inflight;     // cycles an EXECUTE is between issue and retire
+    model::IntervalSet dma_outstanding;   // cycles a DMA request is in flight
+    model::IntervalSet bank_blocked;      // cycles a DMA access was refused by a bank
+    model::IntervalSet dispatch_blocked;  // cycles dispatch waited on a full queue
+    model::TrafficStats traffic;
+    uint64_t macs = 0;             // MACs performed by EXECUTEs
+    uint64_t array_slots = 0;      // sum over EXECUTEs of streamed rows * rows * cols
+};
+
+struct LayerContext {
+    const Program* program = nullptr;
+    uint64_t start_cycle = 0;      // absolute cycle the layer starts
+    LayerRecord rec;
+    sc_core::sc_event all_retired; // notified when the last instruction has retired (its cycle may be ahead)
+
+    void reset(const Program* p, uint64_t start) {
+        program = p;
+        start_cycle = start;
+        rec = LayerRecord{};
+        rec.issue.assign(p->instrs.size(), 0);
+        rec.retire.assign(p->instrs.size(), 0);
+    }
+    const Instruction& instr(uint64_t i) const { return program->instrs[i]; }
+    void record_retire(uint64_t index, uint64_t cycle) {
+        rec.retire[index] = cycle;
+        if (cycle > rec.last_retire) rec.last_retire = cycle;
+        if (++rec.retired == program->instrs.size()) all_retired.notify(sc_core::SC_ZERO_TIME);
+    }
+};
+
+}  // namespace sasim::sc

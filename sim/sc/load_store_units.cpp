@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#include "sc/load_store_units.h"
+
+#include "sc/clock.h"
+#include "sc/error_sink.h"
+
+namespace sasim::sc {
+
+ScLoadUnit::ScLoadUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_load)
+    : sc_core::sc_module(name), m_dma(dma), m_e2l(exec_to_load) {
+    SC_THREAD(run);
+}
+
+void ScLoadUnit::run() {
+    guarded([&] {
+        for (;;) {
+            const QueuedInstr q = queue_i->read();
+            const Instruction& in = m_ctx->instr(q.index);
+            // A unit acts on whole cycles; the DMA engine may have woken us half a cycle in.
+            uint64_t s = std::max(q.dispatch_cycle + 1, now_cycle());
+            wait_until_cycle(s);
+            if (in.wait_next) s = m_e2l.pop(s);
+            while (!m_dma.read_idle()) sc_core::wait(m_dma.read_freed_event());
+            s = std::max({s, m_dma.read_free_cycle(), now_cycle() + (sc_core::sc_time_stamp() > cycles(now_cycle()) ? 1 : 0)});
+            wait_until_cycle(s);
+            m_dma.start_read(q.index, s);
+        }
+    });
+}
+
+ScStoreUnit::ScStoreUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_store)
+    : sc_core::sc_module(name), m_dma(dma), m_e2s(exec_to_store) {
+    SC_THREAD(run);
+}
+
+void ScStoreUnit::run() {
+    guarded([&] {
+        for (;;) {
+            const QueuedInstr q = queue_i->read();
+            const Instruction& in = m_ctx->instr(q.index);
+            uint64_t s = std::max(q.dispatch_cycle + 1, now_cycle());
+            wait_until_cycle(s);
+            if (in.wait_prev) s = m_e2s.pop(s);
+            while (!m_dma.write_idle()) sc_core::wait(m_dma.write_freed_event());
+            s = std::max({s, m_dma.write_free_cycle(), now_cycle() + (sc_core::sc_time_stamp() > cycles(now_cycle()) ? 1 : 0)});
+            wait_until_cycle(s);
+            m_dma.start_write(q.index, s);
+        }
+    });
+}
+
+}  // namespace sasim::sc

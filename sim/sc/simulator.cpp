@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+#include "sc/simulator.h"
+
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "compiler/compiler.h"
+#include "model/reference.h"
+#include "model/tensors.h"
+#include "sc/accelerator.h"
+#include "sc/clock.h"
+#include "sc/dram_target.h"
+#include "sc/error_sink.h"
+
+namespace sasim::sc {
+namespace {
+
+// Cycles of [begin, end) attributed to each cause, in the documented order of precedence.
+model::CycleBreakdown attribute_cycles(LayerRecord& rec, std::vector<model::BusyInterval> dram_busy, uint64_t begin,
+                                       uint64_t end) {
+    model::IntervalSet rest;
+    rest.add(begin, end);
+    model::IntervalSet busy;
+    for (const auto& b : dram_busy) busy.add(b.begin, b.end);
+    model::CycleBreakdown out;
+    auto take = [&rest](model::IntervalSet& cause) {
+        model::IntervalSet hit = model::IntervalSet::intersect(rest, cause);
+        rest = model::IntervalSet::minus(rest, cause);
+        return hit.measure();
+    };
+    out.compute = take(rec.compute);
+    out.pipeline = take(rec.exec_inflight);
+    out.dram_bandwidth = take(busy);
+    out.dram_latency = take(rec.dma_outstanding);
+    out.bank_conflict = take(rec.bank_blocked);
+    out.queue_full = take(rec.dispatch_blocked);
+    out.dependency_wait = rest.measure();
+    return out;
+}
+
+// The system the CLI simulates: the accelerator bound to the default DRAM target, plus a control thread.
+class ScSystem : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(ScSystem);
+    ScSystem(sc_core::sc_module_name name, const Config& cfg, const Workload& wl, const RunOptions& opt)
+        : sc_core::sc_module(name),
+          m_cfg(cfg),
+          m_wl(wl),
+          m_opt(opt),
+          m_accel("accelerator", cfg),
+          m_dram("dram", model::DramTiming::params_from(cfg)) {
+        m_accel.mem_socket().bind(m_dram.socket);
+        SC_THREAD(control);
+    }
+
+    std::vector<model::LayerStats> results;
+    std::exception_ptr error;
+    bool finished = false;
+    std::string state;  // what the control thread was doing, for deadlock messages
+
+private:
+    void control() {
+        try {
+            run_layers();
+            finished = true;
+        } catch (...) {
+            error = std::current_exception();
+        }
+        sc_core::sc_stop();
+    }
+
+    void run_layers() {
+        std::unique_ptr<std::ofstream> log;
+        if (!m_opt.retire_log_path.empty()) {
+            log = std::make_unique<std::ofstream>(m_opt.retire_log_path);
+            if (!*log) throw InputError(fmt::format("{}: cannot open for writing", m_opt.retire_log_path));
+            *log << "# layer index unit issue_cycle retire_cycle (cycles relative to the layer start)\n";
+        }
+        const uint32_t bits = m_cfg.array.operand_bits;
+        for (size_t li = 0; li < m_wl.layers.size(); ++li) {
+            const Layer& layer = m_wl.layers[li];
+            if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), nullptr, layer);
+            model::LayerStats st;
+            st.name = layer.name;
+            st.kind = layer.kind;
+            st.start_cycle = now_cycle();
+            if (layer.kind == LayerKind::Other) {
+                st.op = layer.op;
+                st.other_elements = layer.elements;
+                results.push_back(st);
+                if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
+                continue;
+            }
+            state = "layer " + layer.name;
+            CompiledLayer comp = compile_layer(layer, m_cfg);
+            model::CanonicalTensors tensors;
+            model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name), tensors);
+            const uint64_t t0 = now_cycle();
+            m_dram.load_image(model::build_dram_image(layer, comp.layout, m_cfg.array.dataflow, tensors), t0);
+            LayerContext ctx;
+            ctx.reset(&comp.program, t0);
+            m_ctx = &ctx;
+            m_accel.start_layer(&ctx);
+            sc_core::wait(ctx.all_retired);
+            const uint64_t end = std::max(now_cycle() + 1, ctx.rec.last_retire);
+            wait_until_cycle(end);
+            const auto problems = m_accel.end_of_layer_problems();
+            if (!problems.empty()) {
+                throw SimulationError(fmt::format("layer {}: {}", layer.name, problems.front()));
+            }
+            st.simulated = true;
+            st.gemm = comp.layout.view;
+            st.macs = st.gemm.macs();
+            if (ctx.rec.macs != st.macs) {
+                throw SimulationError(fmt::format("layer {}: EXECUTEs performed {} MACs, the layer has {}", layer.name,
+                                                  ctx.rec.macs, st.macs));
+            }
+            st.cycles = end - t0;
+            st.breakdown = attribute_cycles(ctx.rec, m_dram.timing().take_busy(), t0, end);
+            st.compute_cycles = st.breakdown.compute;
+            st.array_slots_used = ctx.rec.array_slots;
+            st.traffic = ctx.rec.traffic;
+            st.traffic.dispatch_blocked_cycles = ctx.rec.dispatch_blocked.measure();
+            st.compulsory_bytes = comp.layout.input_bytes + comp.layout.weights_bytes + comp.layout.output_bytes;
+            for (const Instruction& in : comp.program.instrs) {
+                switch (unit_of(in.op)) {
+                    case Unit::Load: ++st.instructions.loads; break;
+                    case Unit::Execute: ++st.instructions.executes; break;
+                    case Unit::Store: ++st.instructions.stores; break;
+                }
+            }
+            if (m_opt.check) {
+                const std::vector<int32_t> ref = model::reference_outputs(layer, tensors);
+                st.check = model::check_outputs(layer, comp.layout, ref, m_dram.image(), bits);
+            }
+            if (log) {
+                for (size_t i = 0; i < comp.program.instrs.size(); ++i) {
+                    *log << li << ' ' << i << ' ' << to_string(unit_of(comp.program.instrs[i].op)) << ' '
+                         << ctx.rec.issue[i] - t0 << ' ' << ctx.rec.retire[i] - t0 << '\n';
+                }
+            }
+            m_ctx = nullptr;
+            results.push_back(std::move(st));
+            if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
+        }
+    }
+
+public:
+    // Where a stalled layer stands, for the deadlock message.
+    std::string describe_stall() const {
+        if (m_ctx == nullptr) return state;
+        return fmt::format("{}: {} of {} instructions retired", state, m_ctx->rec.retired,
+                           m_ctx->program->instrs.size());
+    }
+
+private:
+    const Config& m_cfg;
+    const Workload& m_wl;
+    const RunOptions& m_opt;
+    ScAccelerator m_accel;
+    ScDramTarget m_dram;
+    LayerContext* m_ctx = nullptr;
+};
+
+}  // namespace
+
+std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl) {
+    std::vector<std::string> out;
+    for (const Layer& layer : wl.layers) {
+        if (layer.kind == LayerKind::Other) continue;
+        try {
+            const LayerLayout lay = plan_layout(layer, cfg);
+            const uint32_t kmax = cfg.array.dataflow == Dataflow::OS ? cfg.derived.spad_row_elems : cfg.array.rows;
+            const size_t chunks = lay.is_conv ? make_chunks_conv(lay.conv_positions, lay.conv_in_c_per_group, kmax).size()
+                                              : make_chunks_gemm(lay.view.k, kmax).size();
+            (void)plan_tiles(cfg, lay.view.count, lay.view.m, lay.view.n, chunks);
+        } catch (const InputError& e) {
+            for (const auto& l : e.lines()) out.push_back(fmt::format("{} (layer {} at {})", l, layer.name, layer.origin));
+        }
+    }
+    return out;
+}
+
+std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& wl, const RunOptions& opt) {
+    const auto problems = check_mappable(cfg, wl);
+    if (!problems.empty()) throw InputError(problems);
+    static bool elaborated = false;
+    if (elaborated) throw SimulationError("run_workload: SystemC elaborates once per process; run one workload per process");
+    elaborated = true;
+    auto sys = std::make_unique<ScSystem>("system", cfg, wl, opt);
+    sc_core::sc_start();
+    if (first_process_error()) std::rethrow_exception(first_process_error());
+    if (sys->error) std::rethrow_exception(sys->error);
+    if (!sys->finished) {
+        throw SimulationError("deadlock: no unit can make progress (" + sys->describe_stall() + ")");
+    }
+    return std::move(sys->results);
+}
+
+}  // namespace sasim::sc

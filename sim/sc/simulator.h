@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Runs a workload on the SystemC model: elaborates the accelerator and a DRAM target once, then runs the
+// layers back to back, each on its own DRAM image, and returns per-layer statistics.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "model/stats.h"
+#include "workload/workload.h"
+
+namespace sasim::sc {
+
+struct RunOptions {
+    uint64_t seed = 1;                 // operand values: per layer, derived from this seed
+    bool check = true;                 // compare every output against the reference
+    std::string retire_log_path;       // --retire-log: one line per instruction ("" = none)
+    // Called before each layer ("[3/53] conv2_1") and after it; may be empty.
+    std::function<void(size_t index, size_t total, const model::LayerStats* done, const Layer& layer)> progress;
+};
+
+// Throws InputError when a layer cannot be mapped on the config (before simulating anything),
+// SimulationError on a deadlock or a broken invariant.
+std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& wl, const RunOptions& opt);
+
+// Checks that every conv/gemm layer of `wl` can be tiled on `cfg`; returns the problems (one line each).
+std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl);
+
+}  // namespace sasim::sc

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+// Layer geometry (output sizes, GEMM lowering), the file-type dispatch of load_workload, shared helpers.
+#include "workload/workload.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "workload/parsers.h"
+
+namespace sasim {
+
+namespace {
+
+// Output size of one spatial dimension; 0 when the dilated kernel does not fit the padded input (or a
+// size is 0), so callers never see a wrapped-around value. Clamped to UINT32_MAX.
+uint32_t out_dim(uint32_t in, uint32_t pad_a, uint32_t pad_b, uint32_t kernel, uint32_t stride,
+                 uint32_t dilation) {
+    if (kernel == 0 || stride == 0 || dilation == 0) {
+        return 0;
+    }
+    const uint64_t padded = uint64_t{in} + pad_a + pad_b;         // elements
+    const uint64_t span = uint64_t{dilation} * (kernel - 1) + 1;  // elements covered by the kernel
+    if (span > padded) {
+        return 0;
+    }
+    const uint64_t out = (padded - span) / stride + 1;
+    return out > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(out);
+}
+
+}  // namespace
+
+uint32_t ConvShape::out_h() const {
+    return out_dim(in_h, pad_top, pad_bottom, kernel_h, stride_h, dilation_h);
+}
+
+uint32_t ConvShape::out_w() const {
+    return out_dim(in_w, pad_left, pad_right, kernel_w, stride_w, dilation_w);
+}
+
+// Conv: im2col lowering, one GEMM per group. Other (or a conv with groups == 0): all zeros, so macs() == 0.
+GemmView Layer::gemm_view() const {
+    GemmView v;
+    if (kind == LayerKind::Conv) {
+        if (conv.groups == 0) {
+            return GemmView{0, 0, 0, 0};
+        }
+        v.count = conv.groups;
+        v.m = uint64_t{conv.batch} * conv.out_h() * conv.out_w();
+        v.n = conv.out_c / conv.groups;
+        v.k = uint64_t{conv.kernel_h} * conv.kernel_w * (conv.in_c / conv.groups);
+    } else if (kind == LayerKind::Gemm) {
+        v.count = gemm.batch;
+        v.m = gemm.m;
+        v.n = gemm.n;
+        v.k = gemm.k;
+    } else {
+        v = GemmView{0, 0, 0, 0};
+    }
+    return v;
+}
+
+const char* to_string(LayerKind kind) {
+    switch (kind) {
+        case LayerKind::Conv: return "conv";
+        case LayerKind::Gemm: return "gemm";
+        case LayerKind::Other: return "other";
+    }
+    return "?";
+}
+
+uint64_t total_macs(const Workload& workload) {
+    uint64_t total = 0;  // MACs
+    for (const Layer& layer : workload.layers) {
+        if (layer.kind == LayerKind::Other) {
+            continue;
+        }
+        if (__builtin_add_overflow(total, layer.gemm_view().macs(), &total)) {
+            return UINT64_MAX;
+        }
+    }
+    return total;
+}
+
+std::vector<std::string> validate_layer(const Layer& layer) {
+    std::vector<std::string> lines;
+    for (const workload_detail::Problem& p : workload_detail::check_layer(layer)) {
+        lines.push_back(fmt::format("{}: {}: {}", layer.origin, p.key, p.what));
+    }
+    return lines;
+}
+
+Workload load_workload(const std::string& path) {
+    namespace fs = std::filesystem;
+    constexpr const char* kAccepted = "accepted: .json (sasim layer trace) or .csv (SCALE-Sim topology)";
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (st.type() == fs::file_type::not_found) {
+        throw InputError(fmt::format("{}: cannot open workload file: no such file or directory", path));
+    }
+    if (ec) {
+        throw InputError(fmt::format("{}: cannot open workload file: {}", path, ec.message()));
+    }
+    if (st.type() == fs::file_type::directory) {
+        throw InputError(fmt::format("{}: is a directory, not a workload file ({})", path, kAccepted));
+    }
+    const std::string ext = workload_detail::to_lower(fs::path(path).extension().string());
+    if (ext != ".json" && ext != ".csv") {
+        throw InputError(
+            ext.empty() ? fmt::format("{}: workload file name has no extension ({})", path, kAccepted)
+                        : fmt::format("{}: unknown workload file extension '{}' ({})", path, ext, kAccepted));
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw InputError(fmt::format("{}: cannot read workload file: {}", path, std::strerror(errno)));
+    }
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    if (in.bad()) {
+        throw InputError(fmt::format("{}: cannot read workload file: read error", path));
+    }
+    Workload w = ext == ".json" ? workload_detail::parse_json_trace(path, buf.str())
+                                : workload_detail::parse_scalesim_csv(path, buf.str());
+    w.path = path;
+    return w;
+}
+
+namespace workload_detail {
+
+void throw_if_problems(const std::string& path, std::vector<std::string> lines) {
+    constexpr size_t kMaxLines = 100;  // lines shown; the rest are counted
+    if (lines.empty()) {
+        return;
+    }
+    if (lines.size() > kMaxLines) {
+        const size_t cut = lines.size() - kMaxLines;
+        lines.resize(kMaxLines);
+        lines.push_back(fmt::format("{}: ... and {} more problems not shown", path, cut));
+    }
+    throw InputError(std::move(lines));
+}
+
+std::string_view strip_bom(std::string_view text) {
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    return text.substr(0, kBom.size()) == kBom ? text.substr(kBom.size()) : text;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+std::string to_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
+namespace {
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+std::string closest_match(const std::string& word, const std::vector<std::string>& choices) {
+    const std::string lower = to_lower(word);
+    std::string best;
+    size_t best_dist = SIZE_MAX;
+    for (const std::string& c : choices) {
+        const size_t d = edit_distance(lower, c);
+        if (d < best_dist) {
+            best_dist = d;
+            best = c;
+        }
+    }
+    // A plausible typo: at most 2 edits, and fewer edits than half the word.
+    const size_t limit = std::min<size_t>(2, std::max<size_t>(1, best.size() / 2));
+    return best_dist <= limit ? best : std::string{};
+}
+
+std::string join(const std::vector<std::string>& items, bool quote) {
+    std::string out;
+    for (const std::string& s : items) {
+        if (!out.empty()) {
+            out += ", ";
+        }
+        out += quote ? "'" + s + "'" : s;
+    }
+    return out;
+}
+
+}  // namespace workload_detail
+
+}  // namespace sasim

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+// A network as a list of layers, read from our JSON trace format or from SCALE-Sim topology CSVs.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sasim {
+
+enum class LayerKind {
+    Conv,    // 2-D convolution (groups, dilation, padding, separate strides)
+    Gemm,    // batch x (M x K) * (K x N)
+    Other,   // not simulated (pooling, element-wise, softmax...): listed in reports, never dropped
+};
+
+// A 2-D convolution, NHWC input, output channels = out_c.
+struct ConvShape {
+    uint32_t batch = 1;
+    uint32_t in_h = 0, in_w = 0, in_c = 0;
+    uint32_t out_c = 0;
+    uint32_t kernel_h = 0, kernel_w = 0;
+    uint32_t stride_h = 1, stride_w = 1;
+    uint32_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+    uint32_t dilation_h = 1, dilation_w = 1;
+    uint32_t groups = 1;     // in_c and out_c are multiples of groups; depthwise = groups == in_c
+
+    uint32_t out_h() const;  // (in_h + pads - dilation*(kernel-1) - 1) / stride + 1
+    uint32_t out_w() const;
+};
+
+// `batch` independent products (M x K) * (K x N), e.g. attention QK^T over heads.
+struct GemmShape {
+    uint32_t batch = 1;
+    uint32_t m = 0, n = 0, k = 0;
+};
+
+// The GEMM a layer lowers to: `count` independent (m x k) * (k x n) products.
+struct GemmView {
+    uint64_t count = 1;   // conv: groups; gemm: batch
+    uint64_t m = 0;       // conv: batch * out_h * out_w
+    uint64_t n = 0;       // conv: out_c / groups
+    uint64_t k = 0;       // conv: kernel_h * kernel_w * in_c / groups
+    uint64_t macs() const { return count * m * n * k; }
+};
+
+struct Layer {
+    std::string name;
+    LayerKind kind = LayerKind::Conv;
+    ConvShape conv;           // valid when kind == Conv
+    GemmShape gemm;           // valid when kind == Gemm
+    std::string op;           // kind == Other: the operation ("maxpool", "add", "softmax", ...)
+    uint64_t elements = 0;    // kind == Other: output elements, for the report
+    std::string origin;       // "<file>:<line>" or "<file>: layers[3]" for messages
+
+    GemmView gemm_view() const;  // kind must be Conv or Gemm
+};
+
+struct Workload {
+    std::string name;
+    std::string source;       // where the layer shapes come from (paper, model zoo), free text
+    std::string path;         // file it was read from
+    std::vector<Layer> layers;
+};
+
+// Limits every layer must satisfy (checked by validate_layer and the loaders).
+constexpr uint64_t kMaxLayerDim = 1000000;                  // any one size (h, w, channels, kernel, m, n, k)
+constexpr uint64_t kMaxLayerMacs = uint64_t{1} << 62;       // MACs of one layer
+constexpr uint64_t kMaxTensorElements = uint64_t{1} << 60;  // elements of one tensor (byte sizes fit 64 bits)
+
+const char* to_string(LayerKind kind);  // "conv", "gemm", "other"
+
+// Sum of gemm_view().macs() over the Conv and Gemm layers (saturates at UINT64_MAX).
+uint64_t total_macs(const Workload& workload);
+
+// Reads a workload file: *.json (our trace format) or *.csv (SCALE-Sim conv or GEMM topology, told apart
+// by the header). Throws InputError ("<file>:<line or key>: <what is wrong>") on anything malformed.
+Workload load_workload(const std::string& path);
+
+// Checks one layer's shape (positive sizes, divisibility by groups, filter fits the padded input, no 64-bit
+// overflow in MAC counts). Returns the problems found, each "<origin>: <problem>"; empty when valid.
+std::vector<std::string> validate_layer(const Layer& layer);
+
+}  // namespace sasim
