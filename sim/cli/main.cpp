@@ -131,8 +131,11 @@ int cmd_run(const RunArgs& a) {
 
 }  // namespace
 
-// SystemC's library provides main(), which calls sc_main().
-int sc_main(int argc, char* argv[]) {
+// libsystemc's own main() would call sc_main() after printing a banner; ours takes precedence, and the
+// model is elaborated and started from cmd_run. The symbol must still exist for the library to link.
+int sc_main(int, char*[]) { return 3; }
+
+int main(int argc, char** argv) {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
     CLI::App app{"sasim: cycle-exact simulator of systolic-array accelerators (SystemC model, checked results)"};
     app.set_version_flag("--version", std::string("sasim ") + SASIM_VERSION);

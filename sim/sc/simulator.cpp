@@ -70,8 +70,9 @@ private:
             finished = true;
         } catch (...) {
             error = std::current_exception();
+            sc_core::sc_stop();
         }
-        sc_core::sc_stop();
+        // On success the simulation ends by itself: every other process waits on an event that never comes.
     }
 
     void run_layers() {
@@ -192,6 +193,8 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
     static bool elaborated = false;
     if (elaborated) throw SimulationError("run_workload: SystemC elaborates once per process; run one workload per process");
     elaborated = true;
+    // sc_stop() (used on errors) reports an SC_INFO; keep stdout clean for --format json/csv.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     auto sys = std::make_unique<ScSystem>("system", cfg, wl, opt);
     sc_core::sc_start();
     if (first_process_error()) std::rethrow_exception(first_process_error());

@@ -43,7 +43,8 @@ std::string describe(const json& v) {
             return "string " + (s.size() > 40 ? s.substr(0, 37) + "...\"" : s);
         }
         case json::value_t::number_float: return "number " + v.dump();
-        case json::value_t::array: return fmt::format("an array of {} elements", v.size());
+        case json::value_t::array:
+            return fmt::format("an array of {} element{}", v.size(), v.size() == 1 ? "" : "s");
         case json::value_t::object: return "an object";
         case json::value_t::boolean: return "boolean " + v.dump();
         default: return v.dump();
@@ -372,11 +373,10 @@ void read_layer(const json& item, size_t index, Reporter& rep, std::vector<Layer
         layer.gemm.n = r.dim("n", 1, std::nullopt);
         layer.gemm.k = r.dim("k", 1, std::nullopt);
     } else if (!item.contains("elements")) {
-        const std::string guess = closest_match(type, {"conv", "gemm", "matmul"});
         r.fail("elements",
-               fmt::format("missing required key: type '{}' is not conv, gemm or matmul, so this is an "
-                           "Other (not simulated) layer, which needs 'elements' (output elements){}",
-                           type, guess.empty() ? "" : fmt::format(" (did you mean type '{}'?)", guess)));
+               fmt::format("missing required key: type '{}' is not conv, gemm or matmul, so this is "
+                           "an Other (not simulated) layer, which needs 'elements' (output elements)",
+                           type));
     } else {
         layer.elements = r.integer("elements", 0, kMaxTensorElements, std::nullopt).value_or(0);
     }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs `sasim run` on one bad input and checks it is refused cleanly:
+# exit code 2, and the first stderr line equals <input>.expected with @FILE@ replaced by the input's path.
+#   bad_input.sh SASIM KIND FILE      KIND: config | workload
+set -uo pipefail
+sasim="$1"; kind="$2"; file="$3"
+src="$(cd "$(dirname "$0")/../.." && pwd)"
+expected_file="${file%.*}.expected"
+if [ "$kind" = config ]; then
+  args=(run -q --config "$file" --workload "$src/workloads/tiny/gemm_small.json")
+else
+  args=(run -q --config "$src/configs/tiny_4x4_ws.json" --workload "$file")
+fi
+err="$(mktemp)"
+"$sasim" "${args[@]}" >/dev/null 2>"$err"
+rc=$?
+first="$(head -n 1 "$err")"
+want="$(head -n 1 "$expected_file")"
+want="${want//@FILE@/$file}"
+rm -f "$err"
+if [ $rc -ne 2 ]; then
+  echo "expected exit code 2, got $rc for $file"; echo "stderr first line: $first"; exit 1
+fi
+if [ "$first" != "$want" ]; then
+  echo "first stderr line differs for $file"; echo "  got:  $first"; echo "  want: $want"; exit 1
+fi
+echo "ok: $first"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# run_golden.sh SASIM CONFIG WORKLOAD EXPECTED_CSV
+# Runs the model (values checked) and compares its layers.csv output byte for byte with the expected file.
+# Expected files are written only by scripts/update_golden.sh, never by hand.
+set -uo pipefail
+sasim="$1"; cfg="$2"; wl="$3"; expected="$4"
+got="$(mktemp)"
+"$sasim" run -q --config "$cfg" --workload "$wl" --format csv > "$got"
+rc=$?
+if [ $rc -ne 0 ]; then echo "sasim exited with $rc"; cat "$got"; rm -f "$got"; exit 1; fi
+if [ ! -f "$expected" ]; then
+  echo "missing $expected: run scripts/update_golden.sh"; rm -f "$got"; exit 1
+fi
+if ! diff -u "$expected" "$got"; then
+  echo "golden mismatch for $(basename "$cfg") x $(basename "$wl"). If the change is intended, run"
+  echo "scripts/update_golden.sh and commit the new expected files with the reason in the message."
+  rm -f "$got"; exit 1
+fi
+rm -f "$got"
+echo "ok: $(basename "$expected")"
