@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+// A small reusable SystemC testbench: an ScAccelerator bound to a memory target, plus a control thread that
+// runs one layer (or one hand-written program) the way run_workload does, and keeps everything a test may
+// want to look at afterwards (program, tensors, per-instruction record, final DRAM image).
+//
+// SystemC elaborates once per process: a TEST_CASE builds its testbench(es), calls simulate() once, then
+// inspects the results. On success sc_start() returns by itself (starvation): every process but the
+// control thread waits forever on an event that never comes.
+#pragma once
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <systemc>
+
+#include "common/errors.h"
+#include "compiler/compiler.h"
+#include "config/config.h"
+#include "model/reference.h"
+#include "model/tensors.h"
+#include "sc/accelerator.h"
+#include "sc/clock.h"
+#include "sc/error_sink.h"
+#include "sc/layer_context.h"
+#include "workload/workload.h"
+
+namespace sasim::sctest {
+
+// A path inside the source tree ("configs/tiny_4x4_ws.json").
+inline std::string source_path(const std::string& rel) { return std::string(SASIM_SOURCE_DIR) + "/" + rel; }
+
+// A shipped config by name ("tiny_4x4_ws").
+inline Config shipped_config(const std::string& name) { return load_config(source_path("configs/" + name + ".json")); }
+
+// The conv most tests run: 6x6x5 input, 6 filters of 3x3, stride 1, padding 1 (no size a multiple of 4,
+// so every tile has ragged edges, and padding rows exercise the all-padding path of the load DMA).
+inline Layer tiny_conv() {
+    Layer l;
+    l.name = "tiny_conv";
+    l.kind = LayerKind::Conv;
+    l.origin = "tests/sc/testbench.h: tiny_conv";
+    l.conv.batch = 1;
+    l.conv.in_h = 6;
+    l.conv.in_w = 6;
+    l.conv.in_c = 5;
+    l.conv.out_c = 6;
+    l.conv.kernel_h = 3;
+    l.conv.kernel_w = 3;
+    l.conv.pad_top = l.conv.pad_bottom = l.conv.pad_left = l.conv.pad_right = 1;
+    return l;
+}
+
+// Starts the simulation and returns when it stops by itself (or on sc_stop()). SC_INFO reports (sc_stop)
+// are silenced as run_workload does.
+inline void simulate() {
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    sc_core::sc_start();
+}
+
+// `Memory` is a TLM-2.0 target module with a `socket`, `load_image(std::vector<uint8_t>, uint64_t now_cycle)`
+// and `const std::vector<uint8_t>& image() const` (ScDramTarget has all three).
+template <typename Memory>
+class Testbench : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(Testbench);
+
+    // `mem_args` are passed to Memory's constructor after its name.
+    template <typename... MemArgs>
+    Testbench(sc_core::sc_module_name name, Config cfg, MemArgs&&... mem_args)
+        : sc_core::sc_module(name),
+          m_cfg(std::move(cfg)),
+          accel("accelerator", m_cfg),
+          memory("memory", std::forward<MemArgs>(mem_args)...) {
+        accel.mem_socket().bind(memory.socket);
+        SC_THREAD(control);
+    }
+
+    // Before simulate(): run `layer` (compiled for the config, operands from `seed`).
+    void run_layer(Layer l, uint64_t seed = 1) {
+        layer = std::move(l);
+        m_seed = seed;
+    }
+    // Before simulate(): run a hand-written program on `image`.
+    void run_program(Program p, std::vector<uint8_t> image) {
+        m_program = std::move(p);
+        m_image = std::move(image);
+    }
+
+    const Config& config() const { return m_cfg; }
+    const Program& program() const { return compiled ? compiled->program : m_program; }
+
+    // Compares the outputs in the final DRAM image against the independent reference (layer runs only).
+    model::CheckResult check() const {
+        const std::vector<int32_t> ref = model::reference_outputs(*layer, tensors);
+        return model::check_outputs(*layer, compiled->layout, ref, memory.image(), m_cfg.array.operand_bits);
+    }
+    // The output region of the final DRAM image (layer runs only).
+    std::vector<uint8_t> output_bytes() const {
+        const auto& img = memory.image();
+        const auto first = img.begin() + static_cast<std::ptrdiff_t>(compiled->layout.output_addr);
+        return {first, first + static_cast<std::ptrdiff_t>(compiled->layout.output_bytes)};
+    }
+    uint64_t cycles() const { return end_cycle - start_cycle; }
+
+private:
+    const Config m_cfg;  // the accelerator keeps a reference: declared (so constructed) first
+
+public:
+    sc::ScAccelerator accel;
+    Memory memory;
+
+    // Filled by the control thread.
+    std::optional<Layer> layer;
+    std::optional<CompiledLayer> compiled;
+    model::CanonicalTensors tensors;
+    sc::LayerContext ctx;
+    uint64_t start_cycle = 0;
+    uint64_t end_cycle = 0;                // max(cycle all_retired was seen + 1, last retire cycle)
+    std::vector<std::string> problems;     // accel.end_of_layer_problems() at end_cycle
+    bool started = false;                  // the layer was handed to the accelerator
+    bool finished = false;                 // all_retired fired and end_cycle was reached
+    std::exception_ptr error;              // thrown by the control thread itself
+
+private:
+    void control() {
+        try {
+            run();
+            finished = true;
+        } catch (...) {
+            error = std::current_exception();
+            sc_core::sc_stop();
+        }
+    }
+
+    void run() {
+        start_cycle = sc::now_cycle();
+        const Program* prog = &m_program;
+        if (layer) {
+            compiled = compile_layer(*layer, m_cfg);
+            model::generate_tensors(*layer, m_cfg.array.operand_bits, m_seed, tensors);
+            m_image = model::build_dram_image(*layer, compiled->layout, m_cfg.array.dataflow, tensors);
+            prog = &compiled->program;
+        }
+        memory.load_image(std::move(m_image), start_cycle);
+        ctx.reset(prog, start_cycle);
+        accel.start_layer(&ctx);
+        started = true;
+        sc_core::wait(ctx.all_retired);
+        end_cycle = std::max(sc::now_cycle() + 1, ctx.rec.last_retire);
+        sc::wait_until_cycle(end_cycle);
+        problems = accel.end_of_layer_problems();
+    }
+
+    uint64_t m_seed = 1;
+    Program m_program;
+    std::vector<uint8_t> m_image;
+};
+
+}  // namespace sasim::sctest
