@@ -243,3 +243,28 @@ TEST_CASE("sc: DRAM latency changes the cycles but not the output bytes", "[sc]"
     CHECK(differing == 0);
     CHECK(tb_fast.memory.image() == tb_slow.memory.image());
 }
+
+TEST_CASE("sc: a DMA error response stops the simulation with a SimulationError", "[sc]") {
+    const Config cfg = sctest::shipped_config("tiny_4x4_ws");
+    Testbench<sc::ScDramTarget> tb("tb", cfg, model::DramTiming::params_from(cfg));
+    Program prog;
+    Instruction ld;
+    ld.op = Opcode::Load2d;
+    ld.dst = LocalMem::Scratchpad;
+    ld.local_row = 0;
+    ld.rows = 1;
+    ld.elems = 4;
+    ld.dram_addr = 4096;  // past the end of the 256-byte image: ScDramTarget answers with an address error
+    ld.dram_stride = 4;
+    prog.instrs.push_back(ld);
+    tb.run_program(prog, std::vector<uint8_t>(256, 0));
+    sctest::simulate();
+
+    CHECK_FALSE(tb.error);
+    CHECK(tb.started);
+    CHECK_FALSE(tb.finished);
+    CHECK(tb.ctx.rec.retired == 0);
+    REQUIRE(sc::first_process_error());
+    CHECK_THROWS_AS(std::rethrow_exception(sc::first_process_error()), SimulationError);
+    CHECK_THROWS_WITH(std::rethrow_exception(sc::first_process_error()), Catch::Contains("0x1000"));
+}

@@ -16,6 +16,7 @@
 using namespace sasim;
 
 TEST_CASE("sc: run_workload tiny_8x8_ws x resblock_small", "[sc]") {
+    sctest::require_fresh_process();
     const Config cfg = sctest::shipped_config("tiny_8x8_ws");
     const Workload wl = load_workload(sctest::source_path("workloads/tiny/resblock_small.json"));
     REQUIRE(sc::check_mappable(cfg, wl).empty());
@@ -82,6 +83,7 @@ TEST_CASE("sc: run_workload tiny_8x8_ws x resblock_small", "[sc]") {
 }
 
 TEST_CASE("sc: a second run_workload in the same process throws SimulationError", "[sc]") {
+    sctest::require_fresh_process();
     const Config cfg = sctest::shipped_config("tiny_4x4_ws");
     const Workload wl = load_workload(sctest::source_path("workloads/tiny/gemm_small.json"));
     const std::vector<model::LayerStats> first = sc::run_workload(cfg, wl, sc::RunOptions{});

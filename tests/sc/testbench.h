@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,6 +54,15 @@ inline Layer tiny_conv() {
     return l;
 }
 
+// SystemC elaborates once per process: fails clearly when a second TEST_CASE of the same process (running
+// the executable without a test filter) tries to build modules after a simulation. ctest runs one per process.
+inline void require_fresh_process() {
+    if (sc_core::sc_get_status() != sc_core::SC_ELABORATION) {
+        throw std::logic_error("SystemC elaborates once per process: run each sc TEST_CASE in its own process "
+                               "(ctest -L sc does; or pass the test name to sasim_sc_tests)");
+    }
+}
+
 // Starts the simulation and returns when it stops by itself (or on sc_stop()). SC_INFO reports (sc_stop)
 // are silenced as run_workload does.
 inline void simulate() {
@@ -70,7 +80,7 @@ public:
     // `mem_args` are passed to Memory's constructor after its name.
     template <typename... MemArgs>
     Testbench(sc_core::sc_module_name name, Config cfg, MemArgs&&... mem_args)
-        : sc_core::sc_module(name),
+        : sc_core::sc_module(fresh(name)),
           m_cfg(std::move(cfg)),
           accel("accelerator", m_cfg),
           memory("memory", std::forward<MemArgs>(mem_args)...) {
@@ -106,6 +116,11 @@ public:
     uint64_t cycles() const { return end_cycle - start_cycle; }
 
 private:
+    static const sc_core::sc_module_name& fresh(const sc_core::sc_module_name& name) {
+        require_fresh_process();
+        return name;
+    }
+
     const Config m_cfg;  // the accelerator keeps a reference: declared (so constructed) first
 
 public:

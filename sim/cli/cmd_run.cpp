@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// `sasim run`: simulate a workload on a config, print the table, write report.json and layers.csv.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "common/errors.h"
+#include "report/report.h"
+#include "sc/simulator.h"
+
+namespace fs = std::filesystem;
+
+namespace sasim::cli {
+
+std::string resolve_default(const std::string& path, const std::string& fallback_rel) {
+    if (!path.empty()) return path;
+    if (fs::exists(fallback_rel)) return fallback_rel;
+    const fs::path src = fs::path(SASIM_SOURCE_DIR) / fallback_rel;
+    return fs::exists(src) ? src.string() : fallback_rel;
+}
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary);
+        if (!f) throw InputError(fmt::format("{}: cannot open for writing", tmp));
+        f << text;
+        if (!f) throw InputError(fmt::format("{}: write failed", tmp));
+    }
+    fs::rename(tmp, path);
+}
+
+namespace {
+
+struct RunArgs {
+    std::string config;
+    std::string workload;
+    std::string out_dir;
+    std::string retire_log;
+    uint64_t seed = 1;
+    bool no_check = false;
+    bool quiet = false;
+    std::string format = "table";
+};
+
+int run(const RunArgs& a) {
+    const std::string cfg_path = resolve_default(a.config, "configs/gemmini_16x16.json");
+    const std::string wl_path = resolve_default(a.workload, "workloads/resnet50.json");
+    // Read everything first: every problem in the inputs is reported before any simulation.
+    std::vector<std::string> problems;
+    Config cfg;
+    Workload wl;
+    try {
+        cfg = load_config(cfg_path);
+    } catch (const InputError& e) {
+        problems.insert(problems.end(), e.lines().begin(), e.lines().end());
+    }
+    try {
+        wl = load_workload(wl_path);
+    } catch (const InputError& e) {
+        problems.insert(problems.end(), e.lines().begin(), e.lines().end());
+    }
+    if (!problems.empty()) throw InputError(problems);
+    if (!a.out_dir.empty()) {
+        std::error_code ec;
+        fs::create_directories(a.out_dir, ec);
+        if (ec || !fs::is_directory(a.out_dir)) {
+            throw InputError(fmt::format("{}: cannot create output directory ({})", a.out_dir, ec.message()));
+        }
+    }
+
+    sc::RunOptions opt;
+    opt.seed = a.seed;
+    opt.check = !a.no_check;
+    opt.retire_log_path = a.retire_log;
+    const bool tty = isatty(STDERR_FILENO) != 0 && !a.quiet;
+    if (tty) {
+        opt.progress = [](size_t i, size_t n, const model::LayerStats* done, const Layer& layer) {
+            if (done == nullptr) {
+                std::cerr << fmt::format("\r\033[K[{}/{}] {}", i + 1, n, layer.name) << std::flush;
+            } else if (i + 1 == n) {
+                std::cerr << "\r\033[K" << std::flush;
+            }
+        };
+    }
+    report::RunReport rep;
+    rep.config = &cfg;
+    rep.workload = &wl;
+    rep.seed = a.seed;
+    rep.checked = opt.check;
+    rep.layers = sc::run_workload(cfg, wl, opt);
+
+    if (a.format == "json") {
+        std::cout << report::to_json(rep).dump(2) << '\n';
+    } else if (a.format == "csv") {
+        report::write_layers_csv(std::cout, rep);
+    } else {
+        report::print_table(std::cout, rep);
+    }
+    if (!a.out_dir.empty()) {
+        write_file_atomic((fs::path(a.out_dir) / "report.json").string(), report::to_json(rep).dump(2) + "\n");
+        std::ostringstream csv;
+        report::write_layers_csv(csv, rep);
+        write_file_atomic((fs::path(a.out_dir) / "layers.csv").string(), csv.str());
+        if (a.format == "table") {
+            std::cout << fmt::format("wrote {}/report.json and {}/layers.csv\n", a.out_dir, a.out_dir);
+        }
+    }
+    for (const auto& l : rep.layers) {
+        if (l.simulated && l.check.checked && !l.check.pass) {
+            std::cerr << fmt::format("check FAILED: layer {}: {} of {} outputs differ; first: {}\n", l.name,
+                                     l.check.mismatches, l.check.elements, l.check.first_mismatch);
+        }
+    }
+    return report::all_checks_pass(rep) ? 0 : 1;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+    auto args = std::make_shared<RunArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "run", "Simulate a workload on an accelerator config; print per-layer cycles, utilization, stalls, traffic "
+               "and the result check (the default when no subcommand is given)");
+    cmd->add_option("-c,--config", args->config,
+                    "Accelerator config JSON (default: configs/gemmini_16x16.json; keys in configs/README.md)");
+    cmd->add_option("-w,--workload", args->workload,
+                    "Workload: our JSON trace or a SCALE-Sim topology CSV (default: workloads/resnet50.json)");
+    cmd->add_option("-o,--out", args->out_dir, "Directory to write report.json and layers.csv into (created)");
+    cmd->add_option("--retire-log", args->retire_log,
+                    "Write one line per instruction: layer, index, unit, issue cycle, retire cycle");
+    cmd->add_option("--seed", args->seed, "Seed of the random operand values (default 1)");
+    cmd->add_flag("--no-check", args->no_check, "Skip comparing outputs against the reference (faster)");
+    cmd->add_flag("-q,--quiet", args->quiet, "No progress line on a terminal");
+    cmd->add_option("--format", args->format, "What to print on stdout: table (default), json or csv")
+        ->check(CLI::IsMember({"table", "json", "csv"}));
+    return {cmd, [args] { return run(*args); }};
+}
+
+}  // namespace sasim::cli
