@@ -283,3 +283,28 @@ TEST_CASE("tiling: too-small accumulator throws InputError naming the key", "[ti
         CHECK(msg.rfind("config: ", 0) == 0);
     }
 }
+
+TEST_CASE("tiling: the reported scratchpad minimum is the smallest size that works", "[tiling][!mayfail]") {
+    // tiling.h promises the InputError states "the minimum size that would work". With a single resident
+    // region (one outer block, one chunk) and a one-row tile, the resident layout needs only 64 + 2 * 1 = 66
+    // rows (4224 B -> 5 KiB), but the message always quotes the non-resident need, 2 * 64 + 2 = 130 rows
+    // (9 KiB).
+    const Config tiny = make_cfg(Dataflow::WS, 64, 64, 8, 1, 1, 64, 2);
+    std::string msg;
+    try {
+        sasim::plan_tiles(tiny, 1, 1, 64, 1);
+        FAIL("no InputError");
+    } catch (const sasim::InputError& e) {
+        msg = e.what();
+    }
+    INFO(msg);
+    std::smatch mm;
+    REQUIRE(std::regex_search(msg, mm, std::regex("(\\d+) KiB")));
+    const uint64_t kib = std::stoull(mm[1]);
+    CHECK_NOTHROW(sasim::plan_tiles(make_cfg(Dataflow::WS, 64, 64, 8, kib, 1, 64, 2), 1, 1, 64, 1));
+    // One KiB less must not work if `kib` is the minimum; 5 KiB (80 rows) does work.
+    CHECK_THROWS_AS(sasim::plan_tiles(make_cfg(Dataflow::WS, 64, 64, 8, kib - 1, 1, 64, 2), 1, 1, 64, 1),
+                    sasim::InputError);
+    CHECK_NOTHROW(sasim::plan_tiles(make_cfg(Dataflow::WS, 64, 64, 8, 5, 1, 64, 2), 1, 1, 64, 1));
+    CHECK(kib == 5);
+}
