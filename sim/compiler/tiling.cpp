@@ -94,7 +94,8 @@ TilePlan plan_tiles(const Config& cfg, uint64_t count, uint64_t m, uint64_t n, s
         p.res_region_rows = p.res_rows_per_chunk;
         const uint64_t res = 2 * p.res_region_rows;
         if (spad < res + 2) {
-            const uint64_t need_rows = res + 2;
+            // The smallest scratchpad that works: whichever layout needs fewer rows.
+            const uint64_t need_rows = std::min(res + 2, res_all + 2 * want_min);
             throw InputError(fmt::format(
                 "{}: scratchpad.capacity_kib: scratchpad too small for one tile with double buffering "
                 "(has {} rows of {} bytes, needs at least {} rows: {} KiB)",

@@ -13,17 +13,19 @@ uint64_t ExecTiming::earliest_issue(uint64_t ready) const {
     return std::max({ready, m_prev_issue + 1, m_prev_stream_start});
 }
 
-uint64_t ExecTiming::schedule_reads(uint64_t row0, uint64_t rows, uint64_t from) {
+std::pair<uint64_t, uint64_t> ExecTiming::schedule_reads(uint64_t row0, uint64_t rows, uint64_t from) {
     uint64_t cycle = from;
+    uint64_t first = from;
     uint64_t last = from - 1;
     for (uint64_t i = 0; i < rows; ++i) {
         const uint32_t bank = m_spad.bank_of(row0 + i);
         cycle = m_spad.next_free(bank, cycle);
         m_spad.claim(bank, cycle, 1);
+        if (i == 0) first = cycle;
         last = cycle;
         ++cycle;
     }
-    return last;
+    return {first, last};
 }
 
 ExecSchedule ExecTiming::issue(const Instruction& in, uint64_t s) {
@@ -32,8 +34,8 @@ ExecSchedule ExecTiming::issue(const Instruction& in, uint64_t s) {
     const uint64_t prev_stream_end = m_any ? m_prev_stream_end : 0;
     if (m_array.dataflow == Dataflow::OS) {
         // Transposer fill: the m rows of A, one per cycle, yielding to reservations already made.
-        const uint64_t last = schedule_reads(in.a_row, in.m, s + 1);
-        sc.first_read = s + 1;
+        const auto [first, last] = schedule_reads(in.a_row, in.m, s + 1);
+        sc.first_read = in.m > 0 ? first : s + 1;
         sc.load_end = last + 1;
         uint64_t start = std::max(sc.load_end, prev_stream_end);
         // At most two results in the array: the previous one must have started draining.
@@ -49,17 +51,20 @@ ExecSchedule ExecTiming::issue(const Instruction& in, uint64_t s) {
     } else {
         // Stationary mode (WS, and IS with the operands swapped by the compiler).
         uint64_t start = std::max(s + 1, prev_stream_end);
-        sc.first_read = s + 1;
+        bool preload_read = false;
         if (in.preload) {
             // The n stationary rows shift in from the left edge: one read and one shift per row, then
             // (cols - n) shifts of zeros, so the preload always takes `cols` shifts.
-            const uint64_t last = schedule_reads(in.b_row, in.n, s + 1);
+            const auto [first, last] = schedule_reads(in.b_row, in.n, s + 1);
+            sc.first_read = first;
+            preload_read = in.n > 0;
             sc.load_end = last + 1 + (m_array.cols - in.n);
             start = std::max(start, sc.load_end);
         } else {
             sc.load_end = s + 1;
         }
         sc.stream_start = start;
+        if (!preload_read) sc.first_read = start;
         m_spad.claim_row_stream(in.a_row, in.m, start);
         sc.stream_end = start + in.m;
         sc.acc_first_write = start + m_latency;

@@ -4,6 +4,7 @@
 // and reserves those cycles in the bank calendars. The SystemC execute unit calls this; so do unit tests.
 #pragma once
 #include <cstdint>
+#include <utility>
 
 #include "compiler/isa.h"
 #include "config/config.h"
@@ -39,8 +40,8 @@ public:
 
 private:
     // Reads rows [row0, row0+rows) one per cycle from `from`, each at the first cycle its bank is free.
-    // Returns the cycle of the last read (from - 1 when rows == 0).
-    uint64_t schedule_reads(uint64_t row0, uint64_t rows, uint64_t from);
+    // Returns the cycles of the first and the last read ({from, from - 1} when rows == 0).
+    std::pair<uint64_t, uint64_t> schedule_reads(uint64_t row0, uint64_t rows, uint64_t from);
 
     const ArrayConfig m_array;
     BankCalendar& m_spad;

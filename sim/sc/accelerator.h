@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The accelerator: dispatch, the three instruction queues, the load / execute / store units, the DMA engine,
 // the scratchpad and the accumulator. Its only external connection is the TLM-2.0 initiator socket of the
-// DMA engine (`mem_socket`), so it can be bound to any memory target of a SystemC virtual platform.
+// DMA engine (`mem_socket`), so it can be bound to any memory target of a SystemC virtual platform that
+// implements b_transport in the loosely-timed style: it returns at once and annotates the access time in
+// the delay argument (a target that calls wait() inside b_transport is refused with a SimulationError).
 #pragma once
 #include <memory>
 

@@ -121,7 +121,13 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
     m_trans.set_dmi_allowed(false);
     m_trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    const sc_core::sc_time before = sc_core::sc_time_stamp();
     mem_socket->b_transport(m_trans, delay);
+    if (sc_core::sc_time_stamp() != before) {
+        // The engine keeps many requests in flight from one thread, so it needs loosely-timed targets.
+        throw SimulationError("the memory target called wait() inside b_transport; sasim's DMA needs the access "
+                              "time annotated in the delay argument instead (TLM-2.0 loosely-timed style)");
+    }
     if (m_trans.is_response_error()) {
         throw SimulationError(fmt::format("DMA {} of {} bytes at DRAM address 0x{:x} failed: {}",
                                           write ? "write" : "read", bytes, addr, m_trans.get_response_string()));

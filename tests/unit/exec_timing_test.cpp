@@ -84,6 +84,14 @@ TEST_CASE("exec: WS single instruction schedule", "[exec]") {
     }
 }
 
+TEST_CASE("exec: IS uses the stationary-mode rules", "[exec]") {
+    Rig r(Dataflow::IS, 3, 5);
+    // Same numbers as the WS single instruction: load_end 10 + 1 + 5 = 16, stream 16..20, acc 24..28.
+    check(r.t.issue(ex(64, 0, 0, 5, 2, 3, true), 10), 11, 16, 16, 21, 24, 29);
+    // Reuse without preload: stream_start = max(16 + 1, 21) = 21, acc from 29, retire 29 + 2 = 31.
+    check(r.t.issue(ex(69, 0, 5, 2, 2, 3, false), 16), 21, 17, 21, 23, 29, 31);  // first read = stream
+}
+
 TEST_CASE("exec: WS back-to-back preload overlaps the previous stream", "[exec]") {
     Rig r(Dataflow::WS, 3, 5);
     // I1 at 10: preload rows 64..66 (bank 1) at 11..13, load_end 16; stream rows 0..7 (bank 0) at 16..23,
@@ -104,7 +112,7 @@ TEST_CASE("exec: WS back-to-back preload overlaps the previous stream", "[exec]"
     // 32..35, stream_end 36; acc from 40, retire 44.
     const bool bank1_busy_before = r.spad.busy(1, 25);
     const ExecSchedule s3 = r.t.issue(ex(16, 70, 16, 4, 3, 3, false), 24);
-    check(s3, 25, 25, 32, 36, 40, 44);
+    check(s3, 32, 25, 32, 36, 40, 44);  // first read is the stream
     CHECK_FALSE(bank1_busy_before);
     for (uint64_t c = 20; c < 60; ++c) CHECK_FALSE(r.spad.busy(1, c));  // no preload reads of rows 70..
     CHECK(r.acc.next_free(0, 24) == 44);  // acc writes 24..43 back to back
@@ -136,7 +144,7 @@ TEST_CASE("exec: WS preload colliding with an earlier stream in the same bank is
     }
 }
 
-TEST_CASE("exec: first_read is the cycle of the first scratchpad read", "[exec][!mayfail]") {
+TEST_CASE("exec: first_read is the cycle of the first scratchpad read", "[exec]") {
     // ExecSchedule::first_read is documented as "first scratchpad read (preload, fill or stream)", but
     // exec_timing.cpp always sets it to issue + 1, even when that read was pushed by a bank conflict (or,
     // without preload, when the first read is the stream at stream_start).

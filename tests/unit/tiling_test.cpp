@@ -284,7 +284,7 @@ TEST_CASE("tiling: too-small accumulator throws InputError naming the key", "[ti
     }
 }
 
-TEST_CASE("tiling: the reported scratchpad minimum is the smallest size that works", "[tiling][!mayfail]") {
+TEST_CASE("tiling: the reported scratchpad minimum is the smallest size that works", "[tiling]") {
     // tiling.h promises the InputError states "the minimum size that would work". With a single resident
     // region (one outer block, one chunk) and a one-row tile, the resident layout needs only 64 + 2 * 1 = 66
     // rows (4224 B -> 5 KiB), but the message always quotes the non-resident need, 2 * 64 + 2 = 130 rows
