@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "common/errors.h"
+
 namespace sasim {
 namespace {
 
@@ -15,8 +17,8 @@ namespace {
 //    execute of tile t waits for store t-2 to have read its slot (store -> execute token).
 class Emitter {
 public:
-    Emitter(const Config& cfg, const LayerLayout& lay, const TilePlan& plan, std::vector<KChunk> chunks)
-        : m_cfg(cfg), m_lay(lay), m_plan(plan), m_chunks(std::move(chunks)) {}
+    Emitter(const LayerLayout& lay, const TilePlan& plan, std::vector<KChunk> chunks, std::vector<ChunkGroup> groups)
+        : m_lay(lay), m_plan(plan), m_chunks(std::move(chunks)), m_groups(std::move(groups)) {}
 
     Program run() {
         Program prog;
@@ -24,7 +26,7 @@ public:
         const uint64_t outer_blocks = ceil_div(m_plan.outer_dim, m_plan.outer_block);
         const uint64_t inner_tiles = ceil_div(m_plan.inner_dim, m_plan.inner_tile);
         m_total_tiles = m_lay.view.count * outer_blocks * inner_tiles;
-        m_total_steps = m_total_tiles * m_chunks.size();
+        m_total_groups = m_total_tiles * m_groups.size();
         m_prog = &prog;
         uint64_t outer_idx = 0;
         for (uint64_t g = 0; g < m_lay.view.count; ++g) {
@@ -44,115 +46,133 @@ public:
 private:
     static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
-    // Rows of the implicit A matrix (pixels for conv, rows of A for gemm) for one chunk.
-    Instruction load_a_rows(uint64_t g, uint64_t row0, uint32_t rows, const KChunk& ch, uint64_t local_row) const {
+    // Sets the wide-load fields: the DRAM row holds the group's columns, cut into one block per chunk.
+    static void set_blocks(Instruction& in, const ChunkGroup& grp, uint64_t block_stride) {
+        in.elems = grp.total;
+        in.block_elems = grp.block_elems;
+        in.block_stride = block_stride;
+    }
+
+    // Rows of the implicit A matrix (pixels for conv, rows of A for gemm) for one chunk group.
+    Instruction load_a_rows(uint64_t g, uint64_t row0, uint32_t rows, const ChunkGroup& grp, uint64_t local_row,
+                            uint64_t block_stride) const {
         Instruction in;
         in.local_row = local_row;
         in.rows = rows;
-        in.elems = ch.klen;
+        set_blocks(in, grp, block_stride);
         const uint64_t ob = m_lay.operand_bytes;
         if (m_lay.is_conv) {
             in.op = Opcode::LoadIm2col;
             in.conv = 0;
             in.pixel0 = row0;
-            in.pos0 = ch.pos0;
-            in.npos = ch.npos;
-            in.chan0 = m_lay.gemms[g].a_chan0 + ch.chan0;
-            in.chan_count = ch.chan_count;
+            in.pos0 = grp.pos0;
+            in.npos = grp.npos;
+            in.chan0 = m_lay.gemms[g].a_chan0 + grp.chan0;
+            in.chan_count = grp.chan_count;
         } else {
             in.op = Opcode::Load2d;
-            in.dram_addr = m_lay.gemms[g].a_addr + (row0 * m_lay.view.k + ch.kstart) * ob;
+            in.dram_addr = m_lay.gemms[g].a_addr + (row0 * m_lay.view.k + grp.kstart) * ob;
             in.dram_stride = m_lay.view.k * ob;
         }
         return in;
     }
 
-    // Rows of the weights stored [n][k] (WS/IS): `rows` output channels starting at n0, chunk columns.
-    Instruction load_wt_rows(uint64_t g, uint64_t n0, uint32_t rows, const KChunk& ch, uint64_t local_row) const {
+    // Rows of the weights stored [n][k] (WS/IS): `rows` output channels starting at n0, the group's columns.
+    Instruction load_wt_rows(uint64_t g, uint64_t n0, uint32_t rows, const ChunkGroup& grp, uint64_t local_row,
+                             uint64_t block_stride) const {
         Instruction in;
         in.op = Opcode::Load2d;
         in.local_row = local_row;
         in.rows = rows;
-        in.elems = ch.klen;
+        set_blocks(in, grp, block_stride);
         const uint64_t ob = m_lay.operand_bytes;
-        in.dram_addr = m_lay.gemms[g].b_addr + (n0 * m_lay.view.k + ch.kstart) * ob;
+        in.dram_addr = m_lay.gemms[g].b_addr + (n0 * m_lay.view.k + grp.kstart) * ob;
         in.dram_stride = m_lay.view.k * ob;
         return in;
     }
 
-    // Rows of the weights stored [k][n] (OS): the chunk's k rows, `cols` channels starting at n0.
-    Instruction load_b_rows(uint64_t g, uint64_t n0, uint32_t cols, const KChunk& ch, uint64_t local_row) const {
+    // Rows of the weights stored [k][n] (OS): the group's k rows, `cols` channels starting at n0, in
+    // consecutive scratchpad rows (chunk j's rows start kstart_j - kstart_first rows in).
+    Instruction load_b_rows(uint64_t g, uint64_t n0, uint32_t cols, const ChunkGroup& grp, uint64_t local_row) const {
         Instruction in;
         in.op = Opcode::Load2d;
         in.local_row = local_row;
-        in.rows = ch.klen;
+        in.rows = grp.total;
         in.elems = cols;
         const uint64_t ob = m_lay.operand_bytes;
-        in.dram_addr = m_lay.gemms[g].b_addr + (ch.kstart * m_lay.view.n + n0) * ob;
+        in.dram_addr = m_lay.gemms[g].b_addr + (grp.kstart * m_lay.view.n + n0) * ob;
         in.dram_stride = m_lay.view.n * ob;
         return in;
     }
 
-    // The load of the resident operand's chunk for outer block [o0, o0+olen).
-    Instruction load_resident(uint64_t g, uint64_t o0, uint32_t olen, const KChunk& ch, uint64_t row) const {
+    // The load of the resident operand's chunk group for outer block [o0, o0+olen).
+    Instruction load_resident(uint64_t g, uint64_t o0, uint32_t olen, const ChunkGroup& grp, uint64_t row) const {
+        const uint64_t stride = m_plan.res_rows_per_chunk;
         switch (m_plan.dataflow) {
-            case Dataflow::WS: return load_wt_rows(g, o0, olen, ch, row);
-            case Dataflow::IS: return load_a_rows(g, o0, olen, ch, row);
-            case Dataflow::OS: return load_b_rows(g, o0, olen, ch, row);
+            case Dataflow::WS: return load_wt_rows(g, o0, olen, grp, row, stride);
+            case Dataflow::IS: return load_a_rows(g, o0, olen, grp, row, stride);
+            case Dataflow::OS: return load_b_rows(g, o0, olen, grp, row);
         }
         return {};
     }
 
-    // The load of the tile operand's chunk for inner tile [i0, i0+ilen).
-    Instruction load_tile(uint64_t g, uint64_t i0, uint32_t ilen, const KChunk& ch, uint64_t row) const {
-        if (m_plan.dataflow == Dataflow::IS) return load_wt_rows(g, i0, ilen, ch, row);
-        return load_a_rows(g, i0, ilen, ch, row);
+    // The load of the tile operand's chunk group for inner tile [i0, i0+ilen).
+    Instruction load_tile(uint64_t g, uint64_t i0, uint32_t ilen, const ChunkGroup& grp, uint64_t row) const {
+        if (m_plan.dataflow == Dataflow::IS) return load_wt_rows(g, i0, ilen, grp, row, m_plan.inner_tile);
+        return load_a_rows(g, i0, ilen, grp, row, m_plan.inner_tile);
     }
 
     void emit_tile(uint64_t g, uint64_t outer_idx, uint64_t o0, uint32_t olen, uint64_t it, uint64_t i0, uint32_t ilen) {
         const uint64_t acc_slot = m_tile_idx % 2;
         const uint64_t res_region = m_plan.resident ? outer_idx % m_plan.res_regions : 0;
-        for (size_t j = 0; j < m_chunks.size(); ++j) {
-            const KChunk& ch = m_chunks[j];
-            const uint64_t slot = m_step % 2;
-            Instruction lt = load_tile(g, i0, ilen, ch, m_plan.tile_base[slot]);
-            lt.wait_next = m_step >= 2;
+        const uint64_t rpc = m_plan.res_rows_per_chunk;
+        for (const ChunkGroup& grp : m_groups) {
+            const uint64_t slot = m_group_idx % 2;
+            Instruction lt = load_tile(g, i0, ilen, grp, m_plan.tile_base[slot]);
+            lt.wait_next = m_group_idx >= 2;
             m_prog->instrs.push_back(lt);
             size_t last_load = m_prog->instrs.size() - 1;
 
-            uint64_t stat_row = 0;
-            bool preload = true;
+            // First scratchpad row of the group's resident chunks.
+            uint64_t stat_base = 0;
             if (m_plan.resident) {
-                stat_row = m_plan.res_base[res_region] + j * m_plan.res_rows_per_chunk;
+                stat_base = m_plan.res_base[res_region] + grp.first * rpc;
                 if (it == 0) {
-                    m_prog->instrs.push_back(load_resident(g, o0, olen, ch, stat_row));
+                    m_prog->instrs.push_back(load_resident(g, o0, olen, grp, stat_base));
                     last_load = m_prog->instrs.size() - 1;
                 }
-                // WS/IS with a single chunk: the stationary operand stays in the array across tiles.
-                preload = !(m_chunks.size() == 1 && it > 0);
             } else {
-                stat_row = m_plan.res_base[slot];
-                m_prog->instrs.push_back(load_resident(g, o0, olen, ch, stat_row));
+                stat_base = m_plan.res_base[slot];
+                m_prog->instrs.push_back(load_resident(g, o0, olen, grp, stat_base));
                 last_load = m_prog->instrs.size() - 1;
             }
             m_prog->instrs[last_load].signal_next = true;
 
-            Instruction ex;
-            ex.op = Opcode::Execute;
-            ex.wait_prev = true;
-            ex.wait_next = j == 0 && m_tile_idx >= 2;
-            ex.signal_prev = m_step + 2 < m_total_steps;
-            ex.signal_next = j + 1 == m_chunks.size();
-            ex.a_row = m_plan.tile_base[slot];
-            ex.b_row = stat_row;
-            ex.c_row = m_plan.acc_base[acc_slot];
-            ex.m = ilen;
-            ex.n = olen;
-            ex.k = ch.klen;
-            ex.preload = m_plan.dataflow == Dataflow::OS ? false : preload;
-            ex.accumulate = j > 0;
-            m_prog->instrs.push_back(ex);
-            ++m_step;
+            for (size_t c = 0; c < grp.count; ++c) {
+                const size_t j = grp.first + c;
+                const bool first_in_group = c == 0;
+                const bool last_in_group = c + 1 == grp.count;
+                Instruction ex;
+                ex.op = Opcode::Execute;
+                ex.wait_prev = first_in_group;
+                ex.wait_next = j == 0 && m_tile_idx >= 2;
+                ex.signal_prev = last_in_group && m_group_idx + 2 < m_total_groups;
+                ex.signal_next = j + 1 == m_chunks.size();
+                ex.a_row = m_plan.tile_base[slot] + c * m_plan.inner_tile;
+                // WS/IS: one block of `rpc` rows per chunk. OS: the chunks' k rows follow each other.
+                ex.b_row = m_plan.dataflow == Dataflow::OS ? stat_base + (m_chunks[j].kstart - grp.kstart)
+                                                           : stat_base + c * rpc;
+                ex.c_row = m_plan.acc_base[acc_slot];
+                ex.m = ilen;
+                ex.n = olen;
+                ex.k = m_chunks[j].klen;
+                // WS/IS with a single chunk: the stationary operand stays in the array across tiles.
+                const bool reuse = m_plan.resident && m_chunks.size() == 1 && it > 0;
+                ex.preload = m_plan.dataflow != Dataflow::OS && !reuse;
+                ex.accumulate = j > 0;
+                m_prog->instrs.push_back(ex);
+            }
+            ++m_group_idx;
         }
         Instruction st;
         st.op = Opcode::Store;
@@ -172,18 +192,24 @@ private:
         ++m_tile_idx;
     }
 
-    const Config& m_cfg;
     const LayerLayout& m_lay;
     const TilePlan& m_plan;
     std::vector<KChunk> m_chunks;
+    std::vector<ChunkGroup> m_groups;
     Program* m_prog = nullptr;
-    uint64_t m_step = 0;         // global EXECUTE index
+    uint64_t m_group_idx = 0;    // global chunk-group index (tile slots alternate per group)
     uint64_t m_tile_idx = 0;     // global tile (STORE) index
-    uint64_t m_total_steps = 0;
+    uint64_t m_total_groups = 0;
     uint64_t m_total_tiles = 0;
 };
 
 }  // namespace
+
+uint32_t wide_load_target(const Config& cfg, uint32_t kmax) {
+    // Enough chunks that one DRAM row of the group fills a maximal DMA request.
+    const uint64_t chunk_bytes = uint64_t{kmax} * cfg.derived.operand_bytes;
+    return static_cast<uint32_t>(std::max<uint64_t>(1, (cfg.dma.max_request_bytes + chunk_bytes - 1) / chunk_bytes));
+}
 
 CompiledLayer compile_layer(const Layer& layer, const Config& cfg) {
     CompiledLayer out;
@@ -193,8 +219,19 @@ CompiledLayer compile_layer(const Layer& layer, const Config& cfg) {
     std::vector<KChunk> chunks =
         out.layout.is_conv ? make_chunks_conv(out.layout.conv_positions, out.layout.conv_in_c_per_group, kmax)
                            : make_chunks_gemm(v.k, kmax);
-    out.plan = plan_tiles(cfg, v.count, v.m, v.n, chunks.size());
-    Emitter em(cfg, out.layout, out.plan, std::move(chunks));
+    std::vector<ChunkGroup> groups = group_chunks(chunks, out.layout.is_conv, out.layout.conv_in_c_per_group, kmax,
+                                                  wide_load_target(cfg, kmax));
+    uint32_t group = 1;
+    for (const auto& g : groups) group = std::max<uint32_t>(group, static_cast<uint32_t>(g.count));
+    try {
+        out.plan = plan_tiles(cfg, v.count, v.m, v.n, chunks.size(), group);
+    } catch (const InputError&) {
+        if (group == 1) throw;
+        // Wide loads do not fit: load one chunk at a time (the message of this attempt is the minimum).
+        groups = group_chunks(chunks, out.layout.is_conv, out.layout.conv_in_c_per_group, kmax, 1);
+        out.plan = plan_tiles(cfg, v.count, v.m, v.n, chunks.size(), 1);
+    }
+    Emitter em(out.layout, out.plan, std::move(chunks), std::move(groups));
     out.program = em.run();
     return out;
 }

@@ -37,14 +37,18 @@ Unit unit_of(Opcode op) {
 std::string disassemble(const Instruction& in) {
     std::string tokens = fmt::format("{}{}{}{}", in.wait_prev ? " wait_prev" : "", in.wait_next ? " wait_next" : "",
                                      in.signal_prev ? " signal_prev" : "", in.signal_next ? " signal_next" : "");
+    const std::string blocks = load_blocks(in) > 1 ? fmt::format(" blocks={}x{} block_stride={}", load_blocks(in),
+                                                                   load_block_elems(in), in.block_stride)
+                                                   : std::string();
     switch (in.op) {
         case Opcode::Load2d:
-            return fmt::format("LOAD {} row={} rows={} elems={} dram=0x{:x} stride={}{}",
+            return fmt::format("LOAD {} row={} rows={} elems={}{} dram=0x{:x} stride={}{}",
                                in.dst == LocalMem::Scratchpad ? "spad" : "acc", in.local_row, in.rows, in.elems,
-                               in.dram_addr, in.dram_stride, tokens);
+                               blocks, in.dram_addr, in.dram_stride, tokens);
         case Opcode::LoadIm2col:
-            return fmt::format("LOAD_IM2COL row={} rows={} pixel0={} pos0={} npos={} chan0={} chans={}{}",
-                               in.local_row, in.rows, in.pixel0, in.pos0, in.npos, in.chan0, in.chan_count, tokens);
+            return fmt::format("LOAD_IM2COL row={} rows={} pixel0={} pos0={} npos={} chan0={} chans={}{}{}",
+                               in.local_row, in.rows, in.pixel0, in.pos0, in.npos, in.chan0, in.chan_count, blocks,
+                               tokens);
         case Opcode::Execute:
             return fmt::format("EXECUTE a={} b={} c={} m={} n={} k={}{}{}{}", in.a_row, in.b_row, in.c_row, in.m, in.n,
                                in.k, in.preload ? " preload" : "", in.accumulate ? " accumulate" : "", tokens);

@@ -51,8 +51,11 @@ struct Instruction {
     // Load2d / LoadIm2col
     LocalMem dst = LocalMem::Scratchpad;
     uint64_t local_row = 0;    // first destination row
-    uint32_t rows = 0;         // rows moved
-    uint32_t elems = 0;        // elements per row (<= the destination row width)
+    uint32_t rows = 0;         // rows moved (DRAM rows; each fills `blocks()` destination rows)
+    uint32_t elems = 0;        // elements per DRAM row
+    uint32_t block_elems = 0;  // loads: elements per destination row (0 = elems). A DRAM row is cut into
+                               // blocks of block_elems; block b of row i goes to local_row + b*block_stride + i
+    uint64_t block_stride = 0; // loads: destination rows between consecutive blocks
     uint64_t dram_addr = 0;    // Load2d/Store: byte address of the first row
     uint64_t dram_stride = 0;  // Load2d/Store: bytes between rows in DRAM
     // LoadIm2col only
@@ -78,6 +81,13 @@ struct Instruction {
     uint32_t shift = 0;        // arithmetic right shift with round-half-up before saturation
     bool relu = false;
 };
+
+// Destination rows one DRAM row of a load fills (1 unless the load is a wide, multi-block load).
+inline uint32_t load_blocks(const Instruction& in) {
+    const uint32_t be = in.block_elems == 0 ? in.elems : in.block_elems;
+    return be == 0 ? 1 : (in.elems + be - 1) / be;
+}
+inline uint32_t load_block_elems(const Instruction& in) { return in.block_elems == 0 ? in.elems : in.block_elems; }
 
 // A compiled layer: the instruction stream plus the tables the load path reads.
 struct Program {

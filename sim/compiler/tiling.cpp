@@ -52,8 +52,60 @@ std::vector<KChunk> make_chunks_conv(uint32_t positions, uint32_t chans, uint32_
     return out;
 }
 
-TilePlan plan_tiles(const Config& cfg, uint64_t count, uint64_t m, uint64_t n, size_t chunks) {
+std::vector<ChunkGroup> group_chunks(const std::vector<KChunk>& chunks, bool conv, uint32_t chans, uint32_t kmax,
+                                     uint32_t target) {
+    if (target == 0) target = 1;
+    std::vector<ChunkGroup> out;
+    auto close = [&](size_t first, size_t count) {
+        ChunkGroup g;
+        g.first = first;
+        g.count = count;
+        const KChunk& a = chunks[first];
+        const KChunk& b = chunks[first + count - 1];
+        g.kstart = a.kstart;
+        g.block_elems = a.klen;
+        g.total = static_cast<uint32_t>(b.kstart + b.klen - a.kstart);
+        if (conv) {
+            g.pos0 = a.pos0;
+            if (a.pos0 == b.pos0 && a.npos == 1 && b.npos == 1) {
+                g.npos = 1;
+                g.chan0 = a.chan0;
+                g.chan_count = g.total;
+            } else {
+                g.npos = b.pos0 + b.npos - a.pos0;
+                g.chan0 = 0;
+                g.chan_count = chans;
+            }
+        }
+        out.push_back(g);
+    };
+    size_t first = 0;
+    while (first < chunks.size()) {
+        size_t count = 1;
+        while (count < target && first + count < chunks.size()) {
+            const KChunk& prev = chunks[first + count - 1];
+            const KChunk& next = chunks[first + count];
+            bool ok = true;
+            if (prev.klen != chunks[first].klen) ok = false;  // only the group's last chunk may be narrower
+            if (conv && chans >= kmax && next.pos0 != prev.pos0) {
+                // Crossing into the next filter position: only whole positions of full-width chunks.
+                ok = ok && chans % kmax == 0 && chunks[first].chan0 == 0;
+                const size_t per_pos = chans / kmax;
+                ok = ok && (count % per_pos == 0) && (count + per_pos <= target);
+            }
+            if (!ok) break;
+            ++count;
+        }
+        close(first, count);
+        first += count;
+    }
+    return out;
+}
+
+TilePlan plan_tiles(const Config& cfg, uint64_t count, uint64_t m, uint64_t n, size_t chunks, uint32_t group) {
     TilePlan p;
+    if (group == 0) group = 1;
+    p.group = group;
     const Dataflow df = cfg.array.dataflow;
     const uint32_t R = cfg.array.rows, C = cfg.array.cols;
     const DerivedConfig& d = cfg.derived;
@@ -84,32 +136,32 @@ TilePlan plan_tiles(const Config& cfg, uint64_t count, uint64_t m, uint64_t n, s
     const uint64_t res_all = uint64_t{p.res_regions} * chunks * p.res_rows_per_chunk;
     const uint64_t want_min = std::min<uint64_t>(cap, R);
     uint64_t tile = 0;
-    if (res_all + 2 * want_min <= spad) {
+    if (res_all + 2 * group * want_min <= spad) {
         p.resident = true;
-        tile = std::min<uint64_t>(cap, (spad - res_all) / 2);
+        tile = std::min<uint64_t>(cap, (spad - res_all) / (2 * group));
         p.res_region_rows = chunks * p.res_rows_per_chunk;
     } else {
         p.resident = false;
         p.res_regions = 2;
-        p.res_region_rows = p.res_rows_per_chunk;
+        p.res_region_rows = uint64_t{group} * p.res_rows_per_chunk;
         const uint64_t res = 2 * p.res_region_rows;
-        if (spad < res + 2) {
+        if (spad < res + 2 * group) {
             // The smallest scratchpad that works: whichever layout needs fewer rows.
-            const uint64_t need_rows = std::min(res + 2, res_all + 2 * want_min);
+            const uint64_t need_rows = std::min(res + 2 * group, res_all + 2 * group * want_min);
             throw InputError(fmt::format(
                 "{}: scratchpad.capacity_kib: scratchpad too small for one tile with double buffering "
                 "(has {} rows of {} bytes, needs at least {} rows: {} KiB)",
                 where, spad, d.spad_row_bytes, need_rows, (need_rows * d.spad_row_bytes + 1023) / 1024));
         }
-        tile = std::min<uint64_t>(cap, (spad - res) / 2);
+        tile = std::min<uint64_t>(cap, (spad - res) / (2 * group));
     }
     p.inner_tile = static_cast<uint32_t>(tile);
-    p.tile_slot_rows = tile;
+    p.tile_slot_rows = uint64_t{group} * tile;
     p.res_base[0] = 0;
     p.res_base[1] = p.res_regions > 1 ? p.res_region_rows : 0;
     const uint64_t tiles_start = uint64_t{p.res_regions} * p.res_region_rows;
     p.tile_base[0] = tiles_start;
-    p.tile_base[1] = tiles_start + tile;
+    p.tile_base[1] = tiles_start + p.tile_slot_rows;
     p.acc_slot_rows = tile;
     p.acc_base[0] = 0;
     p.acc_base[1] = tile;

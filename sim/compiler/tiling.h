@@ -40,10 +40,12 @@ struct TilePlan {
     uint32_t outer_block = 0;       // elements per outer block (<= cols)
     uint32_t inner_tile = 0;        // rows per inner tile
     size_t chunks = 0;              // reduction chunks per tile
+    uint32_t group = 1;             // chunks loaded together by one wide load (see group_chunks)
     bool resident = false;          // the whole resident operand of an outer block stays in the scratchpad
     uint32_t res_rows_per_chunk = 0;  // scratchpad rows one chunk of the resident operand takes
     uint32_t res_regions = 1;       // resident regions (2 = double-buffered across outer blocks)
-    // Scratchpad layout, in rows: [resident region 0][resident region 1][tile slot 0][tile slot 1]
+    // Scratchpad layout, in rows: [resident region 0][resident region 1][tile slot 0][tile slot 1].
+    // A tile slot holds `group` chunks of `inner_tile` rows; a non-resident region `group` chunks.
     uint64_t res_base[2] = {0, 0};
     uint64_t res_region_rows = 0;
     uint64_t tile_base[2] = {0, 0};
@@ -53,9 +55,23 @@ struct TilePlan {
     uint64_t acc_slot_rows = 0;
 };
 
-// Chooses the plan for `count` GEMMs of m x n x k (chunks as given) on the config.
-// Throws InputError naming the config file and the key when the scratchpad or accumulator cannot hold
-// one tile with double buffering, with the minimum size that would work.
-TilePlan plan_tiles(const Config& cfg, uint64_t count, uint64_t m, uint64_t n, size_t chunks);
+// Chooses the plan for `count` GEMMs of m x n x k (chunks as given, loaded `group` at a time) on the
+// config. Throws InputError naming the config file and the key when the scratchpad or accumulator cannot
+// hold one tile with double buffering, with the minimum size that would work for that group size.
+TilePlan plan_tiles(const Config& cfg, uint64_t count, uint64_t m, uint64_t n, size_t chunks, uint32_t group = 1);
+
+// Consecutive chunks that one wide load fetches together: their columns form one rectangle of the
+// implicit matrix (a channel range of one filter position, or whole positions), so each DRAM row of the
+// group is one piece per filter position. Groups hold at most `target` chunks. Returns (first, count).
+struct ChunkGroup {
+    size_t first = 0;
+    size_t count = 0;
+    uint64_t kstart = 0;        // first column of K
+    uint32_t total = 0;         // columns in the group (elements per DRAM row)
+    uint32_t block_elems = 0;   // columns of the first chunk (every chunk but the group's last is this wide)
+    uint32_t pos0 = 0, npos = 1, chan0 = 0, chan_count = 0;  // conv: the rectangle
+};
+std::vector<ChunkGroup> group_chunks(const std::vector<KChunk>& chunks, bool conv, uint32_t chans, uint32_t kmax,
+                                     uint32_t target);
 
 }  // namespace sasim

@@ -33,7 +33,13 @@ void LoadAddressGen::row_segments(uint32_t i, std::vector<RowSegment>& out) cons
         if (ih < 0 || iw < 0 || ih >= static_cast<int64_t>(g.in_h) || iw >= static_cast<int64_t>(g.in_w)) continue;
         const uint64_t elem = ((n * g.in_h + static_cast<uint64_t>(ih)) * g.in_w + static_cast<uint64_t>(iw)) * g.in_c +
                               m_in.chan0;
-        out.push_back({g.input_addr + elem * m_ob, piece, q * piece});
+        const uint64_t addr = g.input_addr + elem * m_ob;
+        if (!out.empty() && out.back().dram_addr + out.back().bytes == addr &&
+            out.back().row_offset + out.back().bytes == q * piece) {
+            out.back().bytes += piece;  // neighbouring filter positions that are contiguous in DRAM
+        } else {
+            out.push_back({addr, piece, q * piece});
+        }
     }
 }
 

@@ -9,11 +9,11 @@
 
 namespace sasim::model {
 
-// A contiguous piece of a destination row that comes from DRAM.
+// A contiguous piece of a DRAM row (the concatenation of all of a row's blocks) that comes from DRAM.
 struct RowSegment {
     uint64_t dram_addr = 0;
     uint32_t bytes = 0;
-    uint32_t row_offset = 0;  // byte offset inside the destination row
+    uint32_t row_offset = 0;  // byte offset inside the DRAM row
 };
 
 class LoadAddressGen {
@@ -21,8 +21,9 @@ public:
     // `in` must be a Load2d or LoadIm2col; `convs` is the program's geometry table.
     LoadAddressGen(const Instruction& in, const std::vector<ConvGeometry>& convs, uint32_t operand_bytes);
 
-    // The DRAM pieces of destination row i (i < in.rows), in row order. Bytes of the row not covered
-    // (padding of an implicit im2col row) are zero. An empty result means an all-padding row.
+    // The DRAM pieces of DRAM row i (i < in.rows), in row order; pieces that touch in DRAM and in the row
+    // are merged. Bytes of the row not covered (padding of an implicit im2col row) are zero. An empty
+    // result means an all-padding row. The row is cut into destination blocks by the DMA (isa.h).
     void row_segments(uint32_t i, std::vector<RowSegment>& out) const;
     uint32_t row_bytes() const { return m_row_bytes; }
 

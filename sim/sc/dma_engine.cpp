@@ -144,28 +144,18 @@ bool ScDmaEngine::issue_read(uint64_t t) {
     ReadXfer& x = *m_reads.back();
     const Instruction& in = *x.in;
     if (m_read_reqs.empty()) {
-        // Start the next row: zero it (padding stays zero), then split its DRAM pieces into requests.
-        const uint64_t row = in.local_row + x.next_row;
-        uint8_t* dst = nullptr;
-        size_t dst_bytes = 0;
-        if (in.dst == LocalMem::Scratchpad) {
-            dst = m_spad.row(row);
-            dst_bytes = m_spad.row_bytes;
-        } else {
-            dst = reinterpret_cast<uint8_t*>(m_acc.row(row));
-            dst_bytes = m_acc.row_elems * sizeof(uint32_t);
-        }
-        std::memset(dst, 0, dst_bytes);
+        // Start the next DRAM row: padding stays zero; its DRAM pieces split into requests.
+        const uint32_t eb = in.dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
+        m_row_buf.assign(uint64_t{in.elems} * eb, 0);
         std::vector<model::RowSegment> segs, reqs;
         x.gen->row_segments(x.next_row, segs);
-        for (const auto& s : segs) model::split_requests(s, m_cfg.dma.max_request_bytes, reqs);
+        for (const auto& sg : segs) model::split_requests(sg, m_cfg.dma.max_request_bytes, reqs);
         if (reqs.empty()) {
             // An all-padding row takes one bus slot and no DRAM access.
-            m_row_writes.push_back({&x, x.next_row, t});
-            ++x.next_row;
+            scatter_row(x, t);
             m_next_read_slot = t + 1;
         } else {
-            for (const auto& r : reqs) m_read_reqs.push_back({t, r.dram_addr, r.bytes, dst + r.row_offset});
+            for (const auto& r : reqs) m_read_reqs.push_back({t, r.dram_addr, r.bytes, m_row_buf.data() + r.row_offset});
             m_row_arrival = t;
         }
     }
@@ -178,10 +168,7 @@ bool ScDmaEngine::issue_read(uint64_t t) {
         m_next_read_slot = t + (r.bytes + m_cfg.dma.bus_bytes_per_cycle - 1) / m_cfg.dma.bus_bytes_per_cycle;
         m_ctx->rec.traffic.dram_read_bytes += r.bytes;
         ++m_ctx->rec.traffic.dram_read_requests;
-        if (m_read_reqs.empty()) {
-            m_row_writes.push_back({&x, x.next_row, m_row_arrival});
-            ++x.next_row;
-        }
+        if (m_read_reqs.empty()) scatter_row(x, m_row_arrival);
     }
     if (m_read_reqs.empty() && x.next_row == in.rows) {
         m_read_active = false;
@@ -189,6 +176,31 @@ bool ScDmaEngine::issue_read(uint64_t t) {
         m_read_freed.notify(sc_core::SC_ZERO_TIME);
     }
     return true;
+}
+
+void ScDmaEngine::scatter_row(ReadXfer& x, uint64_t arrival) {
+    const Instruction& in = *x.in;
+    const uint32_t eb = in.dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
+    const uint64_t block_bytes = uint64_t{load_block_elems(in)} * eb;
+    const uint32_t blocks = load_blocks(in);
+    for (uint32_t b = 0; b < blocks; ++b) {
+        const uint64_t row = in.local_row + b * in.block_stride + x.next_row;
+        uint8_t* dst = nullptr;
+        uint64_t dst_bytes = 0;
+        if (in.dst == LocalMem::Scratchpad) {
+            dst = m_spad.row(row);
+            dst_bytes = m_spad.row_bytes;
+        } else {
+            dst = reinterpret_cast<uint8_t*>(m_acc.row(row));
+            dst_bytes = uint64_t{m_acc.row_elems} * sizeof(uint32_t);
+        }
+        const uint64_t from = b * block_bytes;
+        const uint64_t n = std::min<uint64_t>(block_bytes, m_row_buf.size() - from);
+        std::memcpy(dst, m_row_buf.data() + from, n);
+        std::memset(dst + n, 0, dst_bytes - n);
+        m_row_writes.push_back({&x, row, arrival});
+    }
+    ++x.next_row;
 }
 
 void ScDmaEngine::store_side(uint64_t t) {
@@ -241,7 +253,7 @@ void ScDmaEngine::write_rows(uint64_t t) {
     RowWrite& w = m_row_writes.front();
     if (w.arrival > t) return;
     const Instruction& in = *w.xfer->in;
-    const uint64_t row = in.local_row + w.row;
+    const uint64_t row = w.local_row;
     bool blocked = false;
     if (in.dst == LocalMem::Scratchpad) {
         blocked = m_spad.calendar.busy(m_spad.calendar.bank_of(row), t);
@@ -264,7 +276,7 @@ void ScDmaEngine::write_rows(uint64_t t) {
 void ScDmaEngine::retire_reads() {
     while (!m_reads.empty()) {
         ReadXfer& x = *m_reads.front();
-        if (x.rows_written < x.in->rows) break;
+        if (x.rows_written < uint64_t{x.in->rows} * load_blocks(*x.in)) break;
         const uint64_t at = x.last_write + 1;
         m_ctx->record_retire(x.index, at);
         if (x.in->signal_next) m_l2e.push(at);

@@ -57,14 +57,14 @@ private:
         uint64_t index = 0;
         const Instruction* in = nullptr;
         std::unique_ptr<model::LoadAddressGen> gen;
-        uint32_t next_row = 0;        // next row to generate
-        uint32_t rows_written = 0;
+        uint32_t next_row = 0;        // next DRAM row to generate
+        uint64_t rows_written = 0;    // destination rows written (rows * blocks when done)
         uint64_t last_write = 0;
         std::vector<uint8_t> staging; // accumulator loads: raw bytes before conversion
     };
     struct RowWrite {
         ReadXfer* xfer = nullptr;
-        uint32_t row = 0;
+        uint64_t local_row = 0;       // destination row (scratchpad or accumulator)
         uint64_t arrival = 0;         // cycle all its data is in
     };
 
@@ -94,6 +94,8 @@ private:
     sc_core::sc_event m_read_freed;
     std::deque<std::unique_ptr<ReadXfer>> m_reads;  // in order; front retires first
     std::deque<Request> m_read_reqs;   // requests of the row being generated
+    std::vector<uint8_t> m_row_buf;    // the DRAM row being loaded, before it is cut into blocks
+    void scatter_row(ReadXfer& x, uint64_t arrival);  // copies m_row_buf into the row's blocks, queues writes
     uint64_t m_row_arrival = 0;        // latest completion among the current row's requests
     uint64_t m_next_read_slot = 0;     // bus: next cycle a read request may issue
     std::deque<uint64_t> m_read_inflight;  // completion cycles

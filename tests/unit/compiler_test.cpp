@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Unit tests of compile_layer: token balance, operand rows inside the SRAMs, MAC count, output coverage,
 // and a functional run of the program (in-order units, adversarial interleavings) against the reference.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -132,13 +133,22 @@ bool run_program(const CompiledLayer& cl, const Config& cfg, const Unit prio[3],
                 if (in.wait_next && e2l == 0) continue;
                 if (in.wait_next) --e2l;
                 sasim::model::LoadAddressGen gen(in, cl.program.convs, ob);
+                // A DRAM row (all blocks) is assembled, then cut into blocks of block_elems (isa.h).
+                const uint64_t block_bytes = uint64_t{sasim::load_block_elems(in)} * ob;
+                std::vector<uint8_t> drow(gen.row_bytes());
                 for (uint32_t i = 0; i < in.rows; ++i) {
-                    uint8_t* row = spad.row(in.local_row + i);
-                    std::memset(row, 0, gen.row_bytes());
+                    std::fill(drow.begin(), drow.end(), 0);
                     gen.row_segments(i, segs);
                     for (const auto& s : segs) {
                         REQUIRE(s.dram_addr + s.bytes <= cl.layout.output_addr);  // reads only operands
-                        std::memcpy(row + s.row_offset, img.data() + s.dram_addr, s.bytes);
+                        REQUIRE(s.row_offset + s.bytes <= drow.size());
+                        std::memcpy(drow.data() + s.row_offset, img.data() + s.dram_addr, s.bytes);
+                    }
+                    for (uint32_t b = 0; b < sasim::load_blocks(in); ++b) {
+                        uint8_t* row = spad.row(in.local_row + b * in.block_stride + i);
+                        std::memset(row, 0, spad.row_bytes);
+                        const uint64_t from = b * block_bytes;
+                        std::memcpy(row, drow.data() + from, std::min<uint64_t>(block_bytes, drow.size() - from));
                     }
                 }
                 if (in.signal_next) ++l2e;
@@ -191,7 +201,7 @@ TEST_CASE("compiler: dependency tokens balance between neighbouring units", "[co
                     load_wn += in.wait_next;
                     break;
                 case Unit::Execute:
-                    CHECK(in.wait_prev);  // every EXECUTE waits for its operands
+                    // The first EXECUTE of each chunk group waits for its operands (one token per group).
                     exec_wp += in.wait_prev;
                     exec_sp += in.signal_prev;
                     exec_sn += in.signal_next;
@@ -210,6 +220,13 @@ TEST_CASE("compiler: dependency tokens balance between neighbouring units", "[co
         CHECK(exec_sn == store_wp);
         CHECK(store_sp == exec_wn);
         CHECK(store_wp > 0);
+        // Every EXECUTE after one that waited belongs to the same wide load: the first one must wait.
+        bool first_exec = true;
+        for (const Instruction& in : cl.program.instrs) {
+            if (in.op != Opcode::Execute) continue;
+            if (first_exec) CHECK(in.wait_prev);
+            first_exec = false;
+        }
     });
 }
 
@@ -225,9 +242,12 @@ TEST_CASE("compiler: operand rows lie inside the scratchpad and the accumulator"
                 case Opcode::LoadIm2col:
                     REQUIRE(in.dst == sasim::LocalMem::Scratchpad);
                     CHECK(in.rows >= 1);
-                    CHECK(in.local_row + in.rows <= d.spad_rows);
+                    // The last block of a wide load ends inside the scratchpad.
+                    CHECK(in.local_row + uint64_t{sasim::load_blocks(in) - 1} * in.block_stride + in.rows <=
+                          d.spad_rows);
+                    if (sasim::load_blocks(in) > 1) CHECK(in.block_stride >= in.rows);  // blocks do not overlap
                     CHECK(in.elems >= 1);
-                    CHECK(in.elems <= d.spad_row_elems);
+                    CHECK(sasim::load_block_elems(in) <= d.spad_row_elems);
                     if (in.op == Opcode::LoadIm2col) CHECK(in.elems == in.npos * in.chan_count);
                     break;
                 case Opcode::Execute:

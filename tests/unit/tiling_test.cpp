@@ -308,3 +308,49 @@ TEST_CASE("tiling: the reported scratchpad minimum is the smallest size that wor
     CHECK_NOTHROW(sasim::plan_tiles(make_cfg(Dataflow::WS, 64, 64, 8, 5, 1, 64, 2), 1, 1, 64, 1));
     CHECK(kib == 5);
 }
+
+TEST_CASE("tiling: chunk groups are rectangles of the implicit matrix", "[tiling]") {
+    using sasim::group_chunks;
+    // GEMM: any run of chunks; only the last may be narrower.
+    const auto gg = group_chunks(sasim::make_chunks_gemm(70, 16), false, 0, 16, 4);
+    REQUIRE(gg.size() == 2);
+    CHECK(gg[0].count == 4);
+    CHECK(gg[0].total == 64);
+    CHECK(gg[0].block_elems == 16);
+    CHECK(gg[1].count == 1);
+    CHECK(gg[1].kstart == 64);
+    CHECK(gg[1].total == 6);
+    // Conv, 64 channels on kmax 16: 4 chunks per position; target 8 takes two whole positions.
+    const auto c64 = sasim::make_chunks_conv(9, 64, 16);
+    const auto g64 = group_chunks(c64, true, 64, 16, 8);
+    REQUIRE(g64.size() == 5);  // positions 0-1, 2-3, 4-5, 6-7, 8
+    CHECK(g64[0].npos == 2);
+    CHECK(g64[0].chan0 == 0);
+    CHECK(g64[0].chan_count == 64);
+    CHECK(g64[0].total == 128);
+    CHECK(g64[4].npos == 1);
+    CHECK(g64[4].count == 4);
+    // Target 2 stays inside a position: channel ranges [0,32) and [32,64).
+    const auto g2 = group_chunks(c64, true, 64, 16, 2);
+    REQUIRE(g2.size() == 18);
+    CHECK(g2[1].pos0 == 0);
+    CHECK(g2[1].chan0 == 32);
+    CHECK(g2[1].chan_count == 32);
+    // 40 channels on kmax 16 (16, 16, 8 per position): groups never cross positions.
+    const auto g40 = group_chunks(sasim::make_chunks_conv(3, 40, 16), true, 40, 16, 8);
+    REQUIRE(g40.size() == 3);
+    for (const auto& g : g40) {
+        CHECK(g.npos == 1);
+        CHECK(g.total == 40);
+    }
+    // 3 channels on kmax 16: 5 positions per chunk; groups of whole positions.
+    const auto g3 = group_chunks(sasim::make_chunks_conv(49, 3, 16), true, 3, 16, 4);
+    uint64_t cols = 0;
+    for (const auto& g : g3) {
+        CHECK(g.chan_count == 3);
+        CHECK(g.total == g.npos * 3);
+        CHECK(g.kstart == cols);
+        cols += g.total;
+    }
+    CHECK(cols == 147);
+}
