@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Installs missing packages, builds, and runs the whole test suite with ctest. CI (.ci/run) calls exactly this.
-#   scripts/test.sh              all tests
+# Installs missing packages, builds, and runs the whole test suite with ctest. CI (.ci/run) calls this.
+#   scripts/test.sh              all tests (Release build in build/)
 #   scripts/test.sh -L unit      ctest arguments are passed through
+#   scripts/test.sh --sanitize   AddressSanitizer + UBSan build in build-asan/, labels unit, sc, golden, cli
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+if [ "${1:-}" = "--sanitize" ]; then
+  shift
+  export SASIM_BUILD_DIR=build-asan SASIM_BUILD_TYPE=RelWithDebInfo
+  scripts/build.sh -DSASIM_SANITIZE=ON
+  cd build-asan
+  # halt_on_error: any report fails the test; leak checking on (LeakSanitizer is part of ASan here).
+  export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
+  export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  ctest --output-on-failure --no-tests=error -j "$(nproc)" -L "unit|sc|golden|cli" "$@"
+  exit 0
+fi
 scripts/build.sh
 BUILD_DIR="${SASIM_BUILD_DIR:-build}"
 cd "$BUILD_DIR"

@@ -48,6 +48,8 @@ struct RunArgs {
     bool no_check = false;
     bool quiet = false;
     std::string format = "table";
+    uint64_t watchdog_cycles = 10'000'000;
+    std::string inject_fault;
 };
 
 int run(const RunArgs& a) {
@@ -80,6 +82,8 @@ int run(const RunArgs& a) {
     opt.seed = a.seed;
     opt.check = !a.no_check;
     opt.retire_log_path = a.retire_log;
+    opt.watchdog_cycles = a.watchdog_cycles;
+    opt.inject_fault = a.inject_fault;
     const bool tty = isatty(STDERR_FILENO) != 0 && !a.quiet;
     if (tty) {
         opt.progress = [](size_t i, size_t n, const model::LayerStats* done, const Layer& layer) {
@@ -139,6 +143,13 @@ Command add_run_command(CLI::App& app) {
     cmd->add_option("--seed", args->seed, "Seed of the random operand values (default 1)");
     cmd->add_flag("--no-check", args->no_check, "Skip comparing outputs against the reference (faster)");
     cmd->add_flag("-q,--quiet", args->quiet, "No progress line on a terminal");
+    cmd->add_option("--watchdog-cycles", args->watchdog_cycles,
+                    "Stop with every unit's state when nothing progresses for this many cycles while no DMA "
+                    "request is in flight (default 10000000; 0 = off)");
+    cmd->add_option("--inject-fault", args->inject_fault,
+                    "Testing the checkers: drop-token removes one dependency token (the run must stop with a "
+                    "deadlock report)")
+        ->group("Debugging");
     cmd->add_option("--format", args->format, "What to print on stdout: table (default), json or csv")
         ->check(CLI::IsMember({"table", "json", "csv"}));
     return {cmd, [args] { return run(*args); }};

@@ -57,3 +57,26 @@ std::vector<std::string> ScAccelerator::end_of_layer_problems() const {
 }
 
 }  // namespace sasim::sc
+
+namespace sasim::sc {
+
+std::vector<std::string> ScAccelerator::describe_units(const LayerContext& ctx, uint64_t cycle) const {
+    auto line = [&](const char* unit, const UnitState& st) {
+        if (st.instr < 0) return fmt::format("{}: {}", unit, st.what);
+        return fmt::format("{}: {} for instruction #{} ({})", unit, st.what, st.instr,
+                           disassemble(ctx.instr(static_cast<uint64_t>(st.instr))));
+    };
+    std::vector<std::string> out;
+    out.push_back(line("dispatch", m_dispatch.state()));
+    out.push_back(line("load unit", m_load.state()));
+    out.push_back(line("execute unit", m_exec.state()));
+    out.push_back(line("store unit", m_store.state()));
+    out.push_back("DMA: " + m_dma.describe(cycle));
+    out.push_back(fmt::format("queues: load {}, execute {}, store {}; tokens: load->execute {}, execute->load {}, "
+                              "execute->store {}, store->execute {}",
+                              m_load_q.num_available(), m_exec_q.num_available(), m_store_q.num_available(),
+                              m_l2e.size(), m_e2l.size(), m_e2s.size(), m_s2e.size()));
+    return out;
+}
+
+}  // namespace sasim::sc

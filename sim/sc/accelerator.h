@@ -30,6 +30,10 @@ public:
     void start_layer(LayerContext* ctx);
     // Returns the problems found when a layer has finished (queues and token channels must be empty).
     std::vector<std::string> end_of_layer_problems() const;
+    // Every unit's state and the instruction it waits on, one line each (watchdog and deadlock messages).
+    std::vector<std::string> describe_units(const LayerContext& ctx, uint64_t cycle) const;
+    // Requests in flight in the DMA engine (the watchdog does not fire while memory is still answering).
+    size_t requests_in_flight(uint64_t cycle) const { return m_dma.requests_in_flight(cycle); }
 
     const model::Scratchpad& scratchpad() const { return m_spad; }
     const model::Accumulator& accumulator() const { return m_acc; }

@@ -20,11 +20,13 @@ public:
 
     // Starts dispatching ctx's program at the current cycle (called from another thread).
     void start(LayerContext* ctx);
+    const UnitState& state() const { return m_state; }
 
 private:
     void run();
     LayerContext* m_ctx = nullptr;
     sc_core::sc_event m_start;
+    UnitState m_state;
 };
 
 }  // namespace sasim::sc

@@ -134,7 +134,34 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
     }
     const uint64_t complete = (sc_core::sc_time_stamp() + delay).value() / cycles(1).value();
     m_ctx->rec.dma_outstanding.add(t, complete);
+    ++m_ctx->progress;
     return complete;
+}
+
+size_t ScDmaEngine::requests_in_flight(uint64_t cycle) const {
+    size_t n = 0;
+    for (uint64_t c : m_read_inflight) n += c > cycle;
+    for (uint64_t c : m_write_inflight) n += c > cycle;
+    return n;
+}
+
+std::string ScDmaEngine::describe(uint64_t cycle) const {
+    std::string load = "idle";
+    if (m_read_active && !m_reads.empty()) {
+        const ReadXfer& x = *m_reads.back();
+        load = fmt::format("instruction #{} at DRAM row {} of {}", x.index, x.next_row, x.in->rows);
+    } else if (m_read_pending) {
+        load = fmt::format("instruction #{} handed over", m_read_pending_index);
+    }
+    std::string store = "idle";
+    if (m_write_active) {
+        store = fmt::format("instruction #{} at accumulator row {} of {}, {} write requests queued", m_write_index,
+                            m_write_next_row, m_write_in->rows, m_write_reqs.size());
+    } else if (m_write_pending) {
+        store = fmt::format("instruction #{} handed over", m_write_pending_index);
+    }
+    return fmt::format("load DMA {}; store DMA {}; {} requests in flight; {} loaded rows waiting for a bank",
+                       load, store, requests_in_flight(cycle), m_row_writes.size());
 }
 
 bool ScDmaEngine::issue_read(uint64_t t) {
@@ -269,6 +296,7 @@ void ScDmaEngine::write_rows(uint64_t t) {
     if (in.dst == LocalMem::Scratchpad) ++m_ctx->rec.traffic.spad_writes;
     else ++m_ctx->rec.traffic.acc_writes;
     ++w.xfer->rows_written;
+    ++m_ctx->progress;
     w.xfer->last_write = t;
     m_row_writes.pop_front();
 }

@@ -44,6 +44,10 @@ public:
 
     // For debug dumps: load rows waiting for a bank, requests in flight.
     size_t rows_waiting() const { return m_row_writes.size(); }
+    // Requests issued and not yet complete at `cycle` (load and store DMA).
+    size_t requests_in_flight(uint64_t cycle) const;
+    // One line on what the load and store sides are doing.
+    std::string describe(uint64_t cycle) const;
 
 private:
     struct Request {

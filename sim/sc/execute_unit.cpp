@@ -25,19 +25,26 @@ void ScExecuteUnit::begin_layer(LayerContext* ctx, uint64_t start_cycle) {
     m_ctx = ctx;
     m_timing.reset(start_cycle);
     m_busy_until = start_cycle;
+    m_state = {};
 }
 
 void ScExecuteUnit::run() {
     guarded([&] {
         const uint64_t pes = uint64_t{m_array.rows} * m_array.cols;
         for (;;) {
+            m_state.set("idle: queue empty", -1);
             const QueuedInstr q = queue_i->read();
             LayerContext& ctx = *m_ctx;
             const Instruction& in = ctx.instr(q.index);
+            const auto idx = static_cast<int64_t>(q.index);
+            m_state.set("waiting for the array (previous instruction still loading)", idx);
             uint64_t s = m_timing.earliest_issue(std::max(q.dispatch_cycle + 1, now_cycle()));
             wait_until_cycle(s);
+            m_state.set("waiting for a load->execute token", idx);
             if (in.wait_prev) s = m_l2e.pop(s);
+            m_state.set("waiting for a store->execute token", idx);
             if (in.wait_next) s = m_s2e.pop(s);
+            ++ctx.progress;
             const model::ExecSchedule sc = m_timing.issue(in, s);
             ctx.rec.macs += model::execute_values(in, m_array.dataflow, m_spad, m_acc);
             const uint64_t stream_rows = sc.stream_end - sc.stream_start;

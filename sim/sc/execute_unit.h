@@ -28,6 +28,7 @@ public:
 
     // State for the VCD/debug dump: true between issue and retire of the last instruction.
     uint64_t busy_until() const { return m_busy_until; }
+    const UnitState& state() const { return m_state; }
 
 private:
     void run();
@@ -42,6 +43,7 @@ private:
     TokenChannel& m_s2e;  // pops: accumulator slot stored
     LayerContext* m_ctx = nullptr;
     uint64_t m_busy_until = 0;
+    UnitState m_state;
 };
 
 }  // namespace sasim::sc

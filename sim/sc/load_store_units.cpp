@@ -14,12 +14,16 @@ ScLoadUnit::ScLoadUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChan
 void ScLoadUnit::run() {
     guarded([&] {
         for (;;) {
+            m_state.set("idle: queue empty", -1);
             const QueuedInstr q = queue_i->read();
             const Instruction& in = m_ctx->instr(q.index);
+            const auto idx = static_cast<int64_t>(q.index);
             // A unit acts on whole cycles; the DMA engine may have woken us half a cycle in.
             uint64_t s = std::max(q.dispatch_cycle + 1, now_cycle());
             wait_until_cycle(s);
+            m_state.set("waiting for an execute->load token", idx);
             if (in.wait_next) s = m_e2l.pop(s);
+            m_state.set("waiting for the load DMA channel", idx);
             while (!m_dma.read_idle()) sc_core::wait(m_dma.read_freed_event());
             s = std::max({s, m_dma.read_free_cycle(), now_cycle() + (sc_core::sc_time_stamp() > cycles(now_cycle()) ? 1 : 0)});
             wait_until_cycle(s);
@@ -36,11 +40,15 @@ ScStoreUnit::ScStoreUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenCh
 void ScStoreUnit::run() {
     guarded([&] {
         for (;;) {
+            m_state.set("idle: queue empty", -1);
             const QueuedInstr q = queue_i->read();
             const Instruction& in = m_ctx->instr(q.index);
+            const auto idx = static_cast<int64_t>(q.index);
             uint64_t s = std::max(q.dispatch_cycle + 1, now_cycle());
             wait_until_cycle(s);
+            m_state.set("waiting for an execute->store token", idx);
             if (in.wait_prev) s = m_e2s.pop(s);
+            m_state.set("waiting for the store DMA channel", idx);
             while (!m_dma.write_idle()) sc_core::wait(m_dma.write_freed_event());
             s = std::max({s, m_dma.write_free_cycle(), now_cycle() + (sc_core::sc_time_stamp() > cycles(now_cycle()) ? 1 : 0)});
             wait_until_cycle(s);

@@ -17,10 +17,12 @@ public:
 
     SC_HAS_PROCESS(ScLoadUnit);
     ScLoadUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_load);
-    void begin_layer(LayerContext* ctx) { m_ctx = ctx; }
+    void begin_layer(LayerContext* ctx) { m_ctx = ctx; m_state = {}; }
+    const UnitState& state() const { return m_state; }
 
 private:
     void run();
+    UnitState m_state;
     ScDmaEngine& m_dma;
     TokenChannel& m_e2l;  // pops: the execute unit has finished reading a buffer
     LayerContext* m_ctx = nullptr;
@@ -32,10 +34,12 @@ public:
 
     SC_HAS_PROCESS(ScStoreUnit);
     ScStoreUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_store);
-    void begin_layer(LayerContext* ctx) { m_ctx = ctx; }
+    void begin_layer(LayerContext* ctx) { m_ctx = ctx; m_state = {}; }
+    const UnitState& state() const { return m_state; }
 
 private:
     void run();
+    UnitState m_state;
     ScDmaEngine& m_dma;
     TokenChannel& m_e2s;  // pops: results are in the accumulator
     LayerContext* m_ctx = nullptr;

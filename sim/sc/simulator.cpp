@@ -56,6 +56,7 @@ public:
           m_dram("dram", model::DramTiming::params_from(cfg)) {
         m_accel.mem_socket().bind(m_dram.socket);
         SC_THREAD(control);
+        if (opt.watchdog_cycles > 0) SC_THREAD(watchdog);
     }
 
     std::vector<model::LayerStats> results;
@@ -73,6 +74,27 @@ private:
             sc_core::sc_stop();
         }
         // On success the simulation ends by itself: every other process waits on an event that never comes.
+    }
+
+    // Every watchdog_cycles, checks that some unit made progress or that memory still has requests to answer.
+    void watchdog() {
+        uint64_t last = UINT64_MAX;
+        const LayerContext* last_ctx = nullptr;
+        while (!finished && !error) {
+            sc_core::wait(cycles(m_opt.watchdog_cycles));
+            if (finished || error || m_ctx == nullptr) continue;
+            const uint64_t now = now_cycle();
+            if (m_ctx == last_ctx && m_ctx->progress == last && m_accel.requests_in_flight(now) == 0) {
+                std::string msg = fmt::format("watchdog: no unit made progress for {} cycles ({}, cycle {} of the layer):",
+                                              m_opt.watchdog_cycles, describe_stall(), now - m_ctx->start_cycle);
+                for (const auto& l : m_accel.describe_units(*m_ctx, now)) msg += "\n  " + l;
+                error = std::make_exception_ptr(SimulationError(msg));
+                sc_core::sc_stop();
+                return;
+            }
+            last = m_ctx->progress;
+            last_ctx = m_ctx;
+        }
     }
 
     void run_layers() {
@@ -99,6 +121,15 @@ private:
             }
             state = "layer " + layer.name;
             CompiledLayer comp = compile_layer(layer, m_cfg);
+            if (m_opt.inject_fault == "drop-token" && !m_fault_done) {
+                for (Instruction& in : comp.program.instrs) {
+                    if (unit_of(in.op) == Unit::Load && in.signal_next) {
+                        in.signal_next = false;
+                        m_fault_done = true;
+                        break;
+                    }
+                }
+            }
             model::CanonicalTensors tensors;
             model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name), tensors);
             const uint64_t t0 = now_cycle();
@@ -158,6 +189,13 @@ public:
         return fmt::format("{}: {} of {} instructions retired", state, m_ctx->rec.retired,
                            m_ctx->program->instrs.size());
     }
+    // describe_stall() plus every unit's state, one line each.
+    std::string describe_units() const {
+        std::string msg = describe_stall();
+        if (m_ctx == nullptr) return msg;
+        for (const auto& l : m_accel.describe_units(*m_ctx, now_cycle())) msg += "\n  " + l;
+        return msg;
+    }
 
 private:
     const Config& m_cfg;
@@ -166,6 +204,7 @@ private:
     ScAccelerator m_accel;
     ScDramTarget m_dram;
     LayerContext* m_ctx = nullptr;
+    bool m_fault_done = false;  // inject_fault applied
 };
 
 }  // namespace
@@ -188,6 +227,9 @@ std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl) {
 }
 
 std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& wl, const RunOptions& opt) {
+    if (!opt.inject_fault.empty() && opt.inject_fault != "drop-token") {
+        throw InputError("--inject-fault: unknown fault \"" + opt.inject_fault + "\" (valid: drop-token)");
+    }
     const auto problems = check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
     static bool elaborated = false;
@@ -200,7 +242,7 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
     if (first_process_error()) std::rethrow_exception(first_process_error());
     if (sys->error) std::rethrow_exception(sys->error);
     if (!sys->finished) {
-        throw SimulationError("deadlock: no unit can make progress (" + sys->describe_stall() + ")");
+        throw SimulationError("deadlock: no unit can make progress (" + sys->describe_units() + ")");
     }
     return std::move(sys->results);
 }

@@ -17,6 +17,12 @@ struct RunOptions {
     uint64_t seed = 1;                 // operand values: per layer, derived from this seed
     bool check = true;                 // compare every output against the reference
     std::string retire_log_path;       // --retire-log: one line per instruction ("" = none)
+    // Stop with every unit's state when no unit has made progress (issued, retired, moved data) for this
+    // many cycles while no DMA request is in flight. 0 disables the watchdog.
+    uint64_t watchdog_cycles = 10'000'000;
+    // Fault injection for testing the checkers: "drop-token" removes the first load->execute token of the
+    // first simulated layer (the model must then stop with a deadlock report, never hang).
+    std::string inject_fault;
     // Called before each layer ("[3/53] conv2_1") and after it; may be empty.
     std::function<void(size_t index, size_t total, const model::LayerStats* done, const Layer& layer)> progress;
 };
