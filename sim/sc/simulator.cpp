@@ -152,6 +152,10 @@ private:
                 throw SimulationError(fmt::format("layer {}: EXECUTEs performed {} MACs, the layer has {}", layer.name,
                                                   ctx.rec.macs, st.macs));
             }
+            if (ctx.rec.traffic.dram_write_bytes != comp.layout.output_bytes) {
+                throw SimulationError(fmt::format("layer {}: STOREs wrote {} bytes, the output tensor has {}", layer.name,
+                                                  ctx.rec.traffic.dram_write_bytes, comp.layout.output_bytes));
+            }
             st.cycles = end - t0;
             st.breakdown = attribute_cycles(ctx.rec, m_dram.timing().take_busy(), t0, end);
             st.compute_cycles = st.breakdown.compute;

@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Measures whole-run wall time and peak memory of sasim and writes docs/performance.md.
+
+    scripts/bench.sh [--runs N] [--quick] [--no-write]
+
+Every case runs N times (default 3) under /usr/bin/time -v. The table gives the median wall time and the
+largest peak resident set size, next to the target. Values are computed and checked in every case: the
+targets are for checked runs. The Verilator comparison is reported once the RTL generator exists.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SASIM = os.path.join(ROOT, "build", "sasim")
+
+
+def derived_config(base, rows, cols, dataflow, scale):
+    """A Gemmini-like config scaled to rows x cols: memories grow with the array edge."""
+    cfg = json.load(open(os.path.join(ROOT, "configs", base)))
+    cfg.pop("description", None)
+    cfg["name"] = f"gemmini_like_{rows}x{cols}_{dataflow}"
+    cfg["array"].update({"rows": rows, "cols": cols, "dataflow": dataflow})
+    cfg["scratchpad"]["capacity_kib"] = 256 * scale
+    cfg["accumulator"]["capacity_kib"] = 64 * scale
+    cfg["dma"]["bus_bytes_per_cycle"] = min(256, 16 * scale)
+    cfg["dma"]["max_request_bytes"] = min(256, 64 * scale)
+    path = os.path.join(tempfile.gettempdir(), cfg["name"] + ".json")
+    json.dump(cfg, open(path, "w"))
+    return path
+
+
+def measure(cmd, runs):
+    walls, rss = [], []
+    for _ in range(runs):
+        p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-2000:]}")
+        m = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
+        h = int(m.group(1) or 0)
+        walls.append(h * 3600 + int(m.group(2)) * 60 + float(m.group(3)))
+        rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1)) / 1024)
+    return statistics.median(walls), max(rss), min(walls), max(walls)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="one run each, skip the sweep")
+    ap.add_argument("--no-write", action="store_true", help="print only; do not rewrite docs/performance.md")
+    args = ap.parse_args()
+    runs = 1 if args.quick else args.runs
+    wl = lambda name: os.path.join(ROOT, "workloads", name)
+    cases = []
+    for size, scale in ((16, 1), (32, 2), (128, 8)):
+        for df in ("ws", "os"):
+            cfg = os.path.join(ROOT, "configs", "gemmini_16x16.json") if (size, df) == (16, "ws") else \
+                derived_config("gemmini_16x16.json", size, size, df, scale)
+            target = {(128, "ws"): "<= 2 s, <= 200 MB", (16, "ws"): "<= 20 s"}.get((size, df), "")
+            cases.append((f"ResNet-50, {size}x{size} {df.upper()}", [SASIM, "run", "-q", "-c", cfg, "-w",
+                          wl("resnet50.json")], target))
+    cases.append(("MobileNetV2, 32x32 WS", [SASIM, "run", "-q", "-c", derived_config("gemmini_16x16.json", 32, 32,
+                  "ws", 2), "-w", wl("mobilenet_v2.json")], ""))
+    cases.append(("BERT-base encoder layer, 128x128 WS", [SASIM, "run", "-q", "-c",
+                  derived_config("gemmini_16x16.json", 128, 128, "ws", 8), "-w", wl("bert_base_layer.json")], ""))
+    sweep_spec = os.path.join(ROOT, "configs", "sweeps", "bench_96.json")
+    if not args.quick and os.path.exists(sweep_spec):
+        out = tempfile.mkdtemp(prefix="sasim_bench_sweep_")
+        cases.append(("96-point ResNet-50 sweep, --jobs 2", [SASIM, "sweep", sweep_spec, "--out", out, "--jobs", "2",
+                      "--fresh"], "<= 300 s"))
+    rows = []
+    for name, cmd, target in cases:
+        print(f"{name} ...", file=sys.stderr, flush=True)
+        med, rss, lo, hi = measure(cmd, 1 if "sweep" in name else runs)
+        rows.append((name, med, lo, hi, rss, target))
+        print(f"  median {med:.2f} s (min {lo:.2f}, max {hi:.2f}), peak {rss:.0f} MB", file=sys.stderr)
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    cpu = "unknown"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    table = [f"Measured {datetime.date.today().isoformat()} at commit `{commit}` on {cpu}, {os.cpu_count()} cores, "
+             f"{platform.system()} {platform.release()}; {runs} run(s) per case, values computed and checked.", "",
+             "| case | median wall | min | max | peak RSS | target |", "|---|---|---|---|---|---|"]
+    for name, med, lo, hi, rss, target in rows:
+        table.append(f"| {name} | {med:.2f} s | {lo:.2f} s | {hi:.2f} s | {rss:.0f} MB | {target} |")
+    table.append("| model vs Verilator, 16x16, one ResNet-50 3x3 conv | not measured: the RTL generator (issue 3) "
+                 "does not exist yet | | | | >= 50x |")
+    text = "\n".join(table)
+    print(text)
+    if not args.no_write:
+        path = os.path.join(ROOT, "docs", "performance.md")
+        doc = open(path).read() if os.path.exists(path) else "# Performance\n\n<!-- bench:begin -->\n<!-- bench:end -->\n"
+        start, end = doc.index("<!-- bench:begin -->"), doc.index("<!-- bench:end -->")
+        doc = doc[:start] + "<!-- bench:begin -->\n" + text + "\n" + doc[end:]
+        open(path, "w").write(doc)
+        print(f"wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

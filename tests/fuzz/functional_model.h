@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+// A functional (untimed) execution of a compiled program: three in-order units that move only when their
+// dependency tokens allow, loads first. Used by the compiler fuzz target to check that every program
+// computes the reference result. Returns false on a deadlock or an access outside memory.
+#pragma once
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "compiler/compiler.h"
+#include "model/datapath.h"
+#include "model/load_address.h"
+
+namespace sasim::fuzz {
+
+inline bool run_functional(const CompiledLayer& cl, const Config& cfg, std::vector<uint8_t>& img) {
+    std::vector<const Instruction*> q[3];
+    for (const Instruction& in : cl.program.instrs) q[static_cast<int>(unit_of(in.op))].push_back(&in);
+    size_t pos[3] = {0, 0, 0};
+    long l2e = 0, e2l = 0, e2s = 0, s2e = 0;
+    model::Scratchpad spad(cfg);
+    model::Accumulator acc(cfg);
+    const uint32_t ob = cfg.derived.operand_bytes;
+    std::vector<model::RowSegment> segs;
+    for (;;) {
+        bool moved = false;
+        for (int u = 0; u < 3 && !moved; ++u) {
+            if (pos[u] == q[u].size()) continue;
+            const Instruction& in = *q[u][pos[u]];
+            if (u == 0) {
+                if (in.wait_next && e2l == 0) continue;
+                e2l -= in.wait_next;
+                model::LoadAddressGen gen(in, cl.program.convs, ob);
+                const uint64_t block_bytes = uint64_t{load_block_elems(in)} * ob;
+                std::vector<uint8_t> drow(gen.row_bytes());
+                for (uint32_t i = 0; i < in.rows; ++i) {
+                    std::fill(drow.begin(), drow.end(), 0);
+                    gen.row_segments(i, segs);
+                    for (const auto& s : segs) {
+                        if (s.dram_addr + s.bytes > img.size() || s.row_offset + s.bytes > drow.size()) return false;
+                        std::memcpy(drow.data() + s.row_offset, img.data() + s.dram_addr, s.bytes);
+                    }
+                    for (uint32_t b = 0; b < load_blocks(in); ++b) {
+                        const uint64_t row = in.local_row + b * in.block_stride + i;
+                        if (row >= cfg.derived.spad_rows) return false;
+                        uint8_t* dst = spad.row(row);
+                        std::memset(dst, 0, spad.row_bytes);
+                        const uint64_t from = b * block_bytes;
+                        std::memcpy(dst, drow.data() + from, std::min<uint64_t>(block_bytes, drow.size() - from));
+                    }
+                }
+                l2e += in.signal_next;
+            } else if (u == 1) {
+                if ((in.wait_prev && l2e == 0) || (in.wait_next && s2e == 0)) continue;
+                l2e -= in.wait_prev;
+                s2e -= in.wait_next;
+                const bool os = cfg.array.dataflow == Dataflow::OS;
+                if (in.a_row + (os ? in.m : in.m) > cfg.derived.spad_rows) return false;
+                if (in.b_row + (os ? in.k : in.n) > cfg.derived.spad_rows) return false;
+                if (in.c_row + in.m > cfg.derived.acc_rows) return false;
+                model::execute_values(in, cfg.array.dataflow, spad, acc);
+                e2l += in.signal_prev;
+                e2s += in.signal_next;
+            } else {
+                if (in.wait_prev && e2s == 0) continue;
+                e2s -= in.wait_prev;
+                std::vector<uint8_t> tmp(uint64_t{in.elems} * ob);
+                for (uint32_t r = 0; r < in.rows; ++r) {
+                    if (in.c_row + r >= cfg.derived.acc_rows) return false;
+                    model::store_row_values(acc, in.c_row + r, in.elems, in.shift, in.relu, cfg.array.operand_bits,
+                                            tmp.data());
+                    const uint64_t addr = in.dram_addr + r * in.dram_stride;
+                    if (addr + tmp.size() > img.size()) return false;
+                    std::memcpy(img.data() + addr, tmp.data(), tmp.size());
+                }
+                s2e += in.signal_prev;
+            }
+            ++pos[u];
+            moved = true;
+        }
+        if (!moved) break;
+    }
+    return pos[0] == q[0].size() && pos[1] == q[1].size() && pos[2] == q[2].size() && l2e == 0 && e2l == 0 &&
+           e2s == 0 && s2e == 0;
+}
+
+}  // namespace sasim::fuzz
