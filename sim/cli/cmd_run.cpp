@@ -136,7 +136,7 @@ Command add_run_command(CLI::App& app) {
     cmd->add_option("-c,--config", args->config,
                     "Accelerator config JSON (default: configs/gemmini_16x16.json; keys in configs/README.md)");
     cmd->add_option("-w,--workload", args->workload,
-                    "Workload: our JSON trace or a SCALE-Sim topology CSV (default: workloads/resnet50.json)");
+                    "Workload: our JSON trace, a SCALE-Sim topology CSV or an ONNX model (default: workloads/resnet50.json)");
     cmd->add_option("-o,--out", args->out_dir, "Directory to write report.json and layers.csv into (created)");
     cmd->add_option("--retire-log", args->retire_log,
                     "Write one line per instruction: layer, index, unit, issue cycle, retire cycle");

@@ -15,6 +15,11 @@ struct Command {
 };
 
 Command add_run_command(CLI::App& app);
+Command add_roofline_command(CLI::App& app);   // cmd_roofline.cpp
+Command add_estimate_command(CLI::App& app);   // cmd_estimate.cpp
+Command add_compare_command(CLI::App& app);    // cmd_compare.cpp
+Command add_import_command(CLI::App& app);     // cmd_import.cpp (ONNX front end)
+Command add_sweep_command(CLI::App& app);      // cmd_sweep.cpp (design-space sweeps)
 
 // A default path is looked up in the working directory first, then in the source tree.
 std::string resolve_default(const std::string& path, const std::string& fallback_rel);

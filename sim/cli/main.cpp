@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "onnx/onnx_import.h"
 #include "sasim_version.h"
 
 using namespace sasim;
@@ -28,9 +29,16 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("sasim ") + SASIM_VERSION);
     app.require_subcommand(0, 1);
 
+    onnx_import::register_loader();  // load_workload reads .onnx files too
+
     // Every subcommand registers itself here; the first is the default when none is given.
     std::vector<cli::Command> commands = {
         cli::add_run_command(app),
+        cli::add_roofline_command(app),
+        cli::add_estimate_command(app),
+        cli::add_compare_command(app),
+        cli::add_import_command(app),
+        cli::add_sweep_command(app),
     };
 
     try {

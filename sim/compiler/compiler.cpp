@@ -205,7 +205,7 @@ private:
 
 }  // namespace
 
-uint32_t wide_load_target(const Config& cfg, uint32_t kmax) {
+static uint32_t wide_load_target(const Config& cfg, uint32_t kmax) {
     // Enough chunks that one DRAM row of the group fills a maximal DMA request.
     const uint64_t chunk_bytes = uint64_t{kmax} * cfg.derived.operand_bytes;
     return static_cast<uint32_t>(std::max<uint64_t>(1, (cfg.dma.max_request_bytes + chunk_bytes - 1) / chunk_bytes));
@@ -219,17 +219,30 @@ CompiledLayer compile_layer(const Layer& layer, const Config& cfg) {
     std::vector<KChunk> chunks =
         out.layout.is_conv ? make_chunks_conv(out.layout.conv_positions, out.layout.conv_in_c_per_group, kmax)
                            : make_chunks_gemm(v.k, kmax);
-    std::vector<ChunkGroup> groups = group_chunks(chunks, out.layout.is_conv, out.layout.conv_in_c_per_group, kmax,
-                                                  wide_load_target(cfg, kmax));
-    uint32_t group = 1;
-    for (const auto& g : groups) group = std::max<uint32_t>(group, static_cast<uint32_t>(g.count));
-    try {
-        out.plan = plan_tiles(cfg, v.count, v.m, v.n, chunks.size(), group);
-    } catch (const InputError&) {
-        if (group == 1) throw;
-        // Wide loads do not fit: load one chunk at a time (the message of this attempt is the minimum).
-        groups = group_chunks(chunks, out.layout.is_conv, out.layout.conv_in_c_per_group, kmax, 1);
-        out.plan = plan_tiles(cfg, v.count, v.m, v.n, chunks.size(), 1);
+    // The widest chunk groups that fill a DMA request, as long as the scratchpad they take does not more
+    // than halve the inner tile that one-chunk loads would allow (a smaller tile means more EXECUTEs, and
+    // more preload and mesh latency per MAC). Groups of one chunk always remain as the fallback.
+    const bool conv = out.layout.is_conv;
+    const uint32_t cg = out.layout.conv_in_c_per_group;
+    const TilePlan single = plan_tiles(cfg, v.count, v.m, v.n, chunks.size(), 1);  // throws if nothing fits
+    out.plan = single;
+    std::vector<ChunkGroup> groups = group_chunks(chunks, conv, cg, kmax, 1);
+    for (uint32_t target = wide_load_target(cfg, kmax); target > 1; target = (target + 1) / 2) {
+        std::vector<ChunkGroup> wide = group_chunks(chunks, conv, cg, kmax, target);
+        uint32_t group = 1;
+        for (const auto& g : wide) group = std::max<uint32_t>(group, static_cast<uint32_t>(g.count));
+        if (group == 1) break;
+        try {
+            const TilePlan p = plan_tiles(cfg, v.count, v.m, v.n, chunks.size(), group);
+            if (2 * uint64_t{p.inner_tile} >= single.inner_tile && p.resident == single.resident) {
+                out.plan = p;
+                groups = std::move(wide);
+                break;
+            }
+        } catch (const InputError&) {
+            // this group size does not fit: try a narrower one
+        }
+        if (target == 2) break;
     }
     Emitter em(out.layout, out.plan, std::move(chunks), std::move(groups));
     out.program = em.run();

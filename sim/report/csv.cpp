@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "report/report.h"
+#include "report/roofline_fields.h"
 
 namespace sasim::report {
 
@@ -16,7 +17,12 @@ const std::vector<std::string>& csv_columns() {
         "dram_read_bytes", "dram_write_bytes",   "compulsory_bytes",
         "spad_row_reads",  "spad_row_writes",    "acc_row_reads",
         "acc_row_writes",  "check"};
-    return cols;
+    static const std::vector<std::string> all = [] {
+        std::vector<std::string> v = cols;
+        v.insert(v.end(), roofline_csv_columns().begin(), roofline_csv_columns().end());
+        return v;
+    }();
+    return all;
 }
 
 namespace {
@@ -36,6 +42,7 @@ std::string field(const std::string& s) {
 
 void write_layers_csv(std::ostream& os, const RunReport& r) {
     const uint64_t pes = uint64_t{r.config->array.rows} * r.config->array.cols;
+    const model::MachineRoof roof = model::machine_roof(*r.config);
     const auto& cols = csv_columns();
     for (size_t i = 0; i < cols.size(); ++i) os << (i ? "," : "") << cols[i];
     os << '\n';
@@ -46,13 +53,14 @@ void write_layers_csv(std::ostream& os, const RunReport& r) {
         }
         const auto& b = l.breakdown;
         const auto& t = l.traffic;
-        os << fmt::format("{},true,{},{},{},{},{},{},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+        os << fmt::format("{},true,{},{},{},{},{},{},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}{}\n",
                           field(l.name), l.kind == LayerKind::Conv ? "conv" : "gemm", l.gemm.count, l.gemm.m,
                           l.gemm.n, l.gemm.k, l.macs, l.cycles, l.utilization(pes), l.mapping_efficiency(pes),
                           b.compute, b.pipeline, b.dram_bandwidth, b.dram_latency, b.bank_conflict, b.queue_full,
                           b.dependency_wait, t.dram_read_bytes, t.dram_write_bytes, l.compulsory_bytes, t.spad_reads,
                           t.spad_writes, t.acc_reads, t.acc_writes,
-                          !l.check.checked ? "skipped" : (l.check.pass ? "pass" : "FAIL"));
+                          !l.check.checked ? "skipped" : (l.check.pass ? "pass" : "FAIL"),
+                          roofline_csv_values(model::layer_bounds(roof, l)));
     }
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "report/report.h"
 
+#include "report/roofline_fields.h"
 #include "sasim_version.h"
 
 namespace sasim::report {
@@ -125,11 +126,17 @@ nlohmann::json to_json(const RunReport& r) {
                   {"mapping_efficiency", "fraction: MACs / (compute cycles * rows * cols)"},
                   {"clock_mhz", "MHz"},
                   {"seconds", "seconds at clock_mhz"}};
+    j["machine"] = machine_json(cfg);
+    const model::MachineRoof roof = model::machine_roof(cfg);
     nlohmann::json layers = nlohmann::json::array();
-    for (const auto& l : r.layers) layers.push_back(layer_json(l, pes));
+    for (const auto& l : r.layers) {
+        layers.push_back(layer_json(l, pes));
+        if (l.simulated) layers.back()["roofline"] = roofline_json(model::layer_bounds(roof, l));
+    }
     j["layers"] = layers;
     const model::LayerStats t = totals(r.layers);
     nlohmann::json tj = layer_json(t, pes);
+    tj["roofline"] = roofline_json(model::total_bounds(roof, r.layers));
     tj.erase("kind");
     tj.erase("gemm");
     tj.erase("start_cycle");

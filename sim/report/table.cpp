@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "report/report.h"
+#include "report/roofline_fields.h"
 
 namespace sasim::report {
 namespace {
@@ -63,6 +64,7 @@ void print_table(std::ostream& os, const RunReport& r) {
         "pipeline {}, stalls {}; {} layers not simulated\n",
         t.cycles, static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e3), cfg.clock_mhz, 100.0 * t.utilization(pes),
         100.0 * t.mapping_efficiency(pes), b.compute, b.pipeline, b.stall_total(), other);
+    print_roofline_table(os, r);
 }
 
 }  // namespace sasim::report

@@ -243,6 +243,13 @@ void read_row(const std::string& where, const Header& h, const std::vector<std::
                             where, h.names[4], c.kernel_w, h.names[2], c.in_w));
             ok = false;
         }
+        if (ok) {
+            // SCALE-Sim's output size is ceil((H - R + s) / s): a last, partial window still produces an
+            // output (its out-of-range taps read nothing). Pad the bottom/right edge so our
+            // floor((H + pad - R) / s) + 1 gives the same size; the padded taps are zeros.
+            c.pad_bottom = (c.stride_h - (c.in_h - c.kernel_h) % c.stride_h) % c.stride_h;
+            c.pad_right = (c.stride_w - (c.in_w - c.kernel_w) % c.stride_w) % c.stride_w;
+        }
     } else {
         layer.kind = LayerKind::Gemm;
         uint32_t* dims[] = {&layer.gemm.m, &layer.gemm.n, &layer.gemm.k};

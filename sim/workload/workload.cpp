@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -97,9 +98,23 @@ std::vector<std::string> validate_layer(const Layer& layer) {
     return lines;
 }
 
+namespace {
+
+std::map<std::string, WorkloadLoader>& registered_loaders() {
+    static std::map<std::string, WorkloadLoader> loaders;  // lower-case extension with the dot -> reader
+    return loaders;
+}
+
+}  // namespace
+
+void register_workload_loader(const std::string& extension, WorkloadLoader loader) {
+    registered_loaders()[workload_detail::to_lower(extension)] = loader;
+}
+
 Workload load_workload(const std::string& path) {
     namespace fs = std::filesystem;
-    constexpr const char* kAccepted = "accepted: .json (sasim layer trace) or .csv (SCALE-Sim topology)";
+    std::string accepted = "accepted: .json (sasim layer trace) or .csv (SCALE-Sim topology)";
+    for (const auto& [extension, loader] : registered_loaders()) accepted += ", or " + extension;
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
     if (st.type() == fs::file_type::not_found) {
@@ -109,13 +124,19 @@ Workload load_workload(const std::string& path) {
         throw InputError(fmt::format("{}: cannot open workload file: {}", path, ec.message()));
     }
     if (st.type() == fs::file_type::directory) {
-        throw InputError(fmt::format("{}: is a directory, not a workload file ({})", path, kAccepted));
+        throw InputError(fmt::format("{}: is a directory, not a workload file ({})", path, accepted));
     }
     const std::string ext = workload_detail::to_lower(fs::path(path).extension().string());
+    if (const auto it = registered_loaders().find(ext); it != registered_loaders().end() && ext != ".json" &&
+                                                        ext != ".csv") {
+        Workload w = it->second(path);
+        w.path = path;
+        return w;
+    }
     if (ext != ".json" && ext != ".csv") {
         throw InputError(
-            ext.empty() ? fmt::format("{}: workload file name has no extension ({})", path, kAccepted)
-                        : fmt::format("{}: unknown workload file extension '{}' ({})", path, ext, kAccepted));
+            ext.empty() ? fmt::format("{}: workload file name has no extension ({})", path, accepted)
+                        : fmt::format("{}: unknown workload file extension '{}' ({})", path, ext, accepted));
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {

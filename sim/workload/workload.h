@@ -76,6 +76,13 @@ uint64_t total_macs(const Workload& workload);
 // by the header). Throws InputError ("<file>:<line or key>: <what is wrong>") on anything malformed.
 Workload load_workload(const std::string& path);
 
+// Readers of further file types, consulted by load_workload for an extension other than .json and .csv
+// (the CLI registers .onnx at startup, so this library does not depend on ONNX). `extension` includes the
+// dot and is matched case-insensitively; the loader throws InputError like load_workload. Register before
+// any load_workload call (the table is not locked).
+using WorkloadLoader = Workload (*)(const std::string& path);
+void register_workload_loader(const std::string& extension, WorkloadLoader loader);
+
 // Checks one layer's shape (positive sizes, divisibility by groups, filter fits the padded input, no 64-bit
 // overflow in MAC counts). Returns the problems found, each "<origin>: <problem>"; empty when valid.
 std::vector<std::string> validate_layer(const Layer& layer);

@@ -238,7 +238,8 @@ TEST_CASE("workload: every SCALE-Sim topology file loads", "[workload]") {
     CHECK(r50.layers.size() == 54);
     CHECK(r50.layers[0].name == "Conv1");
     CHECK(r50.layers[0].origin == (dir / "Resnet50.csv").string() + ":3");
-    CHECK(r50.layers[0].conv.out_h() == 109);  // SCALE-Sim: ceil((224 - 7 + 2) / 2), no padding
+    CHECK(r50.layers[0].conv.out_h() == 110);  // SCALE-Sim: ceil((224 - 7 + 2) / 2) = 110 (the CSV says Eh 110)
+    CHECK(r50.layers[0].conv.pad_bottom == 1);  // the last window hangs over the edge
     const Workload ncf = load_workload((dir / "NCF.csv").string());
     CHECK(ncf.layers.back().gemm.k == 1);  // last field kept although there is no trailing comma
 }

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+// Internal to sim/onnx: an ONNX model read from a file, checked, sorted topologically and shape-inferred.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <onnx/onnx_pb.h>
+
+#include "onnx/onnx_import.h"
+
+namespace sasim::onnx_import::detail {
+
+// A tensor's shape after inference. `known` is false when not even the rank is known; a dim < 0 is unknown
+// (dynamic or not inferred).
+struct TensorShape {
+    bool known = false;
+    std::vector<int64_t> dims;
+    std::vector<std::string> params;  // dim_param of each dim ("" when none), for messages
+
+    bool is_static() const;
+    uint64_t elements() const;   // product of the dims (saturates); 1 for a scalar; call when static
+    std::string to_string() const;  // "[1, 3, 224, 224]", unknown dims as their dim_param or "?"
+};
+
+struct Graph {
+    std::string path;
+    ::onnx::ModelProto model;   // nodes reordered topologically, shapes inferred into value_info
+    std::unordered_map<std::string, TensorShape> shapes;   // every tensor with type information
+    std::unordered_set<std::string> constants;  // initializers and tensors computed from constants only
+    std::unordered_map<std::string, int> producer;  // tensor -> index of the node that writes it
+    std::vector<std::string> inputs;  // "name=1x3x224x224" for each graph input (not initializers)
+
+    const ::onnx::GraphProto& graph() const { return model.graph(); }
+    const TensorShape& shape(const std::string& tensor) const;  // unknown shape when absent
+    bool is_constant(const std::string& tensor) const { return constants.count(tensor) != 0; }
+};
+
+// Reads and prepares `path`, applying `options.input_shapes`. Throws InputError listing every problem.
+Graph read_graph(const std::string& path, const ImportOptions& options);
+
+// "'conv1' (Conv)", or "#12 (Conv, output 'y')" for a node without a name. The domain prefixes the op
+// type when it is not the default one.
+std::string node_label(const ::onnx::NodeProto& node, int index);
+// The layer name for a node: its name, or (when it has none) its first output's name, or "<op>_<index>";
+// cleaned by clean_text.
+std::string layer_name(const ::onnx::NodeProto& node, int index);
+// `raw` with control characters and bytes that are not well-formed UTF-8 replaced by '_': reports print
+// names and write them into JSON, and ONNX strings (proto2) are not checked.
+std::string clean_text(const std::string& raw);
+std::string op_name(const ::onnx::NodeProto& node);   // "Conv", "com.microsoft:QLinearAdd"
+bool is_default_domain(const std::string& domain);    // "" or "ai.onnx"
+
+}  // namespace sasim::onnx_import::detail

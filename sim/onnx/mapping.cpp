@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: MIT
+// ONNX node -> sasim layers. Conv family -> conv (1-D as height 1, 3-D over depth windows), Gemm and the
+// MatMul family -> gemm/matmul (numpy batching), ConvTranspose -> gemm + col2im, the rest -> Other.
+#include "onnx/mapping.h"
+
+#include <algorithm>
+#include <numeric>
+#include <optional>
+
+#include <fmt/format.h>
+
+namespace sasim::onnx_import::detail {
+
+namespace {
+
+using Dims = std::vector<int64_t>;
+
+std::string dims_str(const Dims& d) {
+    std::string s = "[";
+    for (size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + std::to_string(d[i]);
+    return s + "]";
+}
+
+// Sizes and attributes beyond this are refused before any arithmetic, so sums and pairwise products of
+// them fit int64; longer products go through mul, which saturates.
+constexpr int64_t kMaxValue = int64_t{1} << 31;
+
+int64_t mul(int64_t a, int64_t b) {
+    int64_t r = 0;
+    return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+int64_t product(const Dims& d, size_t from = 0) {
+    int64_t p = 1;
+    for (size_t i = from; i < d.size(); ++i) p = mul(p, d[i]);
+    return p;
+}
+
+// One node being mapped: its inputs' shapes, its attributes, and the problems found.
+struct Node {
+    const Graph& g;
+    const ::onnx::NodeProto& n;
+    std::string label;
+    std::string name;  // the layer name (layer_name)
+    std::vector<std::string>& problems;
+    bool ok = true;
+
+    void fail(const std::string& what) {
+        ok = false;
+        problems.push_back(fmt::format("{}: node {}: {}", g.path, label, what));
+    }
+
+    const ::onnx::AttributeProto* attr(const char* name) const {
+        for (const auto& a : n.attribute()) {
+            if (a.name() == name) return &a;
+        }
+        return nullptr;
+    }
+    int64_t int_attr(const char* name, int64_t def) const {
+        const auto* a = attr(name);
+        return a != nullptr ? a->i() : def;
+    }
+    std::string str_attr(const char* name, const std::string& def) const {
+        const auto* a = attr(name);
+        return a != nullptr ? a->s() : def;
+    }
+    // An ints attribute of `size` values, each >= `min`; `def` when absent.
+    Dims ints_attr(const char* name, size_t size, int64_t def, int64_t min) {
+        const auto* a = attr(name);
+        if (a == nullptr) return Dims(size, def);
+        Dims v(a->ints().begin(), a->ints().end());
+        if (v.size() != size) {
+            fail(fmt::format("attribute {} has {} values, expected {}", name, v.size(), size));
+        } else if (std::any_of(v.begin(), v.end(), [&](int64_t x) { return x < min || x > kMaxValue; })) {
+            fail(fmt::format("attribute {} = {}: every value must be in {}..{}", name, dims_str(v), min, kMaxValue));
+        }
+        return v.size() == size ? v : Dims(size, def);
+    }
+
+    // The static shape of input `i` (`role` names it in messages), or nullopt after reporting why not.
+    std::optional<Dims> input(int i, const char* role) {
+        if (i >= n.input_size() || n.input(i).empty()) {
+            fail(fmt::format("input {} ({}) is missing", i, role));
+            return std::nullopt;
+        }
+        const std::string& t = n.input(i);
+        const TensorShape& s = g.shape(t);
+        if (s.is_static()) {
+            if (std::any_of(s.dims.begin(), s.dims.end(), [](int64_t d) { return d > kMaxValue; })) {
+                fail(fmt::format("input {} '{}' {} has a dimension over {}", role, t, s.to_string(), kMaxValue));
+                return std::nullopt;
+            }
+            return s.dims;
+        }
+        std::string why;
+        if (const auto p = g.producer.find(t); p != g.producer.end()) {
+            const auto& src = g.graph().node(p->second);
+            why = is_default_domain(src.domain())
+                      ? fmt::format("; it is written by node {}", node_label(src, p->second))
+                      : fmt::format("; it is written by node {}, and ONNX shape inference does not know the "
+                                    "'{}' domain (store the shapes in the model's value_info)",
+                                    node_label(src, p->second), src.domain());
+        }
+        fail(fmt::format("the shape of input {} '{}' is {} after shape inference, so the layer cannot be sized{}",
+                         role, t, s.known ? "not fully known " + s.to_string() : "unknown", why));
+        return std::nullopt;
+    }
+
+    // A size for the trace: 1..kMaxLayerDim.
+    uint32_t dim(int64_t v, const std::string& what) {
+        if (v < 1 || static_cast<uint64_t>(v) > kMaxLayerDim) {
+            fail(fmt::format("{} = {} is outside the simulator's range 1..{}", what, v, kMaxLayerDim));
+            return 1;
+        }
+        return static_cast<uint32_t>(v);
+    }
+};
+
+MappedLayer make_layer(Node& c, LayerKind kind, const std::string& type, const std::string& note) {
+    MappedLayer m;
+    m.layer.kind = kind;
+    m.layer.name = c.name;
+    m.layer.origin = fmt::format("{}: node {}", c.g.path, c.label);
+    if (kind == LayerKind::Other) m.layer.op = type;
+    if (kind == LayerKind::Gemm) m.layer.op = type;  // "gemm" or "matmul", as in the JSON trace
+    m.info.type = type;
+    m.info.node = c.n.name();
+    m.info.onnx_op = op_name(c.n);
+    m.info.note = note;
+    return m;
+}
+
+// Output elements of the node (all outputs), or nullopt when a shape is not known.
+std::optional<uint64_t> output_elements(const Graph& g, const ::onnx::NodeProto& n) {
+    uint64_t total = 0;
+    for (const std::string& out : n.output()) {
+        if (out.empty()) continue;
+        const TensorShape& s = g.shape(out);
+        if (!s.is_static()) return std::nullopt;
+        if (__builtin_add_overflow(total, s.elements(), &total)) total = UINT64_MAX;
+    }
+    return total;
+}
+
+// Conv, ConvInteger, QLinearConv: X [N, C, spatial...], W [M, C/group, kernel...].
+void map_conv(Node& c, int xi, int wi, std::vector<MappedLayer>& out) {
+    const auto x = c.input(xi, "X");
+    const auto w = c.input(wi, "W");
+    if (!x || !w) return;
+    if (x->size() < 3 || w->size() != x->size()) {
+        return c.fail(fmt::format("X {} and W {} must both be [N, C, spatial...] of the same rank >= 3",
+                                  dims_str(*x), dims_str(*w)));
+    }
+    const size_t s = x->size() - 2;  // spatial dimensions
+    if (s > 3) {
+        MappedLayer m = make_layer(c, LayerKind::Other, "conv_unsupported",
+                                   fmt::format("{}-D convolution: not simulated (1-D, 2-D and 3-D are)", s));
+        m.layer.elements = output_elements(c.g, c.n).value_or(0);
+        out.push_back(m);
+        return;
+    }
+    const int64_t group = std::min(c.int_attr("group", 1), kMaxValue);
+    const int64_t C = (*x)[1], M = (*w)[0];
+    if (group < 1 || C % group != 0 || M % group != 0 || (*w)[1] * group != C) {
+        return c.fail(fmt::format("group {} does not fit X channels {} and W {} (W must be [M, C/group, ...])",
+                                  group, C, dims_str(*w)));
+    }
+    const Dims kernel(w->begin() + 2, w->end());
+    if (c.attr("kernel_shape") != nullptr && c.ints_attr("kernel_shape", s, 1, 1) != kernel) {
+        return c.fail(fmt::format("attribute kernel_shape differs from W's kernel {}", dims_str(kernel)));
+    }
+    const Dims strides = c.ints_attr("strides", s, 1, 1);
+    const Dims dil = c.ints_attr("dilations", s, 1, 1);
+    Dims pads = c.ints_attr("pads", 2 * s, 0, 0);
+    const std::string auto_pad = c.str_attr("auto_pad", "NOTSET");
+    if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER") {
+        return c.fail(fmt::format("auto_pad '{}' is not NOTSET, VALID, SAME_UPPER or SAME_LOWER", auto_pad));
+    }
+    if (!c.ok) return;
+    Dims outs(s);
+    for (size_t i = 0; i < s; ++i) {
+        const int64_t in = (*x)[2 + i];
+        const int64_t span = dil[i] * (kernel[i] - 1) + 1;
+        if (auto_pad == "VALID") {
+            pads[i] = pads[s + i] = 0;
+        } else if (auto_pad != "NOTSET") {  // SAME_*: output = ceil(in / stride)
+            const int64_t want = (in + strides[i] - 1) / strides[i];
+            const int64_t total = std::max<int64_t>(0, (want - 1) * strides[i] + span - in);
+            pads[i] = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+            pads[s + i] = total - pads[i];
+        }
+        const int64_t padded = in + pads[i] + pads[s + i];
+        if (span > padded) {
+            return c.fail(fmt::format("the dilated kernel ({}) is larger than the padded input ({}) in spatial "
+                                      "dimension {}", span, padded, i));
+        }
+        outs[i] = (padded - span) / strides[i] + 1;
+    }
+    Dims y = {(*x)[0], M};
+    y.insert(y.end(), outs.begin(), outs.end());
+    if (const TensorShape& inferred = c.g.shape(c.n.output_size() > 0 ? c.n.output(0) : "");
+        inferred.is_static() && inferred.dims != y) {
+        return c.fail(fmt::format("computed output {} but ONNX shape inference gives {}", dims_str(y),
+                                  inferred.to_string()));
+    }
+    // 2-D view: the last two spatial dims; a 1-D conv has height 1; a 3-D conv runs each output depth as
+    // a 2-D conv whose input channels are the C channels of its kernel_d input planes.
+    const size_t h = s >= 2 ? s - 2 : SIZE_MAX, wd = s - 1;
+    const int64_t depth_out = s == 3 ? outs[0] : 1, kd = s == 3 ? kernel[0] : 1;
+    std::string note;
+    if (s == 1) note = "1-D conv as a 2-D conv of height 1";
+    if (s == 3) {
+        note = fmt::format("3-D conv {} -> {}, kernel {}: one 2-D conv per output depth over kernel_d input "
+                           "planes (batch = N*out_d = {}, in_c = C*kernel_d = {})",
+                           dims_str(*x), dims_str(y), dims_str(kernel), (*x)[0] * depth_out, C * kd);
+    }
+    MappedLayer m = make_layer(c, LayerKind::Conv, "conv", note);
+    ConvShape& cs = m.layer.conv;
+    cs.batch = c.dim((*x)[0] * depth_out, "batch");
+    cs.in_c = c.dim(C * kd, "in_c");
+    cs.out_c = c.dim(M, "out_c");
+    cs.groups = static_cast<uint32_t>(std::min<int64_t>(group, UINT32_MAX));
+    cs.in_w = c.dim((*x)[2 + wd], "in_w");
+    cs.kernel_w = c.dim(kernel[wd], "kernel_w");
+    cs.stride_w = c.dim(strides[wd], "stride_w");
+    cs.dilation_w = c.dim(dil[wd], "dilation_w");
+    cs.pad_left = static_cast<uint32_t>(std::min<int64_t>(pads[wd], kMaxLayerDim + 1));
+    cs.pad_right = static_cast<uint32_t>(std::min<int64_t>(pads[s + wd], kMaxLayerDim + 1));
+    if (h != SIZE_MAX) {
+        cs.in_h = c.dim((*x)[2 + h], "in_h");
+        cs.kernel_h = c.dim(kernel[h], "kernel_h");
+        cs.stride_h = c.dim(strides[h], "stride_h");
+        cs.dilation_h = c.dim(dil[h], "dilation_h");
+        cs.pad_top = static_cast<uint32_t>(std::min<int64_t>(pads[h], kMaxLayerDim + 1));
+        cs.pad_bottom = static_cast<uint32_t>(std::min<int64_t>(pads[s + h], kMaxLayerDim + 1));
+    } else {
+        cs.in_h = cs.kernel_h = 1;
+    }
+    if (c.ok) out.push_back(m);
+}
+
+// Gemm: Y = alpha * A' * B' + beta * C with A' = transA ? A^T : A, B' likewise; A and B are 2-D.
+void map_gemm(Node& c, std::vector<MappedLayer>& out) {
+    const auto a = c.input(0, "A");
+    const auto b = c.input(1, "B");
+    if (!a || !b) return;
+    if (a->size() != 2 || b->size() != 2) {
+        return c.fail(fmt::format("A {} and B {} must be 2-D", dims_str(*a), dims_str(*b)));
+    }
+    const bool ta = c.int_attr("transA", 0) != 0, tb = c.int_attr("transB", 0) != 0;
+    const int64_t m = ta ? (*a)[1] : (*a)[0], k = ta ? (*a)[0] : (*a)[1];
+    const int64_t kb = tb ? (*b)[1] : (*b)[0], n = tb ? (*b)[0] : (*b)[1];
+    if (k != kb) {
+        return c.fail(fmt::format("A {} (transA={}) and B {} (transB={}) disagree on K ({} vs {})", dims_str(*a),
+                                  ta, dims_str(*b), tb, k, kb));
+    }
+    MappedLayer l = make_layer(c, LayerKind::Gemm, "gemm", "");
+    l.layer.gemm.m = c.dim(m, "m");
+    l.layer.gemm.n = c.dim(n, "n");
+    l.layer.gemm.k = c.dim(k, "k");
+    if (c.ok) out.push_back(l);
+}
+
+// MatMul, MatMulInteger, QLinearMatMul: numpy matmul. [..., m, k] x [..., k, n], batch dims broadcast.
+void map_matmul(Node& c, int ai, int bi, std::vector<MappedLayer>& out) {
+    const auto a0 = c.input(ai, "A");
+    const auto b0 = c.input(bi, "B");
+    if (!a0 || !b0) return;
+    Dims a = *a0, b = *b0;
+    if (a.empty() || b.empty()) {
+        return c.fail(fmt::format("A {} and B {} must have rank >= 1", dims_str(a), dims_str(b)));
+    }
+    if (a.size() == 1) a.insert(a.begin(), 1);  // a vector is one row
+    if (b.size() == 1) b.push_back(1);          // ... or one column
+    const int64_t m = a[a.size() - 2], k = a.back(), kb = b[b.size() - 2], n = b.back();
+    if (k != kb) {
+        return c.fail(fmt::format("A {} and B {} disagree on K ({} vs {})", dims_str(*a0), dims_str(*b0), k, kb));
+    }
+    const Dims ba(a.begin(), a.end() - 2), bb(b.begin(), b.end() - 2);
+    Dims batch(std::max(ba.size(), bb.size()), 1);
+    for (size_t i = 0; i < batch.size(); ++i) {  // right-aligned broadcasting
+        const int64_t da = i < ba.size() ? ba[ba.size() - 1 - i] : 1;
+        const int64_t db = i < bb.size() ? bb[bb.size() - 1 - i] : 1;
+        if (da != db && da != 1 && db != 1) {
+            return c.fail(fmt::format("batch dimensions of A {} and B {} do not broadcast", dims_str(*a0),
+                                      dims_str(*b0)));
+        }
+        batch[batch.size() - 1 - i] = std::max(da, db);
+    }
+    const int64_t count = product(batch), pa = product(ba), pb = product(bb);
+    const bool weights = c.g.is_constant(c.n.input(ai)) || c.g.is_constant(c.n.input(bi));
+    MappedLayer l = make_layer(c, LayerKind::Gemm, weights ? "gemm" : "matmul", "");
+    GemmShape& gs = l.layer.gemm;
+    int64_t fm = m, fn = n, fb = count;
+    if (count > 1 && pb == 1 && mul(count, m) <= static_cast<int64_t>(kMaxLayerDim)) {
+        fm = count * m;  // B is shared by every batch entry: one GEMM with the batch rows stacked
+        fb = 1;
+        l.info.note = fmt::format("{} x {}: B is shared, batch folded into m", dims_str(*a0), dims_str(*b0));
+    } else if (count > 1 && pa == 1 && mul(count, n) <= static_cast<int64_t>(kMaxLayerDim)) {
+        fn = count * n;  // A is shared: one GEMM with the batch columns side by side
+        fb = 1;
+        l.info.note = fmt::format("{} x {}: A is shared, batch folded into n", dims_str(*a0), dims_str(*b0));
+    }
+    gs.batch = c.dim(fb, "batch");
+    gs.m = c.dim(fm, "m");
+    gs.n = c.dim(fn, "n");
+    gs.k = c.dim(k, "k");
+    if (c.ok) out.push_back(l);
+}
+
+// ConvTranspose as PyTorch computes it: per group, X^T (N*in_spatial x C/g) times W (C/g x M/g*kernel),
+// then col2im adds the columns into the output (strides, pads, dilations and output_padding only change
+// where col2im puts them). The GEMM is simulated, col2im is listed as an Other layer.
+void map_conv_transpose(Node& c, std::vector<MappedLayer>& out) {
+    const auto x = c.input(0, "X");
+    const auto w = c.input(1, "W");
+    if (!x || !w) return;
+    if (x->size() < 3 || w->size() != x->size()) {
+        return c.fail(fmt::format("X {} and W {} must both be [N, C, spatial...] of the same rank >= 3",
+                                  dims_str(*x), dims_str(*w)));
+    }
+    const int64_t group = std::min(c.int_attr("group", 1), kMaxValue);
+    const int64_t C = (*x)[1];
+    if (group < 1 || C % group != 0 || (*w)[0] != C) {
+        return c.fail(fmt::format("group {} does not fit X channels {} and W {} (W must be [C, M/group, ...])",
+                                  group, C, dims_str(*w)));
+    }
+    const size_t s = x->size() - 2;
+    const Dims kernel(w->begin() + 2, w->end());
+    if (c.attr("kernel_shape") != nullptr && c.ints_attr("kernel_shape", s, 1, 1) != kernel) {
+        return c.fail(fmt::format("attribute kernel_shape differs from W's kernel {}", dims_str(kernel)));
+    }
+    MappedLayer g = make_layer(c, LayerKind::Gemm, "gemm",
+                               fmt::format("ConvTranspose X {} W {}: col2im GEMM (count = group, m = N*in_spatial, "
+                                           "n = out_c/group*kernel, k = in_c/group); the overlap-add is the "
+                                           "next layer", dims_str(*x), dims_str(*w)));
+    g.layer.gemm.batch = c.dim(group, "group");
+    g.layer.gemm.m = c.dim(mul(product(*x, 2), (*x)[0]), "m = N*in_spatial");
+    g.layer.gemm.n = c.dim(mul((*w)[1], product(kernel)), "n = out_c/group*kernel");
+    g.layer.gemm.k = c.dim(C / group, "k = in_c/group");
+    if (!c.ok) return;
+    MappedLayer add = make_layer(c, LayerKind::Other, "col2im", "overlap-add of the ConvTranspose GEMM's columns");
+    add.layer.name = c.name + "/col2im";
+    add.layer.elements = output_elements(c.g, c.n).value_or(0);
+    out.push_back(g);
+    out.push_back(add);
+}
+
+// Ops that hold matrix products the simulator does not run: worth a warning, not only a listing.
+bool hides_matrix_products(const ::onnx::NodeProto& n) {
+    static const std::vector<std::string> kOps = {
+        "Einsum", "LSTM", "GRU", "RNN", "Attention", "MultiHeadAttention", "QAttention", "FusedMatMul",
+        "QGemm", "FusedConv", "NhwcConv", "QLinearConvTranspose", "DynamicQuantizeMatMul",
+        "MatMulIntegerToFloat", "MatMulNBits", "DeformConv", "QLinearConv", "QLinearMatMul", "Conv", "Gemm",
+        "MatMul", "ConvTranspose", "ConvInteger", "MatMulInteger"};
+    return std::find(kOps.begin(), kOps.end(), n.op_type()) != kOps.end();
+}
+
+int count_matrix_ops(const ::onnx::GraphProto& g) {
+    int count = 0;
+    for (const auto& n : g.node()) {
+        count += hides_matrix_products(n) ? 1 : 0;
+        for (const auto& a : n.attribute()) {
+            if (a.has_g()) count += count_matrix_ops(a.g());
+            for (const auto& sub : a.graphs()) count += count_matrix_ops(sub);
+        }
+    }
+    return count;
+}
+
+void map_other(Node& c, std::vector<MappedLayer>& out, std::vector<std::string>& warnings) {
+    MappedLayer l = make_layer(c, LayerKind::Other, other_type(c.n.op_type()), "");
+    if (const auto e = output_elements(c.g, c.n)) {
+        l.layer.elements = std::min<uint64_t>(*e, kMaxTensorElements);
+    } else {
+        warnings.push_back(fmt::format("node {}: output shape not known after shape inference; listed with 0 "
+                                       "elements", c.label));
+    }
+    int inner = 0;
+    for (const auto& a : c.n.attribute()) {
+        if (a.has_g()) inner += count_matrix_ops(a.g());
+        for (const auto& sub : a.graphs()) inner += count_matrix_ops(sub);
+    }
+    for (const auto& f : c.g.model.functions()) {
+        if (f.name() == c.n.op_type() && f.domain() == c.n.domain()) {
+            for (const auto& fn : f.node()) inner += hides_matrix_products(fn) ? 1 : 0;
+            l.info.note = "model-local function, not expanded";
+        }
+    }
+    if (inner > 0) {
+        l.info.note = fmt::format("its subgraph or function body has {} matrix-product nodes, not simulated", inner);
+        warnings.push_back(fmt::format("node {}: {}", c.label, l.info.note));
+    } else if (hides_matrix_products(c.n)) {
+        l.info.note = "matrix products of this op are not simulated (op not supported)";
+        warnings.push_back(fmt::format("node {}: {}", c.label, l.info.note));
+    }
+    out.push_back(l);
+}
+
+}  // namespace
+
+std::string other_type(const std::string& op_type) {
+    std::string t;
+    for (char ch : op_type) {
+        if (ch >= 'A' && ch <= 'Z') {
+            t += static_cast<char>(ch - 'A' + 'a');
+        } else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_') {
+            t += ch;
+        } else {
+            t += '_';
+        }
+    }
+    if (t.empty() || t[0] < 'a' || t[0] > 'z') t = "op_" + t;
+    if (t == "conv" || t == "gemm" || t == "matmul") t += "_unsupported";  // would be read as a GEMM layer
+    return t;
+}
+
+std::vector<MappedLayer> map_node(const Graph& graph, int index, std::vector<std::string>& problems,
+                                  std::vector<std::string>& warnings) {
+    const ::onnx::NodeProto& n = graph.graph().node(index);
+    Node c{graph, n, node_label(n, index), layer_name(n, index), problems};
+    std::vector<MappedLayer> out;
+    const std::string& op = n.op_type();
+    if (!is_default_domain(n.domain())) {
+        map_other(c, out, warnings);
+    } else if (op == "Conv" || op == "ConvInteger") {
+        map_conv(c, 0, 1, out);
+    } else if (op == "QLinearConv") {
+        map_conv(c, 0, 3, out);
+    } else if (op == "Gemm") {
+        map_gemm(c, out);
+    } else if (op == "MatMul" || op == "MatMulInteger") {
+        map_matmul(c, 0, 1, out);
+    } else if (op == "QLinearMatMul") {
+        map_matmul(c, 0, 3, out);
+    } else if (op == "ConvTranspose") {
+        map_conv_transpose(c, out);
+    } else {
+        map_other(c, out, warnings);
+    }
+    return out;
+}
+
+}  // namespace sasim::onnx_import::detail

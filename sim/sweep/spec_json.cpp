@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+// JSON helpers of the sweep area: strict file reading (syntax positions, duplicate keys), messages,
+// hashing, value formatting, and the --shard option.
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "sweep/spec.h"
+
+namespace sasim::sweep {
+
+using nlohmann::json;
+
+namespace {
+
+// Records the first syntax error and every repeated key (as a dotted path with [i] for array items).
+class DuplicateFinder : public nlohmann::json_sax<json> {
+public:
+    bool null() override { return value(); }
+    bool boolean(bool /*val*/) override { return value(); }
+    bool number_integer(number_integer_t /*val*/) override { return value(); }
+    bool number_unsigned(number_unsigned_t /*val*/) override { return value(); }
+    bool number_float(number_float_t /*val*/, const string_t& /*s*/) override { return value(); }
+    bool string(string_t& /*val*/) override { return value(); }
+    bool binary(binary_t& /*val*/) override { return value(); }
+    bool start_object(std::size_t /*elements*/) override { return open(true); }
+    bool start_array(std::size_t /*elements*/) override { return open(false); }
+    bool end_object() override { return close(); }
+    bool end_array() override { return close(); }
+    bool key(string_t& val) override {
+        Frame& f = m_stack.back();
+        if (!f.keys.insert(val).second) duplicates.push_back(f.path.empty() ? val : f.path + "." + val);
+        m_key = val;
+        return true;
+    }
+    bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                     const nlohmann::detail::exception& ex) override {
+        failed = true;
+        error_position = position;
+        error = ex.what();
+        return false;
+    }
+
+    std::vector<std::string> duplicates;
+    bool failed = false;
+    size_t error_position = 0;
+    std::string error;
+
+private:
+    struct Frame {
+        bool is_object;
+        std::set<std::string> keys;
+        std::string path;
+        size_t index = 0;
+    };
+    std::string child_path() {
+        if (m_stack.empty()) return "";
+        Frame& f = m_stack.back();
+        if (f.is_object) return f.path.empty() ? m_key : f.path + "." + m_key;
+        return fmt::format("{}[{}]", f.path, f.index++);
+    }
+    bool value() {
+        child_path();
+        return true;
+    }
+    bool open(bool is_object) {
+        std::string p = child_path();
+        m_stack.push_back(Frame{is_object, {}, std::move(p)});
+        return true;
+    }
+    bool close() {
+        m_stack.pop_back();
+        return true;
+    }
+    std::vector<Frame> m_stack;
+    std::string m_key;
+};
+
+std::string lowercase(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+size_t edit_distance(const std::string& a_in, const std::string& b_in) {
+    const std::string a = lowercase(a_in);
+    const std::string b = lowercase(b_in);
+    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+    for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        for (size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+json read_json_file(const std::string& path, const std::string& what) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::is_directory(status)) {
+        throw InputError(fmt::format("{}: is a directory, expected a JSON {}", path, what));
+    }
+    if (!std::filesystem::exists(status)) {
+        throw InputError(fmt::format("{}: cannot open {}: no such file", path, what));
+    }
+    errno = 0;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        const int err = errno;
+        throw InputError(fmt::format("{}: cannot open {}: {}", path, what, err != 0 ? std::strerror(err) : "error"));
+    }
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    std::string text = buf.str();
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+    if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; })) {
+        throw InputError(fmt::format("{}: file is empty, expected a JSON object", path));
+    }
+    DuplicateFinder sax;
+    json::sax_parse(text, &sax);
+    if (sax.failed) {
+        const size_t idx = std::min(sax.error_position > 0 ? sax.error_position - 1 : 0, text.size());
+        size_t line = 1;
+        size_t col = 1;
+        for (size_t i = 0; i < idx; ++i) {
+            if (text[i] == '\n') {
+                line++;
+                col = 1;
+            } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        std::string detail = sax.error;
+        const size_t colon = detail.find(": ", detail.find("column"));
+        if (colon != std::string::npos) detail = detail.substr(colon + 2);
+        throw InputError(fmt::format("{}:{}:{}: invalid JSON: {}", path, line, col, detail));
+    }
+    std::vector<std::string> lines;
+    for (const auto& key : sax.duplicates) {
+        lines.push_back(fmt::format("{}: {}: duplicate key (each key may appear only once)", path, key));
+    }
+    if (!lines.empty()) throw InputError(lines);
+    return json::parse(text);
+}
+
+std::string describe(const json& v) {
+    if (v.is_string()) {
+        std::string s = v.dump();
+        if (s.size() > 60) s = s.substr(0, 56) + "...\"";
+        return "string " + s;
+    }
+    if (v.is_number()) return "number " + v.dump();
+    if (v.is_boolean()) return "boolean " + v.dump();
+    if (v.is_null()) return "null";
+    if (v.is_array()) return "an array";
+    return "an object";
+}
+
+std::string closest(const std::string& key, const std::vector<std::string>& valid) {
+    std::string best;
+    size_t best_distance = 3;
+    for (const auto& v : valid) {
+        const size_t d = edit_distance(key, v);
+        if (d < best_distance) {
+            best = v;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+std::string fnv1a_hex(const std::string& bytes) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : bytes) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return fmt::format("{:016x}", h);
+}
+
+std::string value_text(const json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_unsigned()) return fmt::format("{}", v.get<uint64_t>());
+    if (v.is_number_integer()) return fmt::format("{}", v.get<int64_t>());
+    if (v.is_number_float()) return fmt::format("{}", v.get<double>());
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    if (v.is_null()) return "";
+    return v.dump();
+}
+
+std::string Shard::text() const { return fmt::format("{}/{}", index, count); }
+
+Shard parse_shard(const std::string& text) {
+    const auto bad = [&] {
+        return InputError(fmt::format("--shard: expected i/N with 0 <= i < N (for example 0/4), got \"{}\"", text));
+    };
+    const size_t slash = text.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) throw bad();
+    const std::string a = text.substr(0, slash);
+    const std::string b = text.substr(slash + 1);
+    const auto digits = [](const std::string& s) {
+        return s.size() <= 9 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+    };
+    if (!digits(a) || !digits(b)) throw bad();
+    Shard s;
+    s.index = static_cast<uint32_t>(std::stoul(a));
+    s.count = static_cast<uint32_t>(std::stoul(b));
+    if (s.count == 0 || s.index >= s.count) throw bad();
+    return s;
+}
+
+}  // namespace sasim::sweep
