@@ -136,13 +136,7 @@ int run(const CompareArgs& a) {
     } else {
         print_table(std::cout, in.cfg, in.wl, c);
     }
-    for (const auto& l : rep.layers) {
-        if (l.simulated && l.check.checked && !l.check.pass) {
-            std::cerr << fmt::format("check FAILED: layer {}: {} of {} outputs differ; first: {}\n", l.name,
-                                     l.check.mismatches, l.check.elements, l.check.first_mismatch);
-        }
-    }
-    return report::all_checks_pass(rep) ? 0 : 1;
+    return check_exit_code(rep);
 }
 
 }  // namespace

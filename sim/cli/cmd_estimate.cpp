@@ -114,20 +114,9 @@ nlohmann::json to_json(const ArrayInput& in, const Workload& wl, const std::vect
 int run(const EstimateArgs& a) {
     const std::string cfg_path = resolve_default(a.config, "configs/gemmini_16x16.json");
     const std::string wl_path = resolve_default(a.workload, "workloads/resnet50.json");
-    std::vector<std::string> problems;
     ArrayInput in;
     Workload wl;
-    try {
-        in = read_array(cfg_path);
-    } catch (const InputError& e) {
-        problems.insert(problems.end(), e.lines().begin(), e.lines().end());
-    }
-    try {
-        wl = load_workload(wl_path);
-    } catch (const InputError& e) {
-        problems.insert(problems.end(), e.lines().begin(), e.lines().end());
-    }
-    if (!problems.empty()) throw InputError(problems);
+    read_all_inputs({[&] { in = read_array(cfg_path); }, [&] { wl = load_workload(wl_path); }});
 
     const std::vector<analysis::ScalesimEstimate> rows = analysis::estimate_workload(in.array, wl);
     if (a.format == "json") {

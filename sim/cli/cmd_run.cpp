@@ -37,6 +37,28 @@ void write_file_atomic(const std::string& path, const std::string& text) {
     fs::rename(tmp, path);
 }
 
+void read_all_inputs(const std::vector<std::function<void()>>& readers) {
+    std::vector<std::string> problems;
+    for (const auto& read : readers) {
+        try {
+            read();
+        } catch (const InputError& e) {
+            problems.insert(problems.end(), e.lines().begin(), e.lines().end());
+        }
+    }
+    if (!problems.empty()) throw InputError(problems);
+}
+
+int check_exit_code(const report::RunReport& rep) {
+    for (const auto& l : rep.layers) {
+        if (l.simulated && l.check.checked && !l.check.pass) {
+            std::cerr << fmt::format("check FAILED: layer {}: {} of {} outputs differ; first: {}\n", l.name,
+                                     l.check.mismatches, l.check.elements, l.check.first_mismatch);
+        }
+    }
+    return report::all_checks_pass(rep) ? 0 : 1;
+}
+
 namespace {
 
 struct RunArgs {
@@ -56,20 +78,9 @@ int run(const RunArgs& a) {
     const std::string cfg_path = resolve_default(a.config, "configs/gemmini_16x16.json");
     const std::string wl_path = resolve_default(a.workload, "workloads/resnet50.json");
     // Read everything first: every problem in the inputs is reported before any simulation.
-    std::vector<std::string> problems;
     Config cfg;
     Workload wl;
-    try {
-        cfg = load_config(cfg_path);
-    } catch (const InputError& e) {
-        problems.insert(problems.end(), e.lines().begin(), e.lines().end());
-    }
-    try {
-        wl = load_workload(wl_path);
-    } catch (const InputError& e) {
-        problems.insert(problems.end(), e.lines().begin(), e.lines().end());
-    }
-    if (!problems.empty()) throw InputError(problems);
+    read_all_inputs({[&] { cfg = load_config(cfg_path); }, [&] { wl = load_workload(wl_path); }});
     if (!a.out_dir.empty()) {
         std::error_code ec;
         fs::create_directories(a.out_dir, ec);
@@ -117,13 +128,7 @@ int run(const RunArgs& a) {
             std::cout << fmt::format("wrote {}/report.json and {}/layers.csv\n", a.out_dir, a.out_dir);
         }
     }
-    for (const auto& l : rep.layers) {
-        if (l.simulated && l.check.checked && !l.check.pass) {
-            std::cerr << fmt::format("check FAILED: layer {}: {} of {} outputs differ; first: {}\n", l.name,
-                                     l.check.mismatches, l.check.elements, l.check.first_mismatch);
-        }
-    }
-    return report::all_checks_pass(rep) ? 0 : 1;
+    return check_exit_code(rep);
 }
 
 }  // namespace

@@ -4,8 +4,11 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "report/report.h"
 
 namespace sasim::cli {
 
@@ -23,6 +26,14 @@ Command add_sweep_command(CLI::App& app);      // cmd_sweep.cpp (design-space sw
 
 // A default path is looked up in the working directory first, then in the source tree.
 std::string resolve_default(const std::string& path, const std::string& fallback_rel);
+
+// Runs every reader in turn and collects the lines of the InputErrors they throw, so that all problems of
+// all inputs are reported together; throws one InputError with all of them.
+void read_all_inputs(const std::vector<std::function<void()>>& readers);
+
+// Prints one "check FAILED" line per layer whose values differ from the reference to stderr and returns
+// the exit code: 0 when every check passed (or checking was off), 1 otherwise.
+int check_exit_code(const report::RunReport& rep);
 
 // Writes `text` to `path` through a temporary file and a rename, so readers never see half a file.
 void write_file_atomic(const std::string& path, const std::string& text);

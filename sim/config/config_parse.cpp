@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "common/text.h"
 #include "config/config.h"
 
 namespace sasim {
@@ -44,38 +45,13 @@ std::string dotted(const std::string& section, const std::string& key) {
     return section.empty() ? key : section + "." + key;
 }
 
-std::string lowercase(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
-// Optimal-string-alignment distance, ignoring case: insertions, deletions, substitutions and adjacent
-// swaps cost 1.
-size_t edit_distance(const std::string& a_in, const std::string& b_in) {
-    const std::string a = lowercase(a_in);
-    const std::string b = lowercase(b_in);
-    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-    for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        for (size_t j = 1; j <= b.size(); ++j) {
-            const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    return d[a.size()][b.size()];
-}
-
 // "unknown key (...)": the closest valid key at this level (edit distance <= 2), else the same key in
 // another section, else the list of valid keys.
 std::string unknown_key_problem(const std::string& key, const std::string& section, const KeyList& valid) {
     const char* best = nullptr;
     size_t best_distance = 3;
     for (const char* v : valid) {
-        const size_t dist = edit_distance(key, v);
+        const size_t dist = text::edit_distance(key, v);
         if (dist < best_distance) {
             best = v;
             best_distance = dist;
@@ -359,7 +335,7 @@ std::string syntax_problem(const std::string& path, const std::string& text, con
         while (e < text.size() && (static_cast<unsigned char>(text[e]) & 0xC0) == 0x80) ++e;
     }
     const std::string word = text.substr(b, e - b);
-    const std::string lower = lowercase(word);
+    const std::string lower = text::lowercase(word);
     size_t where = last;
     const size_t literal = detail.find("invalid literal");
     if (literal != std::string::npos && !word.empty()) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <fmt/format.h>
 
+#include "common/text.h"
 #include "report/report.h"
 #include "report/roofline_fields.h"
 
@@ -27,17 +28,6 @@ const std::vector<std::string>& csv_columns() {
 
 namespace {
 
-// Quotes a field when it holds a comma, a quote or a newline (RFC 4180).
-std::string field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 }  // namespace
 
 void write_layers_csv(std::ostream& os, const RunReport& r) {
@@ -48,13 +38,13 @@ void write_layers_csv(std::ostream& os, const RunReport& r) {
     os << '\n';
     for (const auto& l : r.layers) {
         if (!l.simulated) {
-            os << field(l.name) << ",false," << field(l.op) << std::string(cols.size() - 3, ',') << '\n';
+            os << text::csv_field(l.name) << ",false," << text::csv_field(l.op) << std::string(cols.size() - 3, ',') << '\n';
             continue;
         }
         const auto& b = l.breakdown;
         const auto& t = l.traffic;
         os << fmt::format("{},true,{},{},{},{},{},{},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}{}\n",
-                          field(l.name), l.kind == LayerKind::Conv ? "conv" : "gemm", l.gemm.count, l.gemm.m,
+                          text::csv_field(l.name), l.kind == LayerKind::Conv ? "conv" : "gemm", l.gemm.count, l.gemm.m,
                           l.gemm.n, l.gemm.k, l.macs, l.cycles, l.utilization(pes), l.mapping_efficiency(pes),
                           b.compute, b.pipeline, b.dram_bandwidth, b.dram_latency, b.bank_conflict, b.queue_full,
                           b.dependency_wait, t.dram_read_bytes, t.dram_write_bytes, l.compulsory_bytes, t.spad_reads,

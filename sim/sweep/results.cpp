@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/text.h"
 #include "sasim_version.h"
 #include "sweep/expand.h"
 #include "sweep/io.h"
@@ -64,21 +65,11 @@ const std::vector<Metric> kMetrics = {
 const std::vector<std::string> kIdColumns = {"point", "workload"};
 const std::vector<std::string> kRowColumns = {"scope", "layer_index", "layer", "op", "simulated", "status"};
 
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 std::string join_row(const std::vector<std::string>& fields) {
     std::string out;
     for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out += ',';
-        out += csv_field(fields[i]);
+        out += text::csv_field(fields[i]);
     }
     return out + "\n";
 }

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/text.h"
 #include "sweep/spec.h"
 
 namespace sasim::sweep {
@@ -84,28 +85,6 @@ private:
     std::string m_key;
 };
 
-std::string lowercase(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
-size_t edit_distance(const std::string& a_in, const std::string& b_in) {
-    const std::string a = lowercase(a_in);
-    const std::string b = lowercase(b_in);
-    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-    for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        for (size_t j = 1; j <= b.size(); ++j) {
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    return d[a.size()][b.size()];
-}
-
 }  // namespace
 
 json read_json_file(const std::string& path, const std::string& what) {
@@ -174,7 +153,7 @@ std::string closest(const std::string& key, const std::vector<std::string>& vali
     std::string best;
     size_t best_distance = 3;
     for (const auto& v : valid) {
-        const size_t d = edit_distance(key, v);
+        const size_t d = text::edit_distance(key, v);
         if (d < best_distance) {
             best = v;
             best_distance = d;

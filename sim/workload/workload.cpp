@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/text.h"
 #include "workload/parsers.h"
 
 namespace sasim {
@@ -195,23 +196,6 @@ std::string to_lower(std::string_view s) {
 
 namespace {
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            const size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
 }  // namespace
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& choices) {
@@ -219,7 +203,7 @@ std::string closest_match(const std::string& word, const std::vector<std::string
     std::string best;
     size_t best_dist = SIZE_MAX;
     for (const std::string& c : choices) {
-        const size_t d = edit_distance(lower, c);
+        const size_t d = text::edit_distance(lower, c);
         if (d < best_dist) {
             best_dist = d;
             best = c;
