@@ -11,6 +11,13 @@ spec="$here/small.json"
 rm -rf "$work"; mkdir -p "$work"
 
 "$sasim" sweep "$spec" --out "$work/single" --jobs 2 -q > /dev/null
+# Determinism: the same sweep with --jobs 1 gives byte-identical results and per-point reports.
+"$sasim" sweep "$spec" --out "$work/serial" --jobs 1 -q > /dev/null
+cmp "$work/single/results.csv" "$work/serial/results.csv"
+# points.jsonl also records each point's wall time, the one field that may differ.
+strip_wall() { sed -E 's/"wall_seconds":[-0-9.eE+]+//' "$1"; }
+cmp <(strip_wall "$work/single/points.jsonl") <(strip_wall "$work/serial/points.jsonl") || {
+  echo "points.jsonl differs between --jobs 2 and --jobs 1 (beyond wall times)"; exit 1; }
 for n in 2 3; do
   dirs=()
   for ((i = 0; i < n; i++)); do
