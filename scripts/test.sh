@@ -14,7 +14,10 @@ if [ "${1:-}" = "--sanitize" ]; then
   # halt_on_error: any report fails the test; leak checking on (LeakSanitizer is part of ASan here).
   export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-  ctest --output-on-failure --no-tests=error -j "$(nproc)" -L "unit|sc|golden|cli" "$@"
+  # no_asan: tests that throw after SystemC has switched coroutine stacks, which ASan cannot follow
+  # (google/sanitizers#189); they run in the normal suite.
+  ctest --output-on-failure --no-tests=error -j "$(nproc)" -L "unit|sc|golden|cli" -LE no_asan \
+    -E "second run_workload in the same process" "$@"
   exit 0
 fi
 scripts/build.sh
