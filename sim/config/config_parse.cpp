@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "common/json_syntax.h"
 #include "common/text.h"
 #include "config/config.h"
 
@@ -212,80 +213,6 @@ std::string read_file(const std::string& path) {
     return text.str();
 }
 
-// Checks syntax without building a DOM: records the first syntax error and every duplicate key.
-class SyntaxChecker : public nlohmann::json_sax<json> {
-public:
-    bool null() override { return value(); }
-    bool boolean(bool /*val*/) override { return value(); }
-    bool number_integer(number_integer_t /*val*/) override { return value(); }
-    bool number_unsigned(number_unsigned_t /*val*/) override { return value(); }
-    bool number_float(number_float_t /*val*/, const string_t& /*s*/) override { return value(); }
-    bool string(string_t& /*val*/) override { return value(); }
-    bool binary(binary_t& /*val*/) override { return value(); }
-    bool start_object(std::size_t /*elements*/) override { return open(true); }
-    bool start_array(std::size_t /*elements*/) override { return open(false); }
-    bool end_object() override { return close(); }
-    bool end_array() override { return close(); }
-    bool key(string_t& val) override {
-        Frame& f = m_stack.back();
-        if (!f.keys.insert(val).second) m_duplicates.push_back(dotted(f.path, val));
-        m_key = val;
-        return true;
-    }
-    bool parse_error(std::size_t position, const std::string& last_token,
-                     const nlohmann::detail::exception& ex) override {
-        m_failed = true;
-        m_position = position;
-        m_token = last_token;
-        m_id = ex.id;
-        m_what = ex.what();
-        return false;
-    }
-
-    bool failed() const { return m_failed; }
-    size_t position() const { return m_position; }        // nlohmann chars_read_total: 1-based
-    const std::string& token() const { return m_token; }  // text of the token being read
-    int id() const { return m_id; }                       // 101 syntax error, 406 number overflow
-    const std::string& what() const { return m_what; }
-    const std::vector<std::string>& duplicates() const { return m_duplicates; }
-
-private:
-    struct Frame {
-        bool is_object;              // object (keys) or array (indices)
-        std::set<std::string> keys;  // keys seen so far in this object
-        std::string path;            // dotted path of this container, "" at the top
-        size_t index = 0;            // next array index
-    };
-    std::string child_path() {
-        if (m_stack.empty()) return "";
-        Frame& f = m_stack.back();
-        if (f.is_object) return dotted(f.path, m_key);
-        return fmt::format("{}[{}]", f.path, f.index++);
-    }
-    bool value() {
-        child_path();  // advances the array index
-        return true;
-    }
-    bool open(bool is_object) {
-        std::string path = child_path();
-        m_stack.push_back(Frame{is_object, {}, std::move(path)});
-        return true;
-    }
-    bool close() {
-        m_stack.pop_back();
-        return true;
-    }
-
-    std::vector<Frame> m_stack;             // open containers
-    std::string m_key;                      // last key read in the innermost object
-    std::vector<std::string> m_duplicates;  // dotted paths of repeated keys, in file order
-    bool m_failed = false;
-    size_t m_position = 0;
-    std::string m_token;
-    int m_id = 0;
-    std::string m_what;
-};
-
 // "<line>:<col>" of byte index `idx` (0-based); both 1-based, the column counted in UTF-8 characters.
 std::string line_col(const std::string& text, size_t idx) {
     idx = std::min(idx, text.size());
@@ -303,7 +230,7 @@ std::string line_col(const std::string& text, size_t idx) {
 }
 
 // The one-line message for a JSON syntax error found by `sax`.
-std::string syntax_problem(const std::string& path, const std::string& text, const SyntaxChecker& sax) {
+std::string syntax_problem(const std::string& path, const std::string& text, const JsonSyntaxChecker& sax) {
     const size_t last = sax.position() > 0 ? sax.position() - 1 : 0;  // index of the last byte read
     if (sax.id() == 406) {
         const size_t len = sax.token().size();
@@ -418,7 +345,7 @@ Config load_config(const std::string& path) {
     if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; })) {
         throw InputError(fmt::format("{}: file is empty, expected a JSON object", path));
     }
-    SyntaxChecker sax;
+    JsonSyntaxChecker sax;
     json::sax_parse(text, &sax);
     if (sax.failed()) throw InputError(syntax_problem(path, text, sax));
 

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/json_syntax.h"
 #include "common/text.h"
 #include "sweep/spec.h"
 
@@ -21,69 +22,6 @@ namespace sasim::sweep {
 using nlohmann::json;
 
 namespace {
-
-// Records the first syntax error and every repeated key (as a dotted path with [i] for array items).
-class DuplicateFinder : public nlohmann::json_sax<json> {
-public:
-    bool null() override { return value(); }
-    bool boolean(bool /*val*/) override { return value(); }
-    bool number_integer(number_integer_t /*val*/) override { return value(); }
-    bool number_unsigned(number_unsigned_t /*val*/) override { return value(); }
-    bool number_float(number_float_t /*val*/, const string_t& /*s*/) override { return value(); }
-    bool string(string_t& /*val*/) override { return value(); }
-    bool binary(binary_t& /*val*/) override { return value(); }
-    bool start_object(std::size_t /*elements*/) override { return open(true); }
-    bool start_array(std::size_t /*elements*/) override { return open(false); }
-    bool end_object() override { return close(); }
-    bool end_array() override { return close(); }
-    bool key(string_t& val) override {
-        Frame& f = m_stack.back();
-        if (!f.keys.insert(val).second) duplicates.push_back(f.path.empty() ? val : f.path + "." + val);
-        m_key = val;
-        return true;
-    }
-    bool parse_error(std::size_t position, const std::string& /*last_token*/,
-                     const nlohmann::detail::exception& ex) override {
-        failed = true;
-        error_position = position;
-        error = ex.what();
-        return false;
-    }
-
-    std::vector<std::string> duplicates;
-    bool failed = false;
-    size_t error_position = 0;
-    std::string error;
-
-private:
-    struct Frame {
-        bool is_object;
-        std::set<std::string> keys;
-        std::string path;
-        size_t index = 0;
-    };
-    std::string child_path() {
-        if (m_stack.empty()) return "";
-        Frame& f = m_stack.back();
-        if (f.is_object) return f.path.empty() ? m_key : f.path + "." + m_key;
-        return fmt::format("{}[{}]", f.path, f.index++);
-    }
-    bool value() {
-        child_path();
-        return true;
-    }
-    bool open(bool is_object) {
-        std::string p = child_path();
-        m_stack.push_back(Frame{is_object, {}, std::move(p)});
-        return true;
-    }
-    bool close() {
-        m_stack.pop_back();
-        return true;
-    }
-    std::vector<Frame> m_stack;
-    std::string m_key;
-};
 
 }  // namespace
 
@@ -109,10 +47,10 @@ json read_json_file(const std::string& path, const std::string& what) {
     if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; })) {
         throw InputError(fmt::format("{}: file is empty, expected a JSON object", path));
     }
-    DuplicateFinder sax;
+    JsonSyntaxChecker sax;
     json::sax_parse(text, &sax);
-    if (sax.failed) {
-        const size_t idx = std::min(sax.error_position > 0 ? sax.error_position - 1 : 0, text.size());
+    if (sax.failed()) {
+        const size_t idx = std::min(sax.position() > 0 ? sax.position() - 1 : 0, text.size());
         size_t line = 1;
         size_t col = 1;
         for (size_t i = 0; i < idx; ++i) {
@@ -123,13 +61,13 @@ json read_json_file(const std::string& path, const std::string& what) {
                 col++;
             }
         }
-        std::string detail = sax.error;
+        std::string detail = sax.what();
         const size_t colon = detail.find(": ", detail.find("column"));
         if (colon != std::string::npos) detail = detail.substr(colon + 2);
         throw InputError(fmt::format("{}:{}:{}: invalid JSON: {}", path, line, col, detail));
     }
     std::vector<std::string> lines;
-    for (const auto& key : sax.duplicates) {
+    for (const auto& key : sax.duplicates()) {
         lines.push_back(fmt::format("{}: {}: duplicate key (each key may appear only once)", path, key));
     }
     if (!lines.empty()) throw InputError(lines);

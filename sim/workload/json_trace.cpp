@@ -431,30 +431,7 @@ Workload parse_json_trace(const std::string& path, const std::string& raw) {
     } catch (const json::parse_error& e) {
         throw InputError(parse_error_line(path, text, e));
     } catch (const json::exception& e) {
-        // nlohmann reports a number too large for a double (1e309) as out_of_range without a position:
-        // locate the quoted token in the text to give line and column.
-        const std::string what = e.what();
-        size_t line = 0, col = 0;
-        const size_t q1 = what.find('\'');
-        const size_t q2 = q1 == std::string::npos ? q1 : what.find('\'', q1 + 1);
-        if (q2 != std::string::npos) {
-            const size_t at = text.find(what.substr(q1 + 1, q2 - q1 - 1));
-            if (at != std::string::npos) {
-                line = 1;
-                size_t line_start = 0;
-                for (size_t i = 0; i < at; ++i) {
-                    if (text[i] == '\n') {
-                        ++line;
-                        line_start = i + 1;
-                    }
-                }
-                col = at - line_start + 1;
-            }
-        }
-        const std::string reason = what.substr(what.find(']') == std::string::npos ? 0 : what.find(']') + 2);
-        throw InputError(line > 0 ? fmt::format("{}:{}:{}: invalid JSON: {} (numbers must fit a double)", path, line,
-                                                col, reason)
-                                  : fmt::format("{}: invalid JSON: {} (numbers must fit a double)", path, reason));
+        throw InputError(json_number_error_line(path, text, e.what()));
     }
     Reporter rep{path, {}};
     for (const auto& [object, key] : dups.found) {

@@ -24,6 +24,10 @@ std::vector<Problem> check_layer(const Layer& layer);
 Workload parse_scalesim_csv(const std::string& path, const std::string& text);
 Workload parse_json_trace(const std::string& path, const std::string& text);
 
+// The message for nlohmann's out_of_range on a number too large for a double (`what` is its what()), which
+// carries no position: the quoted token is located in `text` to give line and column.
+std::string json_number_error_line(const std::string& path, std::string_view text, const std::string& what);
+
 // Throws InputError(lines) when `lines` is not empty; keeps the first 100 lines and says how many were cut.
 void throw_if_problems(const std::string& path, std::vector<std::string> lines);
 

@@ -194,9 +194,28 @@ std::string to_lower(std::string_view s) {
     return out;
 }
 
-namespace {
-
-}  // namespace
+std::string json_number_error_line(const std::string& path, std::string_view text, const std::string& what) {
+    size_t line = 0, col = 0;
+    const size_t q1 = what.find('\'');
+    const size_t q2 = q1 == std::string::npos ? q1 : what.find('\'', q1 + 1);
+    if (q2 != std::string::npos) {
+        const size_t at = text.find(what.substr(q1 + 1, q2 - q1 - 1));
+        if (at != std::string::npos) {
+            line = 1;
+            size_t line_start = 0;
+            for (size_t i = 0; i < at; ++i) {
+                if (text[i] == '\n') {
+                    ++line;
+                    line_start = i + 1;
+                }
+            }
+            col = at - line_start + 1;
+        }
+    }
+    const std::string reason = what.substr(what.find(']') == std::string::npos ? 0 : what.find(']') + 2);
+    return line > 0 ? fmt::format("{}:{}:{}: invalid JSON: {} (numbers must fit a double)", path, line, col, reason)
+                    : fmt::format("{}: invalid JSON: {} (numbers must fit a double)", path, reason);
+}
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& choices) {
     const std::string lower = to_lower(word);
