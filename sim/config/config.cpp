@@ -280,6 +280,8 @@ void check_and_derive(Config& cfg, const std::string& origin, const std::set<std
         }
     }
 
+    d.dma_read_buffer_rows = cfg.dma.max_outstanding * 4;
+    d.dma_store_buffer_rows = 4;
     if (rep.clean()) cfg.derived = d;
 }
 

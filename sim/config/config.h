@@ -65,6 +65,10 @@ struct DerivedConfig {
     uint64_t acc_rows_per_bank = 0;
     uint64_t dram_millibytes_per_cycle = 0;  // DRAM bandwidth per accelerator cycle, in 1/1000 bytes
     double peak_macs_per_cycle = 0;      // rows * cols
+    // DMA staging buffers (hardware sizes the RTL shares, docs/timing.md "DMA engine"):
+    uint32_t dma_read_buffer_rows = 18;  // DRAM rows the load DMA holds from first request to last block
+                                         // write = dma.max_outstanding + 2
+    uint32_t dma_store_buffer_rows = 4;  // accumulator rows the store DMA holds until their requests issue
 };
 
 struct Config {

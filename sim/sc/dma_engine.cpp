@@ -34,6 +34,8 @@ void ScDmaEngine::begin_layer(LayerContext* ctx) {
     m_next_read_slot = t;
     m_read_inflight.clear();
     m_row_writes.clear();
+    m_read_buffer_rows = 0;
+    m_store_buffer_rows = 0;
     m_write_pending = m_write_active = false;
     m_write_reqs.clear();
     m_next_write_slot = t;
@@ -171,6 +173,9 @@ bool ScDmaEngine::issue_read(uint64_t t) {
     ReadXfer& x = *m_reads.back();
     const Instruction& in = *x.in;
     if (m_read_reqs.empty()) {
+        // The next DRAM row needs a free row in the read buffer (freed when its last block is written).
+        if (m_read_buffer_rows >= m_cfg.derived.dma_read_buffer_rows) return false;
+        ++m_read_buffer_rows;
         // Start the next DRAM row: padding stays zero; its DRAM pieces split into requests.
         const uint32_t eb = in.dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
         m_row_buf.assign(uint64_t{in.elems} * eb, 0);
@@ -225,7 +230,7 @@ void ScDmaEngine::scatter_row(ReadXfer& x, uint64_t arrival) {
         const uint64_t n = std::min<uint64_t>(block_bytes, m_row_buf.size() - from);
         std::memcpy(dst, m_row_buf.data() + from, n);
         std::memset(dst + n, 0, dst_bytes - n);
-        m_row_writes.push_back({&x, row, arrival});
+        m_row_writes.push_back({&x, row, arrival, b + 1 == blocks});
     }
     ++x.next_row;
 }
@@ -236,7 +241,7 @@ void ScDmaEngine::store_side(uint64_t t) {
     while (!m_write_inflight.empty() && m_write_inflight.front() <= t) m_write_inflight.pop_front();
     const uint32_t ob = m_cfg.derived.operand_bytes;
     const uint32_t row_bytes = in.elems * ob;
-    if (m_write_next_row < in.rows) {
+    if (m_write_next_row < in.rows && m_store_buffer_rows < m_cfg.derived.dma_store_buffer_rows) {
         const uint64_t row = in.c_row + m_write_next_row;
         const uint32_t bank = m_acc.calendar.bank_of(row);
         if (m_acc.calendar.busy(bank, t)) {
@@ -252,6 +257,10 @@ void ScDmaEngine::store_side(uint64_t t) {
             model::split_requests({in.dram_addr + uint64_t{m_write_next_row} * in.dram_stride, row_bytes, 0},
                                   m_cfg.dma.max_request_bytes, reqs);
             for (const auto& r : reqs) m_write_reqs.push_back({t + 1, r.dram_addr, r.bytes, out + r.row_offset});
+            if (!reqs.empty()) {
+                m_write_reqs.back().last_of_row = true;
+                ++m_store_buffer_rows;
+            }
             ++m_write_next_row;
             if (m_write_next_row == in.rows && in.signal_prev) m_s2e.push(t + 1);
         }
@@ -260,6 +269,7 @@ void ScDmaEngine::store_side(uint64_t t) {
         m_write_inflight.size() < m_cfg.dma.max_outstanding) {
         const Request r = m_write_reqs.front();
         m_write_reqs.pop_front();
+        if (r.last_of_row) --m_store_buffer_rows;
         const uint64_t complete = transport(t, true, r.dram_addr, r.data, r.bytes);
         m_write_inflight.push_back(complete);
         m_write_max_complete = std::max(m_write_max_complete, complete);
@@ -298,6 +308,7 @@ void ScDmaEngine::write_rows(uint64_t t) {
     ++w.xfer->rows_written;
     ++m_ctx->progress;
     w.xfer->last_write = t;
+    if (w.last_block) --m_read_buffer_rows;
     m_row_writes.pop_front();
 }
 
@@ -325,7 +336,9 @@ uint64_t ScDmaEngine::next_cycle(uint64_t t) const {
     if (!m_row_writes.empty()) n = std::min(n, std::max(t + 1, m_row_writes.front().arrival));
     if (m_write_pending && !m_write_active) n = std::min(n, std::max(m_write_pending_cycle, t + 1));
     if (m_write_active) {
-        if (m_write_next_row < m_write_in->rows) n = std::min(n, t + 1);
+        if (m_write_next_row < m_write_in->rows && m_store_buffer_rows < m_cfg.derived.dma_store_buffer_rows) {
+            n = std::min(n, t + 1);
+        }
         if (!m_write_reqs.empty()) {
             uint64_t c = std::max({t + 1, m_next_write_slot, m_write_reqs.front().ready});
             if (m_write_inflight.size() >= m_cfg.dma.max_outstanding) c = std::max(c, m_write_inflight.front());

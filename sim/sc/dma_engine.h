@@ -55,6 +55,7 @@ private:
         uint64_t dram_addr = 0;
         uint32_t bytes = 0;
         uint8_t* data = nullptr;  // destination (reads) or source (writes)
+        bool last_of_row = false; // writes: the last request of its accumulator row (frees a staging row)
     };
     // A load instruction in progress. Rows are generated (and their requests issued) in order.
     struct ReadXfer {
@@ -70,6 +71,7 @@ private:
         ReadXfer* xfer = nullptr;
         uint64_t local_row = 0;       // destination row (scratchpad or accumulator)
         uint64_t arrival = 0;         // cycle all its data is in
+        bool last_block = false;      // the last block of its DRAM row (frees a read-buffer row)
     };
 
     void run();
@@ -105,6 +107,7 @@ private:
     std::deque<uint64_t> m_read_inflight;  // completion cycles
     std::deque<RowWrite> m_row_writes; // rows whose requests all issued, waiting to be written
     uint64_t m_last_row_write_cycle = UINT64_MAX;
+    uint32_t m_read_buffer_rows = 0;   // DRAM rows started and not fully written (<= dma_read_buffer_rows)
 
     // Store DMA
     bool m_write_pending = false;
@@ -117,6 +120,7 @@ private:
     uint64_t m_write_start = 0;
     std::vector<uint8_t> m_write_staging;
     std::deque<Request> m_write_reqs;
+    uint32_t m_store_buffer_rows = 0;  // accumulator rows read whose requests have not all issued
     uint64_t m_next_write_slot = 0;
     std::deque<uint64_t> m_write_inflight;
     uint64_t m_write_max_complete = 0;
