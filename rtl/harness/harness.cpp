@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: MIT
+// The Verilator testbench of the generated RTL (docs/rtl.md, "Cross-check").
+// It reads one layer's case file (written by `sasim rtl check`: DRAM timing, DRAM image, program), feeds
+// the program through the command port one instruction per cycle, serves the memory port with the same
+// C++ DRAM timing class as the SystemC model (model::DramTiming), records every instruction's issue and
+// retire cycle from the unit event ports, and writes them with the final DRAM image to the result file.
+//   harness --case FILE --out FILE [--vcd FILE]
+// Exit status: 0 ran to the end, 2 bad arguments or case file, 3 the watchdog fired (result file says why).
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "Vsasim_top.h"
+#include "model/dram_timing.h"
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+namespace {
+
+struct Instr {
+    uint32_t op = 0;
+    uint32_t wait_prev = 0, wait_next = 0, signal_prev = 0, signal_next = 0;
+    uint64_t f[17] = {};  // local_row rows elems block_elems block_stride dram_addr dram_stride a_row b_row c_row m n k
+                          // preload accumulate shift relu
+    // LoadIm2col
+    uint64_t conv = 0, pixel0 = 0, pos0 = 0, npos = 0, chan0 = 0, chan_count = 0;
+    uint64_t g[14] = {};  // input_addr batch in_h in_w in_c out_h out_w kernel_w stride_h stride_w pad_top pad_left
+                          // dilation_h dilation_w
+};
+
+struct Case {
+    sasim::model::DramTiming::Params dram;
+    uint64_t watchdog = 1000000;
+    int64_t delay_read = -1;
+    std::vector<uint8_t> image;
+    std::vector<Instr> instrs;
+};
+
+[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
+
+std::vector<uint8_t> read_hex(std::istream& in, uint64_t n, const std::string& origin) {
+    std::vector<uint8_t> out;
+    out.reserve(n);
+    std::string line;
+    while (out.size() < n && std::getline(in, line)) {
+        if (line.size() % 2 != 0) fail(origin + ": odd number of hex digits in the image");
+        for (size_t i = 0; i < line.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoul(line.substr(i, 2), nullptr, 16)));
+    }
+    if (out.size() != n) fail(origin + ": the image is shorter than its size");
+    return out;
+}
+
+Case read_case(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) fail(path + ": cannot open");
+    Case c;
+    std::string word;
+    in >> word;
+    if (word != "sasim-rtl-case") fail(path + ": not a sasim-rtl-case file");
+    int version = 0;
+    in >> version;
+    while (in >> word) {
+        if (word == "dram") {
+            in >> c.dram.latency_cycles >> c.dram.millibytes_per_cycle >> c.dram.max_outstanding;
+        } else if (word == "watchdog") {
+            in >> c.watchdog;
+        } else if (word == "delay_read") {
+            in >> c.delay_read;
+        } else if (word == "image") {
+            uint64_t n = 0;
+            in >> n;
+            std::string rest;
+            std::getline(in, rest);
+            c.image = read_hex(in, n, path);
+        } else if (word == "instrs") {
+            size_t n = 0;
+            in >> n;
+            std::string line;
+            std::getline(in, line);
+            for (size_t i = 0; i < n; ++i) {
+                if (!std::getline(in, line)) fail(path + ": fewer instructions than announced");
+                std::istringstream ls(line);
+                Instr x;
+                ls >> x.op >> x.wait_prev >> x.wait_next >> x.signal_prev >> x.signal_next;
+                for (auto& v : x.f) ls >> v;
+                if (x.op == 1) {
+                    ls >> x.conv >> x.pixel0 >> x.pos0 >> x.npos >> x.chan0 >> x.chan_count;
+                    for (auto& v : x.g) ls >> v;
+                }
+                if (!ls) fail(path + ": instruction " + std::to_string(i) + " is malformed");
+                c.instrs.push_back(x);
+            }
+        } else if (word == "end") {
+            return c;
+        } else {
+            fail(path + ": unknown section \"" + word + "\"");
+        }
+    }
+    fail(path + ": missing \"end\"");
+}
+
+// Byte access to Verilator port values of any width.
+template <typename T>
+void put_bytes(T& port, const uint8_t* src, size_t n) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < n && i < sizeof(T); ++i) v |= uint64_t{src[i]} << (8 * i);
+    port = static_cast<T>(v);
+}
+template <std::size_t W>
+void put_bytes(VlWide<W>& port, const uint8_t* src, size_t n) {
+    for (std::size_t w = 0; w < W; ++w) port[w] = 0;
+    for (size_t i = 0; i < n && i < W * 4; ++i) port[i / 4] |= uint32_t{src[i]} << (8 * (i % 4));
+}
+template <typename T>
+void get_bytes(const T& port, uint8_t* dst, size_t n) {
+    const uint64_t v = port;
+    for (size_t i = 0; i < n && i < sizeof(T); ++i) dst[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+template <std::size_t W>
+void get_bytes(const VlWide<W>& port, uint8_t* dst, size_t n) {
+    for (size_t i = 0; i < n && i < W * 4; ++i) dst[i] = static_cast<uint8_t>(port[i / 4] >> (8 * (i % 4)));
+}
+
+void drive_command(Vsasim_top& top, const Instr& x) {
+    top.cmd_op = x.op;
+    top.cmd_wait_prev = x.wait_prev;
+    top.cmd_wait_next = x.wait_next;
+    top.cmd_signal_prev = x.signal_prev;
+    top.cmd_signal_next = x.signal_next;
+    top.cmd_local_row = x.f[0];
+    top.cmd_rows = x.f[1];
+    top.cmd_elems = x.f[2];
+    top.cmd_block_elems = x.f[3];
+    top.cmd_block_stride = x.f[4];
+    top.cmd_dram_addr = x.f[5];
+    top.cmd_dram_stride = x.f[6];
+    top.cmd_a_row = x.f[7];
+    top.cmd_b_row = x.f[8];
+    top.cmd_c_row = x.f[9];
+    top.cmd_m = x.f[10];
+    top.cmd_n = x.f[11];
+    top.cmd_k = x.f[12];
+    top.cmd_preload = x.f[13];
+    top.cmd_accumulate = x.f[14];
+    top.cmd_shift = x.f[15];
+    top.cmd_relu = x.f[16];
+    // LOAD_IM2COL: the encoder splits the first pixel and filter position (no divider in the RTL).
+    const uint64_t per_image = x.g[5] * x.g[6];
+    const uint64_t kw = x.g[7] == 0 ? 1 : x.g[7];
+    top.cmd_img0 = per_image == 0 ? 0 : x.pixel0 / per_image;
+    top.cmd_oh0 = per_image == 0 ? 0 : (x.pixel0 % per_image) / x.g[6];
+    top.cmd_ow0 = per_image == 0 ? 0 : (x.pixel0 % per_image) % x.g[6];
+    top.cmd_r0 = x.pos0 / kw;
+    top.cmd_s0 = x.pos0 % kw;
+    top.cmd_pos0 = x.pos0;
+    top.cmd_npos = x.npos;
+    top.cmd_chan0 = x.chan0;
+    top.cmd_chan_count = x.chan_count;
+}
+
+void drive_geometry(Vsasim_top& top, const Case& c) {
+    for (const Instr& x : c.instrs) {
+        if (x.op != 1) continue;
+        top.conv_input_addr = x.g[0];
+        top.conv_in_h = x.g[2];
+        top.conv_in_w = x.g[3];
+        top.conv_in_c = x.g[4];
+        top.conv_out_h = x.g[5];
+        top.conv_out_w = x.g[6];
+        top.conv_kernel_w = x.g[7];
+        top.conv_stride_h = x.g[8];
+        top.conv_stride_w = x.g[9];
+        top.conv_pad_top = x.g[10];
+        top.conv_pad_left = x.g[11];
+        top.conv_dilation_h = x.g[12];
+        top.conv_dilation_w = x.g[13];
+        return;
+    }
+}
+
+void write_hex(std::ostream& out, const std::vector<uint8_t>& img) {
+    static const char* digits = "0123456789abcdef";
+    std::string line;
+    for (size_t i = 0; i < img.size(); ++i) {
+        line += digits[img[i] >> 4];
+        line += digits[img[i] & 15];
+        if ((i + 1) % 64 == 0 || i + 1 == img.size()) {
+            out << line << '\n';
+            line.clear();
+        }
+    }
+}
+
+int run(int argc, char** argv) {
+    std::string case_path, out_path, vcd_path;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (i + 1 < argc && a == "--case") case_path = argv[++i];
+        else if (i + 1 < argc && a == "--out") out_path = argv[++i];
+        else if (i + 1 < argc && a == "--vcd") vcd_path = argv[++i];
+        else fail("usage: harness --case FILE --out FILE [--vcd FILE] (unexpected \"" + a + "\")");
+    }
+    if (case_path.empty() || out_path.empty()) fail("usage: harness --case FILE --out FILE [--vcd FILE]");
+    Case c = read_case(case_path);
+
+    auto ctx = std::make_unique<VerilatedContext>();
+    auto top = std::make_unique<Vsasim_top>(ctx.get());
+    std::unique_ptr<VerilatedVcdC> vcd;
+    if (!vcd_path.empty()) {
+        ctx->traceEverOn(true);
+        vcd = std::make_unique<VerilatedVcdC>();
+        top->trace(vcd.get(), 99);
+        vcd->open(vcd_path.c_str());
+    }
+    uint64_t sim_time = 0;
+    auto tick = [&](bool rising) {
+        top->clk = rising;
+        top->eval();
+        if (vcd) vcd->dump(sim_time);
+        ++sim_time;
+    };
+    top->rst = 1;
+    top->cmd_valid = 0;
+    top->rd_data_valid = 0;
+    top->rd_done = 0;
+    top->wr_done = 0;
+    for (int i = 0; i < 2; ++i) {
+        tick(false);
+        tick(true);
+    }
+    top->rst = 0;
+    drive_geometry(*top, c);
+
+    const size_t n = c.instrs.size();
+    std::vector<size_t> unit_order[3];  // instruction indices per unit, program order
+    for (size_t i = 0; i < n; ++i) unit_order[c.instrs[i].op <= 1 ? 0 : c.instrs[i].op - 1].push_back(i);
+    size_t issued[3] = {0, 0, 0}, retired[3] = {0, 0, 0};
+    std::vector<uint64_t> issue(n, 0), retire(n, 0);
+    size_t total_retired = 0, next_cmd = 0;
+
+    sasim::model::DramTiming dram(c.dram);
+    dram.reset(0);
+    std::deque<uint64_t> rd_complete, wr_complete;  // completion cycles, in request order
+    uint64_t reads_issued = 0, last_rd_complete = 0;
+    bool data_pending = false;
+    std::vector<uint8_t> data_next;
+    uint64_t last_event = 0, max_retire = 0;
+
+    auto record = [&](int unit, bool is_issue, uint64_t t) -> void {
+        size_t& k = is_issue ? issued[unit] : retired[unit];
+        if (k >= unit_order[unit].size()) fail("the RTL reported more events than instructions (unit " + std::to_string(unit) + ")");
+        const size_t i = unit_order[unit][k++];
+        (is_issue ? issue : retire)[i] = t;
+        if (!is_issue) {
+            ++total_retired;
+            max_retire = std::max(max_retire, t);
+        }
+    };
+
+    for (uint64_t t = 0; total_retired < n; ++t) {
+        // Inputs of cycle t.
+        if (next_cmd < n) {
+            drive_command(*top, c.instrs[next_cmd]);
+            top->cmd_valid = 1;
+        } else {
+            top->cmd_valid = 0;
+        }
+        top->rd_data_valid = data_pending;
+        if (data_pending) put_bytes(top->rd_data, data_next.data(), data_next.size());
+        uint32_t rd_now = 0, wr_now = 0;
+        while (!rd_complete.empty() && rd_complete.front() <= t) {
+            rd_complete.pop_front();
+            ++rd_now;
+        }
+        while (!wr_complete.empty() && wr_complete.front() <= t) {
+            wr_complete.pop_front();
+            ++wr_now;
+        }
+        top->rd_done = rd_now;
+        top->wr_done = wr_now;
+        tick(false);
+        // Outputs of cycle t.
+        bool event = rd_now || wr_now;
+        if (top->cmd_valid && top->cmd_ready) {
+            ++next_cmd;
+            event = true;
+        }
+        if (top->ld_issue) record(0, true, t);
+        if (top->ex_issue) record(1, true, t);
+        if (top->st_issue) record(2, true, t);
+        if (top->ld_retire) record(0, false, t);
+        if (top->ex_retire) record(1, false, t);
+        for (unsigned k = 0; k < top->st_retire; ++k) record(2, false, t);
+        event = event || top->ld_issue || top->ex_issue || top->st_issue || top->ld_retire || top->ex_retire || top->st_retire;
+        data_pending = false;
+        if (top->rd_req_valid) {
+            const uint64_t addr = top->rd_req_addr, bytes = top->rd_req_bytes;
+            if (addr + bytes > c.image.size()) fail("read request beyond the DRAM image at cycle " + std::to_string(t));
+            uint64_t done = dram.access(t, static_cast<uint32_t>(bytes), false).complete_cycle;
+            if (static_cast<int64_t>(reads_issued) == c.delay_read) ++done;  // perturbation test
+            done = std::max(done, last_rd_complete);  // the port delivers completions in request order
+            last_rd_complete = done;
+            ++reads_issued;
+            rd_complete.push_back(done);
+            data_next.assign(c.image.begin() + addr, c.image.begin() + addr + bytes);
+            data_pending = true;
+            event = true;
+        }
+        if (top->wr_req_valid) {
+            const uint64_t addr = top->wr_req_addr, bytes = top->wr_req_bytes;
+            if (addr + bytes > c.image.size()) fail("write request beyond the DRAM image at cycle " + std::to_string(t));
+            wr_complete.push_back(dram.access(t, static_cast<uint32_t>(bytes), true).complete_cycle);
+            get_bytes(top->wr_req_data, c.image.data() + addr, bytes);
+            event = true;
+        }
+        tick(true);
+        if (event || !rd_complete.empty() || !wr_complete.empty()) last_event = t;
+        if (t - last_event > c.watchdog) {
+            std::ofstream out(out_path);
+            out << "sasim-rtl-result 1\n";
+            out << "watchdog " << t << " no issue, retire or memory traffic for " << c.watchdog << " cycles; "
+                << total_retired << " of " << n << " instructions retired, " << next_cmd << " dispatched\n";
+            out << "watchdog " << t << " queues: load " << unsigned(top->dbg_queue_load) << ", execute "
+                << unsigned(top->dbg_queue_exec) << ", store " << unsigned(top->dbg_queue_store) << "\n";
+            const uint64_t tk = top->dbg_tokens;
+            out << "watchdog " << t << " tokens: load->execute " << ((tk >> 48) & 0xffff) << ", execute->load "
+                << ((tk >> 32) & 0xffff) << ", execute->store " << ((tk >> 16) & 0xffff) << ", store->execute "
+                << (tk & 0xffff) << "\n";
+            out << "watchdog " << t << " load DMA " << (top->dbg_load_dma_busy ? "busy" : "idle") << " ("
+                << unsigned(top->dbg_read_buffer_rows) << " rows buffered), store DMA "
+                << (top->dbg_store_dma_busy ? "busy" : "idle") << " (" << unsigned(top->dbg_store_buffer_rows)
+                << " rows buffered), execute state " << unsigned(top->dbg_exec_state) << "\n";
+            for (int u = 0; u < 3; ++u) {
+                static const char* names[3] = {"load", "execute", "store"};
+                if (retired[u] < unit_order[u].size()) {
+                    out << "watchdog " << t << " " << names[u] << " unit: waiting on instruction #"
+                        << unit_order[u][std::min(issued[u], unit_order[u].size() - 1)] << " (" << issued[u] << " of "
+                        << unit_order[u].size() << " issued, " << retired[u] << " retired)\n";
+                }
+            }
+            out << "end\n";
+            if (vcd) vcd->close();
+            return 3;
+        }
+    }
+    if (vcd) vcd->close();
+    top->final();
+    std::ofstream out(out_path);
+    if (!out) fail(out_path + ": cannot open for writing");
+    out << "sasim-rtl-result 1\ncycles " << max_retire << '\n';
+    for (size_t i = 0; i < n; ++i) out << "instr " << i << ' ' << issue[i] << ' ' << retire[i] << '\n';
+    out << "image " << c.image.size() << '\n';
+    write_hex(out, c.image);
+    out << "end\n";
+    return out ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "harness: " << e.what() << '\n';
+        return 2;
+    }
+}

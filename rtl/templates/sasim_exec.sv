@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+// The execute unit, stationary mode (WS and IS): docs/timing.md, "Execute unit".
+// Three stages work on consecutive EXECUTEs at once:
+//   fill    reads the stationary rows (preload) one per cycle from issue + 1, yielding a scratchpad bank
+//           to the stream reads of the previous instruction, then shifts COLS - n zeros;
+//   stream  reads one streamed row per cycle into the mesh, from max(load_end, previous stream_end);
+//   drain   a delay line of L = ROWS + COLS cycles beside the mesh carries each row's accumulator
+//           address, so the result row is written (read-modify-write) exactly L cycles after its read.
+// An EXECUTE issues when its head is valid, its tokens are there and the fill stage is free (the
+// previous instruction starts streaming in this very cycle at the latest).
+module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        head_valid,
+  input  instr_t      head,
+  output logic        issue,
+  input  logic        l2e_avail,
+  input  logic        s2e_avail,
+  output logic        e2l_inc,         // last stream read of an instruction with signal_prev
+  output logic        e2s_inc,         // last accumulator write of an instruction with signal_next
+  output logic        retire,          // pulse in the retire cycle (one past the last accumulator write)
+  // scratchpad read ports (combinational data)
+  output logic        stream_rd,
+  output logic [31:0] stream_addr,
+  input  logic [SPAD_ROW_BITS-1:0] stream_data,
+  output logic        fill_rd,
+  output logic [31:0] fill_addr,
+  input  logic [SPAD_ROW_BITS-1:0] fill_data,
+  // accumulator read-modify-write port
+  output logic        acc_wr,
+  output logic [31:0] acc_wr_row,
+  output logic        acc_wr_accumulate,
+  output logic [31:0] acc_wr_cols,     // elements written: 0 .. acc_wr_cols-1 (the others keep their value)
+  output logic [31:0] acc_wr_data [COLS],
+  output logic [7:0]  state            // for waveforms: {fill state, stream busy}
+);
+  typedef enum logic [1:0] { F_IDLE, F_READ, F_ZERO, F_READY } fill_t;
+
+  // ---- fill stage -------------------------------------------------------------------------------
+  fill_t       f_state;
+  instr_t      f_in;
+  logic [31:0] f_row;        // stationary rows read so far
+  logic [31:0] f_zeros;      // zero shifts left
+  logic [KBITS-1:0] f_k;     // number of the next preload shift (1 .. COLS)
+  logic        f_slot;       // weight slot of the instruction in the fill stage
+  logic        last_slot;    // slot of the most recent preload
+
+  // ---- stream stage -----------------------------------------------------------------------------
+  logic        s_busy;       // a row is read this cycle from the stream registers
+  logic [31:0] s_i, s_m, s_a_row, s_c_row, s_n;
+  logic        s_acc, s_slot, s_signal_prev, s_signal_next;
+
+  logic stream_free, handover, fill_free;
+  assign stream_free = !s_busy;
+  assign handover = (f_state == F_READY) && stream_free;
+  assign fill_free = (f_state == F_IDLE) || handover;
+  assign issue = head_valid && fill_free && (!head.wait_prev || l2e_avail) && (!head.wait_next || s2e_avail);
+
+  // Stream read this cycle: the first row of a handed-over instruction, or the next row of the current.
+  logic [31:0] cur_i, cur_m, cur_c_row, cur_n;
+  logic        cur_acc, cur_slot, cur_sp, cur_sn;
+  always_comb begin
+    if (handover) begin
+      cur_i = 0; cur_m = f_in.m; cur_c_row = f_in.c_row; cur_n = f_in.n; cur_acc = f_in.accumulate;
+      cur_slot = f_slot; cur_sp = f_in.signal_prev; cur_sn = f_in.signal_next;
+      stream_addr = f_in.a_row;
+    end else begin
+      cur_i = s_i; cur_m = s_m; cur_c_row = s_c_row; cur_n = s_n; cur_acc = s_acc;
+      cur_slot = s_slot; cur_sp = s_signal_prev; cur_sn = s_signal_next;
+      stream_addr = s_a_row + s_i;
+    end
+    stream_rd = (handover && f_in.m != 0) || s_busy;
+  end
+  logic stream_last;
+  assign stream_last = stream_rd && (cur_i + 1 == cur_m);
+  assign e2l_inc = stream_last && cur_sp;
+
+  // Fill reads yield to the stream read of this cycle when both need the same bank.
+  assign fill_addr = f_in.b_row + f_row;
+  assign fill_rd = (f_state == F_READ) && !(stream_rd && spad_bank(stream_addr) == spad_bank(fill_addr));
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      f_state <= F_IDLE;
+      s_busy <= 1'b0;
+      last_slot <= 1'b0;
+      f_k <= '0;
+    end else begin
+      // fill stage
+      if (issue) begin
+        f_in <= head;
+        f_row <= 0;
+        f_k <= KBITS'(1);
+        if (head.preload) begin
+          f_slot <= !last_slot;
+          last_slot <= !last_slot;
+          if (head.n == 0) begin
+            f_state <= F_ZERO;
+            f_zeros <= COLS;
+          end else begin
+            f_state <= F_READ;
+          end
+        end else begin
+          f_slot <= last_slot;
+          f_state <= F_READY;
+        end
+      end else if (handover) begin
+        f_state <= F_IDLE;
+      end else if (f_state == F_READ && fill_rd) begin
+        f_row <= f_row + 1;
+        f_k <= f_k + 1'b1;
+        if (f_row + 1 == f_in.n) begin
+          if (f_in.n >= COLS) f_state <= F_READY;
+          else begin
+            f_state <= F_ZERO;
+            f_zeros <= COLS - f_in.n;
+          end
+        end
+      end else if (f_state == F_ZERO) begin
+        f_k <= f_k + 1'b1;
+        f_zeros <= f_zeros - 1;
+        if (f_zeros == 1) f_state <= F_READY;
+      end
+      // stream stage
+      if (stream_rd) begin
+        s_busy <= !stream_last;
+        s_i <= cur_i + 1;
+        s_m <= cur_m; s_c_row <= cur_c_row; s_n <= cur_n; s_acc <= cur_acc; s_slot <= cur_slot;
+        s_signal_prev <= cur_sp; s_signal_next <= cur_sn;
+        s_a_row <= handover ? f_in.a_row : s_a_row;
+      end
+    end
+  end
+
+  // ---- mesh -------------------------------------------------------------------------------------
+  logic signed [OBITS-1:0] stream_elems [ROWS];
+  logic signed [OBITS-1:0] pre_elems [ROWS];
+  for (genvar r = 0; r < ROWS; r++) begin : g_elems
+    assign stream_elems[r] = stream_data[r * OBITS +: OBITS];
+    assign pre_elems[r] = (f_state == F_READ) ? fill_data[r * OBITS +: OBITS] : '0;
+  end
+  logic [31:0] mesh_out [COLS];
+  sasim_mesh mesh (
+    .clk(clk),
+    .stream_row(stream_elems),
+    .stream_slot(cur_slot),
+    .pre_shift(fill_rd || f_state == F_ZERO),
+    .pre_k(f_k),
+    .pre_slot(f_slot),
+    .pre_row(pre_elems),
+    .out(mesh_out)
+  );
+
+  // ---- drain: accumulator addresses beside the mesh, L cycles ------------------------------------
+  typedef struct packed {
+    logic        valid, accumulate, last, signal_next;
+    logic [31:0] row, cols;
+  } drain_t;
+  drain_t dl [MESH_LATENCY];
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      for (int i = 0; i < MESH_LATENCY; i++) dl[i].valid <= 1'b0;
+    end else begin
+      dl[0] <= '{valid: stream_rd, accumulate: cur_acc, last: stream_last, signal_next: cur_sn,
+                 row: cur_c_row + cur_i, cols: cur_n};
+      for (int i = 1; i < MESH_LATENCY; i++) dl[i] <= dl[i - 1];
+    end
+  end
+  // dl[L-1] holds the row read L cycles ago... one register short: the write happens in cycle t + L,
+  // when the entry pushed in cycle t sits in dl[L - 1].
+  assign acc_wr = dl[MESH_LATENCY - 1].valid;
+  assign acc_wr_row = dl[MESH_LATENCY - 1].row;
+  assign acc_wr_accumulate = dl[MESH_LATENCY - 1].accumulate;
+  assign acc_wr_cols = dl[MESH_LATENCY - 1].cols;
+  for (genvar e = 0; e < COLS; e++) begin : g_out
+    assign acc_wr_data[e] = mesh_out[COLS - 1 - e];
+  end
+  logic wr_last;
+  assign wr_last = acc_wr && dl[MESH_LATENCY - 1].last;
+  assign e2s_inc = wr_last && dl[MESH_LATENCY - 1].signal_next;
+  always_ff @(posedge clk) begin
+    if (rst) retire <= 1'b0;
+    else retire <= wr_last;
+  end
+  assign state = {5'd0, f_state, s_busy};
+endmodule

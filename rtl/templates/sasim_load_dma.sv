@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+// The load DMA (docs/timing.md, "DMA engine", steps 1, 2, 4 and 5): DRAM -> scratchpad.
+// Per cycle, in this order: take a handed-over LOAD; start the next DRAM row if the read buffer has a
+// free row; issue one read request of the current row if the bus slot and the outstanding limit allow;
+// write the oldest complete buffered row's next block into the scratchpad unless the execute unit uses
+// that bank; retire the LOAD whose last block was written.
+// Memory side: a request goes out on rd_req_*; its data comes back on rd_data in the next cycle (the
+// harness reads DRAM at request time); `rd_done` counts the requests that complete in this cycle, in
+// request order. A row counts as arrived only when all its requests have completed.
+module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        handover,          // the load unit hands over `head` this cycle
+  input  instr_t      head,
+  input  conv_t       conv,
+  output logic        idle,              // no LOAD is generating requests (hand-over allowed)
+  // execute-unit scratchpad use this cycle (its reservations have priority)
+  input  logic        ex_stream_rd,
+  input  logic [31:0] ex_stream_bank,
+  input  logic        ex_fill_rd,
+  input  logic [31:0] ex_fill_bank,
+  // memory port, read side
+  output logic        rd_req_valid,
+  output logic [31:0] rd_req_addr,
+  output logic [15:0] rd_req_bytes,
+  input  logic        rd_data_valid,
+  input  logic [REQ_BITS-1:0] rd_data,
+  input  logic [7:0]  rd_done,
+  // scratchpad write port
+  output logic        spad_wr,
+  output logic [31:0] spad_wr_row,
+  output logic [SPAD_ROW_BITS-1:0] spad_wr_data,
+  output logic        l2e_inc,
+  output logic        retire,            // pulse in the LOAD's retire cycle (last block write + 1)
+  output logic [7:0]  rows_buffered      // for waveforms
+);
+  // ---- the LOAD generating requests -----------------------------------------------------------
+  logic        active;
+  instr_t      r_in;
+  logic [31:0] row_i, img, oh, ow;       // DRAM row and its output pixel (LOAD_IM2COL)
+  logic        row_open;                 // the current row has requests left
+  logic [31:0] run_q, run_off;           // current run of contiguous pieces: first piece, bytes requested
+  logic [31:0] slot_wait;                // cycles until the next bus slot
+
+  instr_t      in;
+  logic [31:0] c_row_i, c_img, c_oh, c_ow;
+  assign in = handover ? head : r_in;
+  assign c_row_i = handover ? 0 : row_i;
+  assign c_img = handover ? head.img0 : img;
+  assign c_oh = handover ? head.oh0 : oh;
+  assign c_ow = handover ? head.ow0 : ow;
+  assign idle = !active;
+
+  logic [31:0] npieces, piece_bytes;
+  logic        piece_in [NPOS_MAX];
+  logic [31:0] piece_addr [NPOS_MAX];
+  sasim_load_addr addr_gen (
+    .in(in), .conv(conv), .row(c_row_i), .img(c_img), .oh(c_oh), .ow(c_ow),
+    .npieces(npieces), .piece_bytes(piece_bytes), .piece_in(piece_in), .piece_addr(piece_addr)
+  );
+
+  // ---- read buffer ------------------------------------------------------------------------------
+  typedef struct packed {
+    logic [31:0] dest0;                  // destination row of block 0
+    logic [31:0] blocks, block_stride, block_bytes;
+    logic        last_of_instr, signal_next, issued_all;
+    logic [15:0] pending;                // requests issued and not complete
+  } entry_t;
+  entry_t rb_meta [ROWBUF];
+  logic [ROW_BUF_BITS-1:0] rb_data [ROWBUF];
+  logic [RB_IDX-1:0] rb_head, rb_tail;
+  logic [RB_IDX:0]   rb_count;
+  logic [31:0]       head_block;         // next block of the head entry to write
+  assign rows_buffered = 8'(rb_count);
+
+  // Tags (buffer entries) of the requests in flight, in request order.
+  logic [RB_IDX-1:0] tag_fifo [MAXO];
+  logic [$clog2(MAXO+1)-1:0] tag_rd, tag_wr;
+  logic [$clog2(MAXO+1):0]   inflight;
+  // The request of the previous cycle, whose data arrives now.
+  logic [RB_IDX-1:0] data_tag;
+  logic [31:0]       data_off, data_len;
+
+  function automatic logic [$clog2(MAXO+1)-1:0] tag_next(input logic [$clog2(MAXO+1)-1:0] p, input int n);
+    int v = int'(p) + n;
+    return ($clog2(MAXO+1))'(v >= MAXO ? v - MAXO : v);
+  endfunction
+
+  // ---- per-cycle decisions (combinational) ------------------------------------------------------
+  logic        slot_ok, start_row, pad_row, can_issue, row_now_open;
+  logic [31:0] first_q, q_now, off_now, run_pieces, run_bytes, req_len, next_q;
+  logic        has_next;
+  logic [15:0] done_for [ROWBUF];        // completions this cycle per entry
+  always_comb begin
+    slot_ok = (active || handover) && slot_wait == 0;
+    // first present piece
+    first_q = 0; has_next = 1'b0;
+    for (int q = NPOS_MAX - 1; q >= 0; q--) if (piece_in[q]) first_q = q;
+    start_row = slot_ok && !row_open && 32'(rb_count) < ROWBUF;
+    pad_row = start_row && !piece_in[first_q];
+    row_now_open = (row_open || start_row) && !pad_row && slot_ok;
+    q_now = row_open ? run_q : first_q;
+    off_now = row_open ? run_off : 0;
+    // length of the run of contiguous present pieces starting at q_now
+    run_pieces = 1;
+    begin
+      logic stop;
+      stop = 1'b0;
+      for (int q = 0; q < NPOS_MAX - 1; q++) begin
+        if (32'(q) >= q_now && !stop) begin
+          if (piece_in[q] && piece_in[q + 1] && piece_addr[q + 1] == piece_addr[q] + piece_bytes) run_pieces++;
+          else stop = 1'b1;
+        end
+      end
+    end
+    run_bytes = run_pieces * piece_bytes;
+    req_len = (run_bytes - off_now) > MAX_REQ_BYTES ? MAX_REQ_BYTES : run_bytes - off_now;
+    // the next present piece after this run
+    next_q = 0;
+    for (int q = NPOS_MAX - 1; q >= 0; q--) begin
+      if (32'(q) >= q_now + run_pieces && piece_in[q]) begin
+        next_q = q;
+        has_next = 1'b1;
+      end
+    end
+    can_issue = row_now_open && (32'(inflight) - 32'(rd_done)) < MAXO;
+    for (int e = 0; e < ROWBUF; e++) done_for[e] = 0;
+    for (int i = 0; i < MAXO; i++) begin
+      if (i < int'(rd_done)) done_for[tag_fifo[tag_next(tag_rd, i)]] += 1;
+    end
+  end
+  assign rd_req_valid = can_issue;
+  assign rd_req_addr = piece_addr[q_now] + off_now;
+  assign rd_req_bytes = 16'(req_len);
+
+  logic issue_done_row;       // this cycle's request is the row's last
+  assign issue_done_row = can_issue && (off_now + req_len == run_bytes) && !has_next;
+  logic row_finished;         // the row has no requests left after this cycle
+  assign row_finished = pad_row || issue_done_row;
+
+  // ---- row write ----------------------------------------------------------------------------------
+  entry_t hm;
+  logic [ROW_BUF_BITS-1:0] hd;
+  logic head_ready, head_blocked;
+  logic [31:0] dest_row, dest_bank;
+  always_comb begin
+    // The head entry, with this cycle's arriving data merged in (completion may be this cycle).
+    if (rb_count == 0) begin
+      hm = '{dest0: in.local_row + c_row_i, blocks: blocks_of(in), block_stride: in.block_stride,
+             block_bytes: block_elems_of(in) * OPERAND_BYTES, last_of_instr: c_row_i + 1 == in.rows,
+             signal_next: in.signal_next, issued_all: 1'b1, pending: 0};
+      hd = '0;
+    end else begin
+      hm = rb_meta[rb_head];
+      hd = rb_data[rb_head];
+      if (rd_data_valid && data_tag == rb_head) hd = merge(hd, rd_data, data_off, data_len);
+    end
+    head_ready = rb_count == 0 ? pad_row : (hm.issued_all && hm.pending == done_for[rb_head]);
+    dest_row = hm.dest0 + head_block * hm.block_stride;
+    dest_bank = spad_bank(dest_row);
+    head_blocked = (ex_stream_rd && ex_stream_bank == dest_bank) || (ex_fill_rd && ex_fill_bank == dest_bank);
+    spad_wr = head_ready && !head_blocked;
+    spad_wr_row = dest_row;
+    for (int b = 0; b < SPAD_ROW_BYTES; b++) begin
+      spad_wr_data[b * 8 +: 8] = (32'(b) < hm.block_bytes && head_block * hm.block_bytes + 32'(b) < ROW_BYTES_MAX)
+          ? hd[(head_block * hm.block_bytes + 32'(b)) * 8 +: 8] : 8'd0;
+    end
+  end
+  logic head_free;            // the head entry's last block is written this cycle
+  assign head_free = spad_wr && head_block + 1 == hm.blocks;
+  assign l2e_inc = head_free && hm.last_of_instr && hm.signal_next;
+
+  function automatic logic [ROW_BUF_BITS-1:0] merge(input logic [ROW_BUF_BITS-1:0] old,
+      input logic [REQ_BITS-1:0] d, input logic [31:0] off, input logic [31:0] len);
+    logic [ROW_BUF_BITS-1:0] r = old;
+    for (int b = 0; b < MAX_REQ_BYTES; b++) begin
+      if (32'(b) < len && off + 32'(b) < ROW_BYTES_MAX) r[(off + 32'(b)) * 8 +: 8] = d[b * 8 +: 8];
+    end
+    return r;
+  endfunction
+
+  // ---- state update -------------------------------------------------------------------------------
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      active <= 1'b0;
+      row_open <= 1'b0;
+      slot_wait <= 0;
+      rb_head <= '0; rb_tail <= '0; rb_count <= '0; head_block <= 0;
+      tag_rd <= '0; tag_wr <= '0; inflight <= '0;
+      retire <= 1'b0;
+    end else begin
+      if (handover) begin
+        r_in <= head;
+        active <= 1'b1;
+      end
+      // bus slot
+      if (can_issue) slot_wait <= (req_len + BUS_BYTES - 1) / BUS_BYTES - 1;
+      else if (slot_wait != 0) slot_wait <= slot_wait - 1;
+      // row generation
+      if (start_row) begin
+        rb_meta[rb_tail] <= '{dest0: in.local_row + c_row_i, blocks: blocks_of(in), block_stride: in.block_stride,
+                              block_bytes: block_elems_of(in) * OPERAND_BYTES, last_of_instr: c_row_i + 1 == in.rows,
+                              signal_next: in.signal_next, issued_all: pad_row, pending: 0};
+        rb_data[rb_tail] <= '0;
+      end
+      if (can_issue) begin
+        tag_fifo[tag_wr] <= start_row ? rb_tail : rb_tail_prev();
+        rb_meta[start_row ? rb_tail : rb_tail_prev()].pending <=
+            (start_row ? 16'd0 : rb_meta[rb_tail_prev()].pending) + 16'd1 - done_for[start_row ? rb_tail : rb_tail_prev()];
+        if (issue_done_row) rb_meta[start_row ? rb_tail : rb_tail_prev()].issued_all <= 1'b1;
+        data_tag <= start_row ? rb_tail : rb_tail_prev();
+        data_off <= q_now * piece_bytes + off_now;
+        data_len <= req_len;
+        tag_wr <= tag_next(tag_wr, 1);
+        if (off_now + req_len == run_bytes) begin
+          run_q <= next_q;
+          run_off <= 0;
+        end else begin
+          run_q <= q_now;
+          run_off <= off_now + req_len;
+        end
+        row_open <= !issue_done_row;
+      end else if (start_row && !pad_row) begin
+        row_open <= 1'b1;
+        run_q <= first_q;
+        run_off <= 0;
+      end
+      if (start_row) rb_tail <= rb_idx_next(rb_tail);
+      // completions: entries other than the one just issued to
+      for (int e = 0; e < ROWBUF; e++) begin
+        if (done_for[e] != 0 && !(can_issue && RB_IDX'(e) == (start_row ? rb_tail : rb_tail_prev())))
+          rb_meta[e].pending <= rb_meta[e].pending - done_for[e];
+      end
+      tag_rd <= tag_next(tag_rd, int'(rd_done));
+      inflight <= inflight + {{$clog2(MAXO+1){1'b0}}, can_issue} - ($clog2(MAXO+1)+1)'(rd_done);
+      // arriving data
+      if (rd_data_valid) rb_data[data_tag] <= merge(rb_data[data_tag], rd_data, data_off, data_len);
+      // the row is done: next row, next pixel
+      if (row_finished) begin
+        row_i <= c_row_i + 1;
+        if (c_ow + 1 == conv.out_w) begin
+          ow <= 0;
+          if (c_oh + 1 == conv.out_h) begin
+            oh <= 0;
+            img <= c_img + 1;
+          end else begin
+            oh <= c_oh + 1;
+            img <= c_img;
+          end
+        end else begin
+          ow <= c_ow + 1;
+          oh <= c_oh;
+          img <= c_img;
+        end
+        if (c_row_i + 1 == in.rows) active <= 1'b0;
+      end else if (handover) begin
+        row_i <= 0; img <= head.img0; oh <= head.oh0; ow <= head.ow0;
+      end
+      // row write
+      if (spad_wr) head_block <= head_free ? 0 : head_block + 1;
+      if (head_free && rb_count != 0) rb_head <= rb_idx_next(rb_head);
+      if (head_free && rb_count == 0) rb_head <= rb_idx_next(rb_head);
+      rb_count <= rb_count + {{RB_IDX{1'b0}}, start_row} - {{RB_IDX{1'b0}}, head_free};
+      retire <= head_free && hm.last_of_instr;
+    end
+  end
+
+  function automatic logic [RB_IDX-1:0] rb_idx_next(input logic [RB_IDX-1:0] i);
+    return 32'(i) == ROWBUF - 1 ? '0 : i + 1'b1;
+  endfunction
+  function automatic logic [RB_IDX-1:0] rb_tail_prev();
+    return rb_tail == '0 ? RB_IDX'(ROWBUF - 1) : rb_tail - 1'b1;
+  endfunction
+endmodule

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+// An instruction queue between dispatch and a unit. It holds DEPTH waiting instructions plus the unit's
+// head register (the oldest entry, `head`), so its capacity is DEPTH + 1. The unit pops the head in the
+// cycle it issues it, and dispatch may push in that same cycle (docs/timing.md, "Dispatch").
+module sasim_queue import sasim_types_pkg::*; #(
+  parameter int DEPTH = 2
+) (
+  input  logic   clk,
+  input  logic   rst,
+  input  logic   push,
+  input  instr_t push_data,
+  input  logic   pop,          // the unit issues its head this cycle
+  output logic   can_push,     // dispatch may push this cycle (counts this cycle's pop)
+  output logic   head_valid,
+  output instr_t head,
+  output logic [7:0] count     // entries including the head (for waveforms and the watchdog)
+);
+  localparam int CAP = DEPTH + 1;
+  instr_t mem [CAP];
+  logic [$clog2(CAP+1)-1:0] rd_ptr, wr_ptr;
+  logic [$clog2(CAP+1):0] occ;
+
+  assign head_valid = occ != 0;
+  assign head = mem[rd_ptr];
+  assign can_push = (occ - {{($bits(occ)-1){1'b0}}, pop}) < CAP;
+  assign count = 8'(occ);
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      rd_ptr <= '0;
+      wr_ptr <= '0;
+      occ <= '0;
+    end else begin
+      if (push) begin
+        mem[wr_ptr] <= push_data;
+        wr_ptr <= (32'(wr_ptr) == CAP - 1) ? '0 : wr_ptr + 1'b1;
+      end
+      if (pop) rd_ptr <= (32'(rd_ptr) == CAP - 1) ? '0 : rd_ptr + 1'b1;
+      occ <= occ + {{($bits(occ)-1){1'b0}}, push} - {{($bits(occ)-1){1'b0}}, pop};
+    end
+  end
+endmodule

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// The store DMA (docs/timing.md, "DMA engine", step 3): accumulator -> requantize -> DRAM.
+// Per cycle: read the next accumulator row unless the execute unit writes that bank this cycle or the
+// store buffer is full, requantize it into the buffer (its requests are ready next cycle); issue one write
+// request from the oldest buffered row if the bus slot and the outstanding limit allow. A STORE retires
+// when the response of its last write arrives (`wr_done` counts completions per cycle, in order).
+module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        handover,
+  input  instr_t      head,
+  output logic        idle,
+  // execute-unit accumulator write this cycle (priority)
+  input  logic        ex_acc_wr,
+  input  logic [31:0] ex_acc_bank,
+  // accumulator read port (combinational data)
+  output logic        acc_rd,
+  output logic [31:0] acc_rd_row,
+  input  logic [ACC_ROW_BITS-1:0] acc_rd_data,
+  // memory port, write side
+  output logic        wr_req_valid,
+  output logic [31:0] wr_req_addr,
+  output logic [15:0] wr_req_bytes,
+  output logic [REQ_BITS-1:0] wr_req_data,
+  input  logic [7:0]  wr_done,
+  output logic        s2e_inc,           // last accumulator read of a STORE with signal_prev
+  output logic [1:0]  retire,            // STOREs retiring this cycle (in program order)
+  output logic [7:0]  rows_buffered
+);
+  logic        active;
+  instr_t      r_in;
+  logic [31:0] next_row;
+  logic [31:0] slot_wait;
+
+  instr_t in;
+  logic [31:0] c_next_row;
+  assign in = handover ? head : r_in;
+  assign c_next_row = handover ? 0 : next_row;
+  assign idle = !active;
+
+  // Store buffer: requantized rows waiting for their write requests.
+  typedef struct packed {
+    logic [31:0] addr, bytes, off;
+  } sb_meta_t;
+  sb_meta_t sb_meta [SBUF];
+  logic [STORE_ROW_BITS-1:0] sb_data [SBUF];
+  logic [SB_IDX-1:0] sb_head, sb_tail;
+  logic [SB_IDX:0]   sb_count;
+  assign rows_buffered = 8'(sb_count);
+
+  logic [31:0] wr_inflight;
+  logic [31:0] w_issued, w_done;         // write requests issued / completed in this layer
+  logic [31:0] ret_target [4];           // w_issued when each finished STORE issued its last request
+  logic [2:0]  ret_count;
+
+  // ---- accumulator row read and requantization ----------------------------------------------
+  logic [31:0] acc_row_addr;
+  assign acc_row_addr = in.c_row + c_next_row;
+  assign acc_rd_row = acc_row_addr;
+  assign acc_rd = (active || handover) && c_next_row < in.rows && 32'(sb_count) < SBUF &&
+                  !(ex_acc_wr && ex_acc_bank == acc_bank(acc_row_addr));
+  assign s2e_inc = acc_rd && c_next_row + 1 == in.rows && in.signal_prev;
+
+  logic [STORE_ROW_BITS-1:0] quantized;
+  always_comb begin
+    for (int j = 0; j < COLS; j++) begin
+      logic signed [63:0] v;
+      v = 64'($signed(acc_rd_data[j * 32 +: 32]));
+      if (in.shift != 0) v = (v + (64'sd1 <<< (in.shift - 1))) >>> in.shift;
+      if (in.relu && v < 0) v = 0;
+      if (v > OP_MAX) v = OP_MAX;
+      if (v < OP_MIN) v = OP_MIN;
+      quantized[j * OBITS +: OBITS] = OBITS'(v);
+    end
+  end
+
+  // ---- write request ----------------------------------------------------------------------------
+  logic [31:0] req_len;
+  logic        can_issue, pop;
+  sb_meta_t    f;
+  always_comb begin
+    f = sb_meta[sb_head];
+    req_len = (f.bytes - f.off) > MAX_REQ_BYTES ? MAX_REQ_BYTES : f.bytes - f.off;
+    can_issue = sb_count != 0 && slot_wait == 0 && (wr_inflight - 32'(wr_done)) < MAXO;
+    pop = can_issue && f.off + req_len == f.bytes;
+    for (int b = 0; b < MAX_REQ_BYTES; b++) begin
+      wr_req_data[b * 8 +: 8] = (32'(b) < req_len && f.off + 32'(b) < STORE_ROW_BITS / 8)
+          ? sb_data[sb_head][(f.off + 32'(b)) * 8 +: 8] : 8'd0;
+    end
+  end
+  assign wr_req_valid = can_issue;
+  assign wr_req_addr = f.addr + f.off;
+  assign wr_req_bytes = 16'(req_len);
+
+  logic [SB_IDX:0] sb_after;
+  logic            finishing;            // the active STORE has nothing left to issue after this cycle
+  assign sb_after = sb_count + {{SB_IDX{1'b0}}, acc_rd} - {{SB_IDX{1'b0}}, pop};
+  assign finishing = (active || handover) && (c_next_row + (acc_rd ? 1 : 0)) == in.rows && sb_after == 0;
+
+  logic [31:0] w_done_now;
+  assign w_done_now = w_done + 32'(wr_done);
+  logic r0, r1;
+  assign r0 = ret_count >= 1 && w_done_now >= ret_target[0];
+  assign r1 = r0 && ret_count >= 2 && w_done_now >= ret_target[1];
+  assign retire = {1'b0, r0} + {1'b0, r1};
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      active <= 1'b0;
+      slot_wait <= 0;
+      sb_head <= '0; sb_tail <= '0; sb_count <= '0;
+      wr_inflight <= 0; w_issued <= 0; w_done <= 0; ret_count <= 0;
+    end else begin
+      if (handover) begin
+        r_in <= head;
+        active <= 1'b1;
+        next_row <= 0;
+      end
+      if (acc_rd) begin
+        sb_meta[sb_tail] <= '{addr: in.dram_addr + c_next_row * in.dram_stride, bytes: in.elems * OPERAND_BYTES, off: 0};
+        sb_data[sb_tail] <= quantized;
+        sb_tail <= sb_idx_next(sb_tail);
+        next_row <= c_next_row + 1;
+      end
+      if (can_issue) begin
+        slot_wait <= (req_len + BUS_BYTES - 1) / BUS_BYTES - 1;
+        if (pop) sb_head <= sb_idx_next(sb_head);
+        else sb_meta[sb_head].off <= f.off + req_len;
+      end else if (slot_wait != 0) begin
+        slot_wait <= slot_wait - 1;
+      end
+      sb_count <= sb_after;
+      wr_inflight <= wr_inflight + (can_issue ? 1 : 0) - 32'(wr_done);
+      w_issued <= w_issued + (can_issue ? 1 : 0);
+      w_done <= w_done_now;
+      // retire bookkeeping: pop the retiring entries, push the STORE that finished issuing
+      begin
+        logic [31:0] t [4];
+        logic [2:0] n;
+        int k;
+        n = ret_count;
+        for (int i = 0; i < 4; i++) t[i] = ret_target[i];
+        k = int'(r0) + int'(r1);
+        for (int i = 0; i < 4; i++) t[i] = (i + k < 4) ? ret_target[i + k] : 0;
+        n = n - 3'(k);
+        if (finishing) begin
+          t[n] = w_issued + (can_issue ? 1 : 0);
+          n = n + 1;
+        end
+        for (int i = 0; i < 4; i++) ret_target[i] <= t[i];
+        ret_count <= n;
+      end
+      if (finishing) active <= 1'b0;
+    end
+  end
+
+  function automatic logic [SB_IDX-1:0] sb_idx_next(input logic [SB_IDX-1:0] i);
+    return 32'(i) == SBUF - 1 ? '0 : i + 1'b1;
+  endfunction
+endmodule

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+// The accelerator: dispatch, the three instruction queues, the load / execute / store units, the four
+// token channels, the scratchpad and the accumulator. See docs/rtl.md for the port protocols.
+//
+//   command port -> dispatch -> [load queue]  -> load unit  -> load DMA  --\
+//                            -> [exec queue]  -> execute unit (mesh)       >-- memory port (harness DRAM)
+//                            -> [store queue] -> store unit -> store DMA --/
+module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+  input  logic        clk,
+  input  logic        rst,
+  // command port: one instruction per cycle when cmd_valid && cmd_ready
+  input  logic        cmd_valid,
+  output logic        cmd_ready,
+  input  logic [1:0]  cmd_op,
+  input  logic        cmd_wait_prev,
+  input  logic        cmd_wait_next,
+  input  logic        cmd_signal_prev,
+  input  logic        cmd_signal_next,
+  input  logic        cmd_preload,
+  input  logic        cmd_accumulate,
+  input  logic        cmd_relu,
+  input  logic [5:0]  cmd_shift,
+  input  logic [31:0] cmd_local_row,
+  input  logic [31:0] cmd_rows,
+  input  logic [31:0] cmd_elems,
+  input  logic [31:0] cmd_block_elems,
+  input  logic [31:0] cmd_block_stride,
+  input  logic [31:0] cmd_dram_addr,
+  input  logic [31:0] cmd_dram_stride,
+  input  logic [31:0] cmd_a_row,
+  input  logic [31:0] cmd_b_row,
+  input  logic [31:0] cmd_c_row,
+  input  logic [31:0] cmd_m,
+  input  logic [31:0] cmd_n,
+  input  logic [31:0] cmd_k,
+  input  logic [31:0] cmd_img0,
+  input  logic [31:0] cmd_oh0,
+  input  logic [31:0] cmd_ow0,
+  input  logic [31:0] cmd_r0,
+  input  logic [31:0] cmd_s0,
+  input  logic [31:0] cmd_pos0,
+  input  logic [31:0] cmd_npos,
+  input  logic [31:0] cmd_chan0,
+  input  logic [31:0] cmd_chan_count,
+  // convolution geometry for LOAD_IM2COL, set before the program starts
+  input  logic [31:0] conv_input_addr,
+  input  logic [31:0] conv_in_h,
+  input  logic [31:0] conv_in_w,
+  input  logic [31:0] conv_in_c,
+  input  logic [31:0] conv_out_h,
+  input  logic [31:0] conv_out_w,
+  input  logic [31:0] conv_kernel_w,
+  input  logic [31:0] conv_stride_h,
+  input  logic [31:0] conv_stride_w,
+  input  logic [31:0] conv_pad_top,
+  input  logic [31:0] conv_pad_left,
+  input  logic [31:0] conv_dilation_h,
+  input  logic [31:0] conv_dilation_w,
+  // memory port: read requests, read data (one cycle after the request), read completions
+  output logic        rd_req_valid,
+  output logic [31:0] rd_req_addr,
+  output logic [15:0] rd_req_bytes,
+  input  logic        rd_data_valid,
+  input  logic [REQ_BITS-1:0] rd_data,
+  input  logic [7:0]  rd_done,
+  // memory port: write requests (with data) and write completions
+  output logic        wr_req_valid,
+  output logic [31:0] wr_req_addr,
+  output logic [15:0] wr_req_bytes,
+  output logic [REQ_BITS-1:0] wr_req_data,
+  input  logic [7:0]  wr_done,
+  // observation: issue and retire events per unit (units issue and retire in program order)
+  output logic        ld_issue,
+  output logic        ex_issue,
+  output logic        st_issue,
+  output logic        ld_retire,
+  output logic        ex_retire,
+  output logic [1:0]  st_retire,
+  // debug state for the watchdog and waveforms
+  output logic [7:0]  dbg_queue_load,
+  output logic [7:0]  dbg_queue_exec,
+  output logic [7:0]  dbg_queue_store,
+  output logic [63:0] dbg_tokens,        // {l2e, e2l, e2s, s2e} counts
+  output logic [7:0]  dbg_exec_state,
+  output logic        dbg_load_dma_busy,
+  output logic        dbg_store_dma_busy,
+  output logic [7:0]  dbg_read_buffer_rows,
+  output logic [7:0]  dbg_store_buffer_rows
+);
+  // The command and geometry ports, as the packed types the units use.
+  instr_t cmd;
+  conv_t  conv;
+  always_comb begin
+    cmd.op = op_t'(cmd_op);
+    cmd.wait_prev = cmd_wait_prev;
+    cmd.wait_next = cmd_wait_next;
+    cmd.signal_prev = cmd_signal_prev;
+    cmd.signal_next = cmd_signal_next;
+    cmd.preload = cmd_preload;
+    cmd.accumulate = cmd_accumulate;
+    cmd.relu = cmd_relu;
+    cmd.shift = cmd_shift;
+    cmd.local_row = cmd_local_row;
+    cmd.rows = cmd_rows;
+    cmd.elems = cmd_elems;
+    cmd.block_elems = cmd_block_elems;
+    cmd.block_stride = cmd_block_stride;
+    cmd.dram_addr = cmd_dram_addr;
+    cmd.dram_stride = cmd_dram_stride;
+    cmd.a_row = cmd_a_row;
+    cmd.b_row = cmd_b_row;
+    cmd.c_row = cmd_c_row;
+    cmd.m = cmd_m;
+    cmd.n = cmd_n;
+    cmd.k = cmd_k;
+    cmd.img0 = cmd_img0;
+    cmd.oh0 = cmd_oh0;
+    cmd.ow0 = cmd_ow0;
+    cmd.r0 = cmd_r0;
+    cmd.s0 = cmd_s0;
+    cmd.pos0 = cmd_pos0;
+    cmd.npos = cmd_npos;
+    cmd.chan0 = cmd_chan0;
+    cmd.chan_count = cmd_chan_count;
+    conv.input_addr = conv_input_addr;
+    conv.in_h = conv_in_h;
+    conv.in_w = conv_in_w;
+    conv.in_c = conv_in_c;
+    conv.out_h = conv_out_h;
+    conv.out_w = conv_out_w;
+    conv.kernel_w = conv_kernel_w;
+    conv.stride_h = conv_stride_h;
+    conv.stride_w = conv_stride_w;
+    conv.pad_top = conv_pad_top;
+    conv.pad_left = conv_pad_left;
+    conv.dilation_h = conv_dilation_h;
+    conv.dilation_w = conv_dilation_w;
+  end
+
+  // ---- dispatch and queues ------------------------------------------------------------------------
+  logic   ld_push, ex_push, st_push, ld_can, ex_can, st_can;
+  logic   ld_hv, ex_hv, st_hv;
+  instr_t ld_head, ex_head, st_head;
+  logic   ld_pop, ex_pop, st_pop;
+  logic   is_load;
+  assign is_load = cmd.op == OP_LOAD2D || cmd.op == OP_LOAD_IM2COL;
+  assign cmd_ready = is_load ? ld_can : (cmd.op == OP_EXECUTE ? ex_can : st_can);
+  assign ld_push = cmd_valid && cmd_ready && is_load;
+  assign ex_push = cmd_valid && cmd_ready && cmd.op == OP_EXECUTE;
+  assign st_push = cmd_valid && cmd_ready && cmd.op == OP_STORE;
+
+  sasim_queue #(.DEPTH(Q_LOAD)) q_load (.clk, .rst, .push(ld_push), .push_data(cmd), .pop(ld_pop),
+    .can_push(ld_can), .head_valid(ld_hv), .head(ld_head), .count(dbg_queue_load));
+  sasim_queue #(.DEPTH(Q_EXEC)) q_exec (.clk, .rst, .push(ex_push), .push_data(cmd), .pop(ex_pop),
+    .can_push(ex_can), .head_valid(ex_hv), .head(ex_head), .count(dbg_queue_exec));
+  sasim_queue #(.DEPTH(Q_STORE)) q_store (.clk, .rst, .push(st_push), .push_data(cmd), .pop(st_pop),
+    .can_push(st_can), .head_valid(st_hv), .head(st_head), .count(dbg_queue_store));
+
+  // ---- token channels -------------------------------------------------------------------------------
+  logic l2e_inc, e2l_inc, e2s_inc, s2e_inc;
+  logic l2e_av, e2l_av, e2s_av, s2e_av;
+  logic [15:0] l2e_n, e2l_n, e2s_n, s2e_n;
+  sasim_token t_l2e (.clk, .rst, .inc(l2e_inc), .dec(ex_pop && ex_head.wait_prev), .avail(l2e_av), .count(l2e_n));
+  sasim_token t_e2l (.clk, .rst, .inc(e2l_inc), .dec(ld_pop && ld_head.wait_next), .avail(e2l_av), .count(e2l_n));
+  sasim_token t_e2s (.clk, .rst, .inc(e2s_inc), .dec(st_pop && st_head.wait_prev), .avail(e2s_av), .count(e2s_n));
+  sasim_token t_s2e (.clk, .rst, .inc(s2e_inc), .dec(ex_pop && ex_head.wait_next), .avail(s2e_av), .count(s2e_n));
+  assign dbg_tokens = {l2e_n, e2l_n, e2s_n, s2e_n};
+
+  // ---- scratchpad and accumulator (single-ported banks; see the check at the end) ------------------
+  logic [SPAD_ROW_BITS-1:0] spad [SPAD_ROWS];
+  logic [ACC_ROW_BITS-1:0]  acc [ACC_ROWS];
+
+  // ---- load unit and load DMA -----------------------------------------------------------------------
+  logic ld_idle;
+  assign ld_pop = ld_hv && (!ld_head.wait_next || e2l_av) && ld_idle;
+  assign ld_issue = ld_pop;
+  logic ex_stream_rd, ex_fill_rd;
+  logic [31:0] ex_stream_addr, ex_fill_addr;
+  logic spad_wr;
+  logic [31:0] spad_wr_row;
+  logic [SPAD_ROW_BITS-1:0] spad_wr_data;
+  sasim_load_dma load_dma (
+    .clk, .rst, .handover(ld_pop), .head(ld_head), .conv, .idle(ld_idle),
+    .ex_stream_rd, .ex_stream_bank(spad_bank(ex_stream_addr)), .ex_fill_rd, .ex_fill_bank(spad_bank(ex_fill_addr)),
+    .rd_req_valid, .rd_req_addr, .rd_req_bytes, .rd_data_valid, .rd_data, .rd_done,
+    .spad_wr, .spad_wr_row, .spad_wr_data, .l2e_inc, .retire(ld_retire), .rows_buffered(dbg_read_buffer_rows)
+  );
+  assign dbg_load_dma_busy = !ld_idle;
+
+  // ---- execute unit ---------------------------------------------------------------------------------
+  logic acc_wr, acc_wr_accumulate;
+  logic [31:0] acc_wr_row, acc_wr_cols;
+  logic [31:0] acc_wr_data [COLS];
+  sasim_exec exec_unit (
+    .clk, .rst, .head_valid(ex_hv), .head(ex_head), .issue(ex_pop), .l2e_avail(l2e_av), .s2e_avail(s2e_av),
+    .e2l_inc, .e2s_inc, .retire(ex_retire),
+    .stream_rd(ex_stream_rd), .stream_addr(ex_stream_addr), .stream_data(spad[ex_stream_addr]),
+    .fill_rd(ex_fill_rd), .fill_addr(ex_fill_addr), .fill_data(spad[ex_fill_addr]),
+    .acc_wr, .acc_wr_row, .acc_wr_accumulate, .acc_wr_cols, .acc_wr_data, .state(dbg_exec_state)
+  );
+  assign ex_issue = ex_pop;
+
+  // ---- store unit and store DMA ---------------------------------------------------------------------
+  logic st_idle, acc_rd;
+  logic [31:0] acc_rd_row;
+  assign st_pop = st_hv && (!st_head.wait_prev || e2s_av) && st_idle;
+  assign st_issue = st_pop;
+  sasim_store_dma store_dma (
+    .clk, .rst, .handover(st_pop), .head(st_head), .idle(st_idle),
+    .ex_acc_wr(acc_wr), .ex_acc_bank(acc_bank(acc_wr_row)),
+    .acc_rd, .acc_rd_row, .acc_rd_data(acc[acc_rd_row]),
+    .wr_req_valid, .wr_req_addr, .wr_req_bytes, .wr_req_data, .wr_done,
+    .s2e_inc, .retire(st_retire), .rows_buffered(dbg_store_buffer_rows)
+  );
+  assign dbg_store_dma_busy = !st_idle;
+
+  // ---- memory writes --------------------------------------------------------------------------------
+  logic [ACC_ROW_BITS-1:0] acc_new;
+  always_comb begin
+    acc_new = acc[acc_wr_row];
+    for (int e = 0; e < COLS; e++) begin
+      if (32'(e) < acc_wr_cols) begin
+        acc_new[e * 32 +: 32] = (acc_wr_accumulate ? acc[acc_wr_row][e * 32 +: 32] : 32'd0) + acc_wr_data[e];
+      end
+    end
+  end
+  always_ff @(posedge clk) begin
+    if (spad_wr) spad[spad_wr_row] <= spad_wr_data;
+    if (acc_wr) acc[acc_wr_row] <= acc_new;
+  end
+
+`ifndef SYNTHESIS
+  // Every bank has one port: the arbitration above must never use a bank twice in a cycle.
+  always_ff @(posedge clk) begin
+    if (!rst) begin
+      if (ex_stream_rd && ex_fill_rd && spad_bank(ex_stream_addr) == spad_bank(ex_fill_addr))
+        $error("scratchpad bank %0d: stream and fill read in one cycle", spad_bank(ex_stream_addr));
+      if (spad_wr && ex_stream_rd && spad_bank(spad_wr_row) == spad_bank(ex_stream_addr))
+        $error("scratchpad bank %0d: stream read and DMA write in one cycle", spad_bank(spad_wr_row));
+      if (spad_wr && ex_fill_rd && spad_bank(spad_wr_row) == spad_bank(ex_fill_addr))
+        $error("scratchpad bank %0d: fill read and DMA write in one cycle", spad_bank(spad_wr_row));
+      if (acc_wr && acc_rd && acc_bank(acc_wr_row) == acc_bank(acc_rd_row))
+        $error("accumulator bank %0d: execute write and store read in one cycle", acc_bank(acc_wr_row));
+    end
+  end
+`endif
+endmodule
