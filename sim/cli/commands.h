@@ -23,6 +23,7 @@ Command add_estimate_command(CLI::App& app);   // cmd_estimate.cpp
 Command add_compare_command(CLI::App& app);    // cmd_compare.cpp
 Command add_import_command(CLI::App& app);     // cmd_import.cpp (ONNX front end)
 Command add_sweep_command(CLI::App& app);      // cmd_sweep.cpp (design-space sweeps)
+Command add_rtl_command(CLI::App& app);        // cmd_rtl.cpp (generated Verilog; model vs RTL cross-check)
 
 // A default path is looked up in the working directory first, then in the source tree.
 std::string resolve_default(const std::string& path, const std::string& fallback_rel);

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
         cli::add_compare_command(app),
         cli::add_import_command(app),
         cli::add_sweep_command(app),
+        cli::add_rtl_command(app),
     };
 
     try {

@@ -133,7 +133,10 @@ private:
             model::CanonicalTensors tensors;
             model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name), tensors);
             const uint64_t t0 = now_cycle();
-            m_dram.load_image(model::build_dram_image(layer, comp.layout, m_cfg.array.dataflow, tensors), t0);
+            std::vector<uint8_t> image = model::build_dram_image(layer, comp.layout, m_cfg.array.dataflow, tensors);
+            LayerTrace trace;
+            if (m_opt.layer_trace) trace.initial_image = image;  // load_image takes the image over
+            m_dram.load_image(std::move(image), t0);
             LayerContext ctx;
             ctx.reset(&comp.program, t0);
             m_ctx = &ctx;
@@ -179,6 +182,19 @@ private:
                     *log << li << ' ' << i << ' ' << to_string(unit_of(comp.program.instrs[i].op)) << ' '
                          << ctx.rec.issue[i] - t0 << ' ' << ctx.rec.retire[i] - t0 << '\n';
                 }
+            }
+            if (m_opt.layer_trace) {
+                trace.layer_index = li;
+                trace.name = layer.name;
+                trace.program = &comp.program;
+                trace.layout = &comp.layout;
+                trace.final_image = &m_dram.image();
+                trace.cycles = st.cycles;
+                trace.issue.reserve(ctx.rec.issue.size());
+                trace.retire.reserve(ctx.rec.retire.size());
+                for (uint64_t c : ctx.rec.issue) trace.issue.push_back(c - t0);
+                for (uint64_t c : ctx.rec.retire) trace.retire.push_back(c - t0);
+                m_opt.layer_trace(trace);
             }
             m_ctx = nullptr;
             results.push_back(std::move(st));

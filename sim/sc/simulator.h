@@ -7,11 +7,26 @@
 #include <string>
 #include <vector>
 
+#include "compiler/isa.h"
+#include "compiler/layout.h"
 #include "config/config.h"
 #include "model/stats.h"
 #include "workload/workload.h"
 
 namespace sasim::sc {
+
+// One simulated (conv/gemm) layer as the model ran it, handed to RunOptions::layer_trace. The pointers are
+// valid only during the call (the next layer replaces them): a callback that keeps the trace copies them.
+struct LayerTrace {
+    size_t layer_index = 0;                    // index of the layer in the workload
+    std::string name;                          // layer name
+    const Program* program = nullptr;          // the compiled program the model ran
+    const LayerLayout* layout = nullptr;       // where the tensors lie in the DRAM image
+    std::vector<uint8_t> initial_image;        // DRAM image before the layer (as build_dram_image returned it)
+    const std::vector<uint8_t>* final_image = nullptr;  // DRAM image after the layer
+    std::vector<uint64_t> issue, retire;       // per instruction, cycles relative to the layer start
+    uint64_t cycles = 0;                       // the layer's cycles (LayerStats::cycles)
+};
 
 struct RunOptions {
     uint64_t seed = 1;                 // operand values: per layer, derived from this seed
@@ -25,6 +40,8 @@ struct RunOptions {
     std::string inject_fault;
     // Called before each layer ("[3/53] conv2_1") and after it; may be empty.
     std::function<void(size_t index, size_t total, const model::LayerStats* done, const Layer& layer)> progress;
+    // Called after each simulated (conv/gemm) layer, once its statistics and check are done; may be empty.
+    std::function<void(const LayerTrace&)> layer_trace;
 };
 
 // Throws InputError when a layer cannot be mapped on the config (before simulating anything),

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Small POSIX helpers for the RTL check: running a program with its output captured in a log file,
+// finding programs on PATH, temporary directories, and the tail of a log for error messages.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sasim::rtl {
+
+// Runs argv[0] (looked up on PATH when it has no '/') with the given arguments and extra environment
+// variables, its stdout and stderr written to `log_path` (truncated first). Returns the exit status, or
+// 128 + the signal number when a signal killed it, or 127 when exec failed. Throws SimulationError when
+// the program is not on PATH or cannot be started.
+int run_process(const std::vector<std::string>& argv, const std::string& log_path,
+                const std::vector<std::pair<std::string, std::string>>& env = {});
+
+// The full path of `name` on PATH, or "" when it is not there.
+std::string find_on_path(const std::string& name);
+
+// Creates a fresh directory `<parent>/<prefix>XXXXXX` and returns its path; throws SimulationError.
+std::string make_temp_dir(const std::string& parent, const std::string& prefix);
+
+// The last `n` lines of a text file, each prefixed with "  | " (for quoting logs in messages).
+std::string tail_lines(const std::string& path, size_t n);
+
+// Stable 16-hex-digit FNV-1a hash of `text`, chained onto `seed` (for cache stamps).
+std::string fnv1a_hex(const std::string& text);
+uint64_t fnv1a(const std::string& text, uint64_t seed = 14695981039346656037ull);
+
+}  // namespace sasim::rtl

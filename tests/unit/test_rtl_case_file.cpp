@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+// Unit tests of the RTL cross-check's plain parts: the case file writer and reader, the harness result
+// writer and parser (round trips, exact text, malformed and truncated files), and compare_layer.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "compiler/compiler.h"
+#include "rtl/check/case_file.h"
+#include "rtl/check/check.h"
+#include "workload/workload.h"
+
+using namespace sasim;
+using sasim::rtl::HarnessResult;
+
+namespace {
+
+Config tiny_config() {
+    Config cfg;
+    cfg.array.rows = 4;
+    cfg.array.cols = 4;
+    cfg.scratchpad = {16, 2};
+    cfg.accumulator = {8, 2};
+    validate_and_derive(cfg, "test");
+    return cfg;
+}
+
+// A small conv layer: its program has LOAD_IM2COL, LOAD, EXECUTE and STORE instructions.
+CompiledLayer tiny_conv(const Config& cfg) {
+    Layer l;
+    l.name = "conv";
+    l.kind = LayerKind::Conv;
+    l.conv.in_h = 5;
+    l.conv.in_w = 5;
+    l.conv.in_c = 3;
+    l.conv.out_c = 6;
+    l.conv.kernel_h = 3;
+    l.conv.kernel_w = 3;
+    l.conv.pad_top = l.conv.pad_bottom = l.conv.pad_left = l.conv.pad_right = 1;
+    return compile_layer(l, cfg);
+}
+
+std::vector<uint8_t> pattern(size_t n) {
+    std::vector<uint8_t> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(i * 37 + 11);
+    return v;
+}
+
+// A trace of `program` where instruction i issues at 10 i + 1 and retires at 10 i + 5.
+sc::LayerTrace make_trace(const CompiledLayer& comp, const std::vector<uint8_t>& final_image) {
+    sc::LayerTrace t;
+    t.name = "conv";
+    t.program = &comp.program;
+    t.layout = &comp.layout;
+    t.final_image = &final_image;
+    for (size_t i = 0; i < comp.program.instrs.size(); ++i) {
+        t.issue.push_back(10 * i + 1);
+        t.retire.push_back(10 * i + 5);
+    }
+    t.cycles = t.retire.back();
+    return t;
+}
+
+HarnessResult result_from(const sc::LayerTrace& t) {
+    HarnessResult r;
+    r.cycles = t.cycles;
+    r.issue = t.issue;
+    r.retire = t.retire;
+    r.image = *t.final_image;
+    return r;
+}
+
+HarnessResult parse_text(const std::string& text, size_t expected = SIZE_MAX) {
+    std::istringstream in(text);
+    return rtl::parse_result(in, "result.txt", expected);
+}
+
+}  // namespace
+
+TEST_CASE("rtl case file: exact text of the header, image and a Store line", "[rtl]") {
+    Program p;
+    Instruction st;
+    st.op = Opcode::Store;
+    st.wait_prev = true;
+    st.signal_prev = true;
+    st.c_row = 7;
+    st.rows = 4;
+    st.elems = 4;
+    st.dram_addr = 128;
+    st.dram_stride = 24;
+    st.shift = 9;
+    st.relu = true;
+    p.instrs.push_back(st);
+    rtl::CaseSettings s;
+    s.dram.latency_cycles = 100;
+    s.dram.millibytes_per_cycle = 16000;
+    s.dram.max_outstanding = 32;
+    s.watchdog_cycles = 5000;
+    std::vector<uint8_t> image(70);
+    image[0] = 0xab;
+    image[69] = 0x0f;
+    std::ostringstream out;
+    rtl::write_case(out, p, image, s);
+    const std::string hex1 = "ab" + std::string(126, '0');
+    const std::string hex2 = std::string(10, '0') + "0f";
+    CHECK(out.str() == "sasim-rtl-case 1\ndram 100 16000 32\nwatchdog 5000\ndelay_read -1\nimage 70\n" + hex1 + "\n" +
+                           hex2 + "\ninstrs 1\n3 1 0 1 0 0 4 4 0 0 128 24 0 0 7 0 0 0 0 0 9 1\nend\n");
+}
+
+TEST_CASE("rtl case file: a conv program round-trips through write_case and parse_case", "[rtl]") {
+    const Config cfg = tiny_config();
+    const CompiledLayer comp = tiny_conv(cfg);
+    bool has_im2col = false;
+    for (const auto& in : comp.program.instrs) has_im2col = has_im2col || in.op == Opcode::LoadIm2col;
+    REQUIRE(has_im2col);
+    rtl::CaseSettings s;
+    s.dram.latency_cycles = 3;
+    s.dram.millibytes_per_cycle = 48571;
+    s.dram.max_outstanding = 9;
+    s.watchdog_cycles = 123;
+    s.delay_read = 4;
+    const std::vector<uint8_t> image = pattern(1000);
+    std::ostringstream out;
+    rtl::write_case(out, comp.program, image, s);
+    std::istringstream in(out.str());
+    const rtl::CaseFile c = rtl::parse_case(in, "case.txt");
+    CHECK(c.settings.dram.latency_cycles == 3);
+    CHECK(c.settings.dram.millibytes_per_cycle == 48571);
+    CHECK(c.settings.dram.max_outstanding == 9);
+    CHECK(c.settings.watchdog_cycles == 123);
+    CHECK(c.settings.delay_read == 4);
+    CHECK(c.image == image);
+    REQUIRE(c.program.instrs.size() == comp.program.instrs.size());
+    for (size_t i = 0; i < c.program.instrs.size(); ++i) {
+        INFO("instruction " << i);
+        CHECK(disassemble(c.program.instrs[i]) == disassemble(comp.program.instrs[i]));
+        CHECK(c.program.instrs[i].conv == comp.program.instrs[i].conv);
+    }
+    REQUIRE(c.program.convs.size() == comp.program.convs.size());
+    const ConvGeometry& a = c.program.convs[0];
+    const ConvGeometry& b = comp.program.convs[0];
+    CHECK(a.input_addr == b.input_addr);
+    CHECK(a.in_h == b.in_h);
+    CHECK(a.in_c == b.in_c);
+    CHECK(a.out_w == b.out_w);
+    CHECK(a.kernel_w == b.kernel_w);
+    CHECK(a.pad_top == b.pad_top);
+    CHECK(a.dilation_w == b.dilation_w);
+}
+
+TEST_CASE("rtl case file: accumulator loads are refused", "[rtl]") {
+    Program p;
+    Instruction ld;
+    ld.op = Opcode::Load2d;
+    ld.dst = LocalMem::Accumulator;
+    p.instrs.push_back(ld);
+    std::ostringstream out;
+    CHECK_THROWS_AS(rtl::write_case(out, p, {}, {}), SimulationError);
+}
+
+TEST_CASE("rtl result file: round trip, exact text and a watchdog report", "[rtl]") {
+    HarnessResult r;
+    r.cycles = 42;
+    r.issue = {1, 2};
+    r.retire = {5, 42};
+    r.image = pattern(130);
+    std::ostringstream out;
+    rtl::write_result(out, r);
+    CHECK(out.str().rfind("sasim-rtl-result 1\ncycles 42\ninstr 0 1 5\ninstr 1 2 42\nimage 130\n", 0) == 0);
+    const HarnessResult back = parse_text(out.str(), 2);
+    CHECK_FALSE(back.hung);
+    CHECK(back.cycles == 42);
+    CHECK(back.issue == r.issue);
+    CHECK(back.retire == r.retire);
+    CHECK(back.image == r.image);
+
+    const HarnessResult hung = parse_text("sasim-rtl-result 1\ncycles 900\nwatchdog 900 execute unit: waiting for a token\n"
+                                          "watchdog 900 load unit: idle\nend\n", 2);
+    CHECK(hung.hung);
+    CHECK(hung.watchdog_cycle == 900);
+    REQUIRE(hung.watchdog.size() == 2);
+    CHECK(hung.watchdog[0] == "execute unit: waiting for a token");
+    // A watchdog report may also come without "cycles" and "end".
+    CHECK(parse_text("sasim-rtl-result 1\nwatchdog 7 stuck\n").hung);
+}
+
+TEST_CASE("rtl result file: truncated or malformed files are SimulationErrors naming file and line", "[rtl]") {
+    HarnessResult r;
+    r.cycles = 9;
+    r.issue = {1};
+    r.retire = {9};
+    r.image = pattern(100);
+    std::ostringstream out;
+    rtl::write_result(out, r);
+    const std::string good = out.str();
+
+    // Cut the file after each of its lines (and in the middle of the hex): every prefix is an error.
+    for (size_t cut = 0; cut + 4 < good.size(); cut = good.find('\n', cut + 1)) {
+        if (cut == std::string::npos) break;
+        INFO("cut at " << cut);
+        CHECK_THROWS_AS(parse_text(good.substr(0, cut), 1), SimulationError);
+    }
+    CHECK_THROWS_WITH(parse_text(good.substr(0, good.find("image") + 20), 1), Catch::Contains("result.txt:5: image data"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 0 1 9\n", 1),
+                      Catch::Contains("result.txt:4: truncated"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 2\n"), Catch::Contains("result.txt:1:"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles x\n"), Catch::Contains("result.txt:2: cycles"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 1 1 9\n"), Catch::Contains("result.txt:3:"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 0 1 9\nimage 1\nzz\nend\n"),
+                      Catch::Contains("result.txt:5: image data"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 0 1 9\nimage 0\nend\n", 2),
+                      Catch::Contains("result.txt:4: 1 instr lines, the program has 2"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\nimage 0\nend\nimage 0\n"),
+                      Catch::Contains("result.txt:5:"));
+    CHECK_THROWS_AS(parse_text(""), SimulationError);
+    CHECK_NOTHROW(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 0 1 9\nimage 0\nend\n", 1));
+}
+
+TEST_CASE("compare_layer: a match, the first divergence in time, total cycles and an image byte", "[rtl]") {
+    const Config cfg = tiny_config();
+    const CompiledLayer comp = tiny_conv(cfg);
+    const size_t n = comp.program.instrs.size();
+    REQUIRE(n >= 4);
+    std::vector<uint8_t> final_image(comp.layout.image_bytes, 0);
+    for (size_t i = 0; i < final_image.size(); ++i) final_image[i] = static_cast<uint8_t>(i);
+    const sc::LayerTrace t = make_trace(comp, final_image);
+
+    SECTION("match") {
+        const rtl::CheckResult c = rtl::compare_layer(t, result_from(t));
+        CHECK(c.match);
+        CHECK(c.lines.empty());
+        CHECK(c.instructions == n);
+        CHECK(c.cycles == t.cycles);
+        CHECK(c.bytes == final_image.size());
+    }
+    SECTION("the divergence that starts first in time is reported, not the first in program order") {
+        HarnessResult r = result_from(t);
+        r.retire[1] += 100;  // differs from cycle 15 on
+        r.issue[3] += 1;     // differs from cycle 31 on
+        rtl::CheckResult c = rtl::compare_layer(t, r);
+        REQUIRE_FALSE(c.match);
+        REQUIRE(c.lines.size() == 1);
+        const std::string want1 = "layer conv: instruction #1 (" + std::string(to_string(unit_of(comp.program.instrs[1].op))) +
+                                  " " + disassemble(comp.program.instrs[1]) + "): model issue 11 retire 15, RTL issue 11 retire 115";
+        CHECK(c.lines[0] == want1);
+        r.retire[1] = t.retire[1] + 100;
+        r.issue[3] = 15;  // now instruction 3 also disagrees from cycle 15 on: a tie goes to program order
+        c = rtl::compare_layer(t, r);
+        CHECK_THAT(c.lines[0], Catch::StartsWith("layer conv: instruction #1 "));
+        r.issue[3] = 14;  // from cycle 14 on: earlier than instruction 1's divergence
+        c = rtl::compare_layer(t, r);
+        CHECK_THAT(c.lines[0], Catch::StartsWith("layer conv: instruction #3 "));
+        CHECK_THAT(c.lines[0], Catch::EndsWith("model issue 31 retire 35, RTL issue 14 retire 35"));
+    }
+    SECTION("total cycles") {
+        HarnessResult r = result_from(t);
+        r.cycles += 1;
+        const rtl::CheckResult c = rtl::compare_layer(t, r);
+        REQUIRE_FALSE(c.match);
+        CHECK_THAT(c.lines[0], Catch::Contains("cycles in the model"));
+    }
+    SECTION("an image byte in the output tensor") {
+        HarnessResult r = result_from(t);
+        const uint64_t addr = comp.layout.output_addr + 5;
+        r.image[addr] ^= 0xff;
+        r.image[addr + 2] ^= 0x01;
+        const rtl::CheckResult c = rtl::compare_layer(t, r);
+        REQUIRE_FALSE(c.match);
+        CHECK(c.lines[0] == fmt::format("layer conv: DRAM byte 0x{:x} (output +0x5): model 0x{:02x}, RTL 0x{:02x} "
+                                         "(2 of {} bytes differ)", addr, final_image[addr], r.image[addr],
+                                         final_image.size()));
+    }
+    SECTION("an image of another size, a hang and a short instruction list") {
+        HarnessResult r = result_from(t);
+        r.image.pop_back();
+        CHECK_THAT(rtl::compare_layer(t, r).lines[0], Catch::Contains("has " + std::to_string(final_image.size() - 1) + " bytes"));
+        r = result_from(t);
+        r.issue.pop_back();
+        r.retire.pop_back();
+        CHECK_THAT(rtl::compare_layer(t, r).lines[0], Catch::Contains("the RTL reported"));
+        HarnessResult h;
+        h.hung = true;
+        h.watchdog_cycle = 77;
+        h.watchdog = {"store unit: stuck"};
+        const rtl::CheckResult c = rtl::compare_layer(t, h);
+        REQUIRE(c.lines.size() == 2);
+        CHECK_THAT(c.lines[0], Catch::Contains("the RTL hung (watchdog at cycle 77"));
+        CHECK(c.lines[1] == "  store unit: stuck");
+    }
+}
