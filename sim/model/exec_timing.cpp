@@ -38,15 +38,20 @@ ExecSchedule ExecTiming::issue(const Instruction& in, uint64_t s) {
         sc.first_read = in.m > 0 ? first : s + 1;
         sc.load_end = last + 1;
         uint64_t start = std::max(sc.load_end, prev_stream_end);
-        // At most two results in the array: the previous one must have started draining.
-        if (m_any && m_prev_drain_start > m_latency) start = std::max(start, m_prev_drain_start - m_latency);
+        // The PEs hold two results (double-buffered accumulators): this instruction reuses the buffer of the
+        // one two back, which must have started draining (it drains one row per cycle, row i before any
+        // product of this instruction reaches row i).
+        if (m_os_count >= 2) start = std::max(start, m_prev2_drain_start);
         sc.stream_start = start;
         m_spad.claim_row_stream(in.b_row, in.k, start);
         sc.stream_end = start + in.k;
-        sc.acc_first_write = std::max(sc.stream_end + m_latency, m_any ? m_prev_drain_end : 0);
+        // Row i of the result is final in its PEs cols cycles after the last B row enters (stream_end + i + cols).
+        sc.acc_first_write = std::max(sc.stream_end + m_array.cols, m_any ? m_prev_drain_end : 0);
         m_acc.claim_row_stream(in.c_row, in.m, sc.acc_first_write);
         sc.retire = sc.acc_first_write + in.m;
+        m_prev2_drain_start = m_prev_drain_start;
         m_prev_drain_start = sc.acc_first_write;
+        ++m_os_count;
         m_prev_drain_end = sc.retire;
     } else {
         // Stationary mode (WS, and IS with the operands swapped by the compiler).
@@ -84,7 +89,9 @@ void ExecTiming::reset(uint64_t now_cycle) {
     m_prev_stream_start = now_cycle;
     m_prev_stream_end = now_cycle;
     m_prev_drain_start = now_cycle;
+    m_prev2_drain_start = now_cycle;
     m_prev_drain_end = now_cycle;
+    m_os_count = 0;
 }
 
 }  // namespace sasim::model

@@ -53,6 +53,8 @@ private:
     uint64_t m_prev_stream_end = 0;
     uint64_t m_prev_drain_start = 0;  // OS: first accumulator write of the previous instruction
     uint64_t m_prev_drain_end = 0;    // OS: one past its last accumulator write
+    uint64_t m_prev2_drain_start = 0; // OS: first accumulator write of the instruction two back
+    uint64_t m_os_count = 0;          // OS: instructions issued since reset
 };
 
 }  // namespace sasim::model
