@@ -54,6 +54,7 @@ std::string cfg_package(const Config& cfg, const HardwareParams& hw) {
     };
     p("ROWS", hw.rows, "PE rows (array.rows): reduction depth of one EXECUTE");
     p("COLS", hw.cols, "PE columns (array.cols)");
+    p("DATAFLOW_OS", cfg.array.dataflow == Dataflow::OS ? 1 : 0, "1: output-stationary mesh; 0: stationary (WS, IS)");
     p("OBITS", hw.operand_bits, "operand width in bits");
     p("OPERAND_BYTES", hw.operand_bytes, "");
     p("KBITS", clog2(hw.cols + 2), "width of a preload shift number (1 .. COLS)");
@@ -125,10 +126,6 @@ HardwareParams hardware_params(const Config& cfg) {
     const DerivedConfig& d = cfg.derived;
     std::vector<std::string> problems;
     const std::string origin = cfg.source_path.empty() ? "<config>" : cfg.source_path;
-    if (cfg.array.dataflow == Dataflow::OS) {
-        problems.push_back(origin + ": array.dataflow: the RTL implements WS and IS; OS is not generated yet "
-                                    "(docs/rtl.md, \"Limits\")");
-    }
     if (d.spad_rows > (uint64_t{1} << 31) || d.acc_rows > (uint64_t{1} << 31)) {
         problems.push_back(origin + ": scratchpad/accumulator: more than 2^31 rows do not fit the RTL's 32-bit row addresses");
     }

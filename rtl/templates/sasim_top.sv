@@ -191,13 +191,23 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   logic acc_wr, acc_wr_accumulate;
   logic [31:0] acc_wr_row, acc_wr_cols;
   logic [31:0] acc_wr_data [COLS];
-  sasim_exec exec_unit (
-    .clk, .rst, .head_valid(ex_hv), .head(ex_head), .issue(ex_pop), .l2e_avail(l2e_av), .s2e_avail(s2e_av),
-    .e2l_inc, .e2s_inc, .retire(ex_retire),
-    .stream_rd(ex_stream_rd), .stream_addr(ex_stream_addr), .stream_data(spad[ex_stream_addr]),
-    .fill_rd(ex_fill_rd), .fill_addr(ex_fill_addr), .fill_data(spad[ex_fill_addr]),
-    .acc_wr, .acc_wr_row, .acc_wr_accumulate, .acc_wr_cols, .acc_wr_data, .state(dbg_exec_state)
-  );
+  if (DATAFLOW_OS) begin : g_exec_os
+    sasim_exec_os exec_unit (
+      .clk, .rst, .head_valid(ex_hv), .head(ex_head), .issue(ex_pop), .l2e_avail(l2e_av), .s2e_avail(s2e_av),
+      .e2l_inc, .e2s_inc, .retire(ex_retire),
+      .stream_rd(ex_stream_rd), .stream_addr(ex_stream_addr), .stream_data(spad[ex_stream_addr]),
+      .fill_rd(ex_fill_rd), .fill_addr(ex_fill_addr), .fill_data(spad[ex_fill_addr]),
+      .acc_wr, .acc_wr_row, .acc_wr_accumulate, .acc_wr_cols, .acc_wr_data, .state(dbg_exec_state)
+    );
+  end else begin : g_exec_stationary
+    sasim_exec exec_unit (
+      .clk, .rst, .head_valid(ex_hv), .head(ex_head), .issue(ex_pop), .l2e_avail(l2e_av), .s2e_avail(s2e_av),
+      .e2l_inc, .e2s_inc, .retire(ex_retire),
+      .stream_rd(ex_stream_rd), .stream_addr(ex_stream_addr), .stream_data(spad[ex_stream_addr]),
+      .fill_rd(ex_fill_rd), .fill_addr(ex_fill_addr), .fill_data(spad[ex_fill_addr]),
+      .acc_wr, .acc_wr_row, .acc_wr_accumulate, .acc_wr_cols, .acc_wr_data, .state(dbg_exec_state)
+    );
+  end
   assign ex_issue = ex_pop;
 
   // ---- store unit and store DMA ---------------------------------------------------------------------

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+// The execute unit, output-stationary mode (OS): docs/timing.md, "Output stationary".
+//   fill    reads the m rows of A into the transposer from issue + 1, one per cycle, yielding a bank to
+//           the stream reads of the previous instruction (load_end = last read + 1);
+//   stream  from max(load_end, previous stream_end, drain start of the EXECUTE two back) reads B row t in
+//           cycle stream_start + t while the transposer gives column t of A; the transposer is copied
+//           into the stream buffer when streaming starts, so the next fill can begin;
+//   drain   from max(stream_end + COLS, previous drain_end) writes result row i in drain_start + i.
+// The PEs hold two results, so an instruction streams only once the one two back has started draining.
+module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        head_valid,
+  input  instr_t      head,
+  output logic        issue,
+  input  logic        l2e_avail,
+  input  logic        s2e_avail,
+  output logic        e2l_inc,
+  output logic        e2s_inc,
+  output logic        retire,
+  output logic        stream_rd,
+  output logic [31:0] stream_addr,
+  input  logic [SPAD_ROW_BITS-1:0] stream_data,
+  output logic        fill_rd,
+  output logic [31:0] fill_addr,
+  input  logic [SPAD_ROW_BITS-1:0] fill_data,
+  output logic        acc_wr,
+  output logic [31:0] acc_wr_row,
+  output logic        acc_wr_accumulate,
+  output logic [31:0] acc_wr_cols,
+  output logic [31:0] acc_wr_data [COLS],
+  output logic [7:0]  state
+);
+  typedef enum logic [1:0] { F_IDLE, F_READ, F_READY } fill_t;
+  logic [31:0] now;                      // cycle counter (drain ready times)
+
+  // ---- fill stage (transposer input) -----------------------------------------------------------
+  fill_t       f_state;
+  instr_t      f_in;
+  logic [31:0] f_row;
+  logic [SPAD_ROW_BITS-1:0] fill_buf [ROWS];
+  logic [SPAD_ROW_BITS-1:0] stream_buf [ROWS];
+
+  // ---- stream stage -----------------------------------------------------------------------------
+  logic        s_busy;
+  logic [31:0] s_t, s_k, s_b_row, s_m, s_n, s_c_row;
+  logic        s_acc, s_slot, s_sp, s_sn;
+  logic [31:0] seq;                      // instructions handed to the stream stage so far
+  logic [31:0] drains_started;
+
+  // ---- drain stage --------------------------------------------------------------------------------
+  typedef struct packed {
+    logic        slot, accumulate, signal_next;
+    logic [31:0] c_row, m, n, ready_at;
+  } drain_t;
+  drain_t      dq [4];                   // streamed, waiting to drain (at most two by the rule above)
+  logic [2:0]  dq_count;
+  logic        d_busy;
+  drain_t      d_cur;
+  logic [31:0] d_i;
+
+  logic drain_start, stream_free, two_back_ok, handover, fill_free;
+  assign drain_start = !d_busy && dq_count != 0 && now >= dq[0].ready_at;
+  assign stream_free = !s_busy;
+  assign two_back_ok = seq < 2 || drains_started + (drain_start ? 1 : 0) >= seq - 1;
+  assign handover = f_state == F_READY && stream_free && two_back_ok;
+  assign fill_free = f_state == F_IDLE || handover;
+  assign issue = head_valid && fill_free && (!head.wait_prev || l2e_avail) && (!head.wait_next || s2e_avail);
+
+  // stream read this cycle
+  logic [31:0] cur_t, cur_k, cur_m, cur_n, cur_c_row;
+  logic        cur_acc, cur_slot, cur_sp, cur_sn;
+  always_comb begin
+    if (handover) begin
+      cur_t = 0; cur_k = f_in.k; cur_m = f_in.m; cur_n = f_in.n; cur_c_row = f_in.c_row;
+      cur_acc = f_in.accumulate; cur_slot = seq[0]; cur_sp = f_in.signal_prev; cur_sn = f_in.signal_next;
+      stream_addr = f_in.b_row;
+    end else begin
+      cur_t = s_t; cur_k = s_k; cur_m = s_m; cur_n = s_n; cur_c_row = s_c_row;
+      cur_acc = s_acc; cur_slot = s_slot; cur_sp = s_sp; cur_sn = s_sn;
+      stream_addr = s_b_row + s_t;
+    end
+    stream_rd = (handover && f_in.k != 0) || s_busy;
+  end
+  logic stream_last;
+  assign stream_last = stream_rd && cur_t + 1 == cur_k;
+  assign e2l_inc = stream_last && cur_sp;
+
+  assign fill_addr = f_in.a_row + f_row;
+  assign fill_rd = f_state == F_READ && !(stream_rd && spad_bank(stream_addr) == spad_bank(fill_addr));
+
+  // transposer column t and the B row, into the mesh
+  logic signed [OBITS-1:0] a_col [ROWS];
+  logic signed [OBITS-1:0] b_row [COLS];
+  for (genvar r = 0; r < ROWS; r++) begin : g_acol
+    assign a_col[r] = handover ? fill_buf[r][cur_t * OBITS +: OBITS] : stream_buf[r][cur_t * OBITS +: OBITS];
+  end
+  for (genvar c = 0; c < COLS; c++) begin : g_brow
+    assign b_row[c] = stream_data[c * OBITS +: OBITS];
+  end
+  logic [31:0] mesh_out [COLS];
+  logic [31:0] d_row_now;
+  logic        d_slot_now;
+  sasim_mesh_os mesh (
+    .clk(clk), .step_valid(stream_rd), .step_first(cur_t == 0), .step_slot(cur_slot),
+    .a_col(a_col), .b_row(b_row), .drain_row(d_row_now), .drain_slot(d_slot_now), .out(mesh_out)
+  );
+
+  // drain: the row written this cycle
+  drain_t d_now;
+  logic   drain_wr, drain_last;
+  always_comb begin
+    d_now = drain_start ? dq[0] : d_cur;
+    d_row_now = drain_start ? 0 : d_i;
+    d_slot_now = d_now.slot;
+    drain_wr = drain_start || d_busy;
+    drain_last = drain_wr && d_row_now + 1 == d_now.m;
+  end
+  assign acc_wr = drain_wr;
+  assign acc_wr_row = d_now.c_row + d_row_now;
+  assign acc_wr_accumulate = d_now.accumulate;
+  assign acc_wr_cols = d_now.n;
+  assign acc_wr_data = mesh_out;
+  assign e2s_inc = drain_last && d_now.signal_next;
+
+  logic push_drain;
+  drain_t pushed;
+  assign push_drain = stream_last;
+  assign pushed = '{slot: cur_slot, accumulate: cur_acc, signal_next: cur_sn, c_row: cur_c_row, m: cur_m, n: cur_n,
+                    ready_at: now + 1 + COLS};
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      now <= 0;
+      f_state <= F_IDLE;
+      s_busy <= 1'b0;
+      seq <= 0;
+      drains_started <= 0;
+      dq_count <= 0;
+      d_busy <= 1'b0;
+      retire <= 1'b0;
+    end else begin
+      now <= now + 1;
+      // fill
+      if (issue) begin
+        f_in <= head;
+        f_row <= 0;
+        f_state <= head.m == 0 ? F_READY : F_READ;
+      end else if (handover) begin
+        f_state <= F_IDLE;
+      end else if (fill_rd) begin
+        f_row <= f_row + 1;
+        if (f_row + 1 == f_in.m) f_state <= F_READY;
+      end
+      if (fill_rd) fill_buf[f_row] <= fill_data;
+      // stream
+      if (handover) begin
+        for (int r = 0; r < ROWS; r++) stream_buf[r] <= fill_buf[r];
+        seq <= seq + 1;
+        s_k <= f_in.k; s_b_row <= f_in.b_row; s_m <= f_in.m; s_n <= f_in.n; s_c_row <= f_in.c_row;
+        s_acc <= f_in.accumulate; s_slot <= seq[0]; s_sp <= f_in.signal_prev; s_sn <= f_in.signal_next;
+      end
+      if (stream_rd) begin
+        s_busy <= !stream_last;
+        s_t <= cur_t + 1;
+      end
+      // drain queue: pop the starting entry, push the instruction that finished streaming
+      begin
+        drain_t q [4];
+        logic [2:0] n;
+        for (int i = 0; i < 4; i++) q[i] = dq[i];
+        n = dq_count;
+        if (drain_start) begin
+          for (int i = 0; i < 3; i++) q[i] = q[i + 1];
+          n = n - 1;
+        end
+        if (push_drain) begin
+          q[n[1:0]] = pushed;
+          n = n + 1;
+        end
+        for (int i = 0; i < 4; i++) dq[i] <= q[i];
+        dq_count <= n;
+      end
+      if (drain_start) begin
+        drains_started <= drains_started + 1;
+        d_cur <= dq[0];
+      end
+      if (drain_wr) begin
+        d_busy <= !drain_last;
+        d_i <= d_row_now + 1;
+      end
+      retire <= drain_last;
+    end
+  end
+  assign state = {4'd0, f_state, s_busy, d_busy};
+endmodule

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// The ROWS x COLS output-stationary mesh with its skew registers. In the cycle a B row is read (step t
+// of an EXECUTE), column t of A leaves the transposer: A element i enters mesh row i after i + 1 cycles,
+// B element j enters mesh column j after j + 1 cycles, so both reach PE (i, j) in the same cycle
+// (t + 1 + i + j after the read). The drain reads one mesh row of results per cycle (`drain_row`).
+module sasim_mesh_os import sasim_cfg_pkg::*; (
+  input  logic                    clk,
+  input  logic                    step_valid,
+  input  logic                    step_first,
+  input  logic                    step_slot,
+  input  logic signed [OBITS-1:0] a_col [ROWS],
+  input  logic signed [OBITS-1:0] b_row [COLS],
+  input  logic [31:0]             drain_row,
+  input  logic                    drain_slot,
+  output logic [31:0]             out [COLS]
+);
+  logic signed [OBITS-1:0] a_q [ROWS][COLS];
+  logic                    v_q [ROWS][COLS];
+  logic                    f_q [ROWS][COLS];
+  logic                    s_q [ROWS][COLS];
+  logic signed [OBITS-1:0] b_q [ROWS][COLS];
+  logic [31:0]             res [ROWS][COLS][2];
+
+  // Skew of the B elements: column c waits c + 1 cycles.
+  logic signed [OBITS-1:0] b_sk [COLS];
+  for (genvar c = 0; c < COLS; c++) begin : g_bskew
+    logic signed [OBITS-1:0] d [c + 1];
+    always_ff @(posedge clk) begin
+      d[0] <= b_row[c];
+      for (int i = 1; i <= c; i++) d[i] <= d[i - 1];
+    end
+    assign b_sk[c] = d[c];
+  end
+
+  for (genvar r = 0; r < ROWS; r++) begin : g_row
+    // Skew of the A elements and of the step flags: row r waits r + 1 cycles.
+    logic signed [OBITS-1:0] a_sk [r + 1];
+    logic v_sk [r + 1];
+    logic f_sk [r + 1];
+    logic s_sk [r + 1];
+    always_ff @(posedge clk) begin
+      a_sk[0] <= a_col[r];
+      v_sk[0] <= step_valid;
+      f_sk[0] <= step_first;
+      s_sk[0] <= step_slot;
+      for (int i = 1; i <= r; i++) begin
+        a_sk[i] <= a_sk[i - 1];
+        v_sk[i] <= v_sk[i - 1];
+        f_sk[i] <= f_sk[i - 1];
+        s_sk[i] <= s_sk[i - 1];
+      end
+    end
+    for (genvar c = 0; c < COLS; c++) begin : g_col
+      sasim_pe_os pe (
+        .clk(clk),
+        .a_in(c == 0 ? a_sk[r] : a_q[r][c == 0 ? 0 : c - 1]),
+        .valid_in(c == 0 ? v_sk[r] : v_q[r][c == 0 ? 0 : c - 1]),
+        .first_in(c == 0 ? f_sk[r] : f_q[r][c == 0 ? 0 : c - 1]),
+        .slot_in(c == 0 ? s_sk[r] : s_q[r][c == 0 ? 0 : c - 1]),
+        .b_in(r == 0 ? b_sk[c] : b_q[r == 0 ? 0 : r - 1][c]),
+        .a_out(a_q[r][c]),
+        .valid_out(v_q[r][c]),
+        .first_out(f_q[r][c]),
+        .slot_out(s_q[r][c]),
+        .b_out(b_q[r][c]),
+        .result(res[r][c])
+      );
+    end
+  end
+
+  always_comb begin
+    for (int c = 0; c < COLS; c++) out[c] = res[drain_row < ROWS ? drain_row : 0][c][drain_slot];
+  end
+endmodule
