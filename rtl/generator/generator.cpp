@@ -60,7 +60,9 @@ std::string cfg_package(const Config& cfg, const HardwareParams& hw) {
     p("KBITS", clog2(hw.cols + 2), "width of a preload shift number (1 .. COLS)");
     p("MESH_LATENCY", hw.rows + hw.cols, "L: cycles from a streamed row's read to its accumulator write");
     p("SPAD_ROWS", hw.spad_rows, "");
+    s += "  /* verilator lint_off UNUSEDPARAM */  // sizes documented here even where no module needs them\n";
     p("SPAD_ROW_ELEMS", hw.spad_row_elems, "max(ROWS, COLS)");
+    s += "  /* verilator lint_on UNUSEDPARAM */\n";
     p("SPAD_ROW_BYTES", uint64_t{hw.spad_row_elems} * hw.operand_bytes, "");
     p("SPAD_ROW_BITS", uint64_t{hw.spad_row_elems} * hw.operand_bits, "");
     p("SPAD_ROWS_PER_BANK", hw.spad_rows_per_bank, "row r is in bank r / SPAD_ROWS_PER_BANK");

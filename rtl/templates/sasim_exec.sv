@@ -12,7 +12,9 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   input  logic        clk,
   input  logic        rst,
   input  logic        head_valid,
+  /* verilator lint_off UNUSEDSIGNAL */  // a unit reads only the fields of its own instructions
   input  instr_t      head,
+  /* verilator lint_on UNUSEDSIGNAL */
   output logic        issue,
   input  logic        l2e_avail,
   input  logic        s2e_avail,
@@ -38,7 +40,9 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 
   // ---- fill stage -------------------------------------------------------------------------------
   fill_t       f_state;
+  /* verilator lint_off UNUSEDSIGNAL */
   instr_t      f_in;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] f_row;        // stationary rows read so far
   logic [31:0] f_zeros;      // zero shifts left
   logic [KBITS-1:0] f_k;     // number of the next preload shift (1 .. COLS)

@@ -11,7 +11,9 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   input  logic        clk,
   input  logic        rst,
   input  logic        head_valid,
+  /* verilator lint_off UNUSEDSIGNAL */  // a unit reads only the fields of its own instructions
   input  instr_t      head,
+  /* verilator lint_on UNUSEDSIGNAL */
   output logic        issue,
   input  logic        l2e_avail,
   input  logic        s2e_avail,
@@ -36,7 +38,9 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 
   // ---- fill stage (transposer input) -----------------------------------------------------------
   fill_t       f_state;
+  /* verilator lint_off UNUSEDSIGNAL */
   instr_t      f_in;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] f_row;
   logic [SPAD_ROW_BITS-1:0] fill_buf [ROWS];
   logic [SPAD_ROW_BITS-1:0] stream_buf [ROWS];
@@ -107,7 +111,9 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   );
 
   // drain: the row written this cycle
-  drain_t d_now;
+  /* verilator lint_off UNUSEDSIGNAL */
+  drain_t d_now;         // (its ready_at field is only used before the drain starts)
+  /* verilator lint_on UNUSEDSIGNAL */
   logic   drain_wr, drain_last;
   always_comb begin
     d_now = drain_start ? dq[0] : d_cur;

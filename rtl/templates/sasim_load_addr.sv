@@ -4,8 +4,10 @@
 // it is padding. LOAD: one piece, the whole row. LOAD_IM2COL: one piece per filter position of the chunk,
 // positions walked with counters (no division): (r, s) and the input pixel (ih, iw) advance by adds.
 module sasim_load_addr import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+  /* verilator lint_off UNUSEDSIGNAL */  // a unit reads only the fields of its own instructions
   input  instr_t      in,
   input  conv_t       conv,
+  /* verilator lint_on UNUSEDSIGNAL */
   input  logic [31:0] row,                     // DRAM row index within the instruction
   input  logic [31:0] img, oh, ow,             // LOAD_IM2COL: the row's output pixel
   output logic [31:0] npieces,

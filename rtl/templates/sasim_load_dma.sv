@@ -11,8 +11,10 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   input  logic        clk,
   input  logic        rst,
   input  logic        handover,          // the load unit hands over `head` this cycle
+  /* verilator lint_off UNUSEDSIGNAL */  // a unit reads only the fields of its own instructions
   input  instr_t      head,
   input  conv_t       conv,
+  /* verilator lint_on UNUSEDSIGNAL */
   output logic        idle,              // no LOAD is generating requests (hand-over allowed)
   // execute-unit scratchpad use this cycle (its reservations have priority)
   input  logic        ex_stream_rd,
@@ -51,7 +53,10 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign c_ow = handover ? head.ow0 : ow;
   assign idle = !active;
 
-  logic [31:0] npieces, piece_bytes;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [31:0] npieces;  // the walker stops at the last present piece instead
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [31:0] piece_bytes;
   logic        piece_in [NPOS_MAX];
   logic [31:0] piece_addr [NPOS_MAX];
   sasim_load_addr addr_gen (
@@ -74,16 +79,17 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign rows_buffered = 8'(rb_count);
 
   // Tags (buffer entries) of the requests in flight, in request order.
+  localparam int TAG_IDX = MAXO > 1 ? $clog2(MAXO) : 1;
   logic [RB_IDX-1:0] tag_fifo [MAXO];
-  logic [$clog2(MAXO+1)-1:0] tag_rd, tag_wr;
-  logic [$clog2(MAXO+1):0]   inflight;
+  logic [TAG_IDX-1:0] tag_rd, tag_wr;
+  logic [TAG_IDX:0]          inflight;
   // The request of the previous cycle, whose data arrives now.
   logic [RB_IDX-1:0] data_tag;
   logic [31:0]       data_off, data_len;
 
-  function automatic logic [$clog2(MAXO+1)-1:0] tag_next(input logic [$clog2(MAXO+1)-1:0] p, input int n);
+  function automatic logic [TAG_IDX-1:0] tag_next(input logic [TAG_IDX-1:0] p, input int n);
     int v = int'(p) + n;
-    return ($clog2(MAXO+1))'(v >= MAXO ? v - MAXO : v);
+    return TAG_IDX'(v >= MAXO ? v - MAXO : v);
   endfunction
 
   // ---- per-cycle decisions (combinational) ------------------------------------------------------
@@ -232,7 +238,7 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
           rb_meta[e].pending <= rb_meta[e].pending - done_for[e];
       end
       tag_rd <= tag_next(tag_rd, int'(rd_done));
-      inflight <= inflight + {{$clog2(MAXO+1){1'b0}}, can_issue} - ($clog2(MAXO+1)+1)'(rd_done);
+      inflight <= inflight + (TAG_IDX+1)'(can_issue) - (TAG_IDX+1)'(rd_done);
       // arriving data
       if (rd_data_valid) rb_data[data_tag] <= merge(rb_data[data_tag], rd_data, data_off, data_len);
       // the row is done: next row, next pixel

@@ -22,7 +22,7 @@ module sasim_queue import sasim_types_pkg::*; #(
 
   assign head_valid = occ != 0;
   assign head = mem[rd_ptr];
-  assign can_push = (occ - {{($bits(occ)-1){1'b0}}, pop}) < CAP;
+  assign can_push = (32'(occ) - 32'(pop)) < CAP;
   assign count = 8'(occ);
 
   always_ff @(posedge clk) begin

@@ -8,7 +8,9 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   input  logic        clk,
   input  logic        rst,
   input  logic        handover,
+  /* verilator lint_off UNUSEDSIGNAL */  // a unit reads only the fields of its own instructions
   input  instr_t      head,
+  /* verilator lint_on UNUSEDSIGNAL */
   output logic        idle,
   // execute-unit accumulator write this cycle (priority)
   input  logic        ex_acc_wr,
@@ -32,7 +34,9 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   logic [31:0] next_row;
   logic [31:0] slot_wait;
 
+  /* verilator lint_off UNUSEDSIGNAL */
   instr_t in;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] c_next_row;
   assign in = handover ? head : r_in;
   assign c_next_row = handover ? 0 : next_row;
@@ -144,7 +148,7 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
         for (int i = 0; i < 4; i++) t[i] = (i + k < 4) ? ret_target[i + k] : 0;
         n = n - 3'(k);
         if (finishing) begin
-          t[n] = w_issued + (can_issue ? 1 : 0);
+          t[n[1:0]] = w_issued + (can_issue ? 1 : 0);
           n = n + 1;
         end
         for (int i = 0; i < 4; i++) ret_target[i] <= t[i];

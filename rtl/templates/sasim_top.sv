@@ -191,7 +191,7 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   logic acc_wr, acc_wr_accumulate;
   logic [31:0] acc_wr_row, acc_wr_cols;
   logic [31:0] acc_wr_data [COLS];
-  if (DATAFLOW_OS) begin : g_exec_os
+  if (DATAFLOW_OS != 0) begin : g_exec_os
     sasim_exec_os exec_unit (
       .clk, .rst, .head_valid(ex_hv), .head(ex_head), .issue(ex_pop), .l2e_avail(l2e_av), .s2e_avail(s2e_av),
       .e2l_inc, .e2s_inc, .retire(ex_retire),

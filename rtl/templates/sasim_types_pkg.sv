@@ -26,6 +26,7 @@ package sasim_types_pkg;
   } conv_t;
 
   // Elements per destination row of a load (a wide load cuts each DRAM row into blocks of this size).
+  /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic [31:0] block_elems_of(input instr_t in);
     return in.block_elems == 0 ? in.elems : in.block_elems;
   endfunction
@@ -34,4 +35,5 @@ package sasim_types_pkg;
     logic [31:0] be = block_elems_of(in);
     return be == 0 ? 32'd1 : (in.elems + be - 1) / be;
   endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
 endpackage
