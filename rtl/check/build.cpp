@@ -154,8 +154,8 @@ std::string ensure_harness(const Config& cfg, const BuildOptions& opt) {
         throw InputError(fmt::format("{}: not found (--source-dir must name the sasim source tree)",
                                      (src / "rtl/harness/harness.cpp").string()));
     }
-    const std::vector<GeneratedFile> files = generate_rtl(cfg);
-    const std::string hash = hardware_hash(cfg);
+    const std::vector<GeneratedFile> files = generate_rtl(cfg, opt.generate);
+    const std::string hash = hardware_hash(cfg, opt.generate);
     const std::string stamp = stamp_text(generated_hash(files), harness_source_hash(src));
     const fs::path cache = resolve_cache_dir(opt);
     const fs::path final_dir = cache / hash;

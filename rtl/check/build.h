@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "rtl/check/case_file.h"
+#include "rtl/generator/generator.h"
 #include "sc/simulator.h"
 
 namespace sasim::rtl {
@@ -14,6 +15,7 @@ struct BuildOptions {
     std::string cache_dir;   // "" = $SASIM_RTL_CACHE, else $XDG_CACHE_HOME/sasim/rtl, else ~/.cache/sasim/rtl
     std::string source_dir;  // sasim source tree with rtl/harness and sim/ ("" = the tree sasim was built from)
     bool quiet = false;      // no notes on stderr (cache use); the one-line build note is printed regardless
+    GenerateOptions generate; // deliberate RTL faults (tests of the checker only)
 };
 
 // The cache directory BuildOptions resolves to (not created). Throws InputError when none can be found.
@@ -29,6 +31,8 @@ std::string ensure_harness(const Config& cfg, const BuildOptions& opt);
 struct HarnessOptions {
     CaseSettings settings;   // DRAM timing, watchdog, read perturbation written into the case file
     std::string vcd_path;    // "" = no VCD; else the harness writes the RTL waveform here
+    bool drop_token = false; // fault test: the RTL runs the program without the first LOAD's signal_next
+    std::string keep_case_dir; // "" = temporary; else the case file is also copied here as <layer>.case
 };
 
 // Runs `harness` on one layer the model ran (program and initial image of `layer`): writes the case file

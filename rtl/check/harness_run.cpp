@@ -33,9 +33,24 @@ HarnessResult run_harness(const std::string& harness, const sc::LayerTrace& laye
     const fs::path log_path = dir / "harness.log";
     {
         std::ofstream f(case_path, std::ios::binary);
-        write_case(f, *layer.program, layer.initial_image, opt.settings);
+        Program program = *layer.program;
+        if (opt.drop_token) {
+            for (Instruction& in : program.instrs) {
+                if (unit_of(in.op) == Unit::Load && in.signal_next) {
+                    in.signal_next = false;
+                    break;
+                }
+            }
+        }
+        write_case(f, program, layer.initial_image, opt.settings);
         f.flush();
         if (!f) throw SimulationError(fmt::format("{}: cannot write the case file", case_path.string()));
+    }
+    if (!opt.keep_case_dir.empty()) {
+        std::error_code ec;
+        fs::create_directories(opt.keep_case_dir, ec);
+        fs::copy_file(case_path, fs::path(opt.keep_case_dir) / (layer.name + ".case"), fs::copy_options::overwrite_existing, ec);
+        if (ec) throw SimulationError(fmt::format("{}: cannot keep the case file: {}", opt.keep_case_dir, ec.message()));
     }
     std::vector<std::string> argv = {harness, "--case", case_path.string(), "--out", result_path.string()};
     if (!opt.vcd_path.empty()) {

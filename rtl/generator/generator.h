@@ -30,15 +30,20 @@ struct HardwareParams {
     uint32_t store_buffer_rows = 0;
 };
 
+// Deliberate faults, for proving that `rtl check` catches a one-cycle difference (never for real use).
+struct GenerateOptions {
+    uint32_t extra_result_cycles = 0;  // results reach the accumulator this many cycles late
+};
+
 // Throws InputError when the config is outside what the RTL implements (one line per reason).
 HardwareParams hardware_params(const Config& cfg);
 
 // Every file of the design, packages first, then modules bottom-up, then README.md (ports).
 // Throws InputError like hardware_params.
-std::vector<GeneratedFile> generate_rtl(const Config& cfg);
+std::vector<GeneratedFile> generate_rtl(const Config& cfg, const GenerateOptions& opt = {});
 
 // 16 hex digits identifying the hardware: the config values that change the RTL, plus the templates.
 // Two configs that differ only in DRAM timing or clock share one hash (and one verilated build).
-std::string hardware_hash(const Config& cfg);
+std::string hardware_hash(const Config& cfg, const GenerateOptions& opt = {});
 
 }  // namespace sasim::rtl

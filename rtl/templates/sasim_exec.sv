@@ -160,28 +160,28 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
     logic        valid, accumulate, last, signal_next;
     logic [31:0] row, cols;
   } drain_t;
-  drain_t dl [MESH_LATENCY];
+  localparam int DRAIN = MESH_LATENCY + PERTURB_CYCLES;  // PERTURB_CYCLES is 0 except in fault tests
+  drain_t dl [DRAIN];
   always_ff @(posedge clk) begin
     if (rst) begin
-      for (int i = 0; i < MESH_LATENCY; i++) dl[i].valid <= 1'b0;
+      for (int i = 0; i < DRAIN; i++) dl[i].valid <= 1'b0;
     end else begin
       dl[0] <= '{valid: stream_rd, accumulate: cur_acc, last: stream_last, signal_next: cur_sn,
                  row: cur_c_row + cur_i, cols: cur_n};
-      for (int i = 1; i < MESH_LATENCY; i++) dl[i] <= dl[i - 1];
+      for (int i = 1; i < DRAIN; i++) dl[i] <= dl[i - 1];
     end
   end
-  // dl[L-1] holds the row read L cycles ago... one register short: the write happens in cycle t + L,
-  // when the entry pushed in cycle t sits in dl[L - 1].
-  assign acc_wr = dl[MESH_LATENCY - 1].valid;
-  assign acc_wr_row = dl[MESH_LATENCY - 1].row;
-  assign acc_wr_accumulate = dl[MESH_LATENCY - 1].accumulate;
-  assign acc_wr_cols = dl[MESH_LATENCY - 1].cols;
+  // The entry pushed in cycle t (the row's read) sits in dl[L - 1] in cycle t + L: the write cycle.
+  assign acc_wr = dl[DRAIN - 1].valid;
+  assign acc_wr_row = dl[DRAIN - 1].row;
+  assign acc_wr_accumulate = dl[DRAIN - 1].accumulate;
+  assign acc_wr_cols = dl[DRAIN - 1].cols;
   for (genvar e = 0; e < COLS; e++) begin : g_out
     assign acc_wr_data[e] = mesh_out[COLS - 1 - e];
   end
   logic wr_last;
-  assign wr_last = acc_wr && dl[MESH_LATENCY - 1].last;
-  assign e2s_inc = wr_last && dl[MESH_LATENCY - 1].signal_next;
+  assign wr_last = acc_wr && dl[DRAIN - 1].last;
+  assign e2s_inc = wr_last && dl[DRAIN - 1].signal_next;
   always_ff @(posedge clk) begin
     if (rst) retire <= 1'b0;
     else retire <= wr_last;

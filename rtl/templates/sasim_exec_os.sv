@@ -133,7 +133,7 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   drain_t pushed;
   assign push_drain = stream_last;
   assign pushed = '{slot: cur_slot, accumulate: cur_acc, signal_next: cur_sn, c_row: cur_c_row, m: cur_m, n: cur_n,
-                    ready_at: now + 1 + COLS};
+                    ready_at: now + 1 + COLS + PERTURB_CYCLES};  // (PERTURB_CYCLES: 0 except in fault tests)
 
   always_ff @(posedge clk) begin
     if (rst) begin

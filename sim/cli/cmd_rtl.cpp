@@ -19,6 +19,7 @@
 #include "rtl/check/check.h"
 #include "rtl/generator/generator.h"
 #include "sc/simulator.h"
+#include "sc/waveform.h"
 
 namespace fs = std::filesystem;
 
@@ -35,13 +36,21 @@ struct CheckArgs {
     std::string workload;
     uint64_t seed = 1;
     std::string vcd;             // RTL waveform of the (single) checked layer
-    std::string model_vcd;       // model waveform: not available (the SystemC model writes none)
+    std::string model_vcd;       // model waveform of the (single) checked layer (docs/waveforms.md)
     std::string cache_dir;
     std::string source_dir;
     int64_t delay_read = -1;     // perturbation: delay the k-th read completion by one cycle
     uint64_t watchdog = 0;       // 0 = kWatchdogCycles + 10 x the DRAM latency
     std::string layer;           // name or 0-based index; "" = every layer
+    std::string fault;           // deliberate fault (tests of the checker): see kFaults
+    std::string keep_cases;      // "" = none; else each layer's case file is kept here (for timing the harness)
     bool quiet = false;
+};
+
+// Deliberate faults that prove the checker catches a one-cycle difference or a hang (docs/rtl.md).
+const std::vector<std::pair<std::string, std::string>> kFaults = {
+    {"rtl-late-result", "the generated RTL writes every EXECUTE result one cycle late"},
+    {"rtl-drop-token", "the RTL runs the program without the first LOAD's load->execute token (it hangs)"},
 };
 
 // Default hang window of the harness: cycles without any issue, retire or memory traffic. Far above the
@@ -96,8 +105,14 @@ void select_layer(Workload& wl, const std::string& sel) {
 }
 
 int run_check(const CheckArgs& a) {
-    if (!a.model_vcd.empty()) {
-        throw InputError("--model-vcd: not available (the SystemC model does not write a VCD; use --vcd for the RTL)");
+    if (!a.fault.empty()) {
+        bool known = false;
+        std::string valid;
+        for (const auto& [name, what] : kFaults) {
+            known = known || name == a.fault;
+            valid += (valid.empty() ? "" : ", ") + name;
+        }
+        if (!known) throw InputError(fmt::format("--fault: unknown fault \"{}\" (valid: {})", a.fault, valid));
     }
     if (a.delay_read < -1) throw InputError(fmt::format("--delay-read: must be -1 (none) or >= 0, got {}", a.delay_read));
     Config cfg;
@@ -110,6 +125,11 @@ int run_check(const CheckArgs& a) {
     if (!a.vcd.empty() && simulated > 1) {
         throw InputError(fmt::format("--vcd: {} has {} conv/gemm layers; pick one with --layer", a.workload, simulated));
     }
+    if (!a.model_vcd.empty() && simulated > 1) {
+        throw InputError(
+            fmt::format("--model-vcd: {} has {} conv/gemm layers; pick one with --layer", a.workload, simulated));
+    }
+    if (!a.model_vcd.empty()) sc::check_waveform_path(a.model_vcd);  // before a possibly long RTL build
     const auto problems = sc::check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
 
@@ -118,12 +138,14 @@ int run_check(const CheckArgs& a) {
     bopt.cache_dir = a.cache_dir;
     bopt.source_dir = a.source_dir;
     bopt.quiet = a.quiet;
+    if (a.fault == "rtl-late-result") bopt.generate.extra_result_cycles = 1;
     const std::string harness = rtl::ensure_harness(cfg, bopt);
 
     std::vector<std::unique_ptr<KeptLayer>> kept;
     sc::RunOptions opt;
     opt.seed = a.seed;
     opt.check = true;
+    opt.vcd_path = a.model_vcd;  // one simulated layer (checked above), from cycle 0 as in the RTL's run
     opt.layer_trace = [&kept](const sc::LayerTrace& t) {
         auto k = std::make_unique<KeptLayer>();
         k->trace = t;
@@ -155,6 +177,8 @@ int run_check(const CheckArgs& a) {
         hopt.settings.watchdog_cycles = a.watchdog != 0 ? a.watchdog : kWatchdogCycles + 10 * uint64_t{cfg.dram.latency_cycles};
         hopt.settings.delay_read = a.delay_read;
         hopt.vcd_path = a.vcd;
+        hopt.drop_token = a.fault == "rtl-drop-token";
+        hopt.keep_case_dir = a.keep_cases;
         if (!a.quiet) std::cerr << fmt::format("[{}/{}] {} ... ", i + 1, kept.size(), t.name) << std::flush;
         rtl::HarnessResult res;
         try {
@@ -174,6 +198,7 @@ int run_check(const CheckArgs& a) {
         divergences.insert(divergences.end(), cr.lines.begin(), cr.lines.end());
     }
     if (!a.vcd.empty() && !a.quiet) std::cerr << "wrote the RTL waveform to " << a.vcd << '\n';
+    if (!a.model_vcd.empty() && !a.quiet) std::cerr << "wrote the model waveform to " << a.model_vcd << '\n';
     if (!divergences.empty()) {
         for (const std::string& l : divergences) std::cout << l << '\n';
         return 1;
@@ -203,7 +228,9 @@ Command add_rtl_command(CLI::App& app) {
     c->add_option("--seed", chk->seed, "Seed of the random operand values (default 1)");
     c->add_option("--layer", chk->layer, "Check only this layer (name, or 0-based index in the workload)");
     c->add_option("--vcd", chk->vcd, "Write the RTL waveform of the checked layer (needs --layer on multi-layer workloads)");
-    c->add_option("--model-vcd", chk->model_vcd, "Model waveform (not available)");
+    c->add_option("--model-vcd", chk->model_vcd,
+                  "Write the SystemC model's waveform of the checked layer: queues, units, tokens, DMA buffers, "
+                  "1 cycle = 1 ns (docs/waveforms.md; needs --layer on multi-layer workloads)");
     c->add_option("--cache-dir", chk->cache_dir,
                   "Verilated builds cache (default $SASIM_RTL_CACHE, else $XDG_CACHE_HOME/sasim/rtl, else ~/.cache/sasim/rtl)");
     c->add_option("--source-dir", chk->source_dir, "sasim source tree holding rtl/harness (default: the one sasim was built from)");
@@ -213,6 +240,12 @@ Command add_rtl_command(CLI::App& app) {
     c->add_option("--watchdog", chk->watchdog,
                   "The harness declares the RTL hung after this many cycles without an issue, retire or memory "
                   "request (default 100000 + 10 x dram.latency_cycles)");
+    std::string fault_help = "Checker test: run with a deliberate fault; one of";
+    for (const auto& [name, what] : kFaults) fault_help += " " + name + " (" + what + ")";
+    c->add_option("--fault", chk->fault, fault_help)->group("Debugging");
+    c->add_option("--keep-cases", chk->keep_cases,
+                  "Also write each layer's harness input to DIR/<layer>.case (run it with <cache>/<hash>/harness --case)")
+        ->group("Debugging");
     c->add_flag("-q,--quiet", chk->quiet, "No progress or cache notes on stderr");
 
     return {cmd, [g, gen, chk] { return g->parsed() ? run_generate(*gen) : run_check(*chk); }};
