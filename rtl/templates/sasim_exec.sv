@@ -24,10 +24,12 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   // scratchpad read ports (combinational data)
   output logic        stream_rd,
   output logic [31:0] stream_addr,
+  /* verilator lint_off UNUSEDSIGNAL */  // a row is wider than the mesh needs when ROWS != COLS
   input  logic [SPAD_ROW_BITS-1:0] stream_data,
   output logic        fill_rd,
   output logic [31:0] fill_addr,
   input  logic [SPAD_ROW_BITS-1:0] fill_data,
+  /* verilator lint_on UNUSEDSIGNAL */
   // accumulator read-modify-write port
   output logic        acc_wr,
   output logic [31:0] acc_wr_row,

@@ -17,8 +17,9 @@ module sasim_queue import sasim_types_pkg::*; #(
 );
   localparam int CAP = DEPTH + 1;
   instr_t mem [CAP];
-  logic [$clog2(CAP+1)-1:0] rd_ptr, wr_ptr;
-  logic [$clog2(CAP+1):0] occ;
+  localparam int PTR = CAP > 1 ? $clog2(CAP) : 1;
+  logic [PTR-1:0] rd_ptr, wr_ptr;
+  logic [PTR:0] occ;
 
   assign head_valid = occ != 0;
   assign head = mem[rd_ptr];

@@ -184,75 +184,75 @@ TEST_CASE("exec: reset starts from an idle unit", "[exec]") {
     check(s, 1001, 1006, 1006, 1011, 1014, 1019);
 }
 
-// ---- Output stationary. Array 8 rows x 4 cols: mesh latency 12.
+// ---- Output stationary. Array 8 rows x 4 cols: results drain from stream_end + cols (4).
 
 TEST_CASE("exec: OS single instruction: fill, stream, drain", "[exec]") {
     Rig r(Dataflow::OS, 8, 4);
     CHECK(r.t.mesh_latency() == 12);
     // Issue 10. Fill A rows 0..3 (bank 0) at 11..14 -> load_end 15. Stream B rows 64..69 (k = 6, bank 1)
-    // at 15..20, stream_end 21. Drain from 21 + 12 = 33, m = 4 rows -> retire 37.
+    // at 15..20, stream_end 21. Drain from 21 + 4 = 25, m = 4 rows -> retire 29.
     const ExecSchedule s = r.t.issue(ex(0, 64, 0, 4, 4, 6, false), 10);
-    check(s, 11, 15, 15, 21, 33, 37);
+    check(s, 11, 15, 15, 21, 25, 29);
     for (uint64_t c = 0; c < 50; ++c) {
         INFO("cycle " << c);
         CHECK(r.spad.busy(0, c) == (c >= 11 && c < 15));
         CHECK(r.spad.busy(1, c) == (c >= 15 && c < 21));
-        CHECK(r.acc.busy(0, c) == (c >= 33 && c < 37));
+        CHECK(r.acc.busy(0, c) == (c >= 25 && c < 29));
     }
     CHECK(r.t.earliest_issue(0) == 15);
 }
 
 TEST_CASE("exec: OS back-to-back fill overlaps the previous stream", "[exec]") {
     Rig r(Dataflow::OS, 8, 4);
-    r.t.issue(ex(0, 64, 0, 4, 4, 6, false), 10);  // stream 15..20, drain 33..36
-    // I2 at 15: fill rows 8..11 (bank 0) at 16..19 -> load_end 20. stream_start = max(20, stream_end 21,
-    // drain_start 33 - 12 = 21) = 21; B rows 72..77 at 21..26, stream_end 27.
-    // Drain from max(27 + 12, previous drain end 37) = 39 -> retire 43.
+    r.t.issue(ex(0, 64, 0, 4, 4, 6, false), 10);  // stream 15..20, drain 25..28
+    // I2 at 15: fill rows 8..11 (bank 0) at 16..19 -> load_end 20. stream_start = max(20, stream_end 21) = 21
+    // (the other result buffer is free); B rows 72..77 at 21..26, stream_end 27.
+    // Drain from max(27 + 4, previous drain end 29) = 31 -> retire 35.
     const ExecSchedule s2 = r.t.issue(ex(8, 72, 4, 4, 4, 6, false), 15);
-    check(s2, 16, 20, 21, 27, 39, 43);
+    check(s2, 16, 20, 21, 27, 31, 35);
 }
 
 TEST_CASE("exec: OS fill yields to an earlier stream reservation", "[exec]") {
     Rig r(Dataflow::OS, 8, 4);
-    r.t.issue(ex(0, 64, 0, 4, 4, 6, false), 10);  // streams bank 1 at 15..20, drain 33..36
+    r.t.issue(ex(0, 64, 0, 4, 4, 6, false), 10);  // streams bank 1 at 15..20, drain 25..28
     // I2 at 15 fills rows 70..73 of bank 1: free from 21 -> reads 21..24, load_end 25. stream_start =
-    // max(25, 21, 21) = 25; B rows 8..13 (bank 0) at 25..30, stream_end 31; drain from max(31 + 12, 37) = 43,
-    // retire 47.
+    // max(25, 21) = 25; B rows 8..13 (bank 0) at 25..30, stream_end 31; drain from max(31 + 4, 29) = 35,
+    // retire 39.
     const ExecSchedule s2 = r.t.issue(ex(70, 8, 4, 4, 4, 6, false), 15);
     CHECK(s2.load_end == 25);
     CHECK(s2.stream_start == 25);
     CHECK(s2.stream_end == 31);
-    CHECK(s2.acc_first_write == 43);
-    CHECK(s2.retire == 47);
+    CHECK(s2.acc_first_write == 35);
+    CHECK(s2.retire == 39);
     CHECK(r.spad.next_free(1, 15) == 25);
 }
 
 TEST_CASE("exec: OS keeps at most two results in the array and drains in order", "[exec]") {
     Rig r(Dataflow::OS, 8, 4);
     // I1 at 0: fill rows 0..7 at 1..8, load_end 9; stream B row 64 (k = 1) at 9, stream_end 10;
-    // drain from 10 + 12 = 22, 8 rows -> retire 30.
+    // drain from 10 + 4 = 14, 8 rows -> retire 22.
     const ExecSchedule s1 = r.t.issue(ex(0, 64, 0, 8, 4, 1, false), 0);
-    check(s1, 1, 9, 9, 10, 22, 30);
-    // I2 at earliest max(1, 9) = 9: fill row 16 at 10, load_end 11; start = max(11, 10, 22 - 12 = 10) = 11;
-    // stream_end 12; drain waits for I1's drain: max(12 + 12 = 24, 30) = 30 -> retire 31.
+    check(s1, 1, 9, 9, 10, 14, 22);
+    // I2 at earliest max(1, 9) = 9: fill row 16 at 10, load_end 11; start = max(11, 10) = 11 (the second
+    // result buffer is free); stream_end 12; drain waits for I1's drain: max(12 + 4 = 16, 22) = 22 -> retire 23.
     CHECK(r.t.earliest_issue(0) == 9);
     const ExecSchedule s2 = r.t.issue(ex(16, 65, 8, 1, 4, 1, false), 9);
-    check(s2, 10, 11, 11, 12, 30, 31);
-    // I3 at earliest max(10, 11) = 11: fill row 17 at 12, load_end 13; but I2's result only starts draining
-    // at 30, so I3 may start streaming at 30 - 12 = 18 (not 13); stream_end 19; drain from
-    // max(19 + 12 = 31, 31) = 31 -> retire 32.
+    check(s2, 10, 11, 11, 12, 22, 23);
+    // I3 at earliest max(10, 11) = 11: fill row 17 at 12, load_end 13; it reuses I1's result buffer, which
+    // starts draining at 14, so I3 streams at 14 (not 13); stream_end 15; drain from max(15 + 4, 23) = 23
+    // -> retire 24.
     CHECK(r.t.earliest_issue(0) == 11);
     const ExecSchedule s3 = r.t.issue(ex(17, 66, 9, 1, 4, 1, false), 11);
-    check(s3, 12, 13, 18, 19, 31, 32);
-    CHECK(r.acc.next_free(0, 22) == 32);  // drains 22..31 back to back
+    check(s3, 12, 13, 14, 15, 23, 24);
+    CHECK(r.acc.next_free(0, 14) == 24);  // drains 14..23 back to back
 }
 
 TEST_CASE("exec: OS reset forgets the previous drain", "[exec]") {
     Rig r(Dataflow::OS, 8, 4);
-    r.t.issue(ex(0, 64, 0, 8, 4, 1, false), 0);  // drains 22..29
+    r.t.issue(ex(0, 64, 0, 8, 4, 1, false), 0);  // drains 14..21
     r.t.reset(100);
     // Fresh: fill rows 8..11 at 101..104, load_end 105; stream rows 72..73 at 105..106, stream_end 107;
-    // drain from 119, retire 123.
+    // drain from 111, retire 115.
     const ExecSchedule s = r.t.issue(ex(8, 72, 8, 4, 4, 2, false), 100);
-    check(s, 101, 105, 105, 107, 119, 123);
+    check(s, 101, 105, 105, 107, 111, 115);
 }

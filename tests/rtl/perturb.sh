@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The checker must fail on a one-cycle difference and name the instruction where it starts.
+#   perturb.sh SASIM CACHE_DIR MODE      MODE: delay-read | rtl-late-result | rtl-drop-token | model-late-result
+set -uo pipefail
+sasim="$1" cache="$2" mode="$3"
+here="$(cd "$(dirname "$0")" && pwd)"
+cfg="$here/configs/m04_4x4_is.json"
+wl="$here/workloads/conv3x3_s1_p1.json"
+case "$mode" in
+  delay-read) args=(--delay-read 0) ;;
+  *) args=(--fault "$mode") ;;
+esac
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+out="$("$sasim" rtl check -q --config "$cfg" --workload "$wl" --cache-dir "$cache" --keep-cases "$tmp" "${args[@]}" 2>&1)"
+rc=$?
+echo "$out"
+fail() { echo "FAIL: $*"; exit 1; }
+[ $rc -eq 1 ] || fail "expected exit 1 (divergence), got $rc"
+grep -q '^match:' <<<"$out" && fail "the perturbed run matched"
+first="$(grep -m1 'instruction #' <<<"$out" || true)"
+# "layer L: instruction #I (unit ...): model issue A retire B, RTL issue C retire D"
+re='instruction #([0-9]+) \(([a-z]+) .*model issue ([0-9]+) retire ([0-9]+), RTL issue ([0-9]+) retire ([0-9]+)'
+case "$mode" in
+  delay-read)
+    # The first read belongs to the first LOAD (#0): its rows arrive, are written and retire one cycle late.
+    [[ "$first" =~ $re ]] || fail "no divergence line"
+    [ "${BASH_REMATCH[1]}" = 0 ] && [ "${BASH_REMATCH[2]}" = load ] || fail "expected instruction #0 (load): $first"
+    [ "${BASH_REMATCH[3]}" = "${BASH_REMATCH[5]}" ] || fail "issue cycles should agree: $first"
+    [ $((BASH_REMATCH[4] + 1)) = "${BASH_REMATCH[6]}" ] || fail "RTL retire should be one later: $first" ;;
+  rtl-late-result|model-late-result)
+    # The first EXECUTE issues at the same cycle and retires one cycle late (RTL) or early (model is late).
+    [[ "$first" =~ $re ]] || fail "no divergence line"
+    [ "${BASH_REMATCH[2]}" = execute ] || fail "expected an EXECUTE: $first"
+    [ "${BASH_REMATCH[3]}" = "${BASH_REMATCH[5]}" ] || fail "issue cycles should agree: $first"
+    want=$((BASH_REMATCH[4] + 1)); [ "$mode" = model-late-result ] && want=$((BASH_REMATCH[4] - 1))
+    [ "$want" = "${BASH_REMATCH[6]}" ] || fail "retire cycles should differ by one: $first"
+    # ... and it is the program's first EXECUTE (op 2 in the kept case file's instruction lines).
+    idx="${BASH_REMATCH[1]}"
+    firstexec="$(awk '/^instrs /{on=1; i=0; next} on && /^end/{exit} on {if ($1 == 2) {print i; exit} i++}' "$tmp"/*.case)"
+    [ "$idx" = "$firstexec" ] || fail "expected the first EXECUTE (#$firstexec): $first" ;;
+  rtl-drop-token)
+    grep -q 'the RTL hung (watchdog at cycle' <<<"$out" || fail "no watchdog report"
+    grep -q 'execute unit: waiting on instruction' <<<"$out" || fail "the report does not name the execute unit's instruction" ;;
+  *) fail "unknown mode $mode" ;;
+esac
+echo "PASS: $mode caught"
