@@ -5,7 +5,9 @@
 
 Every case runs N times (default 3) under /usr/bin/time -v. The table gives the median wall time and the
 largest peak resident set size, next to the target. Values are computed and checked in every case: the
-targets are for checked runs. The Verilator comparison is reported once the RTL generator exists.
+targets are for checked runs. The last row compares the model with Verilator on the generated RTL of the
+same config and layer (16x16 WS, ResNet-50 layer1.0.conv2), measured in the same run: the harness alone
+(its case file prepared by `sasim rtl check --keep-cases`, build excluded) against `sasim run` of that layer.
 """
 import argparse
 import datetime
@@ -50,10 +52,34 @@ def measure(cmd, runs):
     return statistics.median(walls), max(rss), min(walls), max(walls)
 
 
+def verilator_ratio(runs):
+    """Model vs Verilator on one ResNet-50 3x3 convolution at 16x16 WS: (model s, verilator s, cycles)."""
+    cfg = os.path.join(ROOT, "configs", "gemmini_16x16.json")
+    net = json.load(open(os.path.join(ROOT, "workloads", "resnet50.json")))
+    layer = next(l for l in net["layers"] if l.get("name") == "layer1.0.conv2")
+    tmp = tempfile.mkdtemp(prefix="sasim_bench_rtl_")
+    wl = os.path.join(tmp, "conv3x3.json")
+    json.dump({"name": "resnet50_layer1.0.conv2", "layers": [layer]}, open(wl, "w"))
+    cache = os.path.join(ROOT, "build", "rtl-cache")
+    cases = os.path.join(tmp, "cases")
+    check = subprocess.run([SASIM, "rtl", "check", "-q", "-c", cfg, "-w", wl, "--cache-dir", cache, "--keep-cases",
+                            cases], capture_output=True, text=True)
+    if check.returncode != 0 or not check.stdout.startswith("match:"):
+        raise SystemExit(f"rtl check failed ({check.returncode}):\n{check.stdout}{check.stderr[-2000:]}")
+    cycles = int(re.search(r"(\d+) cycles", check.stdout).group(1))
+    gen = subprocess.run([SASIM, "rtl", "generate", "-c", cfg, "--out", os.path.join(tmp, "rtl")], capture_output=True,
+                         text=True, check=True)
+    harness = os.path.join(cache, re.search(r"hardware ([0-9a-f]+)", gen.stdout).group(1), "harness")
+    case = os.path.join(cases, layer["name"] + ".case")
+    model = measure([SASIM, "run", "-q", "-c", cfg, "-w", wl], runs)
+    rtl = measure([harness, "--case", case, "--out", os.path.join(tmp, "result.txt")], 1)
+    return model, rtl, cycles
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--quick", action="store_true", help="one run each, skip the sweep")
+    ap.add_argument("--quick", action="store_true", help="one run each, skip the sweep and the Verilator comparison")
     ap.add_argument("--no-write", action="store_true", help="print only; do not rewrite docs/performance.md")
     args = ap.parse_args()
     runs = 1 if args.quick else args.runs
@@ -76,6 +102,12 @@ def main():
         cases.append(("96-point ResNet-50 sweep, --jobs 2", [SASIM, "sweep", sweep_spec, "--out", out, "--jobs", "2",
                       "-q"], "<= 300 s"))
     rows = []
+    ratio = None
+    if not args.quick:
+        print("model vs Verilator, 16x16 WS, ResNet-50 layer1.0.conv2 ...", file=sys.stderr, flush=True)
+        ratio = verilator_ratio(runs)
+        (mmed, _, _, _), (vmed, vrss, _, _), cyc = ratio
+        print(f"  model {mmed:.2f} s, Verilator {vmed:.2f} s ({cyc} cycles): {vmed / mmed:.0f}x", file=sys.stderr)
     for name, cmd, target in cases:
         print(f"{name} ...", file=sys.stderr, flush=True)
         med, rss, lo, hi = measure(cmd, 1 if "sweep" in name else runs)
@@ -93,8 +125,13 @@ def main():
              "| case | median wall | min | max | peak RSS | target |", "|---|---|---|---|---|---|"]
     for name, med, lo, hi, rss, target in rows:
         table.append(f"| {name} | {med:.2f} s | {lo:.2f} s | {hi:.2f} s | {rss:.0f} MB | {target} |")
-    table.append("| model vs Verilator, 16x16, one ResNet-50 3x3 conv | not measured: the RTL generator (issue 3) "
-                 "does not exist yet | | | | >= 50x |")
+    if ratio:
+        (mmed, mlo, mhi, mrss), (vmed, vlo, vhi, vrss), cyc = ratio
+        table.append(f"| model, 16x16 WS, ResNet-50 layer1.0.conv2 ({cyc} cycles) | {mmed:.2f} s | {mlo:.2f} s | "
+                     f"{mhi:.2f} s | {mrss:.0f} MB | |")
+        table.append(f"| Verilator on the generated RTL, same config and layer (1 run) | {vmed:.2f} s | {vlo:.2f} s | "
+                     f"{vhi:.2f} s | {vrss:.0f} MB | |")
+        table.append(f"| model vs Verilator speed ratio | {vmed / mmed:.0f}x | | | | >= 50x |")
     text = "\n".join(table)
     print(text)
     if not args.no_write:
