@@ -338,13 +338,32 @@ int run(int argc, char** argv) {
                 << unsigned(top->dbg_read_buffer_rows) << " rows buffered), store DMA "
                 << (top->dbg_store_dma_busy ? "busy" : "idle") << " (" << unsigned(top->dbg_store_buffer_rows)
                 << " rows buffered), execute state " << unsigned(top->dbg_exec_state) << "\n";
+            // Token counts per channel: load->execute, execute->load, execute->store, store->execute.
+            const uint64_t tok[4] = {(tk >> 48) & 0xffff, (tk >> 32) & 0xffff, (tk >> 16) & 0xffff, tk & 0xffff};
             for (int u = 0; u < 3; ++u) {
                 static const char* names[3] = {"load", "execute", "store"};
-                if (retired[u] < unit_order[u].size()) {
-                    out << "watchdog " << t << " " << names[u] << " unit: waiting on instruction #"
-                        << unit_order[u][std::min(issued[u], unit_order[u].size() - 1)] << " (" << issued[u] << " of "
-                        << unit_order[u].size() << " issued, " << retired[u] << " retired)\n";
+                if (retired[u] >= unit_order[u].size()) continue;
+                out << "watchdog " << t << " " << names[u] << " unit: ";
+                if (issued[u] < unit_order[u].size()) {
+                    const size_t i = unit_order[u][issued[u]];
+                    const Instr& x = c.instrs[i];
+                    std::string needs;
+                    auto need = [&](bool flag, int ch, const char* what) {
+                        if (flag && tok[ch] == 0) needs += std::string(needs.empty() ? "" : " and ") + what;
+                    };
+                    if (u == 0) need(x.wait_next, 1, "an execute->load token");
+                    if (u == 1) {
+                        need(x.wait_prev, 0, "a load->execute token");
+                        need(x.wait_next, 3, "a store->execute token");
+                    }
+                    if (u == 2) need(x.wait_prev, 2, "an execute->store token");
+                    out << "instruction #" << i << " not issued" << (i >= next_cmd ? " (not dispatched yet)" : "");
+                    if (!needs.empty()) out << ": waits for " << needs << " (none available)";
+                } else {
+                    out << "every instruction issued, waiting for instruction #" << unit_order[u][retired[u]]
+                        << " to retire";
                 }
+                out << " (" << issued[u] << " of " << unit_order[u].size() << " issued, " << retired[u] << " retired)\n";
             }
             out << "end\n";
             if (vcd) vcd->close();
