@@ -115,15 +115,4 @@ std::string tail_lines(const std::string& path, size_t n) {
     return out.empty() ? "  | (empty)" : out;
 }
 
-uint64_t fnv1a(const std::string& text, uint64_t seed) {
-    uint64_t h = seed;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-std::string fnv1a_hex(const std::string& text) { return fmt::format("{:016x}", fnv1a(text)); }
-
 }  // namespace sasim::rtl

@@ -3,6 +3,8 @@
 // finding programs on PATH, temporary directories, and the tail of a log for error messages.
 #pragma once
 #include <string>
+
+#include "common/hash.h"
 #include <utility>
 #include <vector>
 
@@ -24,8 +26,8 @@ std::string make_temp_dir(const std::string& parent, const std::string& prefix);
 // The last `n` lines of a text file, each prefixed with "  | " (for quoting logs in messages).
 std::string tail_lines(const std::string& path, size_t n);
 
-// Stable 16-hex-digit FNV-1a hash of `text`, chained onto `seed` (for cache stamps).
-std::string fnv1a_hex(const std::string& text);
-uint64_t fnv1a(const std::string& text, uint64_t seed = 14695981039346656037ull);
+// Cache stamps use the FNV-1a hash of common/hash.h.
+using sasim::fnv1a;
+using sasim::fnv1a_hex;
 
 }  // namespace sasim::rtl

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "common/hash.h"
 #include "sasim_version.h"
 #include "templates.h"
 
@@ -17,16 +18,6 @@ uint32_t clog2(uint64_t v) {
     uint32_t b = 0;
     while ((uint64_t{1} << b) < v) ++b;
     return b;
-}
-
-// FNV-1a over a string, as 16 hex digits.
-std::string fnv_hex(const std::string& s) {
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return fmt::format("{:016x}", h);
 }
 
 // The config values that change the hardware (DRAM timing and the clock do not).
@@ -167,7 +158,7 @@ std::string hardware_hash(const Config& cfg, const GenerateOptions& opt) {
     std::string all = hardware_json(cfg).dump();
     if (opt.extra_result_cycles != 0) all += fmt::format("perturb {}", opt.extra_result_cycles);
     for (const Template& t : templates()) all += t.text;
-    return fnv_hex(all);
+    return fnv1a_hex(all);
 }
 
 std::vector<GeneratedFile> generate_rtl(const Config& cfg, const GenerateOptions& opt) {

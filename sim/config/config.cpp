@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "common/hash.h"
 
 namespace sasim {
 
@@ -319,13 +320,7 @@ nlohmann::json config_to_json(const Config& cfg) {
 std::string config_hash(const Config& cfg) {
     nlohmann::json j = config_to_json(cfg);
     j.erase("name");
-    const std::string text = j.dump();   // compact; keys sorted by nlohmann::json's std::map
-    uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 0x100000001b3ULL;  // FNV-1a 64 prime
-    }
-    return fmt::format("{:016x}", h);
+    return fnv1a_hex(j.dump());  // compact; keys sorted by nlohmann::json's std::map
 }
 
 }  // namespace sasim
