@@ -220,12 +220,12 @@ int run(int argc, char** argv) {
         top->trace(vcd.get(), 99);
         vcd->open(vcd_path.c_str());
     }
-    uint64_t sim_time = 0;
-    auto tick = [&](bool rising) {
+    // Waveform time: cycle t of the layer is at t ns (timescale 1 ps), its rising edge at t ns + 500 ps, like
+    // the model's VCD (1 ns per cycle). The reset cycles before cycle 0 are not dumped.
+    auto tick = [&](bool rising, int64_t cycle) {
         top->clk = rising;
         top->eval();
-        if (vcd) vcd->dump(sim_time);
-        ++sim_time;
+        if (vcd && cycle >= 0) vcd->dump(static_cast<uint64_t>(cycle) * 1000 + (rising ? 500 : 0));
     };
     top->rst = 1;
     top->cmd_valid = 0;
@@ -233,8 +233,8 @@ int run(int argc, char** argv) {
     top->rd_done = 0;
     top->wr_done = 0;
     for (int i = 0; i < 2; ++i) {
-        tick(false);
-        tick(true);
+        tick(false, -1);
+        tick(true, -1);
     }
     top->rst = 0;
     drive_geometry(*top, c);
@@ -286,7 +286,7 @@ int run(int argc, char** argv) {
         }
         top->rd_done = rd_now;
         top->wr_done = wr_now;
-        tick(false);
+        tick(false, static_cast<int64_t>(t));
         // Outputs of cycle t.
         bool event = rd_now || wr_now;
         if (top->cmd_valid && top->cmd_ready) {
@@ -321,7 +321,7 @@ int run(int argc, char** argv) {
             get_bytes(top->wr_req_data, c.image.data() + addr, bytes);
             event = true;
         }
-        tick(true);
+        tick(true, static_cast<int64_t>(t));
         if (event || !rd_complete.empty() || !wr_complete.empty()) last_event = t;
         if (t - last_event > c.watchdog) {
             std::ofstream out(out_path);
