@@ -66,6 +66,7 @@ struct RunArgs {
     std::string workload;
     std::string out_dir;
     std::string retire_log;
+    std::string vcd;
     uint64_t seed = 1;
     bool no_check = false;
     bool quiet = false;
@@ -93,6 +94,7 @@ int run(const RunArgs& a) {
     opt.seed = a.seed;
     opt.check = !a.no_check;
     opt.retire_log_path = a.retire_log;
+    opt.vcd_path = a.vcd;
     opt.watchdog_cycles = a.watchdog_cycles;
     opt.inject_fault = a.inject_fault;
     const bool tty = isatty(STDERR_FILENO) != 0 && !a.quiet;
@@ -145,6 +147,10 @@ Command add_run_command(CLI::App& app) {
     cmd->add_option("-o,--out", args->out_dir, "Directory to write report.json and layers.csv into (created)");
     cmd->add_option("--retire-log", args->retire_log,
                     "Write one line per instruction: layer, index, unit, issue cycle, retire cycle");
+    cmd->add_option("--vcd", args->vcd,
+                    "Write a VCD waveform of the model's queues, units (issued/retired, instruction in flight), "
+                    "tokens and DMA buffers over the whole run, 1 cycle = 1 ns (docs/waveforms.md; use a small "
+                    "workload)");
     cmd->add_option("--seed", args->seed, "Seed of the random operand values (default 1)");
     cmd->add_flag("--no-check", args->no_check, "Skip comparing outputs against the reference (faster)");
     cmd->add_flag("-q,--quiet", args->quiet, "No progress line on a terminal");

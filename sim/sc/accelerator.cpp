@@ -30,6 +30,18 @@ ScAccelerator::ScAccelerator(sc_core::sc_module_name name, const Config& cfg)
     m_store.queue_i(m_store_q);
 }
 
+void ScAccelerator::attach_waveform(ScWaveform& wave) {
+    m_dispatch.attach_waveform(wave);
+    m_load.attach_waveform(wave);
+    m_exec.attach_waveform(wave);
+    m_store.attach_waveform(wave);
+    m_dma.attach_waveform(wave);
+    m_l2e.attach_waveform(wave, wave.token_load_to_execute);
+    m_e2l.attach_waveform(wave, wave.token_execute_to_load);
+    m_e2s.attach_waveform(wave, wave.token_execute_to_store);
+    m_s2e.attach_waveform(wave, wave.token_store_to_execute);
+}
+
 void ScAccelerator::start_layer(LayerContext* ctx) {
     m_spad.calendar.clear();
     m_acc.calendar.clear();

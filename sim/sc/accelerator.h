@@ -16,6 +16,7 @@
 #include "sc/execute_unit.h"
 #include "sc/load_store_units.h"
 #include "sc/token_channel.h"
+#include "sc/waveform.h"
 
 namespace sasim::sc {
 
@@ -26,6 +27,9 @@ public:
     // The DMA engine's initiator socket; bind it to a memory target.
     tlm_utils::simple_initiator_socket<ScDmaEngine>& mem_socket() { return m_dma.mem_socket; }
 
+    // While elaborating: shows this accelerator's state in `wave` (docs/waveforms.md). Without it nothing is
+    // traced, and each traced event costs one null-pointer test.
+    void attach_waveform(ScWaveform& wave);
     // Starts running ctx's program at ctx->start_cycle (the current cycle). ctx->all_retired fires when done.
     void start_layer(LayerContext* ctx);
     // Returns the problems found when a layer has finished (queues and token channels must be empty).

@@ -23,16 +23,19 @@ void ScDispatcher::run() {
             for (uint64_t i = 0; i < instrs.size(); ++i) {
                 wait_until_cycle(next);
                 sc_core::sc_port<sc_core::sc_fifo_out_if<QueuedInstr>>* port = &load_o;
-                switch (unit_of(instrs[i].op)) {
+                const Unit unit = unit_of(instrs[i].op);
+                switch (unit) {
                     case Unit::Load: port = &load_o; break;
                     case Unit::Execute: port = &execute_o; break;
                     case Unit::Store: port = &store_o; break;
                 }
                 const uint64_t blocked_from = now_cycle();
+                if (m_wave != nullptr && (*port)->num_free() == 0) m_wave->dispatch_blocked();
                 while ((*port)->num_free() == 0) sc_core::wait((*port)->data_read_event());
                 const uint64_t at = now_cycle();
                 ctx.rec.dispatch_blocked.add(blocked_from, at);
                 (*port)->write(QueuedInstr{i, at});
+                if (m_wave != nullptr) m_wave->dispatched(unit);
                 next = at + 1;
             }
         }

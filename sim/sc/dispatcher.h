@@ -6,6 +6,7 @@
 
 #include "sc/layer_context.h"
 #include "sc/queued_instr.h"
+#include "sc/waveform.h"
 
 namespace sasim::sc {
 
@@ -21,12 +22,14 @@ public:
     // Starts dispatching ctx's program at the current cycle (called from another thread).
     void start(LayerContext* ctx);
     const UnitState& state() const { return m_state; }
+    void attach_waveform(ScWaveform& wave) { m_wave = &wave; }
 
 private:
     void run();
     LayerContext* m_ctx = nullptr;
     sc_core::sc_event m_start;
     UnitState m_state;
+    ScWaveform* m_wave = nullptr;  // tracing off when null
 };
 
 }  // namespace sasim::sc

@@ -45,6 +45,12 @@ void ScDmaEngine::begin_layer(LayerContext* ctx) {
     m_prune_at = t;
 }
 
+void ScDmaEngine::attach_waveform(ScWaveform& wave) {
+    m_wave = &wave;
+    sc_core::sc_trace(wave.file(), m_read_buffer_rows, "model.dma.read_buffer_rows");
+    sc_core::sc_trace(wave.file(), m_store_buffer_rows, "model.dma.store_buffer_rows");
+}
+
 void ScDmaEngine::start_read(uint64_t index, uint64_t cycle) {
     m_read_pending = true;
     m_read_pending_index = index;
@@ -137,6 +143,11 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
     const uint64_t complete = (sc_core::sc_time_stamp() + delay).value() / cycles(1).value();
     m_ctx->rec.dma_outstanding.add(t, complete);
     ++m_ctx->progress;
+    if (m_wave != nullptr) {
+        int& in_flight = write ? m_wave->dma_writes_in_flight : m_wave->dma_reads_in_flight;
+        ++in_flight;
+        m_wave->add_at(complete, in_flight, -1);
+    }
     return complete;
 }
 
@@ -232,6 +243,7 @@ void ScDmaEngine::scatter_row(ReadXfer& x, uint64_t arrival) {
         std::memset(dst + n, 0, dst_bytes - n);
         m_row_writes.push_back({&x, row, arrival, b + 1 == blocks});
     }
+    if (m_wave != nullptr) m_wave->dma_rows_waiting += static_cast<int>(blocks);
     ++x.next_row;
 }
 
@@ -280,7 +292,9 @@ void ScDmaEngine::store_side(uint64_t t) {
     if (m_write_next_row == in.rows && m_write_reqs.empty()) {
         m_write_active = false;
         m_write_free_cycle = t + 1;
-        m_ctx->record_retire(m_write_index, std::max(m_write_max_complete, t + 1));
+        const uint64_t retire = std::max(m_write_max_complete, t + 1);
+        m_ctx->record_retire(m_write_index, retire);
+        if (m_wave != nullptr) m_wave->retire_at(retire, Unit::Store);
         m_write_freed.notify(sc_core::SC_ZERO_TIME);
     }
 }
@@ -310,6 +324,7 @@ void ScDmaEngine::write_rows(uint64_t t) {
     w.xfer->last_write = t;
     if (w.last_block) --m_read_buffer_rows;
     m_row_writes.pop_front();
+    if (m_wave != nullptr) --m_wave->dma_rows_waiting;
 }
 
 void ScDmaEngine::retire_reads() {
@@ -318,6 +333,7 @@ void ScDmaEngine::retire_reads() {
         if (x.rows_written < uint64_t{x.in->rows} * load_blocks(*x.in)) break;
         const uint64_t at = x.last_write + 1;
         m_ctx->record_retire(x.index, at);
+        if (m_wave != nullptr) m_wave->retire_at(at, Unit::Load);
         if (x.in->signal_next) m_l2e.push(at);
         m_reads.pop_front();
     }

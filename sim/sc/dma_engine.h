@@ -17,6 +17,7 @@
 #include "model/load_address.h"
 #include "sc/layer_context.h"
 #include "sc/token_channel.h"
+#include "sc/waveform.h"
 
 namespace sasim::sc {
 
@@ -48,6 +49,8 @@ public:
     size_t requests_in_flight(uint64_t cycle) const;
     // One line on what the load and store sides are doing.
     std::string describe(uint64_t cycle) const;
+    // Traces the read and store buffers and updates the waveform's DMA values and load/store retirements.
+    void attach_waveform(ScWaveform& wave);
 
 private:
     struct Request {
@@ -131,6 +134,7 @@ private:
     uint64_t m_prune_at = 0;
 
     tlm::tlm_generic_payload m_trans;
+    ScWaveform* m_wave = nullptr;      // tracing off when null
 };
 
 }  // namespace sasim::sc

@@ -34,6 +34,7 @@ void ScExecuteUnit::run() {
         for (;;) {
             m_state.set("idle: queue empty", -1);
             const QueuedInstr q = queue_i->read();
+            if (m_wave != nullptr) m_wave->taken(Unit::Execute, q.index);
             LayerContext& ctx = *m_ctx;
             const Instruction& in = ctx.instr(q.index);
             const auto idx = static_cast<int64_t>(q.index);
@@ -46,6 +47,10 @@ void ScExecuteUnit::run() {
             if (in.wait_next) s = m_s2e.pop(s);
             ++ctx.progress;
             const model::ExecSchedule sc = m_timing.issue(in, s);
+            if (m_wave != nullptr) {
+                m_wave->issued(Unit::Execute, q.index);
+                m_wave->retire_at(sc.retire, Unit::Execute);
+            }
             ctx.rec.macs += model::execute_values(in, m_array.dataflow, m_spad, m_acc);
             const uint64_t stream_rows = sc.stream_end - sc.stream_start;
             ctx.rec.array_slots += stream_rows * pes;

@@ -11,6 +11,7 @@
 #include "sc/layer_context.h"
 #include "sc/queued_instr.h"
 #include "sc/token_channel.h"
+#include "sc/waveform.h"
 
 namespace sasim::sc {
 
@@ -29,6 +30,7 @@ public:
     // State for the VCD/debug dump: true between issue and retire of the last instruction.
     uint64_t busy_until() const { return m_busy_until; }
     const UnitState& state() const { return m_state; }
+    void attach_waveform(ScWaveform& wave) { m_wave = &wave; }
 
 private:
     void run();
@@ -44,6 +46,7 @@ private:
     LayerContext* m_ctx = nullptr;
     uint64_t m_busy_until = 0;
     UnitState m_state;
+    ScWaveform* m_wave = nullptr;  // tracing off when null
 };
 
 }  // namespace sasim::sc

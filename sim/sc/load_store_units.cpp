@@ -16,6 +16,7 @@ void ScLoadUnit::run() {
         for (;;) {
             m_state.set("idle: queue empty", -1);
             const QueuedInstr q = queue_i->read();
+            if (m_wave != nullptr) m_wave->taken(Unit::Load, q.index);
             const Instruction& in = m_ctx->instr(q.index);
             const auto idx = static_cast<int64_t>(q.index);
             // A unit acts on whole cycles; the DMA engine may have woken us half a cycle in.
@@ -27,6 +28,7 @@ void ScLoadUnit::run() {
             while (!m_dma.read_idle()) sc_core::wait(m_dma.read_freed_event());
             s = std::max({s, m_dma.read_free_cycle(), now_cycle() + (sc_core::sc_time_stamp() > cycles(now_cycle()) ? 1 : 0)});
             wait_until_cycle(s);
+            if (m_wave != nullptr) m_wave->issued(Unit::Load, q.index);
             m_dma.start_read(q.index, s);
         }
     });
@@ -42,6 +44,7 @@ void ScStoreUnit::run() {
         for (;;) {
             m_state.set("idle: queue empty", -1);
             const QueuedInstr q = queue_i->read();
+            if (m_wave != nullptr) m_wave->taken(Unit::Store, q.index);
             const Instruction& in = m_ctx->instr(q.index);
             const auto idx = static_cast<int64_t>(q.index);
             uint64_t s = std::max(q.dispatch_cycle + 1, now_cycle());
@@ -52,6 +55,7 @@ void ScStoreUnit::run() {
             while (!m_dma.write_idle()) sc_core::wait(m_dma.write_freed_event());
             s = std::max({s, m_dma.write_free_cycle(), now_cycle() + (sc_core::sc_time_stamp() > cycles(now_cycle()) ? 1 : 0)});
             wait_until_cycle(s);
+            if (m_wave != nullptr) m_wave->issued(Unit::Store, q.index);
             m_dma.start_write(q.index, s);
         }
     });

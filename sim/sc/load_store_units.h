@@ -8,6 +8,7 @@
 #include "sc/layer_context.h"
 #include "sc/queued_instr.h"
 #include "sc/token_channel.h"
+#include "sc/waveform.h"
 
 namespace sasim::sc {
 
@@ -19,10 +20,12 @@ public:
     ScLoadUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_load);
     void begin_layer(LayerContext* ctx) { m_ctx = ctx; m_state = {}; }
     const UnitState& state() const { return m_state; }
+    void attach_waveform(ScWaveform& wave) { m_wave = &wave; }
 
 private:
     void run();
     UnitState m_state;
+    ScWaveform* m_wave = nullptr;  // tracing off when null
     ScDmaEngine& m_dma;
     TokenChannel& m_e2l;  // pops: the execute unit has finished reading a buffer
     LayerContext* m_ctx = nullptr;
@@ -36,10 +39,12 @@ public:
     ScStoreUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_store);
     void begin_layer(LayerContext* ctx) { m_ctx = ctx; m_state = {}; }
     const UnitState& state() const { return m_state; }
+    void attach_waveform(ScWaveform& wave) { m_wave = &wave; }
 
 private:
     void run();
     UnitState m_state;
+    ScWaveform* m_wave = nullptr;  // tracing off when null
     ScDmaEngine& m_dma;
     TokenChannel& m_e2s;  // pops: results are in the accumulator
     LayerContext* m_ctx = nullptr;

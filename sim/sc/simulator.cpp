@@ -16,6 +16,7 @@
 #include "sc/clock.h"
 #include "sc/dram_target.h"
 #include "sc/error_sink.h"
+#include "sc/waveform.h"
 
 namespace sasim::sc {
 namespace {
@@ -55,6 +56,10 @@ public:
           m_accel("accelerator", cfg),
           m_dram("dram", model::DramTiming::params_from(cfg)) {
         m_accel.mem_socket().bind(m_dram.socket);
+        if (!opt.vcd_path.empty()) {
+            m_wave = std::make_unique<ScWaveform>("waveform", opt.vcd_path);
+            m_accel.attach_waveform(*m_wave);
+        }
         SC_THREAD(control);
         if (opt.watchdog_cycles > 0) SC_THREAD(watchdog);
     }
@@ -64,10 +69,25 @@ public:
     bool finished = false;
     std::string state;  // what the control thread was doing, for deadlock messages
 
+    // After sc_start() returned: writes the rest of the waveform and closes it (a successful run has closed
+    // it already). The kernel writes a time step's values when it moves past that step, so a run that ran
+    // out of events (a deadlock with the watchdog off) is advanced one more cycle first.
+    void close_waveform() {
+        if (!m_wave || !m_wave->is_open()) return;
+        if (sc_core::sc_get_status() == sc_core::SC_PAUSED) sc_core::sc_start(cycles(1));
+        m_wave->close();
+    }
+
 private:
     void control() {
         try {
             run_layers();
+            if (m_wave) {
+                // One more cycle, so the kernel writes the values of the last one; the file then ends
+                // there rather than when the watchdog next wakes.
+                sc_core::wait(cycles(1));
+                m_wave->close();
+            }
             finished = true;
         } catch (...) {
             error = std::current_exception();
@@ -140,6 +160,7 @@ private:
             LayerContext ctx;
             ctx.reset(&comp.program, t0);
             m_ctx = &ctx;
+            if (m_wave) m_wave->layer = static_cast<int>(li);
             m_accel.start_layer(&ctx);
             sc_core::wait(ctx.all_retired);
             const uint64_t end = std::max(now_cycle() + 1, ctx.rec.last_retire);
@@ -223,6 +244,7 @@ private:
     const RunOptions& m_opt;
     ScAccelerator m_accel;
     ScDramTarget m_dram;
+    std::unique_ptr<ScWaveform> m_wave;  // RunOptions::vcd_path; null when not tracing
     LayerContext* m_ctx = nullptr;
     bool m_fault_done = false;  // inject_fault applied
 };
@@ -252,6 +274,7 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
     }
     const auto problems = check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
+    if (!opt.vcd_path.empty()) check_waveform_path(opt.vcd_path);
     static bool elaborated = false;
     if (elaborated) throw SimulationError("run_workload: SystemC elaborates once per process; run one workload per process");
     elaborated = true;
@@ -259,6 +282,7 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     auto sys = std::make_unique<ScSystem>("system", cfg, wl, opt);
     sc_core::sc_start();
+    sys->close_waveform();
     if (first_process_error()) std::rethrow_exception(first_process_error());
     if (sys->error) std::rethrow_exception(sys->error);
     if (!sys->finished) {

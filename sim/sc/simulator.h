@@ -32,6 +32,9 @@ struct RunOptions {
     uint64_t seed = 1;                 // operand values: per layer, derived from this seed
     bool check = true;                 // compare every output against the reference
     std::string retire_log_path;       // --retire-log: one line per instruction ("" = none)
+    // --vcd: a VCD waveform of the model's queues, units, tokens and DMA buffers over the whole run, written
+    // to exactly this path ("" = none; docs/waveforms.md). Off, it costs one null-pointer test per event.
+    std::string vcd_path;
     // Stop with every unit's state when no unit has made progress (issued, retired, moved data) for this
     // many cycles while no DMA request is in flight. 0 disables the watchdog.
     uint64_t watchdog_cycles = 10'000'000;

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "sc/clock.h"
+#include "sc/waveform.h"
 
 namespace sasim::sc {
 
@@ -21,6 +22,7 @@ public:
     void push(uint64_t available_cycle) {
         m_tokens.push_back(available_cycle);
         m_pushed.notify(sc_core::SC_ZERO_TIME);
+        if (m_wave != nullptr) m_wave->add_at(available_cycle, *m_wave_count, 1);
     }
 
     // Blocks the calling thread until a token is available at a cycle >= `from`, consumes it and returns
@@ -30,11 +32,17 @@ public:
         const uint64_t at = std::max({from, m_tokens.front(), now_cycle_ceil()});
         m_tokens.pop_front();
         wait_until_cycle(at);
+        if (m_wave != nullptr) --*m_wave_count;
         return at;
     }
 
     size_t size() const { return m_tokens.size(); }
     void clear() { m_tokens.clear(); }
+    // Shows the usable tokens in `count` of the waveform (+1 at a token's available cycle, -1 when popped).
+    void attach_waveform(ScWaveform& wave, int& count) {
+        m_wave = &wave;
+        m_wave_count = &count;
+    }
 
 private:
     // A pusher may run at a half cycle; a consumer woken then continues at the next whole cycle.
@@ -44,6 +52,8 @@ private:
     }
     std::deque<uint64_t> m_tokens;  // availability cycles
     sc_core::sc_event m_pushed;
+    ScWaveform* m_wave = nullptr;  // tracing off when null
+    int* m_wave_count = nullptr;
 };
 
 }  // namespace sasim::sc

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+// The VCD waveform of the model's main state (RunOptions::vcd_path, `sasim run --vcd`; docs/waveforms.md):
+// queue occupancies, what each unit holds and has issued and retired, usable dependency tokens, the DMA
+// buffers, the layer. The values are plain variables traced by reference: SystemC samples them once per
+// time step, after every process of that time step has run, so a value shows from the time step in which
+// it was set. Units act at whole cycles (cycle c = c ns) and the DMA engine at c + 0.5 ns, so the trace
+// time unit is 100 ps and a change the DMA engine makes in cycle c shows at c.5 ns.
+//
+// Contract: which change lands at which cycle.
+// - dispatch.dispatched, <unit>.queue +1: the cycle dispatch puts the instruction into the queue.
+// - dispatch.blocked: 1 from the cycle dispatch finds the queue full, 0 in the cycle it writes.
+// - <unit>.queue -1 and <unit>.head: the cycle the unit takes the instruction into its head register
+//   (with an idle unit, the dispatch cycle itself, so the queue count does not move).
+// - <unit>.issued, <unit>.instr, <unit>.busy = 1, <unit>.head = -1: the issue cycle (EXECUTE: its issue;
+//   LOAD/STORE: the hand-over to the DMA engine), as in --retire-log.
+// - <unit>.retired (and busy = 0, instr = -1 when nothing else of that unit is in flight): the retire
+//   cycle of --retire-log. It is computed ahead (EXECUTE at issue, LOAD/STORE by the DMA engine) and
+//   applied at its cycle by this module's event queue.
+// - tokens.*: +1 at the cycle the token becomes usable (docs/timing.md, "Tokens"; applied by the event
+//   queue, since producers push tokens ahead), -1 at the cycle the consumer takes it.
+// - dma.read_buffer_rows, dma.rows_waiting, dma.store_buffer_rows: at c.5 for the DMA's cycle c.
+// - dma.reads_in_flight, dma.writes_in_flight: +1 at c.5 when the request issues in cycle c, -1 at the
+//   (whole) cycle it completes.
+// - layer: the start cycle of each simulated layer.
+// Counters count from the start of the run (with one layer: that layer's counts).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "compiler/isa.h"
+
+namespace sasim::sc {
+
+// What the waveform shows of one unit (load, execute or store).
+struct UnitWave {
+    int queue = 0;       // entries waiting in the unit's instruction queue (the head register not counted)
+    int head = -1;       // instruction in the head register, not issued yet (-1: none)
+    int instr = -1;      // the latest issued instruction while any of the unit's is in flight (-1: idle)
+    bool busy = false;   // an issued instruction of this unit has not retired yet
+    int issued = 0;      // instructions issued since the run started
+    int retired = 0;     // instructions retired since the run started
+};
+
+class ScWaveform : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(ScWaveform);
+    // Creates the VCD file at exactly `path` (written under a temporary name when it does not end in ".vcd",
+    // since SystemC appends that extension) and traces this module's values.
+    ScWaveform(sc_core::sc_module_name name, const std::string& path);
+    ~ScWaveform() override;
+
+    // The trace file, for components that trace their own members (while elaborating).
+    sc_core::sc_trace_file* file() const { return m_file; }
+    bool is_open() const { return m_file != nullptr; }
+    // Writes the rest of the file and closes it; changes of the current time step are not written (let the
+    // simulation advance first). Throws InputError if the file cannot be moved to its path.
+    void close();
+
+    UnitWave& unit(Unit u) { return m_units[static_cast<int>(u)]; }
+
+    // Dispatch put an instruction into `u`'s queue (now).
+    void dispatched(Unit u) {
+        ++m_dispatched;
+        m_dispatch_blocked = false;
+        ++unit(u).queue;
+    }
+    void dispatch_blocked() { m_dispatch_blocked = true; }
+    // `u` took instruction `index` out of its queue into its head register (now).
+    void taken(Unit u, uint64_t index) {
+        UnitWave& w = unit(u);
+        --w.queue;
+        w.head = static_cast<int>(index);
+    }
+    // `u` issued instruction `index` (now).
+    void issued(Unit u, uint64_t index) {
+        UnitWave& w = unit(u);
+        ++w.issued;
+        w.head = -1;
+        w.instr = static_cast<int>(index);
+        w.busy = true;
+    }
+    // An instruction of `u` retires at `cycle` (now or later).
+    void retire_at(uint64_t cycle, Unit u) { schedule(cycle, nullptr, 0, &unit(u)); }
+    // `value += delta` at `cycle` (now if `cycle` has begun).
+    void add_at(uint64_t cycle, int& value, int delta) { schedule(cycle, &value, delta, nullptr); }
+
+    int layer = -1;              // index in the workload of the running layer (-1 before the first)
+    int token_load_to_execute = 0;   // usable tokens not consumed yet, per channel
+    int token_execute_to_load = 0;
+    int token_execute_to_store = 0;
+    int token_store_to_execute = 0;
+    int dma_rows_waiting = 0;    // destination rows whose requests have issued, waiting to be written
+    int dma_reads_in_flight = 0; // load requests issued and not complete
+    int dma_writes_in_flight = 0;  // store requests issued and not complete
+
+private:
+    struct Change {
+        uint64_t cycle = 0;
+        uint64_t seq = 0;         // order of scheduling, among changes of one cycle
+        int* value = nullptr;     // value += delta, or
+        int delta = 0;
+        UnitWave* retire = nullptr;  // a retirement of this unit
+        bool operator>(const Change& o) const { return cycle != o.cycle ? cycle > o.cycle : seq > o.seq; }
+    };
+    void schedule(uint64_t cycle, int* value, int delta, UnitWave* retire);
+    static void apply(const Change& c);
+    void apply_due();  // SC_METHOD: applies the changes whose cycle has come
+
+    std::string m_path;          // where the file must end up
+    std::string m_written;       // the file SystemC writes (m_path, or a temporary to rename)
+    sc_core::sc_trace_file* m_file = nullptr;
+    UnitWave m_units[3];
+    int m_dispatched = 0;        // instructions dispatched since the run started
+    bool m_dispatch_blocked = false;  // dispatch waits for a full queue
+    std::priority_queue<Change, std::vector<Change>, std::greater<Change>> m_pending;
+    uint64_t m_seq = 0;
+    sc_core::sc_event m_wake;    // the earliest pending change is due
+};
+
+// Throws InputError when `path` cannot be written (checked before elaboration).
+void check_waveform_path(const std::string& path);
+
+}  // namespace sasim::sc
