@@ -51,6 +51,7 @@ struct CheckArgs {
 const std::vector<std::pair<std::string, std::string>> kFaults = {
     {"rtl-late-result", "the generated RTL writes every EXECUTE result one cycle late"},
     {"rtl-drop-token", "the RTL runs the program without the first LOAD's load->execute token (it hangs)"},
+    {"model-late-result", "the model writes every EXECUTE result one cycle late"},
 };
 
 // Default hang window of the harness: cycles without any issue, retire or memory traffic. Far above the
@@ -145,6 +146,7 @@ int run_check(const CheckArgs& a) {
     sc::RunOptions opt;
     opt.seed = a.seed;
     opt.check = true;
+    if (a.fault == "model-late-result") opt.inject_fault = "late-result";
     opt.vcd_path = a.model_vcd;  // one simulated layer (checked above), from cycle 0 as in the RTL's run
     opt.layer_trace = [&kept](const sc::LayerTrace& t) {
         auto k = std::make_unique<KeptLayer>();

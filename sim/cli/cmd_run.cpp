@@ -159,7 +159,7 @@ Command add_run_command(CLI::App& app) {
                     "request is in flight (default 10000000; 0 = off)");
     cmd->add_option("--inject-fault", args->inject_fault,
                     "Testing the checkers: drop-token removes one dependency token (the run must stop with a "
-                    "deadlock report)")
+                    "deadlock report); late-result writes EXECUTE results one cycle late")
         ->group("Debugging");
     cmd->add_option("--format", args->format, "What to print on stdout: table (default), json or csv")
         ->check(CLI::IsMember({"table", "json", "csv"}));

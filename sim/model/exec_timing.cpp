@@ -46,7 +46,7 @@ ExecSchedule ExecTiming::issue(const Instruction& in, uint64_t s) {
         m_spad.claim_row_stream(in.b_row, in.k, start);
         sc.stream_end = start + in.k;
         // Row i of the result is final in its PEs cols cycles after the last B row enters (stream_end + i + cols).
-        sc.acc_first_write = std::max(sc.stream_end + m_array.cols, m_any ? m_prev_drain_end : 0);
+        sc.acc_first_write = std::max(sc.stream_end + m_array.cols + m_extra, m_any ? m_prev_drain_end : 0);
         m_acc.claim_row_stream(in.c_row, in.m, sc.acc_first_write);
         sc.retire = sc.acc_first_write + in.m;
         m_prev2_drain_start = m_prev_drain_start;
@@ -72,7 +72,7 @@ ExecSchedule ExecTiming::issue(const Instruction& in, uint64_t s) {
         if (!preload_read) sc.first_read = start;
         m_spad.claim_row_stream(in.a_row, in.m, start);
         sc.stream_end = start + in.m;
-        sc.acc_first_write = start + m_latency;
+        sc.acc_first_write = start + m_latency + m_extra;
         m_acc.claim_row_stream(in.c_row, in.m, sc.acc_first_write);
         sc.retire = sc.acc_first_write + in.m;
     }

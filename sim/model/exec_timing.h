@@ -38,6 +38,9 @@ public:
 
     void reset(uint64_t now_cycle);
 
+    // Fault injection (tests of the RTL cross-check only): results reach the accumulator this much later.
+    void set_extra_result_cycles(uint32_t cycles) { m_extra = cycles; }
+
 private:
     // Reads rows [row0, row0+rows) one per cycle from `from`, each at the first cycle its bank is free.
     // Returns the cycles of the first and the last read ({from, from - 1} when rows == 0).
@@ -55,6 +58,7 @@ private:
     uint64_t m_prev_drain_end = 0;    // OS: one past its last accumulator write
     uint64_t m_prev2_drain_start = 0; // OS: first accumulator write of the instruction two back
     uint64_t m_os_count = 0;          // OS: instructions issued since reset
+    uint32_t m_extra = 0;             // injected fault: extra result latency (0 in every real run)
 };
 
 }  // namespace sasim::model

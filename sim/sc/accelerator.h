@@ -30,6 +30,8 @@ public:
     // While elaborating: shows this accelerator's state in `wave` (docs/waveforms.md). Without it nothing is
     // traced, and each traced event costs one null-pointer test.
     void attach_waveform(ScWaveform& wave);
+    // Fault injection (RunOptions::inject_fault "late-result"): every EXECUTE's results arrive one cycle late.
+    void set_extra_result_cycles(uint32_t cycles) { m_exec.set_extra_result_cycles(cycles); }
     // Starts running ctx's program at ctx->start_cycle (the current cycle). ctx->all_retired fires when done.
     void start_layer(LayerContext* ctx);
     // Returns the problems found when a layer has finished (queues and token channels must be empty).

@@ -31,6 +31,8 @@ public:
     uint64_t busy_until() const { return m_busy_until; }
     const UnitState& state() const { return m_state; }
     void attach_waveform(ScWaveform& wave) { m_wave = &wave; }
+    // Fault injection for tests of the RTL cross-check: results reach the accumulator `cycles` late.
+    void set_extra_result_cycles(uint32_t cycles) { m_timing.set_extra_result_cycles(cycles); }
 
 private:
     void run();

@@ -60,6 +60,7 @@ public:
             m_wave = std::make_unique<ScWaveform>("waveform", opt.vcd_path);
             m_accel.attach_waveform(*m_wave);
         }
+        if (opt.inject_fault == "late-result") m_accel.set_extra_result_cycles(1);
         SC_THREAD(control);
         if (opt.watchdog_cycles > 0) SC_THREAD(watchdog);
     }
@@ -269,8 +270,8 @@ std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl) {
 }
 
 std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& wl, const RunOptions& opt) {
-    if (!opt.inject_fault.empty() && opt.inject_fault != "drop-token") {
-        throw InputError("--inject-fault: unknown fault \"" + opt.inject_fault + "\" (valid: drop-token)");
+    if (!opt.inject_fault.empty() && opt.inject_fault != "drop-token" && opt.inject_fault != "late-result") {
+        throw InputError("--inject-fault: unknown fault \"" + opt.inject_fault + "\" (valid: drop-token, late-result)");
     }
     const auto problems = check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);

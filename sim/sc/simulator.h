@@ -39,7 +39,8 @@ struct RunOptions {
     // many cycles while no DMA request is in flight. 0 disables the watchdog.
     uint64_t watchdog_cycles = 10'000'000;
     // Fault injection for testing the checkers: "drop-token" removes the first load->execute token of the
-    // first simulated layer (the model must then stop with a deadlock report, never hang).
+    // first simulated layer (the model must then stop with a deadlock report, never hang); "late-result"
+    // writes every EXECUTE's results one cycle late (the RTL cross-check must then diverge).
     std::string inject_fault;
     // Called before each layer ("[3/53] conv2_1") and after it; may be empty.
     std::function<void(size_t index, size_t total, const model::LayerStats* done, const Layer& layer)> progress;
