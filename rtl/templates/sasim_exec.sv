@@ -159,22 +159,20 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 
   // ---- drain: accumulator addresses beside the mesh, L cycles ------------------------------------
   typedef struct packed {
-    logic        valid, accumulate, last, signal_next;
+    logic        accumulate, last, signal_next;
     logic [31:0] row, cols;
   } drain_t;
   localparam int DRAIN = MESH_LATENCY + PERTURB_CYCLES;  // PERTURB_CYCLES is 0 except in fault tests
   drain_t dl [DRAIN];
+  logic [DRAIN-1:0] dl_valid;            // valid bits of dl, kept apart so that reset needs no loop
   always_ff @(posedge clk) begin
-    if (rst) begin
-      for (int i = 0; i < DRAIN; i++) dl[i].valid <= 1'b0;
-    end else begin
-      dl[0] <= '{valid: stream_rd, accumulate: cur_acc, last: stream_last, signal_next: cur_sn,
-                 row: cur_c_row + cur_i, cols: cur_n};
-      for (int i = 1; i < DRAIN; i++) dl[i] <= dl[i - 1];
-    end
+    if (rst) dl_valid <= '0;
+    else dl_valid <= {dl_valid[DRAIN-2:0], stream_rd};
+    dl[0] <= '{accumulate: cur_acc, last: stream_last, signal_next: cur_sn, row: cur_c_row + cur_i, cols: cur_n};
+    for (int i = 1; i < DRAIN; i++) dl[i] <= dl[i - 1];
   end
   // The entry pushed in cycle t (the row's read) sits in dl[L - 1] in cycle t + L: the write cycle.
-  assign acc_wr = dl[DRAIN - 1].valid;
+  assign acc_wr = dl_valid[DRAIN - 1];
   assign acc_wr_row = dl[DRAIN - 1].row;
   assign acc_wr_accumulate = dl[DRAIN - 1].accumulate;
   assign acc_wr_cols = dl[DRAIN - 1].cols;

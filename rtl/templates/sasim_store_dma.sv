@@ -26,7 +26,7 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   output logic [REQ_BITS-1:0] wr_req_data,
   input  logic [7:0]  wr_done,
   output logic        s2e_inc,           // last accumulator read of a STORE with signal_prev
-  output logic [1:0]  retire,            // STOREs retiring this cycle (in program order)
+  output logic [7:0]  retire,            // STOREs retiring this cycle (in program order)
   output logic [7:0]  rows_buffered
 );
   logic        active;
@@ -54,8 +54,14 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 
   logic [31:0] wr_inflight;
   logic [31:0] w_issued, w_done;         // write requests issued / completed in this layer
-  logic [31:0] ret_target [4];           // w_issued when each finished STORE issued its last request
-  logic [2:0]  ret_count;
+  // STOREs that have issued every request and wait for their last write to complete, oldest first: the
+  // value of w_issued after each one's last request. Each has a write in flight, so at most MAXO wait,
+  // plus the one finishing this cycle.
+  localparam int RET = MAXO + 1;
+  localparam int RET_IDX = RET > 1 ? $clog2(RET) : 1;
+  logic [31:0]      ret_target [RET];
+  logic [RET_IDX-1:0] ret_head, ret_tail;
+  logic [RET_IDX:0]   ret_count;
 
   // ---- accumulator row read and requantization ----------------------------------------------
   logic [31:0] acc_row_addr;
@@ -103,17 +109,31 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 
   logic [31:0] w_done_now;
   assign w_done_now = w_done + 32'(wr_done);
-  logic r0, r1;
-  assign r0 = ret_count >= 1 && w_done_now >= ret_target[0];
-  assign r1 = r0 && ret_count >= 2 && w_done_now >= ret_target[1];
-  assign retire = {1'b0, r0} + {1'b0, r1};
+  // The oldest waiting STOREs whose last write has completed retire now (several may in one cycle).
+  logic [RET_IDX:0] n_retire;
+  always_comb begin
+    logic stop;
+    n_retire = '0;
+    stop = 1'b0;
+    for (int i = 0; i < RET; i++) begin
+      if (!stop && i < int'(ret_count) && w_done_now >= ret_target[ret_idx(ret_head, i)]) n_retire = n_retire + 1'b1;
+      else stop = 1'b1;
+    end
+  end
+  assign retire = 8'(n_retire);
+
+  function automatic logic [RET_IDX-1:0] ret_idx(input logic [RET_IDX-1:0] base, input int n);
+    int v = int'(base) + n;
+    return RET_IDX'(v >= RET ? v - RET : v);
+  endfunction
 
   always_ff @(posedge clk) begin
     if (rst) begin
       active <= 1'b0;
       slot_wait <= 0;
       sb_head <= '0; sb_tail <= '0; sb_count <= '0;
-      wr_inflight <= 0; w_issued <= 0; w_done <= 0; ret_count <= 0;
+      wr_inflight <= 0; w_issued <= 0; w_done <= 0;
+      ret_head <= '0; ret_tail <= '0; ret_count <= '0;
     end else begin
       if (handover) begin
         r_in <= head;
@@ -137,23 +157,13 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       wr_inflight <= wr_inflight + (can_issue ? 1 : 0) - 32'(wr_done);
       w_issued <= w_issued + (can_issue ? 1 : 0);
       w_done <= w_done_now;
-      // retire bookkeeping: pop the retiring entries, push the STORE that finished issuing
-      begin
-        logic [31:0] t [4];
-        logic [2:0] n;
-        int k;
-        n = ret_count;
-        for (int i = 0; i < 4; i++) t[i] = ret_target[i];
-        k = int'(r0) + int'(r1);
-        for (int i = 0; i < 4; i++) t[i] = (i + k < 4) ? ret_target[i + k] : 0;
-        n = n - 3'(k);
-        if (finishing) begin
-          t[n[1:0]] = w_issued + (can_issue ? 1 : 0);
-          n = n + 1;
-        end
-        for (int i = 0; i < 4; i++) ret_target[i] <= t[i];
-        ret_count <= n;
+      // retire bookkeeping: drop the retiring entries, append the STORE that finished issuing
+      ret_head <= ret_idx(ret_head, int'(n_retire));
+      if (finishing) begin
+        ret_target[ret_tail] <= w_issued + (can_issue ? 1 : 0);
+        ret_tail <= ret_idx(ret_tail, 1);
       end
+      ret_count <= ret_count - n_retire + (RET_IDX+1)'(finishing);
       if (finishing) active <= 1'b0;
     end
   end

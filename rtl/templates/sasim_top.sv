@@ -69,13 +69,14 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   output logic [15:0] wr_req_bytes,
   output logic [REQ_BITS-1:0] wr_req_data,
   input  logic [7:0]  wr_done,
-  // observation: issue and retire events per unit (units issue and retire in program order)
+  // observation: issue and retire events per unit (units issue and retire in program order; several
+  // STOREs can retire in one cycle)
   output logic        ld_issue,
   output logic        ex_issue,
   output logic        st_issue,
   output logic        ld_retire,
   output logic        ex_retire,
-  output logic [1:0]  st_retire,
+  output logic [7:0]  st_retire,
   // debug state for the watchdog and waveforms
   output logic [7:0]  dbg_queue_load,
   output logic [7:0]  dbg_queue_exec,

@@ -9,12 +9,17 @@
 
 namespace sasim::sc {
 
-inline sc_core::sc_time cycles(uint64_t n) { return sc_core::sc_time(static_cast<double>(n), sc_core::SC_NS); }
+// Kernel time units per cycle. Computed once: building an sc_time from a double and a unit is slow, and
+// the DMA engine converts cycles on every wake-up.
+inline uint64_t cycle_ticks() {
+    static const uint64_t ticks = sc_core::sc_time(1.0, sc_core::SC_NS).value();
+    return ticks;
+}
+
+inline sc_core::sc_time cycles(uint64_t n) { return sc_core::sc_time::from_value(n * cycle_ticks()); }
 
 // The current cycle (whole cycles elapsed).
-inline uint64_t now_cycle() {
-    return static_cast<uint64_t>(sc_core::sc_time_stamp().value() / cycles(1).value());
-}
+inline uint64_t now_cycle() { return static_cast<uint64_t>(sc_core::sc_time_stamp().value() / cycle_ticks()); }
 
 // Waits until the start of cycle `c` (no-op when already there or later).
 inline void wait_until_cycle(uint64_t c) {

@@ -29,6 +29,8 @@ CONFIGS = [
     ("m13_5x3_is_i16", 5, 3, "is", 16, 5, 2, 3, 2, (2, 2, 1), 32, 32, 3, 100, 5.0, 16),
     ("m14_16x16_ws", 16, 16, "ws", 8, 8, 4, 4, 2, (8, 8, 2), 32, 64, 16, 100, 16.0, 32),
     ("m15_16x16_os", 16, 16, "os", 8, 64, 4, 16, 2, (8, 8, 2), 16, 64, 8, 10, 16.0, 16),
+    # Regression (found by random_check.py): many STOREs waiting on slow writes at once.
+    ("m16_2x2_os_lat100", 2, 2, "os", 8, 1, 1, 1, 1, (8, 8, 2), 16, 64, 16, 100, 16.0, 32),
 ]
 
 
@@ -78,6 +80,8 @@ def workloads():
     out["conv3x3_p0"] = [conv("conv", 5, 5, 6, 3, 3)]
     out["conv3x3_dil2"] = [conv("conv", 9, 9, 3, 4, 3, 1, 2, dilation=2)]
     out["conv2x2_s2"] = [conv("conv", 8, 8, 5, 3, 2, 2)]
+    # Padding wider than the kernel: whole tiles of padding, so STOREs follow each other quickly.
+    out["conv1x1_pad2"] = [conv("conv", 4, 4, 1, 1, 1, 1, 2)]
     # Depthwise and grouped convolutions.
     out["depthwise3x3_p1"] = [conv("dw", 8, 8, 6, 6, 3, 1, 1, groups=6)]
     out["depthwise3x3_s2"] = [conv("dw", 7, 7, 4, 4, 3, 2, 1, groups=4)]
