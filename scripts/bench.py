@@ -106,7 +106,7 @@ def main():
     if not args.quick:
         print("model vs Verilator, 16x16 WS, ResNet-50 layer1.0.conv2 ...", file=sys.stderr, flush=True)
         ratio = verilator_ratio(runs)
-        (mmed, _, _, _), (vmed, vrss, _, _), cyc = ratio
+        (mmed, _, _, _), (vmed, _, _, _), cyc = ratio  # measure() gives (median, peak MB, min, max)
         print(f"  model {mmed:.2f} s, Verilator {vmed:.2f} s ({cyc} cycles): {vmed / mmed:.0f}x", file=sys.stderr)
     for name, cmd, target in cases:
         print(f"{name} ...", file=sys.stderr, flush=True)
@@ -126,7 +126,7 @@ def main():
     for name, med, lo, hi, rss, target in rows:
         table.append(f"| {name} | {med:.2f} s | {lo:.2f} s | {hi:.2f} s | {rss:.0f} MB | {target} |")
     if ratio:
-        (mmed, mlo, mhi, mrss), (vmed, vlo, vhi, vrss), cyc = ratio
+        (mmed, mrss, mlo, mhi), (vmed, vrss, vlo, vhi), cyc = ratio
         table.append(f"| model, 16x16 WS, ResNet-50 layer1.0.conv2 ({cyc} cycles) | {mmed:.2f} s | {mlo:.2f} s | "
                      f"{mhi:.2f} s | {mrss:.0f} MB | |")
         table.append(f"| Verilator on the generated RTL, same config and layer (1 run) | {vmed:.2f} s | {vlo:.2f} s | "
