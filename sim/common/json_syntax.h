@@ -12,6 +12,20 @@
 
 namespace sasim {
 
+// A JSON value for messages: string "16", number 2.5, boolean true, null, an array, an object.
+inline std::string describe_json(const nlohmann::json& v) {
+    if (v.is_string()) {
+        std::string s = v.dump();
+        if (s.size() > 60) s = s.substr(0, 56) + "...\"";
+        return "string " + s;
+    }
+    if (v.is_number()) return "number " + v.dump();
+    if (v.is_boolean()) return "boolean " + v.dump();
+    if (v.is_null()) return "null";
+    if (v.is_array()) return "an array";
+    return "an object";
+}
+
 // Checks syntax without building a DOM: records the first syntax error and every duplicate key.
 class JsonSyntaxChecker : public nlohmann::json_sax<nlohmann::json> {
 public:

@@ -75,19 +75,6 @@ std::string unknown_key_problem(const std::string& key, const std::string& secti
     return fmt::format("unknown key (valid: {})", fmt::join(valid, ", "));
 }
 
-// A JSON value for messages: string "16", number 2.5, boolean true, null, an array, an object.
-std::string describe(const json& v) {
-    if (v.is_string()) {
-        std::string s = v.dump();
-        if (s.size() > 60) s = s.substr(0, 56) + "...\"";
-        return "string " + s;
-    }
-    if (v.is_number()) return "number " + v.dump();
-    if (v.is_boolean()) return "boolean " + v.dump();
-    if (v.is_null()) return "null";
-    if (v.is_array()) return "an array";
-    return "an object";
-}
 
 // Reads typed fields out of JSON objects, collecting one line per problem.
 class FieldReader {
@@ -112,7 +99,7 @@ public:
         const auto it = top.find(name);
         if (it == top.end()) return nullptr;
         if (!it->is_object()) {
-            add(name, "expected an object, got " + describe(*it));
+            add(name, "expected an object, got " + describe_json(*it));
             return nullptr;
         }
         return &*it;
@@ -131,7 +118,7 @@ public:
         } else if (it->is_number_float()) {
             value = static_cast<long double>(it->get<double>());
         } else {
-            add(full, "expected an integer, got " + describe(*it));
+            add(full, "expected an integer, got " + describe_json(*it));
             return;
         }
         const std::string problem = config_detail::integer_problem(full, value);
@@ -147,7 +134,7 @@ public:
         const auto it = obj.find(key);
         if (it == obj.end()) return;
         if (!it->is_number()) {
-            add(dotted(section, key), "expected a number, got " + describe(*it));
+            add(dotted(section, key), "expected a number, got " + describe_json(*it));
             return;
         }
         out = it->get<double>();
@@ -158,7 +145,7 @@ public:
         const auto it = obj.find(key);
         if (it == obj.end()) return;
         if (!it->is_string()) {
-            add(key, "expected a string, got " + describe(*it));
+            add(key, "expected a string, got " + describe_json(*it));
             return;
         }
         if (out != nullptr) *out = it->get<std::string>();
@@ -168,7 +155,7 @@ public:
         const auto it = obj.find("dataflow");
         if (it == obj.end()) return;
         if (!it->is_string()) {
-            add("array.dataflow", "expected a string (os, ws or is), got " + describe(*it));
+            add("array.dataflow", "expected a string (os, ws or is), got " + describe_json(*it));
             return;
         }
         const std::string s = it->get<std::string>();
@@ -283,7 +270,7 @@ Config config_from_json(const json& j, const std::string& origin_in) {
     const std::string origin = origin_in.empty() ? "<config>" : origin_in;
     if (!j.is_object()) {
         throw InputError(
-            fmt::format("{}: expected a JSON object at the top level, got {}", origin, describe(j)));
+            fmt::format("{}: expected a JSON object at the top level, got {}", origin, describe_json(j)));
     }
     FieldReader r(origin);
     Config cfg;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/json_syntax.h"
 #include "config/config.h"
 #include "sweep/expand.h"
 #include "sweep/expr.h"
@@ -65,7 +66,7 @@ public:
         const auto it = obj.find(key);
         if (it == obj.end()) return nullptr;
         if (!it->is_string()) {
-            add(where, "expected a string, got " + describe(*it));
+            add(where, "expected a string, got " + describe_json(*it));
             return nullptr;
         }
         return &*it;
@@ -88,7 +89,7 @@ public:
                        std::floor(it->get<double>()) == it->get<double>()) {
                 m_spec.seed = static_cast<uint64_t>(it->get<double>());
             } else {
-                add("seed", "expected an integer >= 0, got " + describe(*it));
+                add("seed", "expected an integer >= 0, got " + describe_json(*it));
             }
         }
     }
@@ -97,7 +98,7 @@ public:
         const auto it = j.find(key);
         if (it == j.end()) return;
         if (!it->is_boolean()) {
-            add(key, "expected true or false, got " + describe(*it));
+            add(key, "expected true or false, got " + describe_json(*it));
             return;
         }
         out = it->get<bool>();
@@ -114,7 +115,7 @@ public:
             } else if (it->is_object()) {
                 base = config_from_json(*it, m_spec.path + ": base");
             } else {
-                add("base", "expected a config file path (string) or a config object, got " + describe(*it));
+                add("base", "expected a config file path (string) or a config object, got " + describe_json(*it));
             }
         } catch (const InputError& e) {
             m_lines.insert(m_lines.end(), e.lines().begin(), e.lines().end());
@@ -131,14 +132,14 @@ public:
         }
         if (!it->is_array() || it->empty()) {
             add("workloads", it->is_array() ? "the list is empty; name at least one workload file"
-                                            : "expected an array of workload file paths, got " + describe(*it));
+                                            : "expected an array of workload file paths, got " + describe_json(*it));
             return;
         }
         for (size_t i = 0; i < it->size(); ++i) {
             const std::string where = fmt::format("workloads[{}]", i);
             const json& w = (*it)[i];
             if (!w.is_string()) {
-                add(where, "expected a workload file path (string), got " + describe(w));
+                add(where, "expected a workload file path (string), got " + describe_json(w));
                 continue;
             }
             SweepWorkload sw;
@@ -173,7 +174,7 @@ public:
             return;
         }
         if (!it->is_array()) {
-            add("axes", "expected an array of axes, got " + describe(*it));
+            add("axes", "expected an array of axes, got " + describe_json(*it));
             return;
         }
         for (size_t i = 0; i < it->size(); ++i) {
@@ -181,7 +182,7 @@ public:
             const json& a = (*it)[i];
             if (!a.is_object()) {
                 add(where, "expected an object with \"key\" and \"values\" or \"range\", or with \"zip\", got " +
-                               describe(a));
+                               describe_json(a));
                 continue;
             }
             AxisGroup g;
@@ -189,7 +190,7 @@ public:
                 check_keys(a, where, {"zip", "_comment"});
                 const json& z = a.at("zip");
                 if (!z.is_array() || z.empty()) {
-                    add(where + ".zip", "expected a non-empty array of axes, got " + describe(z));
+                    add(where + ".zip", "expected a non-empty array of axes, got " + describe_json(z));
                     continue;
                 }
                 for (size_t k = 0; k < z.size(); ++k) {
@@ -218,7 +219,7 @@ public:
             return;
         }
         if (!it->is_array() || it->empty()) {
-            add("metrics", "expected a non-empty array of metric names, got " + describe(*it));
+            add("metrics", "expected a non-empty array of metric names, got " + describe_json(*it));
             return;
         }
         const Keys& valid = metric_names();
@@ -226,7 +227,7 @@ public:
             const std::string where = fmt::format("metrics[{}]", i);
             const json& m = (*it)[i];
             if (!m.is_string()) {
-                add(where, "expected a metric name, got " + describe(m));
+                add(where, "expected a metric name, got " + describe_json(m));
                 continue;
             }
             const std::string name = m.get<std::string>();
@@ -246,7 +247,7 @@ public:
         const auto it = j.find("constraints");
         if (it == j.end()) return;
         if (!it->is_array()) {
-            add("constraints", "expected an array of expressions such as \"rows * cols <= 16384\", got " + describe(*it));
+            add("constraints", "expected an array of expressions such as \"rows * cols <= 16384\", got " + describe_json(*it));
             return;
         }
         const Keys keys = config_keys();
@@ -254,7 +255,7 @@ public:
             const std::string where = fmt::format("constraints[{}]", i);
             const json& c = (*it)[i];
             if (!c.is_string()) {
-                add(where, "expected an expression (string), got " + describe(c));
+                add(where, "expected an expression (string), got " + describe_json(c));
                 continue;
             }
             try {
@@ -285,7 +286,7 @@ private:
 
     std::optional<Axis> read_axis(const json& a, const std::string& where) {
         if (!a.is_object()) {
-            add(where, "expected an object with \"key\" and \"values\" or \"range\", got " + describe(a));
+            add(where, "expected an object with \"key\" and \"values\" or \"range\", got " + describe_json(a));
             return std::nullopt;
         }
         check_keys(a, where, where.find(".zip[") != std::string::npos
@@ -360,7 +361,7 @@ private:
 
     bool read_values(const json& v, const std::string& where, std::vector<json>& out) {
         if (!v.is_array() || v.empty()) {
-            add(where, "expected a non-empty array of values, got " + describe(v));
+            add(where, "expected a non-empty array of values, got " + describe_json(v));
             return false;
         }
         if (v.size() > kMaxAxisValues) {
@@ -369,7 +370,7 @@ private:
         bool ok = true;
         for (size_t i = 0; i < v.size(); ++i) {
             if (!v[i].is_number() && !v[i].is_string()) {
-                add(fmt::format("{}[{}]", where, i), "expected a number or a string, got " + describe(v[i]));
+                add(fmt::format("{}[{}]", where, i), "expected a number or a string, got " + describe_json(v[i]));
                 ok = false;
                 continue;
             }
@@ -386,7 +387,7 @@ private:
 
     bool read_range(const json& r, const std::string& where, std::vector<json>& out) {
         if (!r.is_object()) {
-            add(where, "expected {\"start\", \"stop\" and \"step\" or \"factor\"}, got " + describe(r));
+            add(where, "expected {\"start\", \"stop\" and \"step\" or \"factor\"}, got " + describe_json(r));
             return false;
         }
         const size_t before = m_lines.size();
@@ -397,7 +398,7 @@ private:
             const auto it = r.find(kRangeKeys[i]);
             if (it == r.end()) continue;
             if (!it->is_number()) {
-                add(where + "." + kRangeKeys[i], "expected a number, got " + describe(*it));
+                add(where + "." + kRangeKeys[i], "expected a number, got " + describe_json(*it));
                 continue;
             }
             v[i] = it->get<double>();
@@ -473,7 +474,7 @@ Sweep sweep_from_json(const json& j, const std::string& path) {
     Spec& spec = sweep.spec;
     spec.path = path.empty() ? "<sweep>" : path;
     if (!j.is_object()) {
-        throw InputError(fmt::format("{}: expected a JSON object at the top level, got {}", spec.path, describe(j)));
+        throw InputError(fmt::format("{}: expected a JSON object at the top level, got {}", spec.path, describe_json(j)));
     }
     spec.raw = j;
     spec.hash = fnv1a_hex(j.dump());

@@ -91,9 +91,6 @@ std::string fnv1a_hex(const std::string& bytes);
 // `what` names the kind of file in messages, e.g. "sweep spec").
 nlohmann::json read_json_file(const std::string& path, const std::string& what);
 
-// A JSON value for messages: string "16", number 2.5, boolean true, null, an array, an object.
-std::string describe(const nlohmann::json& v);
-
 // "did you mean ..." help: the closest of `valid` within 2 edits (ignoring case), or "".
 std::string closest(const std::string& key, const std::vector<std::string>& valid);
 

@@ -74,18 +74,6 @@ json read_json_file(const std::string& path, const std::string& what) {
     return json::parse(text);
 }
 
-std::string describe(const json& v) {
-    if (v.is_string()) {
-        std::string s = v.dump();
-        if (s.size() > 60) s = s.substr(0, 56) + "...\"";
-        return "string " + s;
-    }
-    if (v.is_number()) return "number " + v.dump();
-    if (v.is_boolean()) return "boolean " + v.dump();
-    if (v.is_null()) return "null";
-    if (v.is_array()) return "an array";
-    return "an object";
-}
 
 std::string closest(const std::string& key, const std::vector<std::string>& valid) {
     std::string best;
