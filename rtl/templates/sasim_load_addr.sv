@@ -10,7 +10,6 @@ module sasim_load_addr import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   /* verilator lint_on UNUSEDSIGNAL */
   input  logic [31:0] row,                     // DRAM row index within the instruction
   input  logic [31:0] img, oh, ow,             // LOAD_IM2COL: the row's output pixel
-  output logic [31:0] npieces,
   output logic [31:0] piece_bytes,
   output logic        piece_in [NPOS_MAX],
   output logic [31:0] piece_addr [NPOS_MAX]
@@ -40,14 +39,12 @@ module sasim_load_addr import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       iw[q] = iw_base + $signed(ss[q] * conv.dilation_w);
     end
     if (in.op == OP_LOAD2D) begin
-      npieces = 1;
       piece_bytes = in.elems * OPERAND_BYTES;
       for (int q = 0; q < NPOS_MAX; q++) begin
         piece_in[q] = q == 0;
         piece_addr[q] = in.dram_addr + row * in.dram_stride;
       end
     end else begin
-      npieces = in.npos;
       piece_bytes = in.chan_count * OPERAND_BYTES;
       for (int q = 0; q < NPOS_MAX; q++) begin
         piece_in[q] = 32'(q) < in.npos && ih[q] >= 0 && iw[q] >= 0 &&

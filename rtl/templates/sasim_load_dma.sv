@@ -53,15 +53,12 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign c_ow = handover ? head.ow0 : ow;
   assign idle = !active;
 
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [31:0] npieces;  // the walker stops at the last present piece instead
-  /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] piece_bytes;
   logic        piece_in [NPOS_MAX];
   logic [31:0] piece_addr [NPOS_MAX];
   sasim_load_addr addr_gen (
     .in(in), .conv(conv), .row(c_row_i), .img(c_img), .oh(c_oh), .ow(c_ow),
-    .npieces(npieces), .piece_bytes(piece_bytes), .piece_in(piece_in), .piece_addr(piece_addr)
+    .piece_bytes(piece_bytes), .piece_in(piece_in), .piece_addr(piece_addr)
   );
 
   // ---- read buffer ------------------------------------------------------------------------------
@@ -264,8 +261,7 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       end
       // row write
       if (spad_wr) head_block <= head_free ? 0 : head_block + 1;
-      if (head_free && rb_count != 0) rb_head <= rb_idx_next(rb_head);
-      if (head_free && rb_count == 0) rb_head <= rb_idx_next(rb_head);
+      if (head_free) rb_head <= rb_idx_next(rb_head);
       rb_count <= rb_count + {{RB_IDX{1'b0}}, start_row} - {{RB_IDX{1'b0}}, head_free};
       retire <= head_free && hm.last_of_instr;
     end
