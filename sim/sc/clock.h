@@ -18,6 +18,9 @@ inline uint64_t cycle_ticks() {
 
 inline sc_core::sc_time cycles(uint64_t n) { return sc_core::sc_time::from_value(n * cycle_ticks()); }
 
+// Half a cycle: the DMA engine's phase offset.
+inline sc_core::sc_time half_cycle() { return sc_core::sc_time::from_value(cycle_ticks() / 2); }
+
 // The current cycle (whole cycles elapsed).
 inline uint64_t now_cycle() { return static_cast<uint64_t>(sc_core::sc_time_stamp().value() / cycle_ticks()); }
 

@@ -84,6 +84,9 @@ private:
     void write_rows(uint64_t t);
     void retire_reads();
     uint64_t next_cycle(uint64_t t) const;
+    // True when the engine may process `cycle` now, ahead of kernel time: no other process can act before
+    // that cycle's DMA phase, so none could have changed what the engine sees (docs/timing.md, "Phases").
+    bool may_run_ahead(uint64_t cycle) const;
     uint64_t transport(uint64_t t, bool write, uint64_t addr, uint8_t* data, uint32_t bytes);
 
     const Config& m_cfg;
