@@ -19,64 +19,61 @@ Accumulator::Accumulator(const Config& cfg)
 
 namespace {
 
-template <typename T>
-const T* elems(const uint8_t* p) {
-    return reinterpret_cast<const T*>(p);
+// Reused between EXECUTEs: operands widened to int16, so one dot-product kernel serves 8- and 16-bit
+// operands and the compiler turns it into multiply-add instructions on int16 pairs.
+struct Widened {
+    std::vector<int16_t> a;   // m rows of k
+    std::vector<int16_t> bt;  // n rows of k (B transposed for OS)
+};
+
+// Operand `idx` of scratchpad row `r` (little-endian when 16-bit).
+inline int16_t operand(const Scratchpad& spad, uint64_t r, uint32_t idx) {
+    const uint8_t* p = spad.row(r);
+    if (spad.elem_bytes == 1) return static_cast<int8_t>(p[idx]);
+    return static_cast<int16_t>(static_cast<uint16_t>(p[2 * idx] | (p[2 * idx + 1] << 8)));
 }
 
-template <typename T>
-void stationary(const Instruction& in, const Scratchpad& spad, Accumulator& acc) {
-    for (uint32_t i = 0; i < in.m; ++i) {
-        const T* x = elems<T>(spad.row(in.a_row + i));
-        uint32_t* out = acc.row(in.c_row + i);
-        for (uint32_t j = 0; j < in.n; ++j) {
-            const T* w = elems<T>(spad.row(in.b_row + j));
-            int32_t sum = 0;
-            for (uint32_t t = 0; t < in.k; ++t) sum += int32_t{x[t]} * int32_t{w[t]};
-            const uint32_t v = static_cast<uint32_t>(sum);
-            out[j] = in.accumulate ? out[j] + v : v;
+// Copies `count` operands from each of `rows` scratchpad rows starting at `first` into `out` (row-major).
+void widen_rows(const Scratchpad& spad, uint64_t first, uint32_t rows, uint32_t count, int16_t* out) {
+    for (uint32_t r = 0; r < rows; ++r) {
+        const uint8_t* p = spad.row(first + r);
+        int16_t* o = out + uint64_t{r} * count;
+        if (spad.elem_bytes == 1) {
+            for (uint32_t t = 0; t < count; ++t) o[t] = static_cast<int8_t>(p[t]);
+        } else {
+            std::memcpy(o, p, uint64_t{count} * 2);  // little-endian host, as everywhere in the model
         }
     }
 }
 
-template <typename T>
-void output_stationary(const Instruction& in, const Scratchpad& spad, Accumulator& acc) {
-    std::vector<uint32_t> tmp(in.n);
-    for (uint32_t i = 0; i < in.m; ++i) {
-        const T* a = elems<T>(spad.row(in.a_row + i));
-        std::fill(tmp.begin(), tmp.end(), 0u);
-        for (uint32_t t = 0; t < in.k; ++t) {
-            const int32_t av = a[t];
-            const T* b = elems<T>(spad.row(in.b_row + t));
-            for (uint32_t j = 0; j < in.n; ++j) tmp[j] += static_cast<uint32_t>(av * int32_t{b[j]});
-        }
-        uint32_t* out = acc.row(in.c_row + i);
-        for (uint32_t j = 0; j < in.n; ++j) out[j] = in.accumulate ? out[j] + tmp[j] : tmp[j];
-    }
+// Sum of products modulo 2^32: the accumulator's arithmetic. Each int16 x int16 product fits in int32.
+inline uint32_t dot_wrapping(const int16_t* a, const int16_t* b, uint32_t k) {
+    uint32_t sum = 0;
+    for (uint32_t t = 0; t < k; ++t) sum += static_cast<uint32_t>(int32_t{a[t]} * int32_t{b[t]});
+    return sum;
 }
 
 }  // namespace
 
 uint64_t execute_values(const Instruction& in, Dataflow dataflow, const Scratchpad& spad, Accumulator& acc) {
-    // int16 x int16 products summed over k <= 4096 may exceed int32 only when the operands are 16-bit;
-    // the stationary kernel then relies on wrapping, done explicitly in uint32 by the OS kernel. To keep
-    // both well defined, 16-bit operands use the OS-style uint32 accumulation in both modes.
+    static thread_local Widened w;
+    w.a.resize(uint64_t{in.m} * in.k);
+    w.bt.resize(uint64_t{in.n} * in.k);
+    widen_rows(spad, in.a_row, in.m, in.k, w.a.data());
     if (dataflow == Dataflow::OS) {
-        if (spad.elem_bytes == 1) output_stationary<int8_t>(in, spad, acc);
-        else output_stationary<int16_t>(in, spad, acc);
-    } else if (spad.elem_bytes == 1) {
-        stationary<int8_t>(in, spad, acc);
+        // B is k rows of n operands: transpose it so every output is a dot product of two contiguous rows.
+        for (uint32_t t = 0; t < in.k; ++t) {
+            for (uint32_t j = 0; j < in.n; ++j) w.bt[uint64_t{j} * in.k + t] = operand(spad, in.b_row + t, j);
+        }
     } else {
-        // 16-bit stationary: transpose the roles into the wrapping kernel row by row.
-        for (uint32_t i = 0; i < in.m; ++i) {
-            const int16_t* x = elems<int16_t>(spad.row(in.a_row + i));
-            uint32_t* out = acc.row(in.c_row + i);
-            for (uint32_t j = 0; j < in.n; ++j) {
-                const int16_t* w = elems<int16_t>(spad.row(in.b_row + j));
-                uint32_t sum = 0;
-                for (uint32_t t = 0; t < in.k; ++t) sum += static_cast<uint32_t>(int32_t{x[t]} * int32_t{w[t]});
-                out[j] = in.accumulate ? out[j] + sum : sum;
-            }
+        widen_rows(spad, in.b_row, in.n, in.k, w.bt.data());
+    }
+    for (uint32_t i = 0; i < in.m; ++i) {
+        const int16_t* a = w.a.data() + uint64_t{i} * in.k;
+        uint32_t* out = acc.row(in.c_row + i);
+        for (uint32_t j = 0; j < in.n; ++j) {
+            const uint32_t sum = dot_wrapping(a, w.bt.data() + uint64_t{j} * in.k, in.k);
+            out[j] = in.accumulate ? out[j] + sum : sum;
         }
     }
     return uint64_t{in.m} * in.n * in.k;

@@ -18,7 +18,7 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
                 for (int64_t ox = 0; ox < ow_n; ++ox) {
                     for (int64_t oc = 0; oc < c.out_c; ++oc, ++o) {
                         const int64_t g = oc / ng;
-                        int64_t sum = 0;
+                        uint32_t sum = 0;  // modulo 2^32, like the accumulator; products fit in int32
                         for (int64_t r = 0; r < c.kernel_h; ++r) {
                             const int64_t iy = oy * c.stride_h - c.pad_top + r * c.dilation_h;
                             if (iy < 0 || iy >= c.in_h) continue;
@@ -27,12 +27,10 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
                                 if (ix < 0 || ix >= c.in_w) continue;
                                 const int16_t* in = &t.input[static_cast<size_t>(((b * c.in_h + iy) * c.in_w + ix) * c.in_c + g * cg)];
                                 const int16_t* w = &t.weights[static_cast<size_t>(((oc * c.kernel_h + r) * c.kernel_w + s) * cg)];
-                                int64_t part = 0;
-                                for (int64_t ch = 0; ch < cg; ++ch) part += int32_t{in[ch]} * int32_t{w[ch]};
-                                sum += part;
+                                for (int64_t ch = 0; ch < cg; ++ch) sum += static_cast<uint32_t>(int32_t{in[ch]} * int32_t{w[ch]});
                             }
                         }
-                        out[o] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(sum)));
+                        out[o] = static_cast<int32_t>(sum);
                     }
                 }
             }
@@ -45,9 +43,9 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
                 const int16_t* a = &t.input[(b * v.m + i) * v.k];
                 for (uint64_t j = 0; j < v.n; ++j) {
                     const int16_t* w = &t.weights[(b * v.n + j) * v.k];
-                    int64_t sum = 0;
-                    for (uint64_t x = 0; x < v.k; ++x) sum += int32_t{a[x]} * int32_t{w[x]};
-                    out[(b * v.m + i) * v.n + j] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(sum)));
+                    uint32_t sum = 0;
+                    for (uint64_t x = 0; x < v.k; ++x) sum += static_cast<uint32_t>(int32_t{a[x]} * int32_t{w[x]});
+                    out[(b * v.m + i) * v.n + j] = static_cast<int32_t>(sum);
                 }
             }
         }
