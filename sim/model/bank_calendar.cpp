@@ -56,6 +56,12 @@ bool BankCalendar::busy(uint32_t bank, uint64_t cycle) const {
     return it != q.end() && it->begin <= cycle;
 }
 
+bool BankCalendar::busy_advancing(uint32_t bank, uint64_t cycle) {
+    auto& q = m_banks.at(bank);
+    while (!q.empty() && q.front().end <= cycle) q.pop_front();
+    return !q.empty() && q.front().begin <= cycle;
+}
+
 uint64_t BankCalendar::next_free(uint32_t bank, uint64_t cycle) const {
     const auto& q = m_banks.at(bank);
     auto it = std::lower_bound(q.begin(), q.end(), cycle, [](const Span& s, uint64_t v) { return s.end <= v; });

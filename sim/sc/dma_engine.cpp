@@ -77,7 +77,8 @@ void ScDmaEngine::run() {
             uint64_t t = now_cycle();
             process_cycle(t);
             uint64_t n = next_cycle(t);
-            while (n != UINT64_MAX && may_run_ahead(n)) {
+            const uint64_t horizon = run_ahead_horizon();
+            while (n <= horizon && !sc_core::sc_pending_activity_at_current_time()) {
                 t = n;
                 process_cycle(t);
                 n = next_cycle(t);
@@ -123,13 +124,16 @@ void ScDmaEngine::process_cycle(uint64_t t) {
     }
 }
 
-bool ScDmaEngine::may_run_ahead(uint64_t cycle) const {
+uint64_t ScDmaEngine::run_ahead_horizon() const {
     // Tracing samples the buffer counters at kernel time, so a traced run goes cycle by cycle.
-    if (m_wave != nullptr) return false;
-    // The next time any other process can run. It is now (zero ahead) when this process has notified
-    // something (a token, a freed channel, the last retirement): the woken process may act in any later cycle.
+    if (m_wave != nullptr) return 0;
+    // The next time any other process can run (the end of time when none is waiting for a time).
     const sc_core::sc_time next_activity = sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity();
-    return cycles(cycle) + half_cycle() < next_activity;
+    if (next_activity == sc_core::sc_max_time()) return UINT64_MAX - 1;
+    // Cycle c's DMA phase is at c + 1/2: it must come strictly before that time.
+    const uint64_t ticks = next_activity.value();
+    const uint64_t half = half_cycle().value();
+    return ticks <= half ? 0 : (ticks - half - 1) / cycle_ticks();
 }
 
 uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* data, uint32_t bytes) {
@@ -271,7 +275,7 @@ void ScDmaEngine::store_side(uint64_t t) {
     if (m_write_next_row < in.rows && m_store_buffer_rows < m_cfg.derived.dma_store_buffer_rows) {
         const uint64_t row = in.c_row + m_write_next_row;
         const uint32_t bank = m_acc.calendar.bank_of(row);
-        if (m_acc.calendar.busy(bank, t)) {
+        if (m_acc.calendar.busy_advancing(bank, t)) {
             m_ctx->rec.bank_blocked.add(t, t + 1);
             ++m_ctx->rec.traffic.dma_bank_conflict_cycles;
         } else {
@@ -322,10 +326,10 @@ void ScDmaEngine::write_rows(uint64_t t) {
     const uint64_t row = w.local_row;
     bool blocked = false;
     if (in.dst == LocalMem::Scratchpad) {
-        blocked = m_spad.calendar.busy(m_spad.calendar.bank_of(row), t);
+        blocked = m_spad.calendar.busy_advancing(m_spad.calendar.bank_of(row), t);
     } else {
         const uint32_t bank = m_acc.calendar.bank_of(row);
-        blocked = m_acc.calendar.busy(bank, t) || (m_acc_busy_cycle == t && m_acc_busy_bank == bank);
+        blocked = m_acc.calendar.busy_advancing(bank, t) || (m_acc_busy_cycle == t && m_acc_busy_bank == bank);
     }
     if (blocked) {
         m_ctx->rec.bank_blocked.add(t, t + 1);

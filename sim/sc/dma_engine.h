@@ -84,9 +84,11 @@ private:
     void write_rows(uint64_t t);
     void retire_reads();
     uint64_t next_cycle(uint64_t t) const;
-    // True when the engine may process `cycle` now, ahead of kernel time: no other process can act before
-    // that cycle's DMA phase, so none could have changed what the engine sees (docs/timing.md, "Phases").
-    bool may_run_ahead(uint64_t cycle) const;
+    // The last cycle the engine may process now, ahead of kernel time: no other process can act before
+    // that cycle's DMA phase, so none could change what the engine sees (docs/timing.md, "Phases"). Valid
+    // until the engine notifies an event (a token, a freed channel, the last retirement): the woken process
+    // may then act in any later cycle, so run() also stops once activity is pending at the current time.
+    uint64_t run_ahead_horizon() const;
     uint64_t transport(uint64_t t, bool write, uint64_t addr, uint8_t* data, uint32_t bytes);
 
     const Config& m_cfg;

@@ -161,3 +161,32 @@ TEST_CASE("bank: random claims agree with a per-cycle model", "[bank]") {
         }
     }
 }
+
+TEST_CASE("bank: busy_advancing answers like busy while the caller moves forward, and claims still work",
+          "[bank]") {
+    std::mt19937 rng(7);
+    BankCalendar c(2, 4);
+    std::vector<std::vector<bool>> used(2, std::vector<bool>(400, false));
+    uint64_t now = 0;
+    while (now < 300) {
+        // The execute side claims a few spans after `now`; the DMA side then asks about the next cycles.
+        for (int k = 0; k < 3; ++k) {
+            const uint32_t bank = rng() % 2;
+            const uint64_t start = now + 1 + rng() % 20, len = 1 + rng() % 5;
+            bool clash = false;
+            for (uint64_t t = start; t < start + len; ++t) clash = clash || used[bank][t];
+            if (!clash) {
+                c.claim(bank, start, len);
+                for (uint64_t t = start; t < start + len; ++t) used[bank][t] = true;
+            }
+        }
+        const uint64_t until = now + 1 + rng() % 4;
+        for (; now < until; ++now) {
+            for (uint32_t b = 0; b < 2; ++b) {
+                INFO("bank " << b << " cycle " << now);
+                REQUIRE(c.busy_advancing(b, now) == used[b][now]);
+                REQUIRE(c.busy(b, now) == used[b][now]);
+            }
+        }
+    }
+}
