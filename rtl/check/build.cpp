@@ -23,7 +23,7 @@ namespace {
 constexpr const char* kStampName = "stamp";  // in <cache>/<hash>/: which sources the build came from
 constexpr size_t kLogTailLines = 20;
 // Bumped whenever the verilator command below changes, so cached builds made with the old one are redone.
-constexpr const char* kBuildRecipe = "verilator-cmd-1";
+constexpr const char* kBuildRecipe = "verilator-cmd-2";
 
 std::string read_text(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);
@@ -113,7 +113,10 @@ void verilate(const fs::path& dir, const fs::path& src, const std::vector<Genera
     }
     if (sv.empty()) throw SimulationError("generate_rtl returned no .sv files");
     // --unroll-count: the templates fill arrays in loops as long as the mesh edge or the read buffer.
+    // OPT_FAST: the verilated model's hot code at -O3 instead of Verilator's default -Os (about 20 % faster
+    // simulation on a 16x16 array; the speed comparison in docs/performance.md is against this build).
     std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2", "--trace", "-O3",
+                                     "-MAKEFLAGS", "OPT_FAST=-O3 OPT_GLOBAL=-O2",
                                      "--unroll-count", "65536", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal",
                                      "--top-module", "sasim_top", "-Mdir", (dir / "obj").string(),
                                      "+incdir+" + (dir / "rtl").string(), "-CFLAGS",
@@ -163,7 +166,8 @@ std::string ensure_harness(const Config& cfg, const BuildOptions& opt) {
     const std::vector<GeneratedFile> files = generate_rtl(cfg, opt.generate);
     const std::string hash = hardware_hash(cfg, opt.generate);
     const std::string stamp = stamp_text(generated_hash(files), harness_source_hash(src));
-    const fs::path cache = resolve_cache_dir(opt);
+    // Absolute: verilator's make runs in the object directory, so relative output paths would miss.
+    const fs::path cache = fs::absolute(resolve_cache_dir(opt));
     const fs::path final_dir = cache / hash;
     if (build_is_current(final_dir, stamp)) {
         if (!opt.quiet) std::cerr << "using cached RTL build " << final_dir.string() << '\n';
