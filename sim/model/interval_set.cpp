@@ -7,10 +7,15 @@ namespace sasim::model {
 
 void IntervalSet::add(uint64_t begin, uint64_t end) {
     if (end <= begin) return;
-    if (m_normal && !m_spans.empty() && begin < m_spans.back().end) m_normal = false;
-    if (m_normal && !m_spans.empty() && begin == m_spans.back().end) {
-        m_spans.back().end = end;
-        return;
+    if (m_normal && !m_spans.empty()) {
+        Span& last = m_spans.back();
+        // Starting inside or right after the last span (spans arriving in start order, the common case):
+        // merging keeps the set sorted and disjoint, so no sort is needed later.
+        if (begin >= last.begin && begin <= last.end) {
+            last.end = std::max(last.end, end);
+            return;
+        }
+        if (begin < last.begin) m_normal = false;
     }
     m_spans.push_back({begin, end});
 }

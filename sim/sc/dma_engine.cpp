@@ -94,6 +94,7 @@ void ScDmaEngine::process_cycle(uint64_t t) {
         auto x = std::make_unique<ReadXfer>();
         x->index = m_read_pending_index;
         x->in = &m_ctx->instr(x->index);
+        x->rows_to_write = uint64_t{x->in->rows} * load_blocks(*x->in);
         const uint32_t eb = x->in->dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
         x->gen = std::make_unique<model::LoadAddressGen>(*x->in, m_ctx->program->convs, eb);
         m_ctx->rec.issue[x->index] = m_read_pending_cycle;
@@ -349,7 +350,7 @@ void ScDmaEngine::write_rows(uint64_t t) {
 void ScDmaEngine::retire_reads() {
     while (!m_reads.empty()) {
         ReadXfer& x = *m_reads.front();
-        if (x.rows_written < uint64_t{x.in->rows} * load_blocks(*x.in)) break;
+        if (x.rows_written < x.rows_to_write) break;
         const uint64_t at = x.last_write + 1;
         m_ctx->record_retire(x.index, at);
         if (m_wave != nullptr) m_wave->retire_at(at, Unit::Load);

@@ -66,7 +66,8 @@ private:
         const Instruction* in = nullptr;
         std::unique_ptr<model::LoadAddressGen> gen;
         uint32_t next_row = 0;        // next DRAM row to generate
-        uint64_t rows_written = 0;    // destination rows written (rows * blocks when done)
+        uint64_t rows_written = 0;    // destination rows written
+        uint64_t rows_to_write = 0;   // rows * blocks: done when rows_written reaches it
         uint64_t last_write = 0;
         std::vector<uint8_t> staging; // accumulator loads: raw bytes before conversion
     };

@@ -148,3 +148,22 @@ TEST_CASE("intervals: random sets agree with a brute-force bitset", "[intervals]
         CHECK(spans_of(b) == runs(bb));
     }
 }
+
+TEST_CASE("intervals: spans added in start order (overlapping, nested, touching) match a bitset", "[intervals]") {
+    std::mt19937 rng(11);
+    for (int trial = 0; trial < 200; ++trial) {
+        IntervalSet s;
+        Bits b;
+        uint64_t begin = 0;
+        while (true) {
+            begin += rng() % 4;  // non-decreasing starts, as the DMA adds its requests
+            if (begin >= kCycles) break;
+            const uint64_t end = std::min<uint64_t>(kCycles, begin + rng() % 12);
+            s.add(begin, end);
+            for (uint64_t t = begin; t < end; ++t) b.set(t);
+        }
+        INFO("trial " << trial);
+        REQUIRE(show(spans_of(s)) == show(runs(b)));
+        REQUIRE(s.measure() == b.count());
+    }
+}
