@@ -24,6 +24,7 @@ namespace {
 struct Widened {
     std::vector<int16_t> a;   // m rows of k
     std::vector<int16_t> bt;  // n rows of k (B transposed for OS)
+    std::vector<uint32_t> sums;  // one output row
 };
 
 // Operand `idx` of scratchpad row `r` (little-endian when 16-bit).
@@ -53,30 +54,57 @@ inline uint32_t dot_wrapping(const int16_t* a, const int16_t* b, uint32_t k) {
     return sum;
 }
 
+// Four dot products sharing `a` (row q of b at b + q * k): independent sums the CPU overlaps.
+inline void dot_wrapping4(const int16_t* a, const int16_t* b, uint32_t k, uint32_t* out) {
+    const int16_t *b0 = b, *b1 = b + k, *b2 = b + 2 * uint64_t{k}, *b3 = b + 3 * uint64_t{k};
+    uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (uint32_t t = 0; t < k; ++t) {
+        const int32_t x = a[t];
+        s0 += static_cast<uint32_t>(x * int32_t{b0[t]});
+        s1 += static_cast<uint32_t>(x * int32_t{b1[t]});
+        s2 += static_cast<uint32_t>(x * int32_t{b2[t]});
+        s3 += static_cast<uint32_t>(x * int32_t{b3[t]});
+    }
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
+}
+
 }  // namespace
 
 uint64_t execute_values(const Instruction& in, Dataflow dataflow, const Scratchpad& spad, Accumulator& acc) {
+    // Locals, not `in` fields: the accumulator stores below could otherwise alias them (all uint32_t).
+    const uint32_t m = in.m, n = in.n, k = in.k;
+    const bool accumulate = in.accumulate;
     static thread_local Widened w;
-    w.a.resize(uint64_t{in.m} * in.k);
-    w.bt.resize(uint64_t{in.n} * in.k);
-    widen_rows(spad, in.a_row, in.m, in.k, w.a.data());
+    w.a.resize(uint64_t{m} * k);
+    w.bt.resize(uint64_t{n} * k);
+    widen_rows(spad, in.a_row, m, k, w.a.data());
     if (dataflow == Dataflow::OS) {
         // B is k rows of n operands: transpose it so every output is a dot product of two contiguous rows.
-        for (uint32_t t = 0; t < in.k; ++t) {
-            for (uint32_t j = 0; j < in.n; ++j) w.bt[uint64_t{j} * in.k + t] = operand(spad, in.b_row + t, j);
+        for (uint32_t t = 0; t < k; ++t) {
+            for (uint32_t j = 0; j < n; ++j) w.bt[uint64_t{j} * k + t] = operand(spad, in.b_row + t, j);
         }
     } else {
-        widen_rows(spad, in.b_row, in.n, in.k, w.bt.data());
+        widen_rows(spad, in.b_row, n, k, w.bt.data());
     }
-    for (uint32_t i = 0; i < in.m; ++i) {
-        const int16_t* a = w.a.data() + uint64_t{i} * in.k;
+    const int16_t* bt = w.bt.data();
+    w.sums.resize(n);
+    uint32_t* sums = w.sums.data();
+    for (uint32_t i = 0; i < m; ++i) {
+        const int16_t* a = w.a.data() + uint64_t{i} * k;
+        uint32_t col = 0;
+        for (; col + 4 <= n; col += 4) dot_wrapping4(a, bt + uint64_t{col} * k, k, sums + col);
+        for (; col < n; ++col) sums[col] = dot_wrapping(a, bt + uint64_t{col} * k, k);
         uint32_t* out = acc.row(in.c_row + i);
-        for (uint32_t j = 0; j < in.n; ++j) {
-            const uint32_t sum = dot_wrapping(a, w.bt.data() + uint64_t{j} * in.k, in.k);
-            out[j] = in.accumulate ? out[j] + sum : sum;
+        if (accumulate) {
+            for (uint32_t j = 0; j < n; ++j) out[j] += sums[j];
+        } else {
+            std::memcpy(out, sums, uint64_t{n} * sizeof(uint32_t));
         }
     }
-    return uint64_t{in.m} * in.n * in.k;
+    return uint64_t{m} * n * k;
 }
 
 void store_row_values(const Accumulator& acc, uint64_t acc_row, uint32_t elems_n, uint32_t shift, bool relu,
