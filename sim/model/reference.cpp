@@ -1,9 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "model/reference.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace sasim::model {
+
+namespace {
+
+// Sum of products modulo 2^32, like the accumulator (each int16 x int16 product fits in int32).
+uint32_t dot(const int16_t* a, const int16_t* b, size_t n) {
+    uint32_t sum = 0;
+    for (size_t i = 0; i < n; ++i) sum += static_cast<uint32_t>(int32_t{a[i]} * int32_t{b[i]});
+    return sum;
+}
+
+}  // namespace
 
 std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensors& t) {
     std::vector<int32_t> out;
@@ -12,25 +25,33 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
         const int64_t oh_n = c.out_h(), ow_n = c.out_w();
         const int64_t cg = c.in_c / c.groups, ng = c.out_c / c.groups;
         out.assign(static_cast<size_t>(c.batch * oh_n * ow_n * c.out_c), 0);
-        size_t o = 0;
+        // Per output pixel and group: the input window in the weights' order [r][s][channel], zero where
+        // it falls into the padding; each output channel is then one dot product with its weights.
+        const size_t window = static_cast<size_t>(c.kernel_h * c.kernel_w * cg);
+        std::vector<int16_t> patch(window);
+        size_t pixel = 0;
         for (int64_t b = 0; b < c.batch; ++b) {
             for (int64_t oy = 0; oy < oh_n; ++oy) {
-                for (int64_t ox = 0; ox < ow_n; ++ox) {
-                    for (int64_t oc = 0; oc < c.out_c; ++oc, ++o) {
-                        const int64_t g = oc / ng;
-                        uint32_t sum = 0;  // modulo 2^32, like the accumulator; products fit in int32
+                for (int64_t ox = 0; ox < ow_n; ++ox, ++pixel) {
+                    for (int64_t g = 0; g < c.groups; ++g) {
+                        int16_t* p = patch.data();
                         for (int64_t r = 0; r < c.kernel_h; ++r) {
                             const int64_t iy = oy * c.stride_h - c.pad_top + r * c.dilation_h;
-                            if (iy < 0 || iy >= c.in_h) continue;
-                            for (int64_t s = 0; s < c.kernel_w; ++s) {
+                            for (int64_t s = 0; s < c.kernel_w; ++s, p += cg) {
                                 const int64_t ix = ox * c.stride_w - c.pad_left + s * c.dilation_w;
-                                if (ix < 0 || ix >= c.in_w) continue;
+                                if (iy < 0 || iy >= c.in_h || ix < 0 || ix >= c.in_w) {
+                                    std::fill(p, p + cg, int16_t{0});
+                                    continue;
+                                }
                                 const int16_t* in = &t.input[static_cast<size_t>(((b * c.in_h + iy) * c.in_w + ix) * c.in_c + g * cg)];
-                                const int16_t* w = &t.weights[static_cast<size_t>(((oc * c.kernel_h + r) * c.kernel_w + s) * cg)];
-                                for (int64_t ch = 0; ch < cg; ++ch) sum += static_cast<uint32_t>(int32_t{in[ch]} * int32_t{w[ch]});
+                                std::copy(in, in + cg, p);
                             }
                         }
-                        out[o] = static_cast<int32_t>(sum);
+                        for (int64_t oc = g * ng; oc < (g + 1) * ng; ++oc) {
+                            const int16_t* w = &t.weights[static_cast<size_t>(oc) * window];
+                            out[pixel * static_cast<size_t>(c.out_c) + static_cast<size_t>(oc)] =
+                                static_cast<int32_t>(dot(patch.data(), w, window));
+                        }
                     }
                 }
             }
@@ -43,9 +64,7 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
                 const int16_t* a = &t.input[(b * v.m + i) * v.k];
                 for (uint64_t j = 0; j < v.n; ++j) {
                     const int16_t* w = &t.weights[(b * v.n + j) * v.k];
-                    uint32_t sum = 0;
-                    for (uint64_t x = 0; x < v.k; ++x) sum += static_cast<uint32_t>(int32_t{a[x]} * int32_t{w[x]});
-                    out[(b * v.m + i) * v.n + j] = static_cast<int32_t>(sum);
+                    out[(b * v.m + i) * v.n + j] = static_cast<int32_t>(dot(a, w, v.k));
                 }
             }
         }
