@@ -56,10 +56,10 @@ bool BankCalendar::busy(uint32_t bank, uint64_t cycle) const {
     return it != q.end() && it->begin <= cycle;
 }
 
-bool BankCalendar::busy_advancing(uint32_t bank, uint64_t cycle) {
+uint64_t BankCalendar::next_free_advancing(uint32_t bank, uint64_t cycle) {
     auto& q = m_banks.at(bank);
     while (!q.empty() && q.front().end <= cycle) q.pop_front();
-    return !q.empty() && q.front().begin <= cycle;
+    return !q.empty() && q.front().begin <= cycle ? q.front().end : cycle;  // spans never touch
 }
 
 uint64_t BankCalendar::next_free(uint32_t bank, uint64_t cycle) const {

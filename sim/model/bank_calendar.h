@@ -22,10 +22,11 @@ public:
     // Reserves row0 + i at cycle start + i for i < rows (one row per cycle, rows may cross banks).
     void claim_row_stream(uint64_t row0, uint64_t rows, uint64_t start);
     bool busy(uint32_t bank, uint64_t cycle) const;
-    // busy() for a caller whose queries never go back in time (the DMA engine): drops `bank`'s reservations
-    // that end at or before `cycle` first, so the answer is at the front. Contract: nobody asks about
-    // cycles before `cycle` afterwards (the execute unit only reserves cycles after its issue cycle).
-    bool busy_advancing(uint32_t bank, uint64_t cycle);
+    // next_free() for a caller whose queries never go back in time (the DMA engine): drops `bank`'s
+    // reservations that end at or before `cycle` first, so the answer is at the front. `bank` is busy at
+    // `cycle` iff the result is > `cycle`. Contract: nobody asks about cycles before `cycle` afterwards
+    // (the execute unit only reserves cycles after its issue cycle).
+    uint64_t next_free_advancing(uint32_t bank, uint64_t cycle);
     // First cycle >= `cycle` at which `bank` is free.
     uint64_t next_free(uint32_t bank, uint64_t cycle) const;
     // Drops reservations that end at or before `cycle` (keeps the structure small).

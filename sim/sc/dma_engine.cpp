@@ -34,6 +34,7 @@ void ScDmaEngine::begin_layer(LayerContext* ctx) {
     m_next_read_slot = t;
     m_read_inflight.clear();
     m_row_writes.clear();
+    m_row_blocked_until = 0;
     m_read_buffer_rows = 0;
     m_store_buffer_rows = 0;
     m_write_pending = m_write_active = false;
@@ -210,8 +211,10 @@ bool ScDmaEngine::issue_read(uint64_t t) {
         // Start the next DRAM row: padding stays zero; its DRAM pieces split into requests.
         const uint32_t eb = in.dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
         m_row_buf.assign(uint64_t{in.elems} * eb, 0);
-        std::vector<model::RowSegment> segs, reqs;
+        std::vector<model::RowSegment>& segs = m_segments;
+        std::vector<model::RowSegment>& reqs = m_pieces;
         x.gen->row_segments(x.next_row, segs);
+        reqs.clear();
         for (const auto& sg : segs) model::split_requests(sg, m_cfg.dma.max_request_bytes, reqs);
         if (reqs.empty()) {
             // An all-padding row takes one bus slot and no DRAM access.
@@ -276,7 +279,7 @@ void ScDmaEngine::store_side(uint64_t t) {
     if (m_write_next_row < in.rows && m_store_buffer_rows < m_cfg.derived.dma_store_buffer_rows) {
         const uint64_t row = in.c_row + m_write_next_row;
         const uint32_t bank = m_acc.calendar.bank_of(row);
-        if (m_acc.calendar.busy_advancing(bank, t)) {
+        if (m_acc.calendar.next_free_advancing(bank, t) > t) {
             m_ctx->rec.bank_blocked.add(t, t + 1);
             ++m_ctx->rec.traffic.dma_bank_conflict_cycles;
         } else {
@@ -285,7 +288,8 @@ void ScDmaEngine::store_side(uint64_t t) {
             ++m_ctx->rec.traffic.acc_reads;
             m_acc_busy_cycle = t;
             m_acc_busy_bank = bank;
-            std::vector<model::RowSegment> reqs;
+            std::vector<model::RowSegment>& reqs = m_pieces;
+            reqs.clear();
             model::split_requests({in.dram_addr + uint64_t{m_write_next_row} * in.dram_stride, row_bytes, 0},
                                   m_cfg.dma.max_request_bytes, reqs);
             for (const auto& r : reqs) m_write_reqs.push_back({t + 1, r.dram_addr, r.bytes, out + r.row_offset});
@@ -322,19 +326,24 @@ void ScDmaEngine::store_side(uint64_t t) {
 void ScDmaEngine::write_rows(uint64_t t) {
     if (m_row_writes.empty()) return;
     RowWrite& w = m_row_writes.front();
-    if (w.arrival > t) return;
+    if (w.arrival > t || t < m_row_blocked_until) return;
     const Instruction& in = *w.xfer->in;
     const uint64_t row = w.local_row;
-    bool blocked = false;
+    // First cycle the row's bank is free for the DMA. Reservations are never withdrawn, so the row is
+    // blocked in every cycle until then: those cycles are counted now and the engine need not wake for
+    // this row before then (docs/timing.md, "DMA").
+    uint64_t free_cycle = t;
     if (in.dst == LocalMem::Scratchpad) {
-        blocked = m_spad.calendar.busy_advancing(m_spad.calendar.bank_of(row), t);
+        free_cycle = m_spad.calendar.next_free_advancing(m_spad.calendar.bank_of(row), t);
     } else {
         const uint32_t bank = m_acc.calendar.bank_of(row);
-        blocked = m_acc.calendar.busy_advancing(bank, t) || (m_acc_busy_cycle == t && m_acc_busy_bank == bank);
+        free_cycle = m_acc.calendar.next_free_advancing(bank, t);
+        if (free_cycle == t && m_acc_busy_cycle == t && m_acc_busy_bank == bank) free_cycle = t + 1;  // store read
     }
-    if (blocked) {
-        m_ctx->rec.bank_blocked.add(t, t + 1);
-        ++m_ctx->rec.traffic.dma_bank_conflict_cycles;
+    if (free_cycle > t) {
+        m_ctx->rec.bank_blocked.add(t, free_cycle);
+        m_ctx->rec.traffic.dma_bank_conflict_cycles += free_cycle - t;
+        m_row_blocked_until = free_cycle;
         return;
     }
     if (in.dst == LocalMem::Scratchpad) ++m_ctx->rec.traffic.spad_writes;
@@ -369,7 +378,7 @@ uint64_t ScDmaEngine::next_cycle(uint64_t t) const {
         }
         n = std::min(n, c);
     }
-    if (!m_row_writes.empty()) n = std::min(n, std::max(t + 1, m_row_writes.front().arrival));
+    if (!m_row_writes.empty()) n = std::min(n, std::max({t + 1, m_row_writes.front().arrival, m_row_blocked_until}));
     if (m_write_pending && !m_write_active) n = std::min(n, std::max(m_write_pending_cycle, t + 1));
     if (m_write_active) {
         if (m_write_next_row < m_write_in->rows && m_store_buffer_rows < m_cfg.derived.dma_store_buffer_rows) {

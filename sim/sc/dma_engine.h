@@ -110,12 +110,13 @@ private:
     std::deque<std::unique_ptr<ReadXfer>> m_reads;  // in order; front retires first
     std::deque<Request> m_read_reqs;   // requests of the row being generated
     std::vector<uint8_t> m_row_buf;    // the DRAM row being loaded, before it is cut into blocks
+    std::vector<model::RowSegment> m_segments, m_pieces;  // scratch: a row's DRAM pieces and its requests
     void scatter_row(ReadXfer& x, uint64_t arrival);  // copies m_row_buf into the row's blocks, queues writes
     uint64_t m_row_arrival = 0;        // latest completion among the current row's requests
     uint64_t m_next_read_slot = 0;     // bus: next cycle a read request may issue
     std::deque<uint64_t> m_read_inflight;  // completion cycles
     std::deque<RowWrite> m_row_writes; // rows whose requests all issued, waiting to be written
-    uint64_t m_last_row_write_cycle = UINT64_MAX;
+    uint64_t m_row_blocked_until = 0;  // the front row's bank is busy before this cycle (already counted)
     uint32_t m_read_buffer_rows = 0;   // DRAM rows started and not fully written (<= dma_read_buffer_rows)
 
     // Store DMA
