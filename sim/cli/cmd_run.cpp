@@ -69,6 +69,7 @@ struct RunArgs {
     std::string vcd;
     uint64_t seed = 1;
     bool no_check = false;
+    bool timing_only = false;
     bool quiet = false;
     std::string format = "table";
     uint64_t watchdog_cycles = 10'000'000;
@@ -92,7 +93,8 @@ int run(const RunArgs& a) {
 
     sc::RunOptions opt;
     opt.seed = a.seed;
-    opt.check = !a.no_check;
+    opt.check = !a.no_check && !a.timing_only;
+    opt.compute_values = !a.timing_only;
     opt.retire_log_path = a.retire_log;
     opt.vcd_path = a.vcd;
     opt.watchdog_cycles = a.watchdog_cycles;
@@ -153,6 +155,9 @@ Command add_run_command(CLI::App& app) {
                     "workload)");
     cmd->add_option("--seed", args->seed, "Seed of the random operand values (default 1)");
     cmd->add_flag("--no-check", args->no_check, "Skip comparing outputs against the reference (faster)");
+    cmd->add_flag("--timing-only", args->timing_only,
+                  "Compute no output values (implies --no-check): the same cycles and statistics, faster; "
+                  "the output tensors in DRAM are then meaningless");
     cmd->add_flag("-q,--quiet", args->quiet, "No progress line on a terminal");
     cmd->add_option("--watchdog-cycles", args->watchdog_cycles,
                     "Stop with every unit's state when nothing progresses for this many cycles while no DMA "

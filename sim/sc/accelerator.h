@@ -32,6 +32,8 @@ public:
     void attach_waveform(ScWaveform& wave);
     // Fault injection (RunOptions::inject_fault "late-result"): every EXECUTE's results arrive one cycle late.
     void set_extra_result_cycles(uint32_t cycles) { m_exec.set_extra_result_cycles(cycles); }
+    // Timing only (RunOptions::compute_values false): EXECUTEs compute no values; cycles are unchanged.
+    void set_compute_values(bool on) { m_exec.set_compute_values(on); }
     // Starts running ctx's program at ctx->start_cycle (the current cycle). ctx->all_retired fires when done.
     void start_layer(LayerContext* ctx);
     // Returns the problems found when a layer has finished (queues and token channels must be empty).

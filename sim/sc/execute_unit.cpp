@@ -51,7 +51,8 @@ void ScExecuteUnit::run() {
                 m_wave->issued(Unit::Execute, q.index);
                 m_wave->retire_at(sc.retire, Unit::Execute);
             }
-            ctx.rec.macs += model::execute_values(in, m_array.dataflow, m_spad, m_acc);
+            ctx.rec.macs += m_compute_values ? model::execute_values(in, m_array.dataflow, m_spad, m_acc)
+                                             : uint64_t{in.m} * in.n * in.k;
             const uint64_t stream_rows = sc.stream_end - sc.stream_start;
             ctx.rec.array_slots += stream_rows * pes;
             ctx.rec.compute.add(sc.stream_start, sc.stream_end);

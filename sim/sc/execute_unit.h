@@ -33,6 +33,8 @@ public:
     void attach_waveform(ScWaveform& wave) { m_wave = &wave; }
     // Fault injection for tests of the RTL cross-check: results reach the accumulator `cycles` late.
     void set_extra_result_cycles(uint32_t cycles) { m_timing.set_extra_result_cycles(cycles); }
+    // Off: the accumulator is left as it is (timing does not depend on values, so cycles are unchanged).
+    void set_compute_values(bool on) { m_compute_values = on; }
 
 private:
     void run();
@@ -49,6 +51,7 @@ private:
     uint64_t m_busy_until = 0;
     UnitState m_state;
     ScWaveform* m_wave = nullptr;  // tracing off when null
+    bool m_compute_values = true;
 };
 
 }  // namespace sasim::sc

@@ -62,6 +62,7 @@ public:
             m_accel.attach_waveform(*m_wave);
         }
         if (opt.inject_fault == "late-result") m_accel.set_extra_result_cycles(1);
+        m_accel.set_compute_values(opt.compute_values);
         SC_THREAD(control);
         if (opt.watchdog_cycles > 0) SC_THREAD(watchdog);
     }
@@ -127,6 +128,7 @@ private:
             *log << "# layer index unit issue_cycle retire_cycle (cycles relative to the layer start)\n";
         }
         const uint32_t bits = m_cfg.array.operand_bits;
+        const bool check = m_opt.check && m_opt.compute_values;
         for (size_t li = 0; li < m_wl.layers.size(); ++li) {
             const Layer& layer = m_wl.layers[li];
             if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), nullptr, layer);
@@ -156,7 +158,7 @@ private:
             model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name), tensors);
             // The reference check needs only the tensors: it runs on a second thread while the layer simulates.
             std::future<std::vector<int32_t>> reference;
-            if (m_opt.check) {
+            if (check) {
                 reference = std::async(std::launch::async, [&layer, &tensors] { return model::reference_outputs(layer, tensors); });
             }
             const uint64_t t0 = now_cycle();
@@ -201,7 +203,7 @@ private:
                     case Unit::Store: ++st.instructions.stores; break;
                 }
             }
-            if (m_opt.check) {
+            if (check) {
                 const std::vector<int32_t> ref = reference.get();
                 st.check = model::check_outputs(layer, comp.layout, ref, m_dram.image(), bits);
             }

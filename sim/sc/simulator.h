@@ -31,6 +31,9 @@ struct LayerTrace {
 struct RunOptions {
     uint64_t seed = 1;                 // operand values: per layer, derived from this seed
     bool check = true;                 // compare every output against the reference
+    // false (--timing-only): EXECUTEs compute no values and nothing is checked (check is ignored). Timing
+    // does not depend on operand values, so every cycle count and statistic stays the same.
+    bool compute_values = true;
     std::string retire_log_path;       // --retire-log: one line per instruction ("" = none)
     // --vcd: a VCD waveform of the model's queues, units, tokens and DMA buffers over the whole run, written
     // to exactly this path ("" = none; docs/waveforms.md). Off, it costs one null-pointer test per event.

@@ -50,7 +50,7 @@ pid_t start_point(const Sweep& sweep, const RunnerOptions& opt, const Point& p) 
     const std::string workload = fs::absolute(sweep.spec.workloads[p.workload].path).string();
     std::vector<std::string> args = {opt.exe, "run",    "--config", "config.json", "--workload", workload, "--out", ".",
                                      "--format", "json", "-q",      "--seed", std::to_string(sweep.spec.seed)};
-    if (!sweep.spec.check) args.emplace_back("--no-check");
+    if (!sweep.spec.check) args.emplace_back("--timing-only");
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
