@@ -6,6 +6,7 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -159,7 +160,12 @@ private:
             // The reference check needs only the tensors: it runs on a second thread while the layer simulates.
             std::future<std::vector<int32_t>> reference;
             if (check) {
-                reference = std::async(std::launch::async, [&layer, &tensors] { return model::reference_outputs(layer, tensors); });
+                auto compute = [&layer, &tensors] { return model::reference_outputs(layer, tensors); };
+                try {
+                    reference = std::async(std::launch::async, compute);
+                } catch (const std::system_error&) {
+                    reference = std::async(std::launch::deferred, compute);  // no thread to be had: run it at get()
+                }
             }
             const uint64_t t0 = now_cycle();
             std::vector<uint8_t> image = model::build_dram_image(layer, comp.layout, m_cfg.array.dataflow, tensors);
