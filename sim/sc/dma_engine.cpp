@@ -148,7 +148,7 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
     m_trans.set_byte_enable_length(0);
     m_trans.set_dmi_allowed(false);
     m_trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    // Issued half a cycle into cycle t; the engine may be running ahead of kernel time (may_run_ahead).
+    // Issued half a cycle into cycle t; the engine may be running ahead of kernel time (run_ahead_horizon).
     sc_core::sc_time delay = cycles(t) + half_cycle() - sc_core::sc_time_stamp();
     const sc_core::sc_time before = sc_core::sc_time_stamp();
     mem_socket->b_transport(m_trans, delay);
@@ -331,7 +331,7 @@ void ScDmaEngine::write_rows(uint64_t t) {
     const uint64_t row = w.local_row;
     // First cycle the row's bank is free for the DMA. Reservations are never withdrawn, so the row is
     // blocked in every cycle until then: those cycles are counted now and the engine need not wake for
-    // this row before then (docs/timing.md, "DMA").
+    // this row before then (docs/timing.md, "DMA engine").
     uint64_t free_cycle = t;
     if (in.dst == LocalMem::Scratchpad) {
         free_cycle = m_spad.calendar.next_free_advancing(m_spad.calendar.bank_of(row), t);
