@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Measures whole-run wall time and peak memory of sasim and writes docs/performance.md.
 
-    scripts/bench.sh [--runs N] [--quick] [--no-write]
+    scripts/bench.sh [--runs N] [--quick] [--no-write] [--sasim BINARY]
 
 Every case runs N times (default 3) under /usr/bin/time -v. The table gives the median wall time and the
 largest peak resident set size, next to the target. Values are computed and checked in every case: the
@@ -98,11 +98,16 @@ def verilator_ratio(runs):
 
 
 def main():
+    global SASIM  # --sasim replaces the default for every case
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--sasim", default=SASIM, help="the sasim binary (default: build/sasim)")
     ap.add_argument("--quick", action="store_true", help="one run each, skip the sweep and the Verilator comparison")
     ap.add_argument("--no-write", action="store_true", help="print only; do not rewrite docs/performance.md")
     args = ap.parse_args()
+    SASIM = os.path.abspath(args.sasim)
+    if not os.access(SASIM, os.X_OK):
+        raise SystemExit(f"{SASIM}: not an executable (build first: scripts/build.sh)")
     runs = 1 if args.quick else args.runs
     wl = lambda name: os.path.join(ROOT, "workloads", name)
     cases = []
