@@ -78,10 +78,14 @@ void ScDmaEngine::run() {
             uint64_t t = now_cycle();
             process_cycle(t);
             uint64_t n = next_cycle(t);
-            const uint64_t horizon = run_ahead_horizon();
+            uint64_t horizon = run_ahead_horizon();
             while (n <= horizon && !sc_core::sc_pending_activity_at_current_time()) {
                 t = n;
+                m_called_target = false;
                 process_cycle(t);
+                // The memory target may have scheduled timed activity of its own (a TLM-2.0 LT target is
+                // free to notify events in b_transport): the bound must be asked again.
+                if (m_called_target) horizon = run_ahead_horizon();
                 n = next_cycle(t);
             }
             if (n == UINT64_MAX) continue;
@@ -151,6 +155,7 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
     // Issued half a cycle into cycle t; the engine may be running ahead of kernel time (run_ahead_horizon).
     sc_core::sc_time delay = cycles(t) + half_cycle() - sc_core::sc_time_stamp();
     const sc_core::sc_time before = sc_core::sc_time_stamp();
+    m_called_target = true;
     mem_socket->b_transport(m_trans, delay);
     if (sc_core::sc_time_stamp() != before) {
         // The engine keeps many requests in flight from one thread, so it needs loosely-timed targets.

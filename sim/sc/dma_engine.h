@@ -141,6 +141,7 @@ private:
     uint64_t m_prune_at = 0;
 
     tlm::tlm_generic_payload m_trans;
+    bool m_called_target = false;      // b_transport was called in the cycle being processed (see run())
     ScWaveform* m_wave = nullptr;      // tracing off when null
 };
 
