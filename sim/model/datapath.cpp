@@ -42,7 +42,7 @@ void widen_rows(const Scratchpad& spad, uint64_t first, uint32_t rows, uint32_t 
         if (spad.elem_bytes == 1) {
             for (uint32_t t = 0; t < count; ++t) o[t] = static_cast<int8_t>(p[t]);
         } else {
-            std::memcpy(o, p, uint64_t{count} * 2);  // little-endian host, as everywhere in the model
+            if (count > 0) std::memcpy(o, p, uint64_t{count} * 2);  // little-endian host, as everywhere in the model
         }
     }
 }
@@ -77,6 +77,7 @@ uint64_t execute_values(const Instruction& in, Dataflow dataflow, const Scratchp
     // Locals, not `in` fields: the accumulator stores below could otherwise alias them (all uint32_t).
     const uint32_t m = in.m, n = in.n, k = in.k;
     const bool accumulate = in.accumulate;
+    if (m == 0 || n == 0) return 0;  // no outputs (and no null pointers handed to memcpy below)
     static thread_local Widened w;
     w.a.resize(uint64_t{m} * k);
     w.bt.resize(uint64_t{n} * k);

@@ -18,7 +18,8 @@ uint32_t dot(const int16_t* a, const int16_t* b, size_t n) {
 
 }  // namespace
 
-std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensors& t) {
+std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensors& t, const std::atomic<bool>* cancel) {
+    auto cancelled = [cancel] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
     std::vector<int32_t> out;
     if (layer.kind == LayerKind::Conv) {
         const ConvShape& c = layer.conv;
@@ -32,6 +33,7 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
         size_t pixel = 0;
         for (int64_t b = 0; b < c.batch; ++b) {
             for (int64_t oy = 0; oy < oh_n; ++oy) {
+                if (cancelled()) return out;
                 for (int64_t ox = 0; ox < ow_n; ++ox, ++pixel) {
                     for (int64_t g = 0; g < c.groups; ++g) {
                         int16_t* p = patch.data();
@@ -61,6 +63,7 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
         out.assign(static_cast<size_t>(v.count * v.m * v.n), 0);
         for (uint64_t b = 0; b < v.count; ++b) {
             for (uint64_t i = 0; i < v.m; ++i) {
+                if (cancelled()) return out;
                 const int16_t* a = &t.input[(b * v.m + i) * v.k];
                 for (uint64_t j = 0; j < v.n; ++j) {
                     const int16_t* w = &t.weights[(b * v.n + j) * v.k];

@@ -2,6 +2,7 @@
 // An independent reference for checking the model's results: direct convolution and GEMM loops over the
 // canonical tensors. It shares no code with the compiler, the tiling or the model's datapath.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -13,7 +14,9 @@ namespace sasim::model {
 
 // int32 results (wrapping, as 32-bit hardware accumulators do) in canonical order:
 //   conv: [batch][out_h][out_w][out_c]; gemm: [batch][m][n].
-std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensors& t);
+// `cancel` (may be null): when it becomes true the computation stops early and the result is incomplete.
+std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensors& t,
+                                       const std::atomic<bool>* cancel = nullptr);
 
 // Requantization as the STORE instruction defines it (docs/isa.md): round-half-up arithmetic shift,
 // optional ReLU, saturation to the signed operand range.

@@ -67,6 +67,8 @@ public:
         SC_THREAD(control);
         if (opt.watchdog_cycles > 0) SC_THREAD(watchdog);
     }
+    // A stopped simulation may leave a reference check running: stop it (m_reference then joins it).
+    ~ScSystem() override { m_cancel_reference = true; }
 
     std::vector<model::LayerStats> results;
     std::exception_ptr error;
@@ -155,20 +157,21 @@ private:
                     }
                 }
             }
-            model::CanonicalTensors tensors;
-            model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name), tensors);
+            auto tensors = std::make_shared<model::CanonicalTensors>();
+            model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name), *tensors);
             // The reference check needs only the tensors: it runs on a second thread while the layer simulates.
-            std::future<std::vector<int32_t>> reference;
+            // The job owns what it reads and ScSystem owns the job: if the simulation is stopped (sc_stop
+            // abandons this thread's stack), destroying ScSystem still waits for it.
             if (check) {
-                auto compute = [&layer, &tensors] { return model::reference_outputs(layer, tensors); };
+                auto compute = [layer, tensors, this] { return model::reference_outputs(layer, *tensors, &m_cancel_reference); };
                 try {
-                    reference = std::async(std::launch::async, compute);
+                    m_reference = std::async(std::launch::async, compute);
                 } catch (const std::system_error&) {
-                    reference = std::async(std::launch::deferred, compute);  // no thread to be had: run it at get()
+                    m_reference = std::async(std::launch::deferred, compute);  // no thread to be had: run it at get()
                 }
             }
             const uint64_t t0 = now_cycle();
-            std::vector<uint8_t> image = model::build_dram_image(layer, comp.layout, m_cfg.array.dataflow, tensors);
+            std::vector<uint8_t> image = model::build_dram_image(layer, comp.layout, m_cfg.array.dataflow, *tensors);
             LayerTrace trace;
             if (m_opt.layer_trace) trace.initial_image = image;  // load_image takes the image over
             m_dram.load_image(std::move(image), t0);
@@ -210,7 +213,7 @@ private:
                 }
             }
             if (check) {
-                const std::vector<int32_t> ref = reference.get();
+                const std::vector<int32_t> ref = m_reference.get();
                 st.check = model::check_outputs(layer, comp.layout, ref, m_dram.image(), bits);
             }
             if (log) {
@@ -262,6 +265,10 @@ private:
     std::unique_ptr<ScWaveform> m_wave;  // RunOptions::vcd_path; null when not tracing
     LayerContext* m_ctx = nullptr;
     bool m_fault_done = false;  // inject_fault applied
+    // The current layer's reference check, computing on its own thread. ~ScSystem cancels it, and the future
+    // (declared last: destroyed first) waits for the thread to stop.
+    std::atomic<bool> m_cancel_reference{false};
+    std::future<std::vector<int32_t>> m_reference;
 };
 
 }  // namespace

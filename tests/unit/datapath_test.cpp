@@ -2,6 +2,7 @@
 // Unit tests of model/datapath (EXECUTE arithmetic, STORE requantization) and model/reference.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <climits>
 #include <cstdint>
 #include <random>
@@ -240,4 +241,16 @@ TEST_CASE("datapath: reference_outputs of a batched gemm, with wrap-around", "[d
     // b0: [1-3, 2+4+6] = [-2, 12]. b1: 3 * 2^30 wraps to -2^30; 3 * -32768 = -98304.
     const std::vector<int32_t> want{-2, 12, -1073741824, -98304};
     CHECK(sasim::model::reference_outputs(l, t) == want);
+}
+
+TEST_CASE("datapath: a cancelled reference_outputs stops before computing", "[datapath]") {
+    sasim::Layer l;
+    l.kind = sasim::LayerKind::Gemm;
+    l.gemm = {1, 2, 1, 2};  // batch 1, m 2, n 1, k 2
+    sasim::model::CanonicalTensors t;
+    t.input = {1, 2, 3, 4};
+    t.weights = {5, 6};
+    const std::atomic<bool> go{false}, stop{true};
+    CHECK(sasim::model::reference_outputs(l, t, &go) == std::vector<int32_t>{17, 39});
+    CHECK(sasim::model::reference_outputs(l, t, &stop) == std::vector<int32_t>{0, 0});
 }
