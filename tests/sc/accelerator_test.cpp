@@ -153,17 +153,23 @@ void require_clean_finish(const Testbench<Memory>& tb) {
     CHECK(tb.ctx.rec.retired == tb.program().instrs.size());
 }
 
+// Runs the tiny conv on `tb`; requires a clean finish and a passing result check, and returns the check.
+template <typename Memory>
+model::CheckResult run_tiny_conv_checked(Testbench<Memory>& tb) {
+    tb.run_layer(sctest::tiny_conv());
+    sctest::simulate();
+    require_clean_finish(tb);
+    const model::CheckResult chk = tb.check();
+    INFO(chk.first_mismatch);
+    CHECK(chk.pass);
+    return chk;
+}
+
 // Scenario 2: the tiny conv on ScDramTarget, checked for results and schedule invariants.
 void run_tiny_conv_on_dram(const std::string& config_name) {
     const Config cfg = sctest::shipped_config(config_name);
     Testbench<sc::ScDramTarget> tb("tb", cfg, model::DramTiming::params_from(cfg));
-    tb.run_layer(sctest::tiny_conv());
-    sctest::simulate();
-    require_clean_finish(tb);
-
-    const model::CheckResult chk = tb.check();
-    INFO(chk.first_mismatch);
-    CHECK(chk.pass);
+    const model::CheckResult chk = run_tiny_conv_checked(tb);
     CHECK(chk.mismatches == 0);
     CHECK(chk.elements == 6u * 6u * 6u);
 
@@ -206,14 +212,8 @@ void run_tiny_conv_on_dram(const std::string& config_name) {
 TEST_CASE("sc: accelerator on a user-supplied TLM-2.0 memory with fixed 7-cycle latency", "[sc]") {
     constexpr uint64_t kLatency = 7;
     Testbench<FixedLatencyMemory> tb("tb", sctest::shipped_config("tiny_4x4_ws"), kLatency);
-    tb.run_layer(sctest::tiny_conv());
-    sctest::simulate();
-    require_clean_finish(tb);
-
-    const model::CheckResult chk = tb.check();
-    INFO(chk.first_mismatch);
+    const model::CheckResult chk = run_tiny_conv_checked(tb);
     CHECK(chk.checked);
-    CHECK(chk.pass);
     CHECK(chk.elements == 6u * 6u * 6u);
     CHECK(tb.ctx.rec.macs == tb.layer->gemm_view().macs());
 
@@ -340,12 +340,7 @@ TEST_CASE("sc: a DMA error response stops the simulation with a SimulationError"
 // may schedule processes of its own from b_transport; the engine must see them before it issues further.
 TEST_CASE("sc: the DMA engine does not run past a memory target's own timed activity", "[sc]") {
     Testbench<StatefulMemory> tb("tb", sctest::shipped_config("tiny_4x4_ws"), 7);
-    tb.run_layer(sctest::tiny_conv());
-    sctest::simulate();
-    require_clean_finish(tb);
-    const model::CheckResult chk = tb.check();
-    INFO(chk.first_mismatch);
-    CHECK(chk.pass);
+    run_tiny_conv_checked(tb);
     CHECK(tb.memory.penalties > 0);  // the state-dependent latency was exercised
     CHECK(tb.memory.issued_ahead == 0);
 }
