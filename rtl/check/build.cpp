@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/file_text.h"
 #include "rtl/check/process.h"
 #include "rtl/generator/generator.h"
 
@@ -24,14 +24,6 @@ constexpr const char* kStampName = "stamp";  // in <cache>/<hash>/: which source
 constexpr size_t kLogTailLines = 20;
 // Bumped whenever the verilator command below changes, so cached builds made with the old one are redone.
 constexpr const char* kBuildRecipe = "verilator-cmd-2";
-
-std::string read_text(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    if (!f) return "";
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
 
 void write_text(const fs::path& p, const std::string& text) {
     std::ofstream f(p, std::ios::binary);

@@ -8,8 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -82,14 +80,6 @@ void fsync_path(const std::string& path) {
     ::fsync(fd);
     ::close(fd);
     fsync_dir(path);
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return "";
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 DirLock::DirLock(const std::string& dir) {

@@ -4,6 +4,8 @@
 #pragma once
 #include <string>
 
+#include "common/file_text.h"  // read_text, used with these helpers
+
 namespace sasim::sweep {
 
 // Writes `text` to a temporary file next to `path`, fsyncs it, renames it over `path` and fsyncs the
@@ -15,9 +17,6 @@ void append_durable(const std::string& path, const std::string& text);
 
 // fsyncs an existing file (and its directory), e.g. one another process wrote.
 void fsync_path(const std::string& path);
-
-// The whole file, or "" when it cannot be read.
-std::string read_text(const std::string& path);
 
 // An exclusive lock on DIR/.lock for as long as the object lives (released by the kernel on kill -9).
 // Throws InputError when another sasim process holds it.
