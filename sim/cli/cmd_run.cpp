@@ -74,6 +74,8 @@ struct RunArgs {
     std::string format = "table";
     uint64_t watchdog_cycles = 10'000'000;
     std::string inject_fault;
+    std::string mapper = "heuristic";
+    bool exhaustive = false;
 };
 
 int run(const RunArgs& a) {
@@ -99,6 +101,12 @@ int run(const RunArgs& a) {
     opt.vcd_path = a.vcd;
     opt.watchdog_cycles = a.watchdog_cycles;
     opt.inject_fault = a.inject_fault;
+    opt.mapper = a.mapper;
+    opt.exhaustive_search = a.exhaustive;
+    if (a.mapper == "search" && !a.vcd.empty()) {
+        throw InputError("--vcd: the waveform would show every candidate the search simulates; use it with "
+                         "--mapper heuristic");
+    }
     const bool tty = isatty(STDERR_FILENO) != 0 && !a.quiet;
     if (tty) {
         opt.progress = [](size_t i, size_t n, const model::LayerStats* done, const Layer& layer) {
@@ -165,6 +173,14 @@ Command add_run_command(CLI::App& app) {
     cmd->add_option("--inject-fault", args->inject_fault,
                     "Testing the checkers: drop-token removes one dependency token (the run must stop with a "
                     "deadlock report); late-result writes EXECUTE results one cycle late")
+        ->group("Debugging");
+    cmd->add_option("--mapper", args->mapper,
+                    "How each layer's program is chosen: heuristic (the fixed tiling, default) or search (every "
+                    "candidate mapping simulated in the order of its lower bound until the bound proves the "
+                    "rest no faster; docs/mapper.md)")
+        ->check(CLI::IsMember({"heuristic", "search"}));
+    cmd->add_flag("--exhaustive-search", args->exhaustive,
+                  "With --mapper search: simulate every candidate (tests that the bound-pruned search is exact)")
         ->group("Debugging");
     cmd->add_option("--format", args->format, "What to print on stdout: table (default), json or csv")
         ->check(CLI::IsMember({"table", "json", "csv"}));

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "compiler/load_builders.h"
 
 namespace sasim {
 namespace {
@@ -46,80 +47,21 @@ public:
 private:
     static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
-    // Sets the wide-load fields: the DRAM row holds the group's columns, cut into one block per chunk.
-    static void set_blocks(Instruction& in, const ChunkGroup& grp, uint64_t block_stride) {
-        in.elems = grp.total;
-        in.block_elems = grp.block_elems;
-        in.block_stride = block_stride;
-    }
-
-    // Rows of the implicit A matrix (pixels for conv, rows of A for gemm) for one chunk group.
-    Instruction load_a_rows(uint64_t g, uint64_t row0, uint32_t rows, const ChunkGroup& grp, uint64_t local_row,
-                            uint64_t block_stride) const {
-        Instruction in;
-        in.local_row = local_row;
-        in.rows = rows;
-        set_blocks(in, grp, block_stride);
-        const uint64_t ob = m_lay.operand_bytes;
-        if (m_lay.is_conv) {
-            in.op = Opcode::LoadIm2col;
-            in.conv = 0;
-            in.pixel0 = row0;
-            in.pos0 = grp.pos0;
-            in.npos = grp.npos;
-            in.chan0 = m_lay.gemms[g].a_chan0 + grp.chan0;
-            in.chan_count = grp.chan_count;
-        } else {
-            in.op = Opcode::Load2d;
-            in.dram_addr = m_lay.gemms[g].a_addr + (row0 * m_lay.view.k + grp.kstart) * ob;
-            in.dram_stride = m_lay.view.k * ob;
-        }
-        return in;
-    }
-
-    // Rows of the weights stored [n][k] (WS/IS): `rows` output channels starting at n0, the group's columns.
-    Instruction load_wt_rows(uint64_t g, uint64_t n0, uint32_t rows, const ChunkGroup& grp, uint64_t local_row,
-                             uint64_t block_stride) const {
-        Instruction in;
-        in.op = Opcode::Load2d;
-        in.local_row = local_row;
-        in.rows = rows;
-        set_blocks(in, grp, block_stride);
-        const uint64_t ob = m_lay.operand_bytes;
-        in.dram_addr = m_lay.gemms[g].b_addr + (n0 * m_lay.view.k + grp.kstart) * ob;
-        in.dram_stride = m_lay.view.k * ob;
-        return in;
-    }
-
-    // Rows of the weights stored [k][n] (OS): the group's k rows, `cols` channels starting at n0, in
-    // consecutive scratchpad rows (chunk j's rows start kstart_j - kstart_first rows in).
-    Instruction load_b_rows(uint64_t g, uint64_t n0, uint32_t cols, const ChunkGroup& grp, uint64_t local_row) const {
-        Instruction in;
-        in.op = Opcode::Load2d;
-        in.local_row = local_row;
-        in.rows = grp.total;
-        in.elems = cols;
-        const uint64_t ob = m_lay.operand_bytes;
-        in.dram_addr = m_lay.gemms[g].b_addr + (grp.kstart * m_lay.view.n + n0) * ob;
-        in.dram_stride = m_lay.view.n * ob;
-        return in;
-    }
-
     // The load of the resident operand's chunk group for outer block [o0, o0+olen).
     Instruction load_resident(uint64_t g, uint64_t o0, uint32_t olen, const ChunkGroup& grp, uint64_t row) const {
         const uint64_t stride = m_plan.res_rows_per_chunk;
         switch (m_plan.dataflow) {
-            case Dataflow::WS: return load_wt_rows(g, o0, olen, grp, row, stride);
-            case Dataflow::IS: return load_a_rows(g, o0, olen, grp, row, stride);
-            case Dataflow::OS: return load_b_rows(g, o0, olen, grp, row);
+            case Dataflow::WS: return load_wt_rows(m_lay, g, o0, olen, grp, row, stride);
+            case Dataflow::IS: return load_a_rows(m_lay, g, o0, olen, grp, row, stride);
+            case Dataflow::OS: return load_b_rows(m_lay, g, o0, olen, grp, row);
         }
         return {};
     }
 
     // The load of the tile operand's chunk group for inner tile [i0, i0+ilen).
     Instruction load_tile(uint64_t g, uint64_t i0, uint32_t ilen, const ChunkGroup& grp, uint64_t row) const {
-        if (m_plan.dataflow == Dataflow::IS) return load_wt_rows(g, i0, ilen, grp, row, m_plan.inner_tile);
-        return load_a_rows(g, i0, ilen, grp, row, m_plan.inner_tile);
+        if (m_plan.dataflow == Dataflow::IS) return load_wt_rows(m_lay, g, i0, ilen, grp, row, m_plan.inner_tile);
+        return load_a_rows(m_lay, g, i0, ilen, grp, row, m_plan.inner_tile);
     }
 
     void emit_tile(uint64_t g, uint64_t outer_idx, uint64_t o0, uint32_t olen, uint64_t it, uint64_t i0, uint32_t ilen) {
@@ -205,7 +147,7 @@ private:
 
 }  // namespace
 
-static uint32_t wide_load_target(const Config& cfg, uint32_t kmax) {
+uint32_t wide_load_target(const Config& cfg, uint32_t kmax) {
     // Enough chunks that one DRAM row of the group fills a maximal DMA request.
     const uint64_t chunk_bytes = uint64_t{kmax} * cfg.derived.operand_bytes;
     return static_cast<uint32_t>(std::max<uint64_t>(1, (cfg.dma.max_request_bytes + chunk_bytes - 1) / chunk_bytes));

@@ -13,6 +13,9 @@ struct CompiledLayer {
     Program program;
 };
 
+// Chunks per wide load such that one DRAM row of the group fills a maximal DMA request.
+uint32_t wide_load_target(const Config& cfg, uint32_t kmax);
+
 // Throws InputError when the config cannot hold one tile (names the config key).
 CompiledLayer compile_layer(const Layer& layer, const Config& cfg);
 

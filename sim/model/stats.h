@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/mapping.h"
 #include "workload/workload.h"
 
 namespace sasim::model {
@@ -50,6 +51,19 @@ struct CheckResult {
     std::string first_mismatch;  // "out[n=0,h=3,w=4,c=7]: model 12, reference 13"
 };
 
+// How the layer's program was chosen (docs/mapper.md).
+struct MappingChoice {
+    std::string strategy = "heuristic";  // heuristic | search | replay
+    bool heuristic = true;               // the chosen program is the heuristic compiler's fixed tiling
+    Mapping mapping;                     // the chosen mapping when !heuristic
+    uint64_t bound_cycles = 0;           // lower bound of the chosen program (model/program_bound.h)
+    uint64_t candidates = 0;             // search: programs in the space, the heuristic one included
+    uint64_t simulated = 0;              // search: programs simulated before the bounds proved the rest no better
+    uint64_t heuristic_cycles = 0;       // search: cycles of the heuristic program (0 when not simulated)
+    bool memo_hit = false;               // search: an earlier layer of the run had the same shape
+    double search_seconds = 0;           // search: wall time spent choosing (0 on a memo hit)
+};
+
 struct LayerStats {
     std::string name;
     LayerKind kind = LayerKind::Conv;
@@ -67,6 +81,7 @@ struct LayerStats {
     InstructionCounts instructions;
     CheckResult check;
     uint64_t compulsory_bytes = 0;  // input + weights + output bytes, each moved once
+    MappingChoice mapping;          // how the program was chosen
 
     double utilization(uint64_t pes) const {
         return cycles == 0 || pes == 0 ? 0.0 : static_cast<double>(macs) / (static_cast<double>(cycles) * pes);

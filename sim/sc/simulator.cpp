@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "sc/simulator.h"
 
+#include <chrono>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <exception>
 #include <fstream>
 #include <future>
@@ -12,6 +15,8 @@
 
 #include "common/errors.h"
 #include "compiler/compiler.h"
+#include "compiler/mapping.h"
+#include "model/program_bound.h"
 #include "model/reference.h"
 #include "model/tensors.h"
 #include "sc/accelerator.h"
@@ -147,7 +152,7 @@ private:
                 continue;
             }
             state = "layer " + layer.name;
-            CompiledLayer comp = compile_layer(layer, m_cfg);
+            CompiledLayer comp = choose_program(layer, st.mapping);
             if (m_opt.inject_fault == "drop-token" && !m_fault_done) {
                 for (Instruction& in : comp.program.instrs) {
                     if (unit_of(in.op) == Unit::Load && in.signal_next) {
@@ -170,22 +175,16 @@ private:
                     m_reference = std::async(std::launch::deferred, compute);  // no thread to be had: run it at get()
                 }
             }
-            const uint64_t t0 = now_cycle();
             std::vector<uint8_t> image = model::build_dram_image(layer, comp.layout, m_cfg.array.dataflow, *tensors);
             LayerTrace trace;
             if (m_opt.layer_trace) trace.initial_image = image;  // load_image takes the image over
-            m_dram.load_image(std::move(image), t0);
-            LayerContext ctx;
-            ctx.reset(&comp.program, t0);
-            m_ctx = &ctx;
             if (m_wave) m_wave->layer = static_cast<int>(li);
-            m_accel.start_layer(&ctx);
-            sc_core::wait(ctx.all_retired);
-            const uint64_t end = std::max(now_cycle() + 1, ctx.rec.last_retire);
-            wait_until_cycle(end);
-            const auto problems = m_accel.end_of_layer_problems();
-            if (!problems.empty()) {
-                throw SimulationError(fmt::format("layer {}: {}", layer.name, problems.front()));
+            LayerContext ctx;
+            const uint64_t t0 = now_cycle();
+            const uint64_t end = simulate_program(comp, std::move(image), ctx, layer.name);
+            if (st.mapping.strategy == "search" && end - t0 != m_chosen_cycles) {
+                throw SimulationError(fmt::format("layer {}: the chosen program took {} cycles, its search run {}",
+                                                  layer.name, end - t0, m_chosen_cycles));
             }
             st.simulated = true;
             st.gemm = comp.layout.view;
@@ -240,6 +239,114 @@ private:
             if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
         }
     }
+
+    // Runs `comp` from an idle machine at the current cycle on `image`; returns the layer's end cycle.
+    uint64_t simulate_program(const CompiledLayer& comp, std::vector<uint8_t> image, LayerContext& ctx,
+                              const std::string& name) {
+        const uint64_t t0 = now_cycle();
+        m_dram.load_image(std::move(image), t0);
+        ctx.reset(&comp.program, t0);
+        m_ctx = &ctx;
+        m_accel.start_layer(&ctx);
+        sc_core::wait(ctx.all_retired);
+        const uint64_t end = std::max(now_cycle() + 1, ctx.rec.last_retire);
+        wait_until_cycle(end);
+        const auto problems = m_accel.end_of_layer_problems();
+        if (!problems.empty()) throw SimulationError(fmt::format("layer {}: {}", name, problems.front()));
+        return end;
+    }
+
+    // Cycles of `comp` without values (a search run): an all-zero image of the layer's size.
+    uint64_t time_program(const CompiledLayer& comp, const std::string& name) {
+        m_accel.set_compute_values(false);
+        LayerContext ctx;
+        const uint64_t t0 = now_cycle();
+        const uint64_t end = simulate_program(comp, std::vector<uint8_t>(comp.layout.image_bytes, 0), ctx, name);
+        (void)m_dram.timing().take_busy();
+        m_ctx = nullptr;
+        m_accel.set_compute_values(m_opt.compute_values);
+        return end - t0;
+    }
+
+    // The program a layer runs, per RunOptions::mapper / replay (docs/mapper.md); fills `choice`.
+    CompiledLayer choose_program(const Layer& layer, model::MappingChoice& choice) {
+        if (m_opt.replay != nullptr) {
+            choice.strategy = "replay";
+            const auto it = m_opt.replay->find(layer.name);
+            if (it == m_opt.replay->end()) return compile_layer(layer, m_cfg);
+            choice.heuristic = false;
+            choice.mapping = it->second;
+            CompiledLayer c = compile_mapped(layer, m_cfg, it->second);
+            choice.bound_cycles = model::program_bound(c, m_cfg).cycles();
+            return c;
+        }
+        if (m_opt.mapper != "search") return compile_layer(layer, m_cfg);
+        choice.strategy = "search";
+        const std::string key = shape_key(layer);
+        if (const auto it = m_memo.find(key); it != m_memo.end()) {
+            const MemoEntry& e = it->second;
+            choice = e.choice;
+            choice.memo_hit = true;
+            choice.search_seconds = 0;
+            m_chosen_cycles = e.cycles;
+            return e.choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, e.choice.mapping);
+        }
+        const auto started = std::chrono::steady_clock::now();
+        struct Cand {
+            std::optional<Mapping> map;  // none: the heuristic program
+            uint64_t bound = 0;
+        };
+        std::vector<Cand> cands;
+        {
+            const CompiledLayer h = compile_layer(layer, m_cfg);
+            cands.push_back({std::nullopt, model::program_bound(h, m_cfg).cycles()});
+        }
+        for (const Mapping& m : candidate_mappings(layer, m_cfg)) {
+            cands.push_back({m, model::program_bound(compile_mapped(layer, m_cfg, m), m_cfg).cycles()});
+        }
+        std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.bound < b.bound; });
+        uint64_t best = UINT64_MAX;
+        size_t best_i = 0;
+        choice.candidates = cands.size();
+        for (size_t i = 0; i < cands.size(); ++i) {
+            if (!m_opt.exhaustive_search && cands[i].bound >= best) break;  // no later candidate can be faster
+            const CompiledLayer c = cands[i].map ? compile_mapped(layer, m_cfg, *cands[i].map) : compile_layer(layer, m_cfg);
+            const uint64_t cyc = time_program(c, layer.name);
+            if (cyc < cands[i].bound) {
+                throw SimulationError(fmt::format("layer {}: a program took {} cycles, below its bound {}", layer.name,
+                                                  cyc, cands[i].bound));
+            }
+            ++choice.simulated;
+            if (!cands[i].map) choice.heuristic_cycles = cyc;
+            if (cyc < best) {
+                best = cyc;
+                best_i = i;
+            }
+        }
+        choice.heuristic = !cands[best_i].map;
+        if (cands[best_i].map) choice.mapping = *cands[best_i].map;
+        choice.bound_cycles = cands[best_i].bound;
+        choice.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        m_chosen_cycles = best;
+        m_memo[key] = MemoEntry{choice, best};
+        return choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, choice.mapping);
+    }
+
+    // Layers with equal keys compile to the same programs (names and origins aside).
+    static std::string shape_key(const Layer& l) {
+        if (l.kind == LayerKind::Gemm) return fmt::format("gemm {} {} {} {}", l.gemm.batch, l.gemm.m, l.gemm.n, l.gemm.k);
+        const ConvShape& c = l.conv;
+        return fmt::format("conv {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", c.batch, c.in_h, c.in_w, c.in_c,
+                           c.out_c, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w, c.pad_top, c.pad_bottom,
+                           c.pad_left, c.pad_right, c.dilation_h, c.dilation_w, c.groups, 0);
+    }
+
+    struct MemoEntry {
+        model::MappingChoice choice;
+        uint64_t cycles = 0;
+    };
+    std::map<std::string, MemoEntry> m_memo;  // search results of this run, by shape_key
+    uint64_t m_chosen_cycles = 0;             // search: cycles of the chosen program's search run
 
 public:
     // Where a stalled layer stands, for the deadlock message.

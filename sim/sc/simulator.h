@@ -4,11 +4,13 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "compiler/isa.h"
 #include "compiler/layout.h"
+#include "compiler/mapping.h"
 #include "config/config.h"
 #include "model/stats.h"
 #include "workload/workload.h"
@@ -45,6 +47,14 @@ struct RunOptions {
     // first simulated layer (the model must then stop with a deadlock report, never hang); "late-result"
     // writes every EXECUTE's results one cycle late (the RTL cross-check must then diverge).
     std::string inject_fault;
+    // Which program each conv/gemm layer runs (docs/mapper.md): "heuristic" (the fixed tiling) or "search"
+    // (every candidate mapping ordered by its lower bound, simulated until the next bound is no better than
+    // the best cycles found; the heuristic program is one of the candidates).
+    std::string mapper = "heuristic";
+    // Testing the search: simulate every candidate instead of stopping at the bound.
+    bool exhaustive_search = false;
+    // Replay: the mapping of each layer by name (a layer missing here runs the heuristic program). Null = none.
+    const std::map<std::string, Mapping>* replay = nullptr;
     // Called before each layer ("[3/53] conv2_1") and after it; may be empty.
     std::function<void(size_t index, size_t total, const model::LayerStats* done, const Layer& layer)> progress;
     // Called after each simulated (conv/gemm) layer, once its statistics and check are done; may be empty.

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+#include "compiler/mapping.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "compiler/load_builders.h"
+
+namespace sasim {
+
+const char* to_string(LoopOrder o) { return o == LoopOrder::PQ ? "PQ" : "QP"; }
+
+std::string describe(const Mapping& m) {
+    return fmt::format("{} p={} q={} k={} g={}", to_string(m.order), m.tile_p, m.tile_q,
+                       m.k_groups == 0 ? std::string("all") : std::to_string(m.k_groups), m.group);
+}
+
+PqDims pq_dims(const LayerLayout& lay, const Config& cfg) {
+    PqDims d;
+    const Dataflow df = cfg.array.dataflow;
+    d.p = df == Dataflow::IS ? lay.view.n : lay.view.m;
+    d.q = df == Dataflow::IS ? lay.view.m : lay.view.n;
+    d.q_block = static_cast<uint32_t>(std::min<uint64_t>(cfg.array.cols, d.q));
+    d.p_block = df == Dataflow::OS ? static_cast<uint32_t>(std::min<uint64_t>(cfg.array.rows, d.p)) : 0;
+    d.kmax = df == Dataflow::OS ? cfg.derived.spad_row_elems : cfg.array.rows;
+    return d;
+}
+
+const char* resident_operand(LoopOrder o, Dataflow df) {
+    const bool p_is_input = df != Dataflow::IS;
+    return (o == LoopOrder::PQ) == p_is_input ? "inputs" : "weights";
+}
+
+namespace {
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+// Buffer ids for BufferUse: scratchpad buffers are (operand, slot, chunk group within the K tile),
+// accumulator slots have their own range.
+int64_t pop_id(uint64_t slot, size_t gl) { return static_cast<int64_t>((slot * 2 + 0) * 1000000 + gl); }
+int64_t qop_id(uint64_t slot, size_t gl) { return static_cast<int64_t>((slot * 2 + 1) * 1000000 + gl); }
+int64_t acc_id(uint64_t slot) { return static_cast<int64_t>(10000000 + slot); }
+
+struct Step {
+    std::vector<Instruction> loads;
+    std::vector<BufferUse> load_uses;
+    std::vector<Instruction> body;  // EXECUTEs and STOREs
+    std::vector<BufferUse> body_uses;
+};
+
+class MappedEmitter {
+public:
+    MappedEmitter(const Config& cfg, const LayerLayout& lay, const Mapping& map) : m_cfg(cfg), m_lay(lay), m_map(map) {}
+
+    // Cuts the layer into chunks, groups and K tiles, counts buffer slots and lays out the SRAMs; throws
+    // InputError when the mapping does not fit.
+    void prepare() {
+        m_dims = pq_dims(m_lay, m_cfg);
+        const uint32_t kmax = m_dims.kmax;
+        m_chunks = m_lay.is_conv ? make_chunks_conv(m_lay.conv_positions, m_lay.conv_in_c_per_group, kmax)
+                                 : make_chunks_gemm(m_lay.view.k, kmax);
+        m_groups = group_chunks(m_chunks, m_lay.is_conv, m_lay.conv_in_c_per_group, kmax, m_map.group);
+        validate();
+        // K tiles: runs of k_groups chunk groups.
+        const size_t kg = m_map.k_groups == 0 ? m_groups.size() : std::min<size_t>(m_map.k_groups, m_groups.size());
+        for (size_t g0 = 0; g0 < m_groups.size(); g0 += kg) {
+            KTile t;
+            t.g0 = g0;
+            t.gn = std::min(kg, m_groups.size() - g0);
+            const ChunkGroup& first = m_groups[g0];
+            const ChunkGroup& last = m_groups[g0 + t.gn - 1];
+            t.c0 = first.first;
+            t.cn = last.first + last.count - first.first;
+            t.kstart = first.kstart;
+            t.kcols = static_cast<uint32_t>(last.kstart + last.total - first.kstart);
+            m_kt_chunks = std::max(m_kt_chunks, t.cn);
+            m_kt_cols = std::max<uint64_t>(m_kt_cols, t.kcols);
+            m_ktiles.push_back(t);
+        }
+        const uint64_t tp = m_map.tile_p, tq = m_map.tile_q;
+        const uint64_t ptiles = ceil_div(m_dims.p, tp), qtiles = ceil_div(m_dims.q, tq);
+        m_qblocks = ceil_div(std::min<uint64_t>(tq, m_dims.q), m_dims.q_block);
+        m_outer_n = m_map.order == LoopOrder::PQ ? ptiles : qtiles;
+        m_inner_n = m_map.order == LoopOrder::PQ ? qtiles : ptiles;
+        // Slots: a buffer loaded once needs one; otherwise two (double buffering). Count the tile changes.
+        {
+            uint64_t pc = 0, qc = 0;
+            std::tuple<uint64_t, uint64_t, size_t> pk{UINT64_MAX, 0, 0}, qk{UINT64_MAX, 0, 0};
+            for_each_step([&](uint64_t g, uint64_t pi, uint64_t qi, size_t kt) {
+                if (std::make_tuple(g, pi, kt) != pk) { pk = std::make_tuple(g, pi, kt); ++pc; }
+                if (std::make_tuple(g, qi, kt) != qk) { qk = std::make_tuple(g, qi, kt); ++qc; }
+            });
+            m_pop_slots = pc > 1 ? 2 : 1;
+            m_qop_slots = qc > 1 ? 2 : 1;
+        }
+        layout_memory(tp);
+    }
+
+    Program run() {
+        prepare();
+
+        // The step list, then program order with the loads of step s+1 ahead of the body of step s.
+        std::vector<Step> steps;
+        for_each_step([&](uint64_t g, uint64_t pi, uint64_t qi, size_t kt) { steps.push_back(emit_step(g, pi, qi, kt)); });
+        Program prog;
+        if (m_lay.conv) prog.convs.push_back(*m_lay.conv);
+        std::vector<BufferUse> uses;
+        auto append = [&](std::vector<Instruction>& ins, std::vector<BufferUse>& us) {
+            prog.instrs.insert(prog.instrs.end(), ins.begin(), ins.end());
+            uses.insert(uses.end(), us.begin(), us.end());
+        };
+        if (!steps.empty()) append(steps[0].loads, steps[0].load_uses);
+        for (size_t s = 0; s < steps.size(); ++s) {
+            if (s + 1 < steps.size()) append(steps[s + 1].loads, steps[s + 1].load_uses);
+            append(steps[s].body, steps[s].body_uses);
+        }
+        derive_tokens(prog, uses);
+        return prog;
+    }
+
+private:
+    // Calls fn(gemm, p tile, q tile, K tile) for every step, in loop order.
+    template <class F>
+    void for_each_step(F&& fn) const {
+        for (uint64_t g = 0; g < m_lay.view.count; ++g)
+            for (uint64_t o = 0; o < m_outer_n; ++o)
+                for (uint64_t i = 0; i < m_inner_n; ++i)
+                    for (size_t kt = 0; kt < m_ktiles.size(); ++kt)
+                        fn(g, m_map.order == LoopOrder::PQ ? o : i, m_map.order == LoopOrder::PQ ? i : o, kt);
+    }
+
+    struct KTile {
+        size_t g0 = 0, gn = 0;   // chunk groups
+        size_t c0 = 0, cn = 0;   // chunks
+        uint64_t kstart = 0;
+        uint32_t kcols = 0;
+    };
+
+    [[noreturn]] void refuse(const std::string& what) const {
+        const std::string where = m_cfg.source_path.empty() ? std::string("config") : m_cfg.source_path;
+        throw InputError(fmt::format("{}: mapping {} does not fit: {}", where, describe(m_map), what));
+    }
+
+    void validate() const {
+        if (m_map.tile_p == 0) refuse("tile_p must be at least 1");
+        if (m_map.tile_q == 0) refuse("tile_q must be at least 1");
+        if (m_map.group == 0) refuse("group must be at least 1");
+        if (m_map.tile_q < m_dims.q && m_map.tile_q % m_dims.q_block != 0) {
+            refuse(fmt::format("tile_q must be a multiple of {} (the array's columns) or at least {}", m_dims.q_block, m_dims.q));
+        }
+    }
+
+    // Scratchpad: [P operand slots][Q operand slots]; accumulator: two slots.
+    void layout_memory(uint64_t tp) {
+        const uint64_t tp_eff = std::min<uint64_t>(tp, m_dims.p);
+        const uint64_t tq_eff = std::min<uint64_t>(m_map.tile_q, m_dims.q);
+        m_pop_slot_rows = m_kt_chunks * tp_eff;
+        m_qop_slot_rows = m_cfg.array.dataflow == Dataflow::OS ? m_qblocks * m_kt_cols : m_kt_chunks * tq_eff;
+        const uint64_t need = m_pop_slots * m_pop_slot_rows + m_qop_slots * m_qop_slot_rows;
+        if (need > m_cfg.derived.spad_rows) {
+            refuse(fmt::format("needs {} scratchpad rows, the config has {}", need, m_cfg.derived.spad_rows));
+        }
+        m_qop_base = m_pop_slots * m_pop_slot_rows;
+        // K in one tile: an accumulator unit is one Q block of the tile; else the whole tile.
+        m_acc_unit_rows = m_ktiles.size() == 1 ? tp_eff : tp_eff * m_qblocks;
+        if (2 * m_acc_unit_rows > m_cfg.derived.acc_rows) {
+            refuse(fmt::format("needs {} accumulator rows, the config has {}", 2 * m_acc_unit_rows, m_cfg.derived.acc_rows));
+        }
+    }
+
+    Step emit_step(uint64_t g, uint64_t pi, uint64_t qi, size_t kt) {
+        Step st;
+        const Dataflow df = m_cfg.array.dataflow;
+        const KTile& t = m_ktiles[kt];
+        const uint64_t p0 = pi * m_map.tile_p;
+        const uint32_t plen = static_cast<uint32_t>(std::min<uint64_t>(m_map.tile_p, m_dims.p - p0));
+        const uint64_t q0 = qi * m_map.tile_q;
+        const uint32_t qlen = static_cast<uint32_t>(std::min<uint64_t>(m_map.tile_q, m_dims.q - q0));
+        const uint64_t tp_rows = std::min<uint64_t>(m_map.tile_p, m_dims.p);
+        const uint64_t tq_rows = std::min<uint64_t>(m_map.tile_q, m_dims.q);
+
+        // P operand tile (g, pi, kt).
+        const auto pkey = std::make_tuple(g, pi, kt);
+        if (!m_has_pop || pkey != m_pop_key) {
+            m_has_pop = true;
+            m_pop_key = pkey;
+            m_pop_slot = m_pop_count++ % m_pop_slots;
+            const uint64_t base = m_pop_slot * m_pop_slot_rows;
+            for (size_t gl = 0; gl < t.gn; ++gl) {
+                const ChunkGroup& grp = m_groups[t.g0 + gl];
+                const uint64_t row = base + (grp.first - t.c0) * tp_rows;
+                st.loads.push_back(df == Dataflow::IS ? load_wt_rows(m_lay, g, p0, plen, grp, row, tp_rows)
+                                                      : load_a_rows(m_lay, g, p0, plen, grp, row, tp_rows));
+                BufferUse u;
+                u.writes = pop_id(m_pop_slot, gl);
+                st.load_uses.push_back(u);
+            }
+        }
+        // Q operand tile (g, qi, kt).
+        const auto qkey = std::make_tuple(g, qi, kt);
+        if (!m_has_qop || qkey != m_qop_key) {
+            m_has_qop = true;
+            m_qop_key = qkey;
+            m_qop_slot = m_qop_count++ % m_qop_slots;
+            ++m_qop_version;
+            const uint64_t base = m_qop_base + m_qop_slot * m_qop_slot_rows;
+            for (size_t gl = 0; gl < t.gn; ++gl) {
+                const ChunkGroup& grp = m_groups[t.g0 + gl];
+                if (df == Dataflow::OS) {
+                    for (uint64_t j = 0; j < ceil_div(qlen, m_dims.q_block); ++j) {
+                        const uint64_t n0 = q0 + j * m_dims.q_block;
+                        const uint32_t nl = static_cast<uint32_t>(std::min<uint64_t>(m_dims.q_block, q0 + qlen - n0));
+                        st.loads.push_back(load_b_rows(m_lay, g, n0, nl, grp, base + j * m_kt_cols + (grp.kstart - t.kstart)));
+                        BufferUse u;
+                        u.writes = qop_id(m_qop_slot, gl);
+                        st.load_uses.push_back(u);
+                    }
+                } else {
+                    const uint64_t row = base + (grp.first - t.c0) * tq_rows;
+                    st.loads.push_back(df == Dataflow::IS ? load_a_rows(m_lay, g, q0, qlen, grp, row, tq_rows)
+                                                          : load_wt_rows(m_lay, g, q0, qlen, grp, row, tq_rows));
+                    BufferUse u;
+                    u.writes = qop_id(m_qop_slot, gl);
+                    st.load_uses.push_back(u);
+                }
+            }
+        }
+
+        const bool k_whole = m_ktiles.size() == 1;
+        const uint64_t nqb = ceil_div(qlen, m_dims.q_block);
+        const uint32_t pblock = m_dims.p_block == 0 ? plen : m_dims.p_block;
+        if (!k_whole && kt == 0) m_acc_slot = m_acc_count++ % 2;
+        for (uint64_t j = 0; j < nqb; ++j) {
+            if (k_whole) m_acc_slot = m_acc_count++ % 2;
+            const uint64_t unit_base = m_acc_slot * m_acc_unit_rows + (k_whole ? 0 : j * tp_rows);
+            const uint64_t n0 = q0 + j * m_dims.q_block;
+            const uint32_t nl = static_cast<uint32_t>(std::min<uint64_t>(m_dims.q_block, q0 + qlen - n0));
+            for (uint32_t s0 = 0; s0 < plen; s0 += pblock) {
+                const uint32_t ml = std::min(pblock, plen - s0);
+                for (size_t c = t.c0; c < t.c0 + t.cn; ++c) {
+                    // The chunk's group within the K tile.
+                    size_t gl = 0;
+                    while (t.g0 + gl + 1 < t.g0 + t.gn && m_groups[t.g0 + gl + 1].first <= c) ++gl;
+                    const ChunkGroup& grp = m_groups[t.g0 + gl];
+                    Instruction ex;
+                    ex.op = Opcode::Execute;
+                    const uint64_t pop_base = m_pop_slot * m_pop_slot_rows;
+                    const uint64_t qop_base = m_qop_base + m_qop_slot * m_qop_slot_rows;
+                    ex.a_row = pop_base + (c - t.c0) * tp_rows + s0;
+                    ex.b_row = df == Dataflow::OS ? qop_base + j * m_kt_cols + (m_chunks[c].kstart - t.kstart)
+                                                  : qop_base + (c - t.c0) * tq_rows + j * m_dims.q_block;
+                    ex.c_row = unit_base + s0;
+                    ex.m = ml;
+                    ex.n = nl;
+                    ex.k = m_chunks[c].klen;
+                    ex.accumulate = c > 0;
+                    if (df != Dataflow::OS) {
+                        // The stationary block already in the array is used again when it is the same data.
+                        const auto stat = std::make_tuple(m_qop_version, ex.b_row, ex.n, ex.k);
+                        ex.preload = !(m_has_stat && stat == m_stat);
+                        m_stat = stat;
+                        m_has_stat = true;
+                    }
+                    (void)grp;
+                    BufferUse u;
+                    u.reads[0] = pop_id(m_pop_slot, gl);
+                    u.reads[1] = qop_id(m_qop_slot, gl);
+                    u.writes = acc_id(m_acc_slot);
+                    st.body.push_back(ex);
+                    st.body_uses.push_back(u);
+                }
+            }
+            if (k_whole || kt + 1 == m_ktiles.size()) {
+                Instruction so;
+                so.op = Opcode::Store;
+                so.c_row = unit_base;
+                so.rows = plen;
+                so.elems = nl;
+                const GemmAddrs& ga = m_lay.gemms[g];
+                so.dram_addr = ga.c_addr + (p0 * ga.c_row_stride + n0) * m_lay.operand_bytes;
+                so.dram_stride = ga.c_row_stride * m_lay.operand_bytes;
+                so.shift = m_lay.shift;
+                so.relu = m_lay.relu;
+                BufferUse u;
+                u.reads[0] = acc_id(m_acc_slot);
+                st.body.push_back(so);
+                st.body_uses.push_back(u);
+            }
+        }
+        return st;
+    }
+
+    const Config& m_cfg;
+    const LayerLayout& m_lay;
+    const Mapping m_map;
+    PqDims m_dims;
+    std::vector<KChunk> m_chunks;
+    std::vector<ChunkGroup> m_groups;
+    std::vector<KTile> m_ktiles;
+    size_t m_kt_chunks = 0;       // most chunks in a K tile
+    uint64_t m_kt_cols = 0;       // most reduction columns in a K tile (OS: rows of a Q block's weights)
+    uint64_t m_qblocks = 0;       // Q blocks in a full Q tile
+    uint64_t m_outer_n = 0, m_inner_n = 0;  // tiles of the outer and the inner loop
+    uint64_t m_pop_slots = 2, m_qop_slots = 2;
+    uint64_t m_pop_slot_rows = 0, m_qop_slot_rows = 0, m_qop_base = 0;
+    uint64_t m_acc_unit_rows = 0;
+    // Which tile each buffer holds now.
+    bool m_has_pop = false, m_has_qop = false;
+    std::tuple<uint64_t, uint64_t, size_t> m_pop_key, m_qop_key;
+    uint64_t m_pop_slot = 0, m_qop_slot = 0, m_pop_count = 0, m_qop_count = 0, m_qop_version = 0;
+    uint64_t m_acc_slot = 0, m_acc_count = 0;
+    bool m_has_stat = false;
+    std::tuple<uint64_t, uint64_t, uint32_t, uint32_t> m_stat;  // (Q version, b_row, n, k) in the array
+};
+
+}  // namespace
+
+void check_mapping_fits(const LayerLayout& lay, const Config& cfg, const Mapping& map) {
+    MappedEmitter em(cfg, lay, map);
+    em.prepare();
+}
+
+CompiledLayer compile_mapped(const Layer& layer, const Config& cfg, const Mapping& map) {
+    CompiledLayer out;
+    out.layout = plan_layout(layer, cfg);
+    MappedEmitter em(cfg, out.layout, map);
+    out.program = em.run();
+    out.plan.dataflow = cfg.array.dataflow;
+    return out;
+}
+
+}  // namespace sasim

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// A mapping: the parameters of a layer's tiled program (docs/mapper.md). The heuristic compiler
+// (compiler.cpp) has one fixed tiling; compile_mapped() emits the program of any Mapping, and the mapper
+// searches over them (sim/sc/mapper_search.cpp).
+//
+// The GEMM of a layer is seen as P x Q x K for every dataflow:
+//   P: the dimension that indexes accumulator rows (WS: output pixels M, IS: output channels N, OS: M);
+//   Q: the dimension along the array's columns, cut into blocks of <= cols (WS: N, IS: M, OS: N);
+//   K: the reduction, cut into chunks of <= kmax columns (tiling.h), grouped for wide loads.
+// The "P operand" is indexed (p, k) (WS: im2col rows, IS: weights [n][k], OS: im2col rows), the
+// "Q operand" (q, k) (WS: weights, IS: im2col rows, OS: weights [k][n]).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "compiler/compiler.h"
+
+namespace sasim {
+
+// Which tile loop is outermost. The outer loop's operand tile stays in the scratchpad while the inner loop
+// runs (K is always innermost: partial sums stay in the accumulator across K tiles).
+enum class LoopOrder : uint8_t { PQ, QP };
+const char* to_string(LoopOrder o);
+
+struct Mapping {
+    LoopOrder order = LoopOrder::PQ;
+    uint32_t tile_p = 0;    // P elements per tile (>= 1)
+    uint32_t tile_q = 0;    // Q elements per tile (>= 1; a multiple of the Q block unless it is all of Q)
+    uint32_t k_groups = 0;  // chunk groups per K tile (0 = all: the whole reduction in one K tile)
+    uint32_t group = 1;     // most chunks one wide load fetches (group_chunks' target; >= 1)
+    bool operator==(const Mapping& o) const {
+        return order == o.order && tile_p == o.tile_p && tile_q == o.tile_q && k_groups == o.k_groups &&
+               group == o.group;
+    }
+};
+
+// "PQ p=128 q=64 k=all g=4"
+std::string describe(const Mapping& m);
+
+// The P, Q dimensions and the Q block of a layer on a config (see the header comment).
+struct PqDims {
+    uint64_t p = 0, q = 0;
+    uint32_t q_block = 0;   // output columns per EXECUTE: min(cols, q)
+    uint32_t p_block = 0;   // P rows per EXECUTE: OS min(rows, p); WS/IS the whole tile (0 = unlimited)
+    uint32_t kmax = 0;      // reduction columns per chunk
+};
+PqDims pq_dims(const LayerLayout& lay, const Config& cfg);
+
+// The name of the operand that stays in the scratchpad across the inner loop ("inputs" or "weights").
+const char* resident_operand(LoopOrder o, Dataflow df);
+
+// Emits the program of `map` for `layer`. Throws InputError when the mapping does not fit the scratchpad or
+// the accumulator, or is malformed (the message names the parameter). The program's tokens are derived from
+// the buffers each instruction reads and writes (derive_tokens), and every dependency points backwards in
+// program order, so no mapping can deadlock the decoupled machine.
+CompiledLayer compile_mapped(const Layer& layer, const Config& cfg, const Mapping& map);
+
+// Throws what compile_mapped would throw for a mapping that does not fit, without emitting the program.
+void check_mapping_fits(const LayerLayout& lay, const Config& cfg, const Mapping& map);
+
+// What a program's instructions read and write, for derive_tokens. Ids are arbitrary but equal ids name the
+// same storage (a slot of a scratchpad buffer, an accumulator slot).
+struct BufferUse {
+    int64_t writes = -1;      // load: the buffer it writes; execute: the accumulator slot it writes
+    int64_t reads[2] = {-1, -1};  // execute: the scratchpad buffers it reads; store: [0] = accumulator slot
+};
+
+// Sets every instruction's four token flags from `uses` (one per instruction), so that each buffer has
+// one writer and one reader at a time (docs/mapper.md, "Tokens"). Requires every dependency to point
+// backwards in program order; throws std::logic_error otherwise.
+void derive_tokens(Program& prog, const std::vector<BufferUse>& uses);
+
+}  // namespace sasim
+
+namespace sasim {
+
+// The mapper's search space for a layer (docs/mapper.md): loop order x tile_p x tile_q x K tiling x wide-load
+// group, each tile size a power of two times the array's block (plus the whole dimension and the largest
+// that fits). Only mappings that fit the config are returned, in a fixed order (deterministic search).
+std::vector<Mapping> candidate_mappings(const Layer& layer, const Config& cfg);
+
+}  // namespace sasim
