@@ -50,8 +50,12 @@ std::string disassemble(const Instruction& in) {
                                in.local_row, in.rows, in.pixel0, in.pos0, in.npos, in.chan0, in.chan_count, blocks,
                                tokens);
         case Opcode::Execute:
-            return fmt::format("EXECUTE a={} b={} c={} m={} n={} k={}{}{}{}", in.a_row, in.b_row, in.c_row, in.m, in.n,
-                               in.k, in.preload ? " preload" : "", in.accumulate ? " accumulate" : "", tokens);
+            return fmt::format("EXECUTE a={} b={} c={} m={} n={} k={}{}{}{}{}", in.a_row, in.b_row, in.c_row, in.m, in.n,
+                               in.k,
+                               in.win_w == 0 ? std::string()
+                                             : fmt::format(" window=w{}+{}/{}/{}", in.win_w, in.win_x0,
+                                                           in.win_col_step, in.win_line_step),
+                               in.preload ? " preload" : "", in.accumulate ? " accumulate" : "", tokens);
         case Opcode::Store:
             return fmt::format("STORE acc={} rows={} elems={} dram=0x{:x} stride={} shift={}{}{}", in.c_row, in.rows,
                                in.elems, in.dram_addr, in.dram_stride, in.shift, in.relu ? " relu" : "", tokens);

@@ -76,6 +76,13 @@ struct Instruction {
     uint32_t k = 0;            // reduction length
     bool preload = false;      // stationary mode: load new stationary operand first (else reuse)
     bool accumulate = false;   // add to the accumulator rows (else overwrite)
+    // Execute: operand window, the on-chip im2col (docs/isa.md, "Operand windows"). With win_w > 0 the rows
+    // of the pixel operand (WS and OS: the rows at a_row; IS: the stationary rows at b_row) are not
+    // consecutive: they walk output pixels along output rows of win_w pixels, see window_row().
+    uint32_t win_w = 0;          // output pixels per output row (0: the operand's rows are consecutive)
+    uint32_t win_x0 = 0;         // output column of the operand's first row (< win_w)
+    uint32_t win_col_step = 0;   // scratchpad rows to the next pixel of the same output row
+    uint32_t win_line_step = 0;  // scratchpad rows from an output row's last pixel to the next row's first
 
     // Store (also uses rows, elems, dram_addr, dram_stride; reads accumulator rows from c_row)
     uint32_t shift = 0;        // arithmetic right shift with round-half-up before saturation
@@ -88,6 +95,18 @@ inline uint32_t load_blocks(const Instruction& in) {
     return be == 0 ? 1 : (in.elems + be - 1) / be;
 }
 inline uint32_t load_block_elems(const Instruction& in) { return in.block_elems == 0 ? in.elems : in.block_elems; }
+
+// Whether an EXECUTE's window applies to its b_row operand (IS: the stationary pixels) or to a_row.
+inline bool window_on_b(Dataflow df) { return df == Dataflow::IS; }
+
+// Scratchpad row of row i (0-based) of an EXECUTE's pixel operand that starts at `base` (docs/isa.md):
+// consecutive rows without a window; with one, `i - W` column steps and `W` line steps, where
+// W = (win_x0 + i) / win_w output rows have been crossed. Hardware walks it with two adders.
+inline uint64_t window_row(const Instruction& in, uint64_t base, uint64_t i) {
+    if (in.win_w == 0) return base + i;
+    const uint64_t lines = (uint64_t{in.win_x0} + i) / in.win_w;
+    return base + (i - lines) * in.win_col_step + lines * in.win_line_step;
+}
 
 // A compiled layer: the instruction stream plus the tables the load path reads.
 struct Program {

@@ -34,10 +34,12 @@ inline int16_t operand(const Scratchpad& spad, uint64_t r, uint32_t idx) {
     return static_cast<int16_t>(static_cast<uint16_t>(p[2 * idx] | (p[2 * idx + 1] << 8)));
 }
 
-// Copies `count` operands from each of `rows` scratchpad rows starting at `first` into `out` (row-major).
-void widen_rows(const Scratchpad& spad, uint64_t first, uint32_t rows, uint32_t count, int16_t* out) {
+// Copies `count` operands from each of `rows` scratchpad rows starting at `first` (through in's window when
+// `windowed`) into `out` (row-major).
+void widen_rows(const Scratchpad& spad, const Instruction& in, bool windowed, uint64_t first, uint32_t rows,
+                uint32_t count, int16_t* out) {
     for (uint32_t r = 0; r < rows; ++r) {
-        const uint8_t* p = spad.row(first + r);
+        const uint8_t* p = spad.row(windowed ? window_row(in, first, r) : first + r);
         int16_t* o = out + uint64_t{r} * count;
         if (spad.elem_bytes == 1) {
             for (uint32_t t = 0; t < count; ++t) o[t] = static_cast<int8_t>(p[t]);
@@ -81,14 +83,15 @@ uint64_t execute_values(const Instruction& in, Dataflow dataflow, const Scratchp
     static thread_local Widened w;
     w.a.resize(uint64_t{m} * k);
     w.bt.resize(uint64_t{n} * k);
-    widen_rows(spad, in.a_row, m, k, w.a.data());
+    const bool win_b = window_on_b(dataflow);
+    widen_rows(spad, in, !win_b, in.a_row, m, k, w.a.data());
     if (dataflow == Dataflow::OS) {
         // B is k rows of n operands: transpose it so every output is a dot product of two contiguous rows.
         for (uint32_t t = 0; t < k; ++t) {
             for (uint32_t j = 0; j < n; ++j) w.bt[uint64_t{j} * k + t] = operand(spad, in.b_row + t, j);
         }
     } else {
-        widen_rows(spad, in.b_row, n, k, w.bt.data());
+        widen_rows(spad, in, win_b, in.b_row, n, k, w.bt.data());
     }
     const int16_t* bt = w.bt.data();
     w.sums.resize(n);

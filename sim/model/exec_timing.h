@@ -42,9 +42,13 @@ public:
     void set_extra_result_cycles(uint32_t cycles) { m_extra = cycles; }
 
 private:
-    // Reads rows [row0, row0+rows) one per cycle from `from`, each at the first cycle its bank is free.
-    // Returns the cycles of the first and the last read ({from, from - 1} when rows == 0).
-    std::pair<uint64_t, uint64_t> schedule_reads(uint64_t row0, uint64_t rows, uint64_t from);
+    // Reads `rows` operand rows from row0 (through in's window when `windowed`, else consecutive) one per
+    // cycle from `from`, each at the first cycle its bank is free. Returns the cycles of the first and the
+    // last read ({from, from - 1} when rows == 0).
+    std::pair<uint64_t, uint64_t> schedule_reads(const Instruction& in, uint64_t row0, uint64_t rows, uint64_t from,
+                                                 bool windowed);
+    // Reserves the operand rows from row0 (windowed as above) at start, start + 1, ...
+    void claim_stream(const Instruction& in, uint64_t row0, uint64_t rows, uint64_t start, bool windowed);
 
     const ArrayConfig m_array;
     BankCalendar& m_spad;

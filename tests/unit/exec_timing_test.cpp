@@ -256,3 +256,74 @@ TEST_CASE("exec: OS reset forgets the previous drain", "[exec]") {
     const ExecSchedule s = r.t.issue(ex(8, 72, 8, 4, 4, 2, false), 100);
     check(s, 101, 105, 105, 107, 111, 115);
 }
+
+// ---- Operand windows (on-chip im2col): the same cycles, other rows.
+
+TEST_CASE("exec: window_row walks output rows with column and line steps", "[exec][window]") {
+    Instruction in = ex(100, 0, 0, 7, 1, 1, false);
+    for (uint64_t i = 0; i < 7; ++i) CHECK(sasim::window_row(in, 100, i) == 100 + i);  // no window
+    // Output rows of 3 pixels starting at column 1; stride 2 (col step 2), padded input 10 pixels wide and
+    // stride 2 vertically: from the last pixel of a row (column 2) to the first of the next is 2*10 - 2*2 = 16.
+    in.win_w = 3;
+    in.win_x0 = 1;
+    in.win_col_step = 2;
+    in.win_line_step = 16;
+    // i:    0    1    2          3    4          5    6
+    // col:  1    2    0 (wrap)   1    2    0 (wrap)   1
+    const uint64_t want[] = {100, 102, 118, 120, 122, 138, 140};
+    for (uint64_t i = 0; i < 7; ++i) {
+        INFO("i = " << i);
+        CHECK(sasim::window_row(in, 100, i) == want[i]);
+    }
+}
+
+TEST_CASE("exec: WS windowed stream reserves the window's rows in the same cycles", "[exec][window]") {
+    Rig r(Dataflow::WS, 3, 5);
+    // Stream 6 rows: output rows of 2 pixels from column 0, col step 1, line step 62: rows 0, 1 | 63, 64 |
+    // 126, 127.
+    Instruction in = ex(0, 0, 0, 6, 3, 3, false);
+    in.win_w = 2;
+    in.win_col_step = 1;
+    in.win_line_step = 62;
+    const ExecSchedule s = r.t.issue(in, 10);
+    // No preload: stream from 11 to 17, as without a window.
+    check(s, 11, 11, 11, 17, 11 + 8, 11 + 8 + 6);
+    // Rows 0, 1, 63 (bank 0) at 11, 12, 13; rows 64, 126, 127 (bank 1) at 14, 15, 16.
+    for (uint64_t c = 0; c < 30; ++c) {
+        INFO("cycle " << c);
+        CHECK(r.spad.busy(0, c) == (c >= 11 && c <= 13));
+        CHECK(r.spad.busy(1, c) == (c >= 14 && c <= 16));
+    }
+}
+
+TEST_CASE("exec: IS windowed preload reads yield per row bank", "[exec][window]") {
+    Rig r(Dataflow::IS, 3, 5);
+    // A first instruction streams bank 1 (rows 64..69) at 11..16.
+    r.t.issue(ex(64, 0, 0, 6, 0, 3, false), 10);
+    // Second issues at 11 and preloads 3 windowed rows from b_row 60: w=1 (every row a new line),
+    // line step 4 -> rows 60 (bank 0), 64 (bank 1), 68 (bank 1).
+    Instruction in = ex(0, 60, 8, 2, 3, 3, true);
+    in.win_w = 1;
+    in.win_line_step = 4;
+    const ExecSchedule s = r.t.issue(in, 11);
+    // Row 60 reads at 12 (bank 0 free); row 64 (bank 1) waits for the stream to end: 17; row 68 at 18.
+    // load_end = 18 + 1 + (5 - 3) = 21.
+    CHECK(s.first_read == 12);
+    CHECK(s.load_end == 21);
+    CHECK(s.stream_start == 21);
+}
+
+TEST_CASE("exec: OS windowed fill reads the window's rows", "[exec][window]") {
+    Rig r(Dataflow::OS, 3, 5);
+    Instruction in = ex(62, 100, 0, 3, 5, 2, false);
+    in.win_w = 2;
+    in.win_x0 = 1;
+    in.win_col_step = 1;
+    in.win_line_step = 1;  // rows 62, 63, 64
+    const ExecSchedule s = r.t.issue(in, 10);
+    CHECK(s.first_read == 11);
+    CHECK(s.load_end == 14);
+    CHECK(r.spad.busy(0, 11));
+    CHECK(r.spad.busy(0, 12));
+    CHECK(r.spad.busy(1, 13));
+}
