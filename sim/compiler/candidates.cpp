@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
+// The mapper's candidate space (docs/mapper.md, "Search space"). It is kept small on purpose: every
+// candidate whose lower bound is below the best simulated cycles is simulated, and the bounds of most
+// candidates are the compute bound, so the size of the space is the cost of the search.
 #include <algorithm>
-#include <set>
 
 #include "common/errors.h"
 #include "compiler/mapping.h"
@@ -8,72 +10,117 @@
 namespace sasim {
 namespace {
 
-// base, 2*base, 4*base, ... below `whole`, then `whole`.
-std::vector<uint64_t> doubling(uint64_t base, uint64_t whole) {
-    std::vector<uint64_t> out;
-    if (base == 0) base = 1;
-    for (uint64_t v = base; v < whole; v *= 2) out.push_back(v);
-    out.push_back(whole);
+bool mapping_fits(const LayerLayout& lay, const Config& cfg, const Mapping& m) {
+    try {
+        check_mapping_fits(lay, cfg, m);
+        return true;
+    } catch (const InputError&) {
+        return false;
+    }
+}
+
+// The largest v in [1, hi] for which fits(v) holds (fits is monotone: a smaller tile never needs more
+// memory), or 0 when none does.
+template <class F>
+uint64_t largest_fit(uint64_t hi, F&& fits) {
+    uint64_t lo = 0;
+    while (lo < hi) {
+        const uint64_t mid = (lo + hi + 1) / 2;
+        if (fits(mid)) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+}
+
+// Sizes tried for a tile whose largest fitting size is `best` (a multiple of `unit` unless it is `whole`):
+// `best`, and `best` / 2 rounded down to `unit` (a smaller tile starts the pipeline sooner).
+std::vector<uint64_t> near_largest(uint64_t best, uint64_t unit) {
+    std::vector<uint64_t> out = {best};
+    const uint64_t half = best / 2 / unit * unit;
+    if (half >= unit && half < best) out.push_back(half);
     return out;
 }
+
+struct Space {
+    const LayerLayout& lay;
+    const Config& cfg;
+    std::vector<Mapping>& out;
+
+    // For one (im2col, wide-load group, K tiling): the Q tile doubling from the array's block (so the
+    // resident operand may be small or whole), and for each the largest P tile that fits and smaller ones.
+    // When the pixel operand is Q (on-chip IS), the roles are swapped. Both loop orders.
+    void add(Im2col im2col, uint32_t group, uint32_t k_groups) {
+        const PqDims d = pq_dims(lay, cfg);
+        const bool chip = im2col == Im2col::Chip;
+        const bool pix_is_p = cfg.array.dataflow != Dataflow::IS;
+        const uint64_t out_w = chip ? lay.conv->out_w : 1;
+        const uint64_t pix_whole = chip ? uint64_t{lay.conv->out_h} * out_w : 0;
+        // The swept dimension ("other") and the one sized to fit ("fitted").
+        const bool fitted_is_p = !chip || pix_is_p;
+        const uint64_t other_dim = fitted_is_p ? d.q : d.p;
+        const uint64_t other_unit = fitted_is_p ? d.q_block : std::max<uint32_t>(cfg.array.rows, 16);
+        const uint64_t fitted_dim = chip ? pix_whole : d.p;
+        const uint64_t fitted_unit = chip ? out_w : std::min<uint64_t>(std::max<uint32_t>(cfg.array.rows, 16), d.p);
+        auto make = [&](LoopOrder o, uint64_t fitted, uint64_t other) {
+            Mapping m;
+            m.order = o;
+            m.tile_p = static_cast<uint32_t>(fitted_is_p ? fitted : other);
+            m.tile_q = static_cast<uint32_t>(fitted_is_p ? other : fitted);
+            m.k_groups = k_groups;
+            m.group = group;
+            m.im2col = im2col;
+            return m;
+        };
+        std::vector<uint64_t> others;
+        for (uint64_t v = std::min(other_unit, other_dim); v < other_dim; v *= 2) others.push_back(v);
+        others.push_back(other_dim);
+        for (uint64_t other : others) {
+            // In fitted units (output rows when chip), so every tried size is valid.
+            const uint64_t units = (fitted_dim + fitted_unit - 1) / fitted_unit;
+            const uint64_t best_units = largest_fit(units, [&](uint64_t u) {
+                return mapping_fits(lay, cfg, make(LoopOrder::PQ, std::min(u * fitted_unit, fitted_dim), other));
+            });
+            if (best_units == 0) continue;
+            for (uint64_t u : near_largest(best_units, 1)) {
+                const uint64_t fitted = std::min(u * fitted_unit, fitted_dim);
+                const bool one_fitted = fitted >= fitted_dim && (!chip || lay.conv->batch == 1);
+                const bool one_other = other >= other_dim;
+                for (LoopOrder o : {LoopOrder::PQ, LoopOrder::QP}) {
+                    if (o == LoopOrder::QP && (one_fitted || one_other)) continue;  // the same program
+                    out.push_back(make(o, fitted, other));
+                }
+            }
+        }
+    }
+};
 
 }  // namespace
 
 std::vector<Mapping> candidate_mappings(const Layer& layer, const Config& cfg) {
     const LayerLayout lay = plan_layout(layer, cfg);
     const PqDims d = pq_dims(lay, cfg);
-    const std::vector<KChunk> chunks = lay.is_conv ? make_chunks_conv(lay.conv_positions, lay.conv_in_c_per_group, d.kmax)
-                                                   : make_chunks_gemm(lay.view.k, d.kmax);
-    std::vector<uint32_t> group_sizes = {1};
-    const uint32_t wide = wide_load_target(cfg, d.kmax);
-    for (uint32_t g = 2; g <= wide; g *= 2) group_sizes.push_back(g);
-    if (wide > 1 && group_sizes.back() != wide) group_sizes.push_back(wide);
-
+    const uint32_t cg = lay.conv_in_c_per_group;
     std::vector<Mapping> out;
-    std::set<std::vector<size_t>> seen_groupings;
-    const uint64_t p_base = std::max<uint32_t>(cfg.array.rows, 16);
-    for (uint32_t group : group_sizes) {
-        const auto groups = group_chunks(chunks, lay.is_conv, lay.conv_in_c_per_group, d.kmax, group);
-        std::vector<size_t> firsts;
-        for (const auto& g : groups) firsts.push_back(g.first);
-        if (!seen_groupings.insert(firsts).second) continue;  // same grouping as a smaller target
-        std::vector<uint32_t> kgs = {0};
-        for (uint32_t kg = 1; kg < groups.size(); kg *= 2) kgs.push_back(kg);
-        const std::vector<uint64_t> tqs = doubling(d.q_block, d.q);
-        for (uint32_t kg : kgs) {
-            for (uint64_t tq : tqs) {
-                // tile_p: doubling from the array's depth, plus the largest that fits (binary search).
-                std::vector<uint64_t> tps = doubling(std::min<uint64_t>(p_base, d.p), d.p);
-                auto fits = [&](uint64_t tp) {
-                    Mapping m{LoopOrder::PQ, static_cast<uint32_t>(tp), static_cast<uint32_t>(tq), kg, group};
-                    try {
-                        check_mapping_fits(lay, cfg, m);
-                        return true;
-                    } catch (const InputError&) {
-                        return false;
-                    }
-                };
-                uint64_t lo = 0, hi = d.p;  // largest tp in [1, p] that fits
-                while (lo < hi) {
-                    const uint64_t mid = (lo + hi + 1) / 2;
-                    if (fits(mid)) lo = mid; else hi = mid - 1;
-                }
-                if (lo == 0) continue;
-                if (lo % d.q_block != 0 && lo > p_base) tps.push_back(lo / p_base * p_base);
-                tps.push_back(lo);
-                std::sort(tps.begin(), tps.end());
-                tps.erase(std::unique(tps.begin(), tps.end()), tps.end());
-                for (uint64_t tp : tps) {
-                    if (tp != lo && !fits(tp)) continue;
-                    const bool one_p = tp >= d.p, one_q = tq >= d.q;
-                    for (LoopOrder o : {LoopOrder::PQ, LoopOrder::QP}) {
-                        if (o == LoopOrder::QP && (one_p || one_q)) continue;  // both orders are the same program
-                        out.push_back(Mapping{o, static_cast<uint32_t>(tp), static_cast<uint32_t>(tq), kg, group});
-                    }
-                }
+    Space space{lay, cfg, out};
+
+    // Wide loads of the widest group (the largest DMA requests); K whole, and only when nothing fits that
+    // way, K cut into 2, 4, 8, ... tiles; single-chunk groups only when no wide mapping fits at all.
+    auto add_family = [&](Im2col im2col, uint32_t kchan) {
+        if (im2col == Im2col::Chip && !lay.is_conv) return;
+        const std::vector<KChunk> chunks =
+            lay.is_conv ? make_chunks_conv(lay.conv_positions, cg, kchan) : make_chunks_gemm(lay.view.k, kchan);
+        for (uint32_t group : {wide_load_target(cfg, kchan), 1u}) {
+            const size_t before = out.size();
+            space.add(im2col, group, 0);
+            const size_t groups = group_chunks(chunks, lay.is_conv, cg, kchan, group).size();
+            for (size_t parts = 2; out.size() == before && im2col == Im2col::Dram && parts / 2 < groups; parts *= 2) {
+                space.add(im2col, group, static_cast<uint32_t>((groups + parts - 1) / parts));
             }
+            if (out.size() > before) return;
         }
-    }
+    };
+    add_family(Im2col::Dram, d.kmax);
+    // On-chip im2col: one chunk per filter position (as the emitter cuts them), K whole.
+    add_family(Im2col::Chip, std::min(d.kmax, std::max<uint32_t>(cg, 1)));
     return out;
 }
 

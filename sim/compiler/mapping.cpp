@@ -11,10 +11,12 @@
 namespace sasim {
 
 const char* to_string(LoopOrder o) { return o == LoopOrder::PQ ? "PQ" : "QP"; }
+const char* to_string(Im2col i) { return i == Im2col::Dram ? "dram" : "chip"; }
 
 std::string describe(const Mapping& m) {
-    return fmt::format("{} p={} q={} k={} g={}", to_string(m.order), m.tile_p, m.tile_q,
-                       m.k_groups == 0 ? std::string("all") : std::to_string(m.k_groups), m.group);
+    return fmt::format("{} p={} q={} k={} g={}{}", to_string(m.order), m.tile_p, m.tile_q,
+                       m.k_groups == 0 ? std::string("all") : std::to_string(m.k_groups), m.group,
+                       m.im2col == Im2col::Chip ? " im2col=chip" : "");
 }
 
 PqDims pq_dims(const LayerLayout& lay, const Config& cfg) {
@@ -58,11 +60,17 @@ public:
     // InputError when the mapping does not fit.
     void prepare() {
         m_dims = pq_dims(m_lay, m_cfg);
-        const uint32_t kmax = m_dims.kmax;
-        m_chunks = m_lay.is_conv ? make_chunks_conv(m_lay.conv_positions, m_lay.conv_in_c_per_group, kmax)
+        m_chip = m_map.im2col == Im2col::Chip;
+        m_pix_is_p = m_cfg.array.dataflow != Dataflow::IS;
+        // On-chip im2col: every chunk is one filter position (an operand window reads one tap), so a group
+        // with fewer channels than the array is deep uses part of it.
+        const uint32_t cg = m_lay.conv_in_c_per_group;
+        const uint32_t kmax = m_chip ? std::min(m_dims.kmax, std::max<uint32_t>(cg, 1)) : m_dims.kmax;
+        m_chunks = m_lay.is_conv ? make_chunks_conv(m_lay.conv_positions, cg, kmax)
                                  : make_chunks_gemm(m_lay.view.k, kmax);
-        m_groups = group_chunks(m_chunks, m_lay.is_conv, m_lay.conv_in_c_per_group, kmax, m_map.group);
+        m_groups = group_chunks(m_chunks, m_lay.is_conv, cg, kmax, m_map.group);
         validate();
+        if (m_chip) prepare_chip(kmax);
         // K tiles: runs of k_groups chunk groups.
         const size_t kg = m_map.k_groups == 0 ? m_groups.size() : std::min<size_t>(m_map.k_groups, m_groups.size());
         for (size_t g0 = 0; g0 < m_groups.size(); g0 += kg) {
@@ -80,8 +88,11 @@ public:
             m_ktiles.push_back(t);
         }
         const uint64_t tp = m_map.tile_p, tq = m_map.tile_q;
-        const uint64_t ptiles = ceil_div(m_dims.p, tp), qtiles = ceil_div(m_dims.q, tq);
-        m_qblocks = ceil_div(std::min<uint64_t>(tq, m_dims.q), m_dims.q_block);
+        m_tp_rows = m_chip && m_pix_is_p ? m_chip_tile_pixels : std::min<uint64_t>(tp, m_dims.p);
+        m_tq_rows = m_chip && !m_pix_is_p ? m_chip_tile_pixels : std::min<uint64_t>(tq, m_dims.q);
+        const uint64_t ptiles = m_chip && m_pix_is_p ? m_chip_tiles : ceil_div(m_dims.p, tp);
+        const uint64_t qtiles = m_chip && !m_pix_is_p ? m_chip_tiles : ceil_div(m_dims.q, tq);
+        m_qblocks = ceil_div(m_tq_rows, m_dims.q_block);
         m_outer_n = m_map.order == LoopOrder::PQ ? ptiles : qtiles;
         m_inner_n = m_map.order == LoopOrder::PQ ? qtiles : ptiles;
         // Slots: a buffer loaded once needs one; otherwise two (double buffering). Count the tile changes.
@@ -95,7 +106,7 @@ public:
             m_pop_slots = pc > 1 ? 2 : 1;
             m_qop_slots = qc > 1 ? 2 : 1;
         }
-        layout_memory(tp);
+        layout_memory();
     }
 
     Program run() {
@@ -106,6 +117,7 @@ public:
         for_each_step([&](uint64_t g, uint64_t pi, uint64_t qi, size_t kt) { steps.push_back(emit_step(g, pi, qi, kt)); });
         Program prog;
         if (m_lay.conv) prog.convs.push_back(*m_lay.conv);
+        if (m_chip) prog.convs.push_back(m_tile_geom);  // conv 1: the natural-layout input tiles
         std::vector<BufferUse> uses;
         auto append = [&](std::vector<Instruction>& ins, std::vector<BufferUse>& us) {
             prog.instrs.insert(prog.instrs.end(), ins.begin(), ins.end());
@@ -147,17 +159,106 @@ private:
         if (m_map.tile_p == 0) refuse("tile_p must be at least 1");
         if (m_map.tile_q == 0) refuse("tile_q must be at least 1");
         if (m_map.group == 0) refuse("group must be at least 1");
-        if (m_map.tile_q < m_dims.q && m_map.tile_q % m_dims.q_block != 0) {
+        const bool q_is_pixels = m_chip && !m_pix_is_p;  // on-chip IS: Q tiles are output rows instead
+        if (!q_is_pixels && m_map.tile_q < m_dims.q && m_map.tile_q % m_dims.q_block != 0) {
             refuse(fmt::format("tile_q must be a multiple of {} (the array's columns) or at least {}", m_dims.q_block, m_dims.q));
         }
+        if (m_chip && !m_lay.is_conv) refuse("im2col=chip needs a convolution");
+        if (m_chip && m_map.k_groups != 0) refuse("im2col=chip needs the whole reduction in one K tile (k=all)");
+    }
+
+    // On-chip im2col: pixel tiles of whole output rows of one image, loaded with their halo in natural
+    // layout (conv 1 of the program: the input seen as a 1x1 convolution over the padded tile area, so the
+    // padding is written as zeros and never read from DRAM).
+    void prepare_chip(uint32_t kchan) {
+        const ConvGeometry& g = *m_lay.conv;
+        const uint64_t tile = m_pix_is_p ? m_map.tile_p : m_map.tile_q;
+        const uint64_t image = uint64_t{g.out_h} * g.out_w;
+        if (tile < image && tile % g.out_w != 0) {
+            refuse(fmt::format("with im2col=chip the pixel tile must be a multiple of {} (a whole output row) or at "
+                               "least {} (a whole image)", g.out_w, image));
+        }
+        m_kernel_h = m_lay.conv_positions / g.kernel_w;
+        m_tile_out_rows = static_cast<uint32_t>(tile >= image ? g.out_h : tile / g.out_w);
+        m_tiles_per_image = ceil_div(g.out_h, m_tile_out_rows);
+        m_chip_tiles = g.batch * m_tiles_per_image;
+        m_chip_tile_pixels = uint64_t{m_tile_out_rows} * g.out_w;
+        m_kchan = kchan;
+        m_chan_blocks = static_cast<uint32_t>(ceil_div(m_lay.conv_in_c_per_group, kchan));
+        m_tile_w = (g.out_w - 1) * g.stride_w + (g.kernel_w - 1) * g.dilation_w + 1;
+        m_tile_h = tile_in_rows(m_tile_out_rows);
+        m_region_rows = uint64_t{m_tile_h} * m_tile_w;
+        m_tile_geom = g;
+        m_tile_geom.out_h = tile_in_rows(g.out_h);
+        m_tile_geom.out_w = m_tile_w;
+        m_tile_geom.kernel_w = 1;
+        m_tile_geom.stride_h = m_tile_geom.stride_w = 1;
+        m_tile_geom.dilation_h = m_tile_geom.dilation_w = 1;
+    }
+
+    // Padded input rows that `out_rows` output rows read.
+    uint32_t tile_in_rows(uint32_t out_rows) const {
+        const ConvGeometry& g = *m_lay.conv;
+        return (out_rows - 1) * g.stride_h + (m_kernel_h - 1) * g.dilation_h + 1;
+    }
+
+    // First element and length of tile `i` of the P (or Q) dimension.
+    std::pair<uint64_t, uint32_t> tile_range(uint64_t i, bool p_dim) const {
+        if (m_chip && p_dim == m_pix_is_p) {
+            const ConvGeometry& g = *m_lay.conv;
+            const uint64_t img = i / m_tiles_per_image, r0 = (i % m_tiles_per_image) * m_tile_out_rows;
+            const uint64_t rows = std::min<uint64_t>(m_tile_out_rows, g.out_h - r0);
+            return {(img * g.out_h + r0) * g.out_w, static_cast<uint32_t>(rows * g.out_w)};
+        }
+        const uint64_t t = p_dim ? m_map.tile_p : m_map.tile_q, dim = p_dim ? m_dims.p : m_dims.q;
+        return {i * t, static_cast<uint32_t>(std::min<uint64_t>(t, dim - i * t))};
+    }
+
+    // The load of pixel tile `i` (on-chip im2col): every channel block of the tile's padded input rows.
+    Instruction load_pixel_tile(uint64_t g, uint64_t i, uint64_t local_row) const {
+        const ConvGeometry& cg = *m_lay.conv;
+        const uint64_t img = i / m_tiles_per_image, r0 = (i % m_tiles_per_image) * m_tile_out_rows;
+        const uint32_t out_rows = static_cast<uint32_t>(std::min<uint64_t>(m_tile_out_rows, cg.out_h - r0));
+        Instruction in;
+        in.op = Opcode::LoadIm2col;
+        in.conv = 1;
+        in.local_row = local_row;
+        in.rows = tile_in_rows(out_rows) * m_tile_w;
+        in.pixel0 = (img * m_tile_geom.out_h + r0 * cg.stride_h) * m_tile_w;
+        in.pos0 = 0;
+        in.npos = 1;
+        in.chan0 = m_lay.gemms[g].a_chan0;
+        in.chan_count = m_lay.conv_in_c_per_group;
+        in.elems = in.chan_count;
+        in.block_elems = m_kchan;
+        in.block_stride = m_region_rows;
+        return in;
+    }
+
+    // Points `ex`'s pixel operand at the window of chunk `c` for the pixels [off, off + count) of the pixel
+    // tile whose natural-layout copy starts at scratchpad row `slot_base`.
+    void set_window(Instruction& ex, const KChunk& c, uint64_t slot_base, uint64_t off) const {
+        const ConvGeometry& g = *m_lay.conv;
+        const uint32_t r = c.pos0 / g.kernel_w, s = c.pos0 % g.kernel_w;
+        const uint64_t oh = off / g.out_w, ow = off % g.out_w;
+        const uint64_t row = slot_base + uint64_t{c.chan0 / m_kchan} * m_region_rows +
+                             (oh * g.stride_h + uint64_t{r} * g.dilation_h) * m_tile_w + ow * g.stride_w +
+                             uint64_t{s} * g.dilation_w;
+        (m_pix_is_p ? ex.a_row : ex.b_row) = row;
+        ex.win_w = g.out_w;
+        ex.win_x0 = static_cast<uint32_t>(ow);
+        ex.win_col_step = g.stride_w;
+        ex.win_line_step = g.stride_h * m_tile_w - (g.out_w - 1) * g.stride_w;
     }
 
     // Scratchpad: [P operand slots][Q operand slots]; accumulator: two slots.
-    void layout_memory(uint64_t tp) {
-        const uint64_t tp_eff = std::min<uint64_t>(tp, m_dims.p);
-        const uint64_t tq_eff = std::min<uint64_t>(m_map.tile_q, m_dims.q);
-        m_pop_slot_rows = m_kt_chunks * tp_eff;
-        m_qop_slot_rows = m_cfg.array.dataflow == Dataflow::OS ? m_qblocks * m_kt_cols : m_kt_chunks * tq_eff;
+    void layout_memory() {
+        const uint64_t tp_eff = m_tp_rows, tq_eff = m_tq_rows;
+        const uint64_t chip_rows = uint64_t{m_chan_blocks} * m_region_rows;
+        m_pop_slot_rows = m_chip && m_pix_is_p ? chip_rows : m_kt_chunks * tp_eff;
+        m_qop_slot_rows = m_chip && !m_pix_is_p ? chip_rows
+                          : m_cfg.array.dataflow == Dataflow::OS ? m_qblocks * m_kt_cols
+                                                                 : m_kt_chunks * tq_eff;
         const uint64_t need = m_pop_slots * m_pop_slot_rows + m_qop_slots * m_qop_slot_rows;
         if (need > m_cfg.derived.spad_rows) {
             refuse(fmt::format("needs {} scratchpad rows, the config has {}", need, m_cfg.derived.spad_rows));
@@ -174,12 +275,10 @@ private:
         Step st;
         const Dataflow df = m_cfg.array.dataflow;
         const KTile& t = m_ktiles[kt];
-        const uint64_t p0 = pi * m_map.tile_p;
-        const uint32_t plen = static_cast<uint32_t>(std::min<uint64_t>(m_map.tile_p, m_dims.p - p0));
-        const uint64_t q0 = qi * m_map.tile_q;
-        const uint32_t qlen = static_cast<uint32_t>(std::min<uint64_t>(m_map.tile_q, m_dims.q - q0));
-        const uint64_t tp_rows = std::min<uint64_t>(m_map.tile_p, m_dims.p);
-        const uint64_t tq_rows = std::min<uint64_t>(m_map.tile_q, m_dims.q);
+        const auto [p0, plen] = tile_range(pi, true);
+        const auto [q0, qlen] = tile_range(qi, false);
+        const uint64_t tp_rows = m_tp_rows, tq_rows = m_tq_rows;
+        const bool chip_p = m_chip && m_pix_is_p, chip_q = m_chip && !m_pix_is_p;
 
         // P operand tile (g, pi, kt).
         const auto pkey = std::make_tuple(g, pi, kt);
@@ -188,7 +287,13 @@ private:
             m_pop_key = pkey;
             m_pop_slot = m_pop_count++ % m_pop_slots;
             const uint64_t base = m_pop_slot * m_pop_slot_rows;
-            for (size_t gl = 0; gl < t.gn; ++gl) {
+            if (chip_p) {
+                st.loads.push_back(load_pixel_tile(g, pi, base));
+                BufferUse u;
+                u.writes = pop_id(m_pop_slot, 0);
+                st.load_uses.push_back(u);
+            }
+            for (size_t gl = 0; gl < t.gn && !chip_p; ++gl) {
                 const ChunkGroup& grp = m_groups[t.g0 + gl];
                 const uint64_t row = base + (grp.first - t.c0) * tp_rows;
                 st.loads.push_back(df == Dataflow::IS ? load_wt_rows(m_lay, g, p0, plen, grp, row, tp_rows)
@@ -206,7 +311,13 @@ private:
             m_qop_slot = m_qop_count++ % m_qop_slots;
             ++m_qop_version;
             const uint64_t base = m_qop_base + m_qop_slot * m_qop_slot_rows;
-            for (size_t gl = 0; gl < t.gn; ++gl) {
+            if (chip_q) {
+                st.loads.push_back(load_pixel_tile(g, qi, base));
+                BufferUse u;
+                u.writes = qop_id(m_qop_slot, 0);
+                st.load_uses.push_back(u);
+            }
+            for (size_t gl = 0; gl < t.gn && !chip_q; ++gl) {
                 const ChunkGroup& grp = m_groups[t.g0 + gl];
                 if (df == Dataflow::OS) {
                     for (uint64_t j = 0; j < ceil_div(qlen, m_dims.q_block); ++j) {
@@ -251,6 +362,8 @@ private:
                     ex.a_row = pop_base + (c - t.c0) * tp_rows + s0;
                     ex.b_row = df == Dataflow::OS ? qop_base + j * m_kt_cols + (m_chunks[c].kstart - t.kstart)
                                                   : qop_base + (c - t.c0) * tq_rows + j * m_dims.q_block;
+                    if (chip_p) set_window(ex, m_chunks[c], pop_base, s0);
+                    if (chip_q) set_window(ex, m_chunks[c], qop_base, j * m_dims.q_block);
                     ex.c_row = unit_base + s0;
                     ex.m = ml;
                     ex.n = nl;
@@ -265,8 +378,8 @@ private:
                     }
                     (void)grp;
                     BufferUse u;
-                    u.reads[0] = pop_id(m_pop_slot, gl);
-                    u.reads[1] = qop_id(m_qop_slot, gl);
+                    u.reads[0] = pop_id(m_pop_slot, chip_p ? 0 : gl);
+                    u.reads[1] = qop_id(m_qop_slot, chip_q ? 0 : gl);
                     u.writes = acc_id(m_acc_slot);
                     st.body.push_back(ex);
                     st.body_uses.push_back(u);
@@ -306,6 +419,14 @@ private:
     uint64_t m_pop_slots = 2, m_qop_slots = 2;
     uint64_t m_pop_slot_rows = 0, m_qop_slot_rows = 0, m_qop_base = 0;
     uint64_t m_acc_unit_rows = 0;
+    uint64_t m_tp_rows = 0, m_tq_rows = 0;  // rows of a full P / Q tile (pixels, channels or GEMM rows)
+    // On-chip im2col (m_chip): pixel tiles of m_tile_out_rows output rows; their input is stored as
+    // m_chan_blocks regions of m_tile_h x m_tile_w padded pixels, one scratchpad row per pixel and block.
+    bool m_chip = false;
+    bool m_pix_is_p = true;                // the pixel operand is the P operand (WS, OS), else Q (IS)
+    uint32_t m_kernel_h = 1, m_tile_out_rows = 0, m_tile_h = 0, m_tile_w = 0, m_kchan = 0, m_chan_blocks = 0;
+    uint64_t m_tiles_per_image = 0, m_chip_tiles = 0, m_chip_tile_pixels = 0, m_region_rows = 0;
+    ConvGeometry m_tile_geom;              // program.convs[1]: the padded input as a 1x1 convolution
     // Which tile each buffer holds now.
     bool m_has_pop = false, m_has_qop = false;
     std::tuple<uint64_t, uint64_t, size_t> m_pop_key, m_qop_key;

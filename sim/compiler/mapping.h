@@ -22,19 +22,28 @@ namespace sasim {
 enum class LoopOrder : uint8_t { PQ, QP };
 const char* to_string(LoopOrder o);
 
+// Where a convolution's im2col happens (docs/mapper.md). Dram: the load path gathers im2col rows from DRAM
+// (every input pixel once per filter tap). Chip: input tiles are loaded once in their natural layout with
+// their halo, and EXECUTE reads each filter tap as a shifted, strided operand window (docs/isa.md).
+enum class Im2col : uint8_t { Dram, Chip };
+const char* to_string(Im2col i);
+
 struct Mapping {
     LoopOrder order = LoopOrder::PQ;
     uint32_t tile_p = 0;    // P elements per tile (>= 1)
     uint32_t tile_q = 0;    // Q elements per tile (>= 1; a multiple of the Q block unless it is all of Q)
     uint32_t k_groups = 0;  // chunk groups per K tile (0 = all: the whole reduction in one K tile)
     uint32_t group = 1;     // most chunks one wide load fetches (group_chunks' target; >= 1)
+    // Conv layers only. With Chip, the pixel tile (P in WS/OS, Q in IS) is a whole number of output rows
+    // of one image (a multiple of out_w, or at least a whole image) and K is one tile (k_groups 0).
+    Im2col im2col = Im2col::Dram;
     bool operator==(const Mapping& o) const {
         return order == o.order && tile_p == o.tile_p && tile_q == o.tile_q && k_groups == o.k_groups &&
-               group == o.group;
+               group == o.group && im2col == o.im2col;
     }
 };
 
-// "PQ p=128 q=64 k=all g=4"
+// "PQ p=128 q=64 k=all g=4" (" im2col=chip" appended for on-chip im2col)
 std::string describe(const Mapping& m);
 
 // The P, Q dimensions and the Q block of a layer on a config (see the header comment).

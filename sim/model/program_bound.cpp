@@ -14,7 +14,7 @@ namespace {
 // output pixels, so any run of rows costs two lookups.
 class Im2colBytes {
 public:
-    Im2colBytes(const Program& prog, uint64_t pixels, uint32_t ob) : m_prog(prog), m_pixels(pixels), m_ob(ob) {}
+    Im2colBytes(const Program& prog, uint32_t ob) : m_prog(prog), m_ob(ob) {}
 
     uint64_t bytes(const Instruction& in) {
         const auto key = std::make_tuple(in.conv, in.pos0, in.npos, in.chan0, in.chan_count);
@@ -26,13 +26,17 @@ public:
 
 private:
     std::vector<uint64_t> build(const Instruction& in) const {
+        // Every output pixel of the load's geometry (a program may carry several, e.g. the natural-layout
+        // tiles of on-chip im2col).
+        const ConvGeometry& g = m_prog.convs.at(in.conv);
+        const uint64_t pixels = uint64_t{g.batch} * g.out_h * g.out_w;
         Instruction all = in;
         all.pixel0 = 0;
-        all.rows = static_cast<uint32_t>(m_pixels);
+        all.rows = static_cast<uint32_t>(pixels);
         LoadAddressGen gen(all, m_prog.convs, m_ob);
-        std::vector<uint64_t> pre(m_pixels + 1, 0);
+        std::vector<uint64_t> pre(pixels + 1, 0);
         std::vector<RowSegment> segs;
-        for (uint64_t p = 0; p < m_pixels; ++p) {
+        for (uint64_t p = 0; p < pixels; ++p) {
             segs.clear();
             gen.row_segments(static_cast<uint32_t>(p), segs);
             uint64_t b = 0;
@@ -42,7 +46,6 @@ private:
         return pre;
     }
     const Program& m_prog;
-    uint64_t m_pixels;
     uint32_t m_ob;
     std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t, uint32_t>, std::vector<uint64_t>> m_prefix;
 };
@@ -52,9 +55,7 @@ private:
 ProgramBound program_bound(const CompiledLayer& comp, const Config& cfg) {
     ProgramBound b;
     const uint32_t ob = cfg.derived.operand_bytes;
-    const LayerLayout& lay = comp.layout;
-    const uint64_t pixels = lay.conv ? uint64_t{lay.conv->batch} * lay.conv->out_h * lay.conv->out_w : 0;
-    Im2colBytes im2col(comp.program, pixels, ob);
+    Im2colBytes im2col(comp.program, ob);
     const bool os = cfg.array.dataflow == Dataflow::OS;
     uint64_t stream = 0;
     bool any_exec = false;

@@ -59,7 +59,36 @@ bool all_checks_pass(const RunReport& r) {
 
 namespace {
 
-nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes) {
+// How the layer's program was chosen (docs/mapper.md, "Reports").
+nlohmann::json mapping_json(const model::MappingChoice& c, Dataflow df) {
+    nlohmann::json j;
+    j["strategy"] = c.strategy;
+    if (c.heuristic) {
+        j["program"] = "heuristic";
+    } else {
+        const Mapping& m = c.mapping;
+        j["program"] = "mapped";
+        j["order"] = to_string(m.order);
+        j["tile_p"] = m.tile_p;
+        j["tile_q"] = m.tile_q;
+        j["k_groups"] = m.k_groups;
+        j["group"] = m.group;
+        j["im2col"] = to_string(m.im2col);
+        j["resident"] = resident_operand(m.order, df);
+        j["describe"] = describe(m);
+    }
+    j["bound_cycles"] = c.bound_cycles;
+    if (c.strategy == "search") {
+        j["candidates"] = c.candidates;
+        j["simulated"] = c.simulated;
+        j["heuristic_cycles"] = c.heuristic_cycles;
+        j["memo_hit"] = c.memo_hit;
+        j["search_seconds"] = c.search_seconds;
+    }
+    return j;
+}
+
+nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df) {
     nlohmann::json j;
     j["name"] = l.name;
     if (!l.simulated) {
@@ -105,6 +134,7 @@ nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes) {
                   {"elements", l.check.elements},
                   {"mismatches", l.check.mismatches}};
     if (!l.check.first_mismatch.empty()) j["check"]["first_mismatch"] = l.check.first_mismatch;
+    j["mapping"] = mapping_json(l.mapping, df);
     return j;
 }
 
@@ -130,12 +160,13 @@ nlohmann::json to_json(const RunReport& r) {
     const model::MachineRoof roof = model::machine_roof(cfg);
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& l : r.layers) {
-        layers.push_back(layer_json(l, pes));
+        layers.push_back(layer_json(l, pes, cfg.array.dataflow));
         if (l.simulated) layers.back()["roofline"] = roofline_json(model::layer_bounds(roof, l));
     }
     j["layers"] = layers;
     const model::LayerStats t = totals(r.layers);
-    nlohmann::json tj = layer_json(t, pes);
+    nlohmann::json tj = layer_json(t, pes, cfg.array.dataflow);
+    tj.erase("mapping");
     tj["roofline"] = roofline_json(model::total_bounds(roof, r.layers));
     tj.erase("kind");
     tj.erase("gemm");
@@ -145,6 +176,26 @@ nlohmann::json to_json(const RunReport& r) {
     tj["layers_not_simulated"] = std::count_if(r.layers.begin(), r.layers.end(), [](auto& l) { return !l.simulated; });
     tj["check"]["pass"] = all_checks_pass(r);
     j["totals"] = tj;
+    // The mapper: strategy, time spent searching, and how much of it the memo saved.
+    nlohmann::json mj;
+    mj["strategy"] = "heuristic";
+    double secs = 0;
+    uint64_t hits = 0, cands = 0, sims = 0;
+    for (const auto& l : r.layers) {
+        if (!l.simulated) continue;
+        mj["strategy"] = l.mapping.strategy;
+        secs += l.mapping.search_seconds;
+        hits += l.mapping.memo_hit ? 1 : 0;
+        if (!l.mapping.memo_hit) {
+            cands += l.mapping.candidates;
+            sims += l.mapping.simulated;
+        }
+    }
+    mj["search_seconds"] = secs;
+    mj["memo_hits"] = hits;
+    mj["candidates"] = cands;
+    mj["simulated"] = sims;
+    j["mapper"] = mj;
     return j;
 }
 
