@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Case file (written here, read by the harness):
-//   sasim-rtl-case 1
+//   sasim-rtl-case 2
 //   dram <latency_cycles> <millibytes_per_cycle> <dram_max_outstanding>
 //   watchdog <cycles>
 //   delay_read <k>                      (-1 = none)
@@ -13,6 +13,9 @@
 // op is the Opcode value (0 Load2d, 1 LoadIm2col, 2 Execute, 3 Store). A LoadIm2col line goes on with
 // "conv pixel0 pos0 npos chan0 chan_count" and the ConvGeometry of program.convs[conv]: "input_addr batch
 // in_h in_w in_c out_h out_w kernel_w stride_h stride_w pad_top pad_left dilation_h dilation_w".
+// An Execute line goes on with its operand window: "win_w win_x0 win_col_step win_line_step" (all 0
+// without a window; with one, win_x0 < win_w, as the RTL's column counter needs). Version 1, the format
+// before operand windows, has no window fields; parse_case and the harness still read it.
 //
 // Result file (written by the harness):
 //   sasim-rtl-result 1
@@ -38,6 +41,7 @@ namespace {
 constexpr size_t kHexBytesPerLine = 64;
 constexpr size_t kBaseFields = 22;      // fields of every instruction line
 constexpr size_t kIm2colFields = 6 + 14; // LoadIm2col: chunk fields + ConvGeometry
+constexpr size_t kWindowFields = 4;      // Execute (version 2): the operand window
 
 // Reads a file line by line, keeping the line number for messages.
 class LineReader {
@@ -154,7 +158,7 @@ std::vector<uint8_t> read_image(LineReader& r, const std::vector<std::string>& h
 
 void write_case(std::ostream& out, const Program& program, const std::vector<uint8_t>& image,
                 const CaseSettings& s) {
-    out << "sasim-rtl-case 1\n";
+    out << "sasim-rtl-case 2\n";
     out << fmt::format("dram {} {} {}\n", s.dram.latency_cycles, s.dram.millibytes_per_cycle, s.dram.max_outstanding);
     out << fmt::format("watchdog {}\n", s.watchdog_cycles);
     out << fmt::format("delay_read {}\n", s.delay_read);
@@ -172,6 +176,13 @@ void write_case(std::ostream& out, const Program& program, const std::vector<uin
             in.wait_prev, in.wait_next, in.signal_prev, in.signal_next, in.local_row, in.rows, in.elems, in.block_elems,
             in.block_stride, in.dram_addr, in.dram_stride, in.a_row, in.b_row, in.c_row, in.m, in.n, in.k, in.preload,
             in.accumulate, in.shift, in.relu);
+        if (in.op == Opcode::Execute) {
+            if (in.win_w != 0 && in.win_x0 >= in.win_w) {
+                throw SimulationError(fmt::format("instruction #{} ({}): window column {} is not below its width {}",
+                                                  i, disassemble(in), in.win_x0, in.win_w));
+            }
+            line += fmt::format(" {} {} {} {}", in.win_w, in.win_x0, in.win_col_step, in.win_line_step);
+        }
         if (in.op == Opcode::LoadIm2col) {
             if (in.conv >= program.convs.size()) {
                 throw SimulationError(fmt::format("instruction #{} ({}): conv {} is not in the program's {} geometries",
@@ -192,8 +203,11 @@ void write_case(std::ostream& out, const Program& program, const std::vector<uin
 CaseFile parse_case(std::istream& in, const std::string& origin) {
     LineReader r(in, origin);
     CaseFile c;
-    std::vector<std::string> w = r.need("\"sasim-rtl-case 1\"");
-    if (w.size() != 2 || w[0] != "sasim-rtl-case" || w[1] != "1") r.fail("not a \"sasim-rtl-case 1\" file");
+    std::vector<std::string> w = r.need("\"sasim-rtl-case 2\"");
+    if (w.size() != 2 || w[0] != "sasim-rtl-case" || (w[1] != "1" && w[1] != "2")) {
+        r.fail("not a \"sasim-rtl-case 2\" (or 1) file");
+    }
+    const bool windows = w[1] != "1";
     w = r.keyword("dram", 3);
     c.settings.dram.latency_cycles = r.u32(w[1], "dram latency");
     c.settings.dram.millibytes_per_cycle = r.u64(w[2], "dram millibytes per cycle");
@@ -214,7 +228,9 @@ CaseFile parse_case(std::istream& in, const std::string& origin) {
         const uint64_t op = r.u64(w[0], "op");
         if (op > static_cast<uint64_t>(Opcode::Store)) r.fail(fmt::format("instruction {}: unknown op {}", i, op));
         x.op = static_cast<Opcode>(op);
-        const size_t want = x.op == Opcode::LoadIm2col ? kBaseFields + kIm2colFields : kBaseFields;
+        const size_t want = x.op == Opcode::LoadIm2col              ? kBaseFields + kIm2colFields
+                            : x.op == Opcode::Execute && windows ? kBaseFields + kWindowFields
+                                                                 : kBaseFields;
         if (w.size() != want) r.fail(fmt::format("instruction {}: {} fields, expected {}", i, w.size(), want));
         x.wait_prev = r.flag(w[1], "wait_prev");
         x.wait_next = r.flag(w[2], "wait_next");
@@ -237,6 +253,15 @@ CaseFile parse_case(std::istream& in, const std::string& origin) {
         x.accumulate = r.flag(w[19], "accumulate");
         x.shift = r.u32(w[20], "shift");
         x.relu = r.flag(w[21], "relu");
+        if (x.op == Opcode::Execute && windows) {
+            x.win_w = r.u32(w[22], "win_w");
+            x.win_x0 = r.u32(w[23], "win_x0");
+            x.win_col_step = r.u32(w[24], "win_col_step");
+            x.win_line_step = r.u32(w[25], "win_line_step");
+            if (x.win_w != 0 && x.win_x0 >= x.win_w) {
+                r.fail(fmt::format("instruction {}: win_x0 {} is not below win_w {}", i, x.win_x0, x.win_w));
+            }
+        }
         if (x.op == Opcode::LoadIm2col) {
             x.conv = r.u32(w[22], "conv");
             x.pixel0 = r.u64(w[23], "pixel0");

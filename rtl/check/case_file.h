@@ -40,7 +40,8 @@ struct HarnessResult {
 };
 
 // Writes a case file. Throws SimulationError when the program uses something the format cannot carry
-// (a load into the accumulator, a LoadIm2col whose conv index is out of range).
+// (a load into the accumulator, a LoadIm2col whose conv index is out of range, an EXECUTE window whose
+// first column is not below its width).
 void write_case(std::ostream& out, const Program& program, const std::vector<uint8_t>& image,
                 const CaseSettings& settings);
 

@@ -46,6 +46,8 @@ std::string cfg_package(const Config& cfg, const GenerateOptions& opt, const Har
     p("ROWS", hw.rows, "PE rows (array.rows): reduction depth of one EXECUTE");
     p("COLS", hw.cols, "PE columns (array.cols)");
     p("DATAFLOW_OS", cfg.array.dataflow == Dataflow::OS ? 1 : 0, "1: output-stationary mesh; 0: stationary (WS, IS)");
+    p("WINDOW_ON_FILL", cfg.array.dataflow == Dataflow::WS ? 0 : 1,
+      "EXECUTE operand windows walk the fill reads (IS: stationary rows, OS: A rows); 0: the stream reads (WS)");
     p("OBITS", hw.operand_bits, "operand width in bits");
     p("OPERAND_BYTES", hw.operand_bytes, "");
     p("KBITS", clog2(hw.cols + 2), "width of a preload shift number (1 .. COLS)");

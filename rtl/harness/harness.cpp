@@ -30,6 +30,7 @@ struct Instr {
     uint32_t wait_prev = 0, wait_next = 0, signal_prev = 0, signal_next = 0;
     uint64_t f[17] = {};  // local_row rows elems block_elems block_stride dram_addr dram_stride a_row b_row c_row m n k
                           // preload accumulate shift relu
+    uint64_t win[4] = {};  // Execute (case format 2): win_w win_x0 win_col_step win_line_step
     // LoadIm2col
     uint64_t conv = 0, pixel0 = 0, pos0 = 0, npos = 0, chan0 = 0, chan_count = 0;
     uint64_t g[14] = {};  // input_addr batch in_h in_w in_c out_h out_w kernel_w stride_h stride_w pad_top pad_left
@@ -67,6 +68,9 @@ Case read_case(const std::string& path) {
     if (word != "sasim-rtl-case") fail(path + ": not a sasim-rtl-case file");
     int version = 0;
     in >> version;
+    if (version != 1 && version != 2) {
+        fail(path + ": sasim-rtl-case version " + std::to_string(version) + " (this harness reads 1 and 2)");
+    }
     while (in >> word) {
         if (word == "dram") {
             in >> c.dram.latency_cycles >> c.dram.millibytes_per_cycle >> c.dram.max_outstanding;
@@ -91,6 +95,9 @@ Case read_case(const std::string& path) {
                 Instr x;
                 ls >> x.op >> x.wait_prev >> x.wait_next >> x.signal_prev >> x.signal_next;
                 for (auto& v : x.f) ls >> v;
+                if (x.op == 2 && version >= 2) {
+                    for (auto& v : x.win) ls >> v;
+                }
                 if (x.op == 1) {
                     ls >> x.conv >> x.pixel0 >> x.pos0 >> x.npos >> x.chan0 >> x.chan_count;
                     for (auto& v : x.g) ls >> v;
@@ -148,6 +155,10 @@ void drive_command(Vsasim_top& top, const Instr& x) {
     top.cmd_m = x.f[10];
     top.cmd_n = x.f[11];
     top.cmd_k = x.f[12];
+    top.cmd_win_w = x.win[0];
+    top.cmd_win_x0 = x.win[1];
+    top.cmd_win_col_step = x.win[2];
+    top.cmd_win_line_step = x.win[3];
     top.cmd_preload = x.f[13];
     top.cmd_accumulate = x.f[14];
     top.cmd_shift = x.f[15];

@@ -8,6 +8,8 @@
 //           address, so the result row is written (read-modify-write) exactly L cycles after its read.
 // An EXECUTE issues when its head is valid, its tokens are there and the fill stage is free (the
 // previous instruction starts streaming in this very cycle at the latest).
+// Operand windows (docs/rtl.md): the fill (IS) or the stream (WS) walks its row addresses with walk_next
+// (sasim_types_pkg) instead of counting up; every read stays in its cycle, only its row (and bank) moves.
 module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   input  logic        clk,
   input  logic        rst,
@@ -40,12 +42,21 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 );
   typedef enum logic [1:0] { F_IDLE, F_READ, F_ZERO, F_READY } fill_t;
 
+  // The window of each operand: the instruction's on the pixel operand, none ('0) on the other.
+  function automatic window_t fill_window(input window_t win);
+    return WINDOW_ON_FILL != 0 ? win : '0;
+  endfunction
+  function automatic window_t stream_window(input window_t win);
+    return WINDOW_ON_FILL != 0 ? '0 : win;
+  endfunction
+
   // ---- fill stage -------------------------------------------------------------------------------
   fill_t       f_state;
   /* verilator lint_off UNUSEDSIGNAL */
   instr_t      f_in;
   /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] f_row;        // stationary rows read so far
+  walk_t       f_walk;       // the next stationary row's address
   logic [31:0] f_zeros;      // zero shifts left
   logic [KBITS-1:0] f_k;     // number of the next preload shift (1 .. COLS)
   logic        f_slot;       // weight slot of the instruction in the fill stage
@@ -53,7 +64,9 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 
   // ---- stream stage -----------------------------------------------------------------------------
   logic        s_busy;       // a row is read this cycle from the stream registers
-  logic [31:0] s_i, s_m, s_a_row, s_c_row, s_n;
+  logic [31:0] s_i, s_m, s_c_row, s_n;
+  walk_t       s_walk;       // the next streamed row's address
+  window_t     s_win;        // the window of the streaming instruction (f_in moves on at handover)
   logic        s_acc, s_slot, s_signal_prev, s_signal_next;
 
   logic stream_free, handover, fill_free;
@@ -65,16 +78,21 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   // Stream read this cycle: the first row of a handed-over instruction, or the next row of the current.
   logic [31:0] cur_i, cur_m, cur_c_row, cur_n;
   logic        cur_acc, cur_slot, cur_sp, cur_sn;
+  walk_t       cur_walk;
+  window_t     cur_win;
   always_comb begin
     if (handover) begin
       cur_i = 0; cur_m = f_in.m; cur_c_row = f_in.c_row; cur_n = f_in.n; cur_acc = f_in.accumulate;
       cur_slot = f_slot; cur_sp = f_in.signal_prev; cur_sn = f_in.signal_next;
-      stream_addr = f_in.a_row;
+      cur_win = stream_window(f_in.win);
+      cur_walk = walk_start(cur_win, f_in.a_row);
     end else begin
       cur_i = s_i; cur_m = s_m; cur_c_row = s_c_row; cur_n = s_n; cur_acc = s_acc;
       cur_slot = s_slot; cur_sp = s_signal_prev; cur_sn = s_signal_next;
-      stream_addr = s_a_row + s_i;
+      cur_win = s_win;
+      cur_walk = s_walk;
     end
+    stream_addr = cur_walk.addr;
     stream_rd = (handover && f_in.m != 0) || s_busy;
   end
   logic stream_last;
@@ -82,7 +100,7 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign e2l_inc = stream_last && cur_sp;
 
   // Fill reads yield to the stream read of this cycle when both need the same bank.
-  assign fill_addr = f_in.b_row + f_row;
+  assign fill_addr = f_walk.addr;
   assign fill_rd = (f_state == F_READ) && !(stream_rd && spad_bank(stream_addr) == spad_bank(fill_addr));
 
   always_ff @(posedge clk) begin
@@ -96,6 +114,7 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       if (issue) begin
         f_in <= head;
         f_row <= 0;
+        f_walk <= walk_start(fill_window(head.win), head.b_row);
         f_k <= KBITS'(1);
         if (head.preload) begin
           f_slot <= !last_slot;
@@ -114,6 +133,7 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
         f_state <= F_IDLE;
       end else if (f_state == F_READ && fill_rd) begin
         f_row <= f_row + 1;
+        f_walk <= walk_next(fill_window(f_in.win), f_walk);
         f_k <= f_k + 1'b1;
         if (f_row + 1 == f_in.n) begin
           if (f_in.n >= COLS) f_state <= F_READY;
@@ -133,7 +153,8 @@ module sasim_exec import sasim_cfg_pkg::*, sasim_types_pkg::*; (
         s_i <= cur_i + 1;
         s_m <= cur_m; s_c_row <= cur_c_row; s_n <= cur_n; s_acc <= cur_acc; s_slot <= cur_slot;
         s_signal_prev <= cur_sp; s_signal_next <= cur_sn;
-        s_a_row <= handover ? f_in.a_row : s_a_row;
+        s_walk <= walk_next(cur_win, cur_walk);
+        s_win <= cur_win;
       end
     end
   end

@@ -7,6 +7,8 @@
 //           into the stream buffer when streaming starts, so the next fill can begin;
 //   drain   from max(stream_end + COLS, previous drain_end) writes result row i in drain_start + i.
 // The PEs hold two results, so an instruction streams only once the one two back has started draining.
+// Operand windows (docs/rtl.md): the fill walks the A rows' addresses with walk_next (sasim_types_pkg)
+// instead of counting up; every read stays in its cycle, only its row (and bank) moves.
 module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   input  logic        clk,
   input  logic        rst,
@@ -36,6 +38,10 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   output logic [7:0]  state
 );
   typedef enum logic [1:0] { F_IDLE, F_READ, F_READY } fill_t;
+  // The window of the A rows (WINDOW_ON_FILL is always 1 here: B, the stream, is never windowed).
+  function automatic window_t fill_window(input window_t win);
+    return WINDOW_ON_FILL != 0 ? win : '0;
+  endfunction
   logic [31:0] now;                      // cycle counter (drain ready times)
 
   // ---- fill stage (transposer input) -----------------------------------------------------------
@@ -43,7 +49,8 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   /* verilator lint_off UNUSEDSIGNAL */
   instr_t      f_in;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [31:0] f_row;
+  logic [31:0] f_row;                    // A rows read so far (the transposer row of the next one)
+  walk_t       f_walk;                   // the next A row's address
   logic [SPAD_ROW_BITS-1:0] fill_buf [ROWS];
   logic [SPAD_ROW_BITS-1:0] stream_buf [ROWS];
 
@@ -92,7 +99,7 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign stream_last = stream_rd && cur_t + 1 == cur_k;
   assign e2l_inc = stream_last && cur_sp;
 
-  assign fill_addr = f_in.a_row + f_row;
+  assign fill_addr = f_walk.addr;
   assign fill_rd = f_state == F_READ && !(stream_rd && spad_bank(stream_addr) == spad_bank(fill_addr));
 
   // transposer column t and the B row, into the mesh
@@ -153,11 +160,13 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       if (issue) begin
         f_in <= head;
         f_row <= 0;
+        f_walk <= walk_start(fill_window(head.win), head.a_row);
         f_state <= head.m == 0 ? F_READY : F_READ;
       end else if (handover) begin
         f_state <= F_IDLE;
       end else if (fill_rd) begin
         f_row <= f_row + 1;
+        f_walk <= walk_next(fill_window(f_in.win), f_walk);
         if (f_row + 1 == f_in.m) f_state <= F_READY;
       end
       if (fill_rd) fill_buf[f_row] <= fill_data;

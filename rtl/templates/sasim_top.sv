@@ -33,6 +33,10 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   input  logic [31:0] cmd_m,
   input  logic [31:0] cmd_n,
   input  logic [31:0] cmd_k,
+  input  logic [31:0] cmd_win_w,         // EXECUTE operand window (all four 0: consecutive rows)
+  input  logic [31:0] cmd_win_x0,
+  input  logic [31:0] cmd_win_col_step,
+  input  logic [31:0] cmd_win_line_step,
   input  logic [31:0] cmd_img0,
   input  logic [31:0] cmd_oh0,
   input  logic [31:0] cmd_ow0,
@@ -114,6 +118,10 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
     cmd.m = cmd_m;
     cmd.n = cmd_n;
     cmd.k = cmd_k;
+    cmd.win.w = cmd_win_w;
+    cmd.win.x0 = cmd_win_x0;
+    cmd.win.col_step = cmd_win_col_step;
+    cmd.win.line_step = cmd_win_line_step;
     cmd.img0 = cmd_img0;
     cmd.oh0 = cmd_oh0;
     cmd.ow0 = cmd_ow0;

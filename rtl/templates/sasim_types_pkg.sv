@@ -4,6 +4,16 @@
 package sasim_types_pkg;
   typedef enum logic [1:0] { OP_LOAD2D = 2'd0, OP_LOAD_IM2COL = 2'd1, OP_EXECUTE = 2'd2, OP_STORE = 2'd3 } op_t;
 
+  // EXECUTE operand window, the on-chip im2col (docs/isa.md): with w != 0 the rows of the pixel operand
+  // (WS and OS: the rows at a_row; IS: the stationary rows at b_row) walk output pixels along output rows
+  // of w pixels instead of being consecutive. w == 0: consecutive rows.
+  typedef struct packed {
+    logic [31:0] w;          // output pixels per output row (0: no window)
+    logic [31:0] x0;         // output column of the operand's first row (< w)
+    logic [31:0] col_step;   // scratchpad rows to the next pixel of the same output row
+    logic [31:0] line_step;  // scratchpad rows from an output row's last pixel to the next row's first
+  } window_t;
+
   typedef struct packed {
     op_t         op;
     logic        wait_prev, wait_next, signal_prev, signal_next;  // dependency tokens
@@ -11,6 +21,7 @@ package sasim_types_pkg;
     logic [31:0] dram_addr, dram_stride;                             // loads and stores
     logic [31:0] a_row, b_row, c_row, m, n, k;                       // execute (c_row also for stores)
     logic        preload, accumulate;                                // execute
+    window_t     win;                                                // execute: operand window
     logic [5:0]  shift;                                              // store requantization
     logic        relu;
     // LOAD_IM2COL: position of the first output pixel and the filter-position range of the chunk.
@@ -24,6 +35,24 @@ package sasim_types_pkg;
     logic [31:0] input_addr, in_h, in_w, in_c, out_h, out_w, kernel_w;
     logic [31:0] stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w;
   } conv_t;
+
+  // A walk over the rows of an EXECUTE operand: the address of the current row and, with a window, its
+  // output column. walk_next needs two adders and two comparators (no multiplier, no divider):
+  // the next row is col_step further within an output row, line_step further across to the next one.
+  typedef struct packed {
+    logic [31:0] addr;       // scratchpad row of the current operand row
+    logic [31:0] x;          // its output column (0 .. w-1; unused without a window)
+  } walk_t;
+  /* verilator lint_off UNUSEDSIGNAL */  // each reads only some fields of the window
+  function automatic walk_t walk_start(input window_t win, input logic [31:0] base);
+    return '{addr: base, x: win.x0};
+  endfunction
+  function automatic walk_t walk_next(input window_t win, input walk_t cur);
+    if (win.w == 0) return '{addr: cur.addr + 1, x: cur.x};
+    if (cur.x + 1 == win.w) return '{addr: cur.addr + win.line_step, x: 32'd0};
+    return '{addr: cur.addr + win.col_step, x: cur.x + 1};
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
 
   // Elements per destination row of a load (a wide load cuts each DRAM row into blocks of this size).
   /* verilator lint_off UNUSEDSIGNAL */

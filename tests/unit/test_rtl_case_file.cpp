@@ -78,6 +78,62 @@ HarnessResult parse_text(const std::string& text, size_t expected = SIZE_MAX) {
     return rtl::parse_result(in, "result.txt", expected);
 }
 
+// A LOAD, a windowed EXECUTE, a plain EXECUTE and a STORE.
+Program windowed_program() {
+    Program p;
+    Instruction ld;
+    ld.op = Opcode::Load2d;
+    ld.rows = 3;
+    ld.elems = 4;
+    ld.signal_next = true;
+    p.instrs.push_back(ld);
+    Instruction ex;
+    ex.op = Opcode::Execute;
+    ex.wait_prev = true;
+    ex.a_row = 40;
+    ex.b_row = 7;
+    ex.c_row = 2;
+    ex.m = 4;
+    ex.n = 3;
+    ex.k = 4;
+    ex.preload = true;
+    ex.win_w = 5;
+    ex.win_x0 = 3;
+    ex.win_col_step = 2;
+    ex.win_line_step = 11;
+    p.instrs.push_back(ex);
+    Instruction plain = ex;
+    plain.wait_prev = false;
+    plain.signal_next = true;
+    plain.win_w = plain.win_x0 = plain.win_col_step = plain.win_line_step = 0;
+    p.instrs.push_back(plain);
+    Instruction st;
+    st.op = Opcode::Store;
+    st.wait_prev = true;
+    st.rows = 4;
+    st.elems = 3;
+    p.instrs.push_back(st);
+    return p;
+}
+
+std::string case_text(const Program& p) {
+    std::ostringstream out;
+    rtl::write_case(out, p, pattern(10), {});
+    return out.str();
+}
+
+rtl::CaseFile parse_case_text(const std::string& text) {
+    std::istringstream in(text);
+    return rtl::parse_case(in, "case.txt");
+}
+
+// `text` with its first occurrence of `from` replaced by `to` (which must be there).
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    const size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
 }  // namespace
 
 TEST_CASE("rtl case file: exact text of the header, image and a Store line", "[rtl]") {
@@ -106,7 +162,7 @@ TEST_CASE("rtl case file: exact text of the header, image and a Store line", "[r
     rtl::write_case(out, p, image, s);
     const std::string hex1 = "ab" + std::string(126, '0');
     const std::string hex2 = std::string(10, '0') + "0f";
-    CHECK(out.str() == "sasim-rtl-case 1\ndram 100 16000 32\nwatchdog 5000\ndelay_read -1\nimage 70\n" + hex1 + "\n" +
+    CHECK(out.str() == "sasim-rtl-case 2\ndram 100 16000 32\nwatchdog 5000\ndelay_read -1\nimage 70\n" + hex1 + "\n" +
                            hex2 + "\ninstrs 1\n3 1 0 1 0 0 4 4 0 0 128 24 0 0 7 0 0 0 0 0 9 1\nend\n");
 }
 
@@ -149,6 +205,63 @@ TEST_CASE("rtl case file: a conv program round-trips through write_case and pars
     CHECK(a.kernel_w == b.kernel_w);
     CHECK(a.pad_top == b.pad_top);
     CHECK(a.dilation_w == b.dilation_w);
+}
+
+TEST_CASE("rtl case file: EXECUTE lines carry the operand window and round-trip", "[rtl]") {
+    const Program p = windowed_program();
+    const std::string text = case_text(p);
+    CHECK_THAT(text, Catch::Contains("\n2 1 0 0 0 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0 5 3 2 11\n"));
+    CHECK_THAT(text, Catch::Contains("\n2 0 0 0 1 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0 0 0 0 0\n"));
+    CHECK_THAT(text, Catch::Contains("\n0 0 0 0 1 0 3 4 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"));  // a LOAD: no window
+    const rtl::CaseFile c = parse_case_text(text);
+    REQUIRE(c.program.instrs.size() == p.instrs.size());
+    for (size_t i = 0; i < p.instrs.size(); ++i) {
+        INFO("instruction " << i);
+        const Instruction& a = c.program.instrs[i];
+        const Instruction& b = p.instrs[i];
+        CHECK(disassemble(a) == disassemble(b));
+        CHECK(a.win_w == b.win_w);
+        CHECK(a.win_x0 == b.win_x0);
+        CHECK(a.win_col_step == b.win_col_step);
+        CHECK(a.win_line_step == b.win_line_step);
+    }
+}
+
+TEST_CASE("rtl case file: bad window fields are refused; version 1 files have none", "[rtl]") {
+    const std::string good = case_text(windowed_program());
+    const std::string line = "2 1 0 0 0 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0 5 3 2 11";
+    const std::string base = "2 1 0 0 0 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0";
+    // Five header lines and one image line, then the LOAD: the windowed EXECUTE is line 9.
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, base + " 5 5 2 11")),
+                      Catch::Contains("case.txt:9: instruction 1: win_x0 5 is not below win_w 5"));
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, base + " 5 3 x 11")),
+                      Catch::Contains("case.txt:9: win_col_step: \"x\" is not an unsigned integer"));
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, base + " 5 3 2 4294967296")),
+                      Catch::Contains("case.txt:9: win_line_step: 4294967296 is out of range"));
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, base)),
+                      Catch::Contains("case.txt:9: instruction 1: 22 fields, expected 26"));
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, line + " 0")),
+                      Catch::Contains("case.txt:9: instruction 1: 27 fields, expected 26"));
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, "sasim-rtl-case 2", "sasim-rtl-case 3")),
+                      Catch::Contains("case.txt:1: not a \"sasim-rtl-case 2\" (or 1) file"));
+
+    // write_case refuses a window the RTL's column counter cannot walk.
+    Program bad = windowed_program();
+    bad.instrs[1].win_x0 = 5;
+    std::ostringstream out;
+    CHECK_THROWS_WITH(rtl::write_case(out, bad, {}, {}), Catch::Contains("window column 5 is not below its width 5"));
+
+    // Version 1 (before windows): EXECUTE lines have 22 fields; with 26 they are malformed.
+    const std::string plain = "2 0 0 0 1 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0";
+    const std::string v1 = replaced(replaced(replaced(good, line, base), plain + " 0 0 0 0", plain), "sasim-rtl-case 2",
+                                    "sasim-rtl-case 1");
+    const rtl::CaseFile c = parse_case_text(v1);
+    REQUIRE(c.program.instrs.size() == 4);
+    CHECK(c.program.instrs[1].win_w == 0);
+    CHECK(c.program.instrs[1].m == 4);
+    CHECK(c.program.instrs[2].signal_next);
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, "sasim-rtl-case 2", "sasim-rtl-case 1")),
+                      Catch::Contains("case.txt:9: instruction 1: 26 fields, expected 22"));
 }
 
 TEST_CASE("rtl case file: accumulator loads are refused", "[rtl]") {
