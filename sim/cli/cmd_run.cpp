@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "compiler/mapping_file.h"
 #include "report/report.h"
 #include "sc/simulator.h"
 
@@ -76,6 +77,8 @@ struct RunArgs {
     std::string inject_fault;
     std::string mapper = "heuristic";
     bool exhaustive = false;
+    std::string mapping_file;
+    std::string mapper_cache = default_mapper_cache_dir();
 };
 
 int run(const RunArgs& a) {
@@ -84,7 +87,16 @@ int run(const RunArgs& a) {
     // Read everything first: every problem in the inputs is reported before any simulation.
     Config cfg;
     Workload wl;
-    read_all_inputs({[&] { cfg = load_config(cfg_path); }, [&] { wl = load_workload(wl_path); }});
+    MappingFile mapping;
+    read_all_inputs({[&] { cfg = load_config(cfg_path); }, [&] { wl = load_workload(wl_path); },
+                     [&] {
+                         if (!a.mapping_file.empty()) mapping = read_mapping_file(a.mapping_file);
+                     }});
+    std::map<std::string, Mapping> replay;
+    if (!a.mapping_file.empty()) {
+        if (a.mapper == "search") throw InputError("--mapping replays a saved mapping; it cannot be combined with --mapper search");
+        replay = replay_mappings(mapping, a.mapping_file, cfg, wl);
+    }
     if (!a.out_dir.empty()) {
         std::error_code ec;
         fs::create_directories(a.out_dir, ec);
@@ -103,6 +115,8 @@ int run(const RunArgs& a) {
     opt.inject_fault = a.inject_fault;
     opt.mapper = a.mapper;
     opt.exhaustive_search = a.exhaustive;
+    opt.mapper_cache_dir = a.mapper_cache == "none" ? std::string() : a.mapper_cache;
+    if (!a.mapping_file.empty()) opt.replay = &replay;
     if (a.mapper == "search" && !a.vcd.empty()) {
         throw InputError("--vcd: the waveform would show every candidate the search simulates; use it with "
                          "--mapper heuristic");
@@ -179,6 +193,10 @@ Command add_run_command(CLI::App& app) {
                     "candidate mapping simulated in the order of its lower bound until the bound proves the "
                     "rest no faster; docs/mapper.md)")
         ->check(CLI::IsMember({"heuristic", "search"}));
+    cmd->add_option("--mapping", args->mapping_file,
+                    "Replay a saved mapping (written by `sasim map`): each layer it names runs that program, "
+                    "without searching; layers it does not name run the heuristic program");
+    add_mapper_cache_option(cmd, args->mapper_cache);
     cmd->add_flag("--exhaustive-search", args->exhaustive,
                   "With --mapper search: simulate every candidate (tests that the bound-pruned search is exact)")
         ->group("Debugging");

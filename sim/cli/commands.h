@@ -3,11 +3,13 @@
 // when it was chosen. Actions throw sasim errors; main() turns them into exit codes.
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "compiler/mapping_file.h"
 #include "report/report.h"
 
 namespace sasim::cli {
@@ -24,6 +26,18 @@ Command add_compare_command(CLI::App& app);    // cmd_compare.cpp
 Command add_import_command(CLI::App& app);     // cmd_import.cpp (ONNX front end)
 Command add_sweep_command(CLI::App& app);      // cmd_sweep.cpp (design-space sweeps)
 Command add_rtl_command(CLI::App& app);        // cmd_rtl.cpp (generated Verilog; model vs RTL cross-check)
+Command add_map_command(CLI::App& app);        // cmd_map.cpp (mapping search, mapping files)
+
+// The mapper cache directory when none is given: $SASIM_MAPPER_CACHE, else $XDG_CACHE_HOME/sasim or
+// ~/.cache/sasim, else "" (no cache).
+std::string default_mapper_cache_dir();
+// Adds --mapper-cache DIR (with "none" to switch the cache off) to a command.
+void add_mapper_cache_option(CLI::App* cmd, std::string& dir);
+
+// The replay table of a mapping file for `wl` on `cfg`: throws InputError naming the file and the layer
+// when a layer is not in the workload, is not a conv/gemm layer, or its mapping does not fit the config.
+std::map<std::string, Mapping> replay_mappings(const MappingFile& f, const std::string& path, const Config& cfg,
+                                               const Workload& wl);
 
 // A default path is looked up in the working directory first, then in the source tree.
 std::string resolve_default(const std::string& path, const std::string& fallback_rel);

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
         cli::add_import_command(app),
         cli::add_sweep_command(app),
         cli::add_rtl_command(app),
+        cli::add_map_command(app),
     };
 
     try {

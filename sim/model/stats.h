@@ -61,6 +61,7 @@ struct MappingChoice {
     uint64_t simulated = 0;              // search: programs simulated before the bounds proved the rest no better
     uint64_t heuristic_cycles = 0;       // search: cycles of the heuristic program (0 when not simulated)
     bool memo_hit = false;               // search: an earlier layer of the run had the same shape
+    bool cache_hit = false;              // search: chosen by an earlier run (the mapper cache); not re-searched
     double search_seconds = 0;           // search: wall time spent choosing (0 on a memo hit)
 };
 

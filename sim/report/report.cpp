@@ -83,6 +83,7 @@ nlohmann::json mapping_json(const model::MappingChoice& c, Dataflow df) {
         j["simulated"] = c.simulated;
         j["heuristic_cycles"] = c.heuristic_cycles;
         j["memo_hit"] = c.memo_hit;
+        j["cache_hit"] = c.cache_hit;
         j["search_seconds"] = c.search_seconds;
     }
     return j;
@@ -180,19 +181,21 @@ nlohmann::json to_json(const RunReport& r) {
     nlohmann::json mj;
     mj["strategy"] = "heuristic";
     double secs = 0;
-    uint64_t hits = 0, cands = 0, sims = 0;
+    uint64_t hits = 0, cache_hits = 0, cands = 0, sims = 0;
     for (const auto& l : r.layers) {
         if (!l.simulated) continue;
         mj["strategy"] = l.mapping.strategy;
         secs += l.mapping.search_seconds;
         hits += l.mapping.memo_hit ? 1 : 0;
-        if (!l.mapping.memo_hit) {
+        cache_hits += l.mapping.cache_hit && !l.mapping.memo_hit ? 1 : 0;
+        if (!l.mapping.memo_hit && !l.mapping.cache_hit) {
             cands += l.mapping.candidates;
             sims += l.mapping.simulated;
         }
     }
     mj["search_seconds"] = secs;
     mj["memo_hits"] = hits;
+    mj["cache_hits"] = cache_hits;
     mj["candidates"] = cands;
     mj["simulated"] = sims;
     j["mapper"] = mj;

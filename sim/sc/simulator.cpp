@@ -16,6 +16,7 @@
 #include "common/errors.h"
 #include "compiler/compiler.h"
 #include "compiler/mapping.h"
+#include "compiler/mapping_cache.h"
 #include "model/program_bound.h"
 #include "model/reference.h"
 #include "model/tensors.h"
@@ -61,7 +62,8 @@ public:
           m_wl(wl),
           m_opt(opt),
           m_accel("accelerator", cfg),
-          m_dram("dram", model::DramTiming::params_from(cfg)) {
+          m_dram("dram", model::DramTiming::params_from(cfg)),
+          m_cache(opt.mapper == "search" ? opt.mapper_cache_dir : std::string(), config_hash(cfg)) {
         m_accel.mem_socket().bind(m_dram.socket);
         if (!opt.vcd_path.empty()) {
             m_wave = std::make_unique<ScWaveform>("waveform", opt.vcd_path);
@@ -183,8 +185,16 @@ private:
             const uint64_t t0 = now_cycle();
             const uint64_t end = simulate_program(comp, std::move(image), ctx, layer.name);
             if (st.mapping.strategy == "search" && end - t0 != m_chosen_cycles) {
-                throw SimulationError(fmt::format("layer {}: the chosen program took {} cycles, its search run {}",
-                                                  layer.name, end - t0, m_chosen_cycles));
+                if (!st.mapping.cache_hit) {
+                    throw SimulationError(fmt::format("layer {}: the chosen program took {} cycles, its search run {}",
+                                                      layer.name, end - t0, m_chosen_cycles));
+                }
+                // A cached choice from a run whose model timed it differently: the cycles reported are this
+                // run's own; the entry is refreshed (the choice itself may no longer be the best).
+                std::fprintf(stderr, "sasim: warning: %s: stale mapper cache entry (%llu cycles cached, %llu now); "
+                             "delete %s to search again\n", layer.name.c_str(),
+                             static_cast<unsigned long long>(m_chosen_cycles),
+                             static_cast<unsigned long long>(end - t0), m_cache.path().c_str());
             }
             st.simulated = true;
             st.gemm = comp.layout.view;
@@ -291,6 +301,25 @@ private:
             m_chosen_cycles = e.cycles;
             return e.choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, e.choice.mapping);
         }
+        if (const std::optional<CachedChoice> c = m_cache.find(key)) {
+            choice.heuristic = !c->mapping;
+            if (c->mapping) choice.mapping = *c->mapping;
+            choice.bound_cycles = c->bound_cycles;
+            choice.candidates = c->candidates;
+            choice.simulated = c->simulated;
+            choice.heuristic_cycles = c->heuristic_cycles;
+            choice.cache_hit = true;
+            m_chosen_cycles = c->cycles;
+            m_memo[key] = MemoEntry{choice, c->cycles};
+            try {
+                return choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, choice.mapping);
+            } catch (const InputError&) {
+                // Only a changed compiler makes a cached mapping not fit: search again.
+                choice = model::MappingChoice{};
+                choice.strategy = "search";
+                m_memo.erase(key);
+            }
+        }
         const auto started = std::chrono::steady_clock::now();
         struct Cand {
             std::optional<Mapping> map;  // none: the heuristic program
@@ -329,6 +358,14 @@ private:
         choice.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         m_chosen_cycles = best;
         m_memo[key] = MemoEntry{choice, best};
+        CachedChoice cached;
+        if (!choice.heuristic) cached.mapping = choice.mapping;
+        cached.cycles = best;
+        cached.bound_cycles = choice.bound_cycles;
+        cached.candidates = choice.candidates;
+        cached.simulated = choice.simulated;
+        cached.heuristic_cycles = choice.heuristic_cycles;
+        m_cache.put(key, cached);
         return choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, choice.mapping);
     }
 
@@ -346,6 +383,15 @@ private:
         uint64_t cycles = 0;
     };
     std::map<std::string, MemoEntry> m_memo;  // search results of this run, by shape_key
+
+public:
+    // Writes the new search results to the cache; warns on stderr when that fails (it only costs time).
+    void save_cache() {
+        const std::string problem = m_cache.save();
+        if (!problem.empty()) std::fprintf(stderr, "sasim: warning: mapper cache not saved: %s\n", problem.c_str());
+    }
+
+private:
     uint64_t m_chosen_cycles = 0;             // search: cycles of the chosen program's search run
 
 public:
@@ -369,6 +415,7 @@ private:
     const RunOptions& m_opt;
     ScAccelerator m_accel;
     ScDramTarget m_dram;
+    MappingCache m_cache;  // search results of earlier runs (RunOptions::mapper_cache_dir)
     std::unique_ptr<ScWaveform> m_wave;  // RunOptions::vcd_path; null when not tracing
     LayerContext* m_ctx = nullptr;
     bool m_fault_done = false;  // inject_fault applied
@@ -417,6 +464,7 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
     if (!sys->finished) {
         throw SimulationError("deadlock: no unit can make progress (" + sys->describe_units() + ")");
     }
+    sys->save_cache();
     return std::move(sys->results);
 }
 

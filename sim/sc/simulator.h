@@ -53,6 +53,8 @@ struct RunOptions {
     std::string mapper = "heuristic";
     // Testing the search: simulate every candidate instead of stopping at the bound.
     bool exhaustive_search = false;
+    // Search results kept between runs (compiler/mapping_cache.h): a directory, "" = no cache.
+    std::string mapper_cache_dir;
     // Replay: the mapping of each layer by name (a layer missing here runs the heuristic program). Null = none.
     const std::map<std::string, Mapping>* replay = nullptr;
     // Called before each layer ("[3/53] conv2_1") and after it; may be empty.

@@ -55,8 +55,13 @@ inline bool run_functional(const CompiledLayer& cl, const Config& cfg, std::vect
                 l2e -= in.wait_prev;
                 s2e -= in.wait_next;
                 const bool os = cfg.array.dataflow == Dataflow::OS;
-                if (in.a_row + (os ? in.m : in.m) > cfg.derived.spad_rows) return false;
-                if (in.b_row + (os ? in.k : in.n) > cfg.derived.spad_rows) return false;
+                const bool win_b = window_on_b(cfg.array.dataflow);
+                // Last row of each operand (windows only step forward, so it is the highest row).
+                auto end_row = [&](uint64_t base, uint64_t count, bool windowed) {
+                    return count == 0 ? base : (windowed ? window_row(in, base, count - 1) : base + count - 1) + 1;
+                };
+                if (end_row(in.a_row, in.m, !win_b) > cfg.derived.spad_rows) return false;
+                if (end_row(in.b_row, os ? in.k : in.n, win_b && !os) > cfg.derived.spad_rows) return false;
                 if (in.c_row + in.m > cfg.derived.acc_rows) return false;
                 model::execute_values(in, cfg.array.dataflow, spad, acc);
                 e2l += in.signal_prev;
