@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+# Searches in tests never read or write the user's mapper cache (a cache filled by other code would choose
+# other programs); the tests of the cache pass their own directory.
+export SASIM_MAPPER_CACHE=none
 if [ "${1:-}" = "--sanitize" ]; then
   shift
   export SASIM_BUILD_DIR=build-asan SASIM_BUILD_TYPE=RelWithDebInfo
