@@ -50,7 +50,7 @@ std::map<std::string, Mapping> replay_mappings(const MappingFile& f, const std::
         }
         if (!m) continue;  // the heuristic program
         try {
-            check_mapping_fits(plan_layout(*it, cfg), cfg, *m);
+            check_mapping_fits(mapped_layout(*it, cfg, *m), cfg, *m);
             out[name] = *m;
         } catch (const InputError& e) {
             // The emitter's message starts with the config's path: the mapping file is the input at fault here.

@@ -44,6 +44,7 @@ struct Space {
     const LayerLayout& lay;
     const Config& cfg;
     std::vector<Mapping>& out;
+    uint32_t pack = 1;  // groups per GEMM of `lay` (layout.h)
 
     // For one (im2col, wide-load group, K tiling): the Q tile doubling from the array's block (so the
     // resident operand may be small or whole), and for each the largest P tile that fits and smaller ones.
@@ -68,6 +69,7 @@ struct Space {
             m.k_groups = k_groups;
             m.group = group;
             m.im2col = im2col;
+            m.pack = pack;
             return m;
         };
         std::vector<uint64_t> others;
@@ -93,14 +95,11 @@ struct Space {
     }
 };
 
-}  // namespace
-
-std::vector<Mapping> candidate_mappings(const Layer& layer, const Config& cfg) {
-    const LayerLayout lay = plan_layout(layer, cfg);
+// The families of one layout (`pack` groups per GEMM) into `out`.
+void add_layout_candidates(const LayerLayout& lay, const Config& cfg, uint32_t pack, std::vector<Mapping>& out) {
     const PqDims d = pq_dims(lay, cfg);
     const uint32_t cg = lay.conv_in_c_per_group;
-    std::vector<Mapping> out;
-    Space space{lay, cfg, out};
+    Space space{lay, cfg, out, pack};
 
     // Wide loads of the widest group (the largest DMA requests); K whole, and only when nothing fits that
     // way, K cut into 2, 4, 8, ... tiles; single-chunk groups only when no wide mapping fits at all.
@@ -121,6 +120,24 @@ std::vector<Mapping> candidate_mappings(const Layer& layer, const Config& cfg) {
     add_family(Im2col::Dram, d.kmax);
     // On-chip im2col: one chunk per filter position (as the emitter cuts them), K whole.
     add_family(Im2col::Chip, std::min(d.kmax, std::max<uint32_t>(cg, 1)));
+}
+
+}  // namespace
+
+std::vector<Mapping> candidate_mappings(const Layer& layer, const Config& cfg) {
+    std::vector<Mapping> out;
+    add_layout_candidates(plan_layout(layer, cfg), cfg, 1, out);
+    // Grouped convolutions: also the most groups per GEMM whose channels fit the array's depth (a divisor of
+    // the groups), so that a depthwise layer fills the array's rows and columns.
+    if (layer.kind == LayerKind::Conv && layer.conv.groups > 1) {
+        const uint32_t cg = layer.conv.in_c / layer.conv.groups;
+        const uint32_t kmax = pq_dims(plan_layout(layer, cfg), cfg).kmax;
+        uint32_t pack = 1;
+        for (uint32_t p = 2; p <= layer.conv.groups && p * cg <= kmax; ++p) {
+            if (layer.conv.groups % p == 0) pack = p;
+        }
+        if (pack > 1) add_layout_candidates(plan_layout(layer, cfg, pack), cfg, pack, out);
+    }
     return out;
 }
 

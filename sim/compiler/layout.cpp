@@ -21,9 +21,22 @@ uint32_t requant_shift(uint64_t k, uint32_t operand_bits) {
     return s <= 0 ? 0u : static_cast<uint32_t>(std::lround(s));
 }
 
-LayerLayout plan_layout(const Layer& layer, const Config& cfg) {
+uint64_t compulsory_bytes(const LayerLayout& lay) {
+    const GemmView& v = lay.layer_view;
+    return lay.input_bytes + v.count * v.n * v.k * lay.operand_bytes + lay.output_bytes;
+}
+
+LayerLayout plan_layout(const Layer& layer, const Config& cfg, uint32_t packed_groups) {
     LayerLayout lay;
     lay.view = layer.gemm_view();
+    lay.layer_view = lay.view;
+    if (packed_groups > 1 && layer.kind == LayerKind::Conv && lay.view.count % packed_groups == 0) {
+        // P groups per GEMM: P times the channels on both sides, P times the filter positions' width.
+        lay.packed_groups = packed_groups;
+        lay.view.count /= packed_groups;
+        lay.view.n *= packed_groups;
+        lay.view.k *= packed_groups;
+    }
     lay.operand_bytes = cfg.derived.operand_bytes;
     lay.output_transposed = cfg.array.dataflow == Dataflow::IS;
     const uint64_t ob = lay.operand_bytes;
@@ -49,7 +62,7 @@ LayerLayout plan_layout(const Layer& layer, const Config& cfg) {
         g.dilation_h = c.dilation_h;
         g.dilation_w = c.dilation_w;
         lay.conv = g;
-        lay.conv_in_c_per_group = c.in_c / c.groups;
+        lay.conv_in_c_per_group = c.in_c / c.groups * lay.packed_groups;
         lay.conv_positions = c.kernel_h * c.kernel_w;
         lay.input_bytes = uint64_t{c.batch} * c.in_h * c.in_w * c.in_c * ob;
         lay.relu = true;
@@ -61,7 +74,7 @@ LayerLayout plan_layout(const Layer& layer, const Config& cfg) {
     lay.output_addr = align64(lay.weights_addr + lay.weights_bytes);
     lay.output_bytes = v.count * v.m * v.n * ob;
     lay.image_bytes = align64(lay.output_addr + lay.output_bytes);
-    lay.shift = requant_shift(v.k, cfg.array.operand_bits);
+    lay.shift = requant_shift(lay.layer_view.k, cfg.array.operand_bits);  // the layer's sums, packed or not
 
     // Output: conv WS/OS is NHWC with all groups' channels interleaved per pixel; IS is channel-major.
     // Gemm layers keep each batch's output block separate.

@@ -22,7 +22,9 @@ struct GemmAddrs {
 };
 
 struct LayerLayout {
-    GemmView view;                      // count x (m x k) * (k x n)
+    GemmView view;                      // count x (m x k) * (k x n): what the program computes
+    GemmView layer_view;                // the layer's own GEMM view (== view unless groups are packed)
+    uint32_t packed_groups = 1;         // conv groups packed into one GEMM with block-diagonal weights
     bool is_conv = false;
     std::optional<ConvGeometry> conv;   // set for conv layers
     uint32_t conv_in_c_per_group = 0;   // conv: channels per group (Cg)
@@ -39,7 +41,15 @@ struct LayerLayout {
 };
 
 // Computes the layout of a conv or gemm layer for the configured dataflow.
-LayerLayout plan_layout(const Layer& layer, const Config& cfg);
+//
+// `packed_groups` P > 1 (grouped convolutions, P dividing the groups): every P consecutive groups form one
+// GEMM over their P * Cg input channels and P * Ng output channels, with block-diagonal weights (zeros
+// between groups) stored expanded in DRAM. Depthwise layers then fill the array's rows and columns instead
+// of one of each (docs/mapper.md, "Packed groups"). Inputs and outputs keep their layout.
+LayerLayout plan_layout(const Layer& layer, const Config& cfg, uint32_t packed_groups = 1);
+
+// Bytes the layer's tensors need at least (input, unexpanded weights, output): the compulsory traffic.
+uint64_t compulsory_bytes(const LayerLayout& lay);
 
 // The requantization shift used for a reduction of length k with `operand_bits`-bit random operands:
 // chosen so the int32 sums land mostly inside the operand range after shifting.

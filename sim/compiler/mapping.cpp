@@ -14,9 +14,10 @@ const char* to_string(LoopOrder o) { return o == LoopOrder::PQ ? "PQ" : "QP"; }
 const char* to_string(Im2col i) { return i == Im2col::Dram ? "dram" : "chip"; }
 
 std::string describe(const Mapping& m) {
-    return fmt::format("{} p={} q={} k={} g={}{}", to_string(m.order), m.tile_p, m.tile_q,
+    return fmt::format("{} p={} q={} k={} g={}{}{}", to_string(m.order), m.tile_p, m.tile_q,
                        m.k_groups == 0 ? std::string("all") : std::to_string(m.k_groups), m.group,
-                       m.im2col == Im2col::Chip ? " im2col=chip" : "");
+                       m.im2col == Im2col::Chip ? " im2col=chip" : "",
+                       m.pack > 1 ? fmt::format(" pack={}", m.pack) : std::string());
 }
 
 PqDims pq_dims(const LayerLayout& lay, const Config& cfg) {
@@ -86,6 +87,24 @@ public:
             m_kt_chunks = std::max(m_kt_chunks, t.cn);
             m_kt_cols = std::max<uint64_t>(m_kt_cols, t.kcols);
             m_ktiles.push_back(t);
+        }
+        // A chunk group's buffer id is its index within the K tile (pop_id, qop_id). That names the same rows
+        // in every K tile only when every K tile has the first tile's groups (a shorter last tile: a prefix).
+        // When K tiles start at different phases of an uneven pattern (e.g. groups of 4, 4, 1 chunks per
+        // filter position cut into tiles of 7 groups), group i of one tile overlaps group j > i of the tile
+        // that held the slot before, and a load waiting only for the last reader of group i would overwrite
+        // rows still to be read: then each slot is one buffer.
+        m_group_ids = true;
+        for (const KTile& t : m_ktiles) {
+            const KTile& t0 = m_ktiles.front();
+            for (size_t gl = 0; gl < t.gn; ++gl) {
+                const ChunkGroup& a = m_groups[t0.g0 + gl];
+                const ChunkGroup& b = m_groups[t.g0 + gl];
+                if (a.first - t0.c0 != b.first - t.c0 || a.count != b.count ||
+                    a.kstart - t0.kstart != b.kstart - t.kstart || a.total != b.total) {
+                    m_group_ids = false;
+                }
+            }
         }
         const uint64_t tp = m_map.tile_p, tq = m_map.tile_q;
         m_tp_rows = m_chip && m_pix_is_p ? m_chip_tile_pixels : std::min<uint64_t>(tp, m_dims.p);
@@ -202,6 +221,9 @@ private:
         return (out_rows - 1) * g.stride_h + (m_kernel_h - 1) * g.dilation_h + 1;
     }
 
+    // The buffer id part of chunk group `gl` of a K tile (see m_group_ids).
+    size_t buffer_group(size_t gl) const { return m_group_ids ? gl : 0; }
+
     // First element and length of tile `i` of the P (or Q) dimension.
     std::pair<uint64_t, uint32_t> tile_range(uint64_t i, bool p_dim) const {
         if (m_chip && p_dim == m_pix_is_p) {
@@ -299,7 +321,7 @@ private:
                 st.loads.push_back(df == Dataflow::IS ? load_wt_rows(m_lay, g, p0, plen, grp, row, tp_rows)
                                                       : load_a_rows(m_lay, g, p0, plen, grp, row, tp_rows));
                 BufferUse u;
-                u.writes = pop_id(m_pop_slot, gl);
+                u.writes = pop_id(m_pop_slot, buffer_group(gl));
                 st.load_uses.push_back(u);
             }
         }
@@ -325,7 +347,7 @@ private:
                         const uint32_t nl = static_cast<uint32_t>(std::min<uint64_t>(m_dims.q_block, q0 + qlen - n0));
                         st.loads.push_back(load_b_rows(m_lay, g, n0, nl, grp, base + j * m_kt_cols + (grp.kstart - t.kstart)));
                         BufferUse u;
-                        u.writes = qop_id(m_qop_slot, gl);
+                        u.writes = qop_id(m_qop_slot, buffer_group(gl));
                         st.load_uses.push_back(u);
                     }
                 } else {
@@ -333,7 +355,7 @@ private:
                     st.loads.push_back(df == Dataflow::IS ? load_a_rows(m_lay, g, q0, qlen, grp, row, tq_rows)
                                                           : load_wt_rows(m_lay, g, q0, qlen, grp, row, tq_rows));
                     BufferUse u;
-                    u.writes = qop_id(m_qop_slot, gl);
+                    u.writes = qop_id(m_qop_slot, buffer_group(gl));
                     st.load_uses.push_back(u);
                 }
             }
@@ -378,8 +400,8 @@ private:
                     }
                     (void)grp;
                     BufferUse u;
-                    u.reads[0] = pop_id(m_pop_slot, chip_p ? 0 : gl);
-                    u.reads[1] = qop_id(m_qop_slot, chip_q ? 0 : gl);
+                    u.reads[0] = pop_id(m_pop_slot, chip_p ? 0 : buffer_group(gl));
+                    u.reads[1] = qop_id(m_qop_slot, chip_q ? 0 : buffer_group(gl));
                     u.writes = acc_id(m_acc_slot);
                     st.body.push_back(ex);
                     st.body_uses.push_back(u);
@@ -414,6 +436,7 @@ private:
     std::vector<KTile> m_ktiles;
     size_t m_kt_chunks = 0;       // most chunks in a K tile
     uint64_t m_kt_cols = 0;       // most reduction columns in a K tile (OS: rows of a Q block's weights)
+    bool m_group_ids = true;      // each chunk group of a K tile is a buffer of its own (else each slot is one)
     uint64_t m_qblocks = 0;       // Q blocks in a full Q tile
     uint64_t m_outer_n = 0, m_inner_n = 0;  // tiles of the outer and the inner loop
     uint64_t m_pop_slots = 2, m_qop_slots = 2;
@@ -438,6 +461,16 @@ private:
 
 }  // namespace
 
+LayerLayout mapped_layout(const Layer& layer, const Config& cfg, const Mapping& map) {
+    const uint64_t groups = layer.kind == LayerKind::Conv ? layer.conv.groups : 1;
+    if (map.pack == 0 || groups % map.pack != 0) {
+        const std::string where = cfg.source_path.empty() ? std::string("config") : cfg.source_path;
+        throw InputError(fmt::format("{}: mapping {} does not fit: pack must divide the layer's {} groups", where,
+                                     describe(map), groups));
+    }
+    return plan_layout(layer, cfg, map.pack);
+}
+
 void check_mapping_fits(const LayerLayout& lay, const Config& cfg, const Mapping& map) {
     MappedEmitter em(cfg, lay, map);
     em.prepare();
@@ -445,7 +478,7 @@ void check_mapping_fits(const LayerLayout& lay, const Config& cfg, const Mapping
 
 CompiledLayer compile_mapped(const Layer& layer, const Config& cfg, const Mapping& map) {
     CompiledLayer out;
-    out.layout = plan_layout(layer, cfg);
+    out.layout = mapped_layout(layer, cfg, map);
     MappedEmitter em(cfg, out.layout, map);
     out.program = em.run();
     out.plan.dataflow = cfg.array.dataflow;

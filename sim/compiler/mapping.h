@@ -37,9 +37,12 @@ struct Mapping {
     // Conv layers only. With Chip, the pixel tile (P in WS/OS, Q in IS) is a whole number of output rows
     // of one image (a multiple of out_w, or at least a whole image) and K is one tile (k_groups 0).
     Im2col im2col = Im2col::Dram;
+    // Grouped convolutions: groups packed into one GEMM with block-diagonal weights (layout.h); must divide
+    // the layer's groups. 1 = one GEMM per group.
+    uint32_t pack = 1;
     bool operator==(const Mapping& o) const {
         return order == o.order && tile_p == o.tile_p && tile_q == o.tile_q && k_groups == o.k_groups &&
-               group == o.group && im2col == o.im2col;
+               group == o.group && im2col == o.im2col && pack == o.pack;
     }
 };
 
@@ -65,7 +68,12 @@ const char* resident_operand(LoopOrder o, Dataflow df);
 CompiledLayer compile_mapped(const Layer& layer, const Config& cfg, const Mapping& map);
 
 // Throws what compile_mapped would throw for a mapping that does not fit, without emitting the program.
+// `lay` must be mapped_layout(layer, cfg, map) (the layout depends on map.pack).
 void check_mapping_fits(const LayerLayout& lay, const Config& cfg, const Mapping& map);
+
+// The layout a mapping's program uses: plan_layout with map.pack groups per GEMM. Throws InputError (naming
+// the config, like a mapping that does not fit) when pack does not divide the layer's groups.
+LayerLayout mapped_layout(const Layer& layer, const Config& cfg, const Mapping& map);
 
 // What a program's instructions read and write, for derive_tokens. Ids are arbitrary but equal ids name the
 // same storage (a slot of a scratchpad buffer, an accumulator slot).

@@ -13,9 +13,11 @@ namespace sasim {
 
 nlohmann::json mapping_to_json(const std::optional<Mapping>& m) {
     if (!m) return {{"program", "heuristic"}};
-    return {{"program", "mapped"}, {"order", to_string(m->order)}, {"tile_p", m->tile_p},
-            {"tile_q", m->tile_q},  {"k_groups", m->k_groups},     {"group", m->group},
-            {"im2col", to_string(m->im2col)}};
+    nlohmann::json j = {{"program", "mapped"}, {"order", to_string(m->order)}, {"tile_p", m->tile_p},
+                        {"tile_q", m->tile_q},  {"k_groups", m->k_groups},     {"group", m->group},
+                        {"im2col", to_string(m->im2col)}};
+    if (m->pack != 1) j["pack"] = m->pack;
+    return j;
 }
 
 std::optional<Mapping> mapping_from_json(const nlohmann::json& j, const std::string& origin, const std::string& where,
@@ -35,7 +37,7 @@ std::optional<Mapping> mapping_from_json(const nlohmann::json& j, const std::str
         return std::nullopt;
     }
     const bool mapped = *prog == "mapped";
-    static const char* const kKeys[] = {"program", "order", "tile_p", "tile_q", "k_groups", "group", "im2col"};
+    static const char* const kKeys[] = {"program", "order", "tile_p", "tile_q", "k_groups", "group", "im2col", "pack"};
     for (const auto& [key, value] : j.items()) {
         (void)value;
         bool known = false;
@@ -68,6 +70,7 @@ std::optional<Mapping> mapping_from_json(const nlohmann::json& j, const std::str
     uint_key("tile_q", 1, m.tile_q);
     uint_key("k_groups", 0, m.k_groups);
     uint_key("group", 1, m.group);
+    if (j.contains("pack")) uint_key("pack", 1, m.pack);  // optional: 1 when absent
     m.order = qp ? LoopOrder::QP : LoopOrder::PQ;
     m.im2col = chip ? Im2col::Chip : Im2col::Dram;
     if (problems.size() != before) return std::nullopt;

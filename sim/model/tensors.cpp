@@ -61,13 +61,21 @@ std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay
     for (uint64_t i = 0; i < t.input.size(); ++i) put(img, lay.input_addr + i * ob, t.input[i], ob);
     const GemmView& v = lay.view;
     (void)layer;
-    if (dataflow == Dataflow::OS) {
-        // Canonical weights are [group][n][k]; OS reads them as [group][k][n].
-        for (uint64_t g = 0; g < v.count; ++g) {
-            for (uint64_t n = 0; n < v.n; ++n) {
-                for (uint64_t k = 0; k < v.k; ++k) {
-                    const int16_t w = t.weights[(g * v.n + n) * v.k + k];
-                    put(img, lay.weights_addr + ((g * v.k + k) * v.n + n) * ob, w, ob);
+    if (lay.packed_groups > 1 || dataflow == Dataflow::OS) {
+        // Canonical weights are [group][n][k]; WS/IS read them as [gemm][n][k], OS as [gemm][k][n]. Packed
+        // groups: GEMM b holds groups b*P .. b*P+P-1 on its diagonal blocks, with K ordered (position,
+        // channel of the block) as the im2col rows; the rest of the image is zero already.
+        const uint64_t P = lay.packed_groups, ng = v.n / P, kg = v.k / P;
+        const uint64_t positions = lay.is_conv ? lay.conv_positions : 1, cg = kg / positions;
+        for (uint64_t b = 0; b < v.count; ++b) {
+            for (uint64_t p = 0; p < P; ++p) {
+                for (uint64_t n = 0; n < ng; ++n) {
+                    for (uint64_t k = 0; k < kg; ++k) {
+                        const int16_t w = t.weights[((b * P + p) * ng + n) * kg + k];
+                        const uint64_t nn = p * ng + n, kk = (k / cg) * (P * cg) + p * cg + k % cg;
+                        const uint64_t at = dataflow == Dataflow::OS ? (b * v.k + kk) * v.n + nn : (b * v.n + nn) * v.k + kk;
+                        put(img, lay.weights_addr + at * ob, w, ob);
+                    }
                 }
             }
         }
