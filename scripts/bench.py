@@ -118,6 +118,16 @@ def main():
             target = {(128, "ws"): (2, 200), (16, "ws"): (20, None)}.get((size, df))
             cases.append((f"ResNet-50, {size}x{size} {df.upper()}", [SASIM, "run", "-q", "-c", cfg, "-w",
                           wl("resnet50.json")], target))
+    # The mapper (docs/mapper.md): a search with no cache (issue target: <= 30 s), then a checked run that
+    # replays the search from a fresh cache filled by a first run (target: the search adds <= 1 s).
+    g16 = os.path.join(ROOT, "configs", "gemmini_16x16.json")
+    cache = tempfile.mkdtemp(prefix="sasim_bench_mapper_cache_")
+    subprocess.run([SASIM, "run", "-q", "--timing-only", "--mapper", "search", "--mapper-cache", cache, "-c", g16, "-w",
+                    wl("resnet50.json")], check=True, capture_output=True)  # fills the cache, not timed
+    cases.append(("ResNet-50 mapping search, 16x16 WS, no cache (timing only)", [SASIM, "run", "-q", "--timing-only",
+                  "--mapper", "search", "--mapper-cache", "none", "-c", g16, "-w", wl("resnet50.json")], (30, None)))
+    cases.append(("ResNet-50, 16x16 WS, searched mapping from the cache (checked)", [SASIM, "run", "-q", "--mapper",
+                  "search", "--mapper-cache", cache, "-c", g16, "-w", wl("resnet50.json")], None))
     cases.append(("MobileNetV2, 32x32 WS", [SASIM, "run", "-q", "-c", derived_config("gemmini_16x16.json", 32, 32,
                   "ws", 2), "-w", wl("mobilenet_v2.json")], None))
     cases.append(("BERT-base encoder layer, 128x128 WS", [SASIM, "run", "-q", "-c",
