@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# run_golden.sh SASIM CONFIG WORKLOAD EXPECTED_CSV
+# run_golden.sh SASIM CONFIG WORKLOAD EXPECTED_CSV [MAPPER]
 # Runs the model (values checked) and compares its layers.csv output byte for byte with the expected file.
+# MAPPER: heuristic (default) or search (no cache: the search itself is under test).
 # Expected files are written only by scripts/update_golden.sh, never by hand.
 set -uo pipefail
-sasim="$1"; cfg="$2"; wl="$3"; expected="$4"
+sasim="$1"; cfg="$2"; wl="$3"; expected="$4"; mapper="${5:-heuristic}"
 got="$(mktemp)"
-"$sasim" run -q --config "$cfg" --workload "$wl" --format csv > "$got"
+"$sasim" run -q --config "$cfg" --workload "$wl" --format csv --mapper "$mapper" --mapper-cache none > "$got"
 rc=$?
 if [ $rc -ne 0 ]; then echo "sasim exited with $rc"; cat "$got"; rm -f "$got"; exit 1; fi
 if [ ! -f "$expected" ]; then
