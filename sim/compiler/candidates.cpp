@@ -45,6 +45,7 @@ struct Space {
     const Config& cfg;
     std::vector<Mapping>& out;
     uint32_t pack = 1;  // groups per GEMM of `lay` (layout.h)
+    bool gemms_inner = false;  // on-chip im2col: the GEMMs share each pixel tile (only the pixel-outer order)
 
     // For one (im2col, wide-load group, K tiling): the Q tile doubling from the array's block (so the
     // resident operand may be small or whole), and for each the largest P tile that fits and smaller ones.
@@ -70,6 +71,7 @@ struct Space {
             m.group = group;
             m.im2col = im2col;
             m.pack = pack;
+            m.gemms_inner = gemms_inner;
             return m;
         };
         std::vector<uint64_t> others;
@@ -78,8 +80,9 @@ struct Space {
         for (uint64_t other : others) {
             // In fitted units (output rows when chip), so every tried size is valid.
             const uint64_t units = (fitted_dim + fitted_unit - 1) / fitted_unit;
+            const LoopOrder fit_order = gemms_inner && !pix_is_p ? LoopOrder::QP : LoopOrder::PQ;
             const uint64_t best_units = largest_fit(units, [&](uint64_t u) {
-                return mapping_fits(lay, cfg, make(LoopOrder::PQ, std::min(u * fitted_unit, fitted_dim), other));
+                return mapping_fits(lay, cfg, make(fit_order, std::min(u * fitted_unit, fitted_dim), other));
             });
             if (best_units == 0) continue;
             for (uint64_t u : near_largest(best_units, 1)) {
@@ -87,7 +90,8 @@ struct Space {
                 const bool one_fitted = fitted >= fitted_dim && (!chip || lay.conv->batch == 1);
                 const bool one_other = other >= other_dim;
                 for (LoopOrder o : {LoopOrder::PQ, LoopOrder::QP}) {
-                    if (o == LoopOrder::QP && (one_fitted || one_other)) continue;  // the same program
+                    if (gemms_inner && o != fit_order) continue;  // the pixel tiles must be outermost
+                    if (!gemms_inner && o == LoopOrder::QP && (one_fitted || one_other)) continue;  // the same program
                     out.push_back(make(o, fitted, other));
                 }
             }
@@ -118,8 +122,15 @@ void add_layout_candidates(const LayerLayout& lay, const Config& cfg, uint32_t p
         }
     };
     add_family(Im2col::Dram, d.kmax);
-    // On-chip im2col: one chunk per filter position (as the emitter cuts them), K whole.
-    add_family(Im2col::Chip, std::min(d.kmax, std::max<uint32_t>(cg, 1)));
+    // On-chip im2col: one chunk per filter position (as the emitter cuts them), K whole; with several GEMMs
+    // also with the GEMMs sharing each pixel tile, when their channels split into whole blocks.
+    const uint32_t kchan = std::min(d.kmax, std::max<uint32_t>(cg, 1));
+    add_family(Im2col::Chip, kchan);
+    if (lay.is_conv && lay.view.count > 1 && cg % kchan == 0) {
+        space.gemms_inner = true;
+        add_family(Im2col::Chip, kchan);
+        space.gemms_inner = false;
+    }
 }
 
 }  // namespace

@@ -14,10 +14,11 @@ const char* to_string(LoopOrder o) { return o == LoopOrder::PQ ? "PQ" : "QP"; }
 const char* to_string(Im2col i) { return i == Im2col::Dram ? "dram" : "chip"; }
 
 std::string describe(const Mapping& m) {
-    return fmt::format("{} p={} q={} k={} g={}{}{}", to_string(m.order), m.tile_p, m.tile_q,
+    return fmt::format("{} p={} q={} k={} g={}{}{}{}", to_string(m.order), m.tile_p, m.tile_q,
                        m.k_groups == 0 ? std::string("all") : std::to_string(m.k_groups), m.group,
                        m.im2col == Im2col::Chip ? " im2col=chip" : "",
-                       m.pack > 1 ? fmt::format(" pack={}", m.pack) : std::string());
+                       m.pack > 1 ? fmt::format(" pack={}", m.pack) : std::string(),
+                       m.gemms_inner ? " gemms-inner" : "");
 }
 
 PqDims pq_dims(const LayerLayout& lay, const Config& cfg) {
@@ -119,8 +120,8 @@ public:
             uint64_t pc = 0, qc = 0;
             std::tuple<uint64_t, uint64_t, size_t> pk{UINT64_MAX, 0, 0}, qk{UINT64_MAX, 0, 0};
             for_each_step([&](uint64_t g, uint64_t pi, uint64_t qi, size_t kt) {
-                if (std::make_tuple(g, pi, kt) != pk) { pk = std::make_tuple(g, pi, kt); ++pc; }
-                if (std::make_tuple(g, qi, kt) != qk) { qk = std::make_tuple(g, qi, kt); ++qc; }
+                if (tile_key(g, pi, kt, true) != pk) { pk = tile_key(g, pi, kt, true); ++pc; }
+                if (tile_key(g, qi, kt, false) != qk) { qk = tile_key(g, qi, kt, false); ++qc; }
             });
             m_pop_slots = pc > 1 ? 2 : 1;
             m_qop_slots = qc > 1 ? 2 : 1;
@@ -152,14 +153,25 @@ public:
     }
 
 private:
-    // Calls fn(gemm, p tile, q tile, K tile) for every step, in loop order.
+    // Calls fn(gemm, p tile, q tile, K tile) for every step, in loop order (GEMMs outermost, or just inside
+    // the outer tile loop with gemms_inner).
     template <class F>
     void for_each_step(F&& fn) const {
-        for (uint64_t g = 0; g < m_lay.view.count; ++g)
-            for (uint64_t o = 0; o < m_outer_n; ++o)
+        const bool inner = m_map.gemms_inner;
+        const uint64_t count = m_lay.view.count;
+        for (uint64_t a = 0; a < (inner ? m_outer_n : count); ++a)
+            for (uint64_t b = 0; b < (inner ? count : m_outer_n); ++b)
                 for (uint64_t i = 0; i < m_inner_n; ++i)
-                    for (size_t kt = 0; kt < m_ktiles.size(); ++kt)
+                    for (size_t kt = 0; kt < m_ktiles.size(); ++kt) {
+                        const uint64_t g = inner ? b : a, o = inner ? a : b;
                         fn(g, m_map.order == LoopOrder::PQ ? o : i, m_map.order == LoopOrder::PQ ? i : o, kt);
+                    }
+    }
+
+    // What a P (or Q) operand buffer holds at a step: its tile; the pixel tile of gemms_inner is every GEMM's.
+    std::tuple<uint64_t, uint64_t, size_t> tile_key(uint64_t g, uint64_t tile, size_t kt, bool p_dim) const {
+        const bool shared = m_map.gemms_inner && p_dim == m_pix_is_p;
+        return std::make_tuple(shared ? 0 : g, tile, kt);
     }
 
     struct KTile {
@@ -184,6 +196,7 @@ private:
         }
         if (m_chip && !m_lay.is_conv) refuse("im2col=chip needs a convolution");
         if (m_chip && m_map.k_groups != 0) refuse("im2col=chip needs the whole reduction in one K tile (k=all)");
+        if (!m_chip && m_map.gemms_inner) refuse("gemms_inner needs im2col=chip");
     }
 
     // On-chip im2col: pixel tiles of whole output rows of one image, loaded with their halo in natural
@@ -204,6 +217,16 @@ private:
         m_chip_tile_pixels = uint64_t{m_tile_out_rows} * g.out_w;
         m_kchan = kchan;
         m_chan_blocks = static_cast<uint32_t>(ceil_div(m_lay.conv_in_c_per_group, kchan));
+        if (m_map.gemms_inner) {
+            if ((m_map.order == LoopOrder::PQ) != m_pix_is_p) {
+                refuse(fmt::format("gemms_inner needs the pixel tiles outermost (order {})", m_pix_is_p ? "PQ" : "QP"));
+            }
+            if (m_lay.conv_in_c_per_group % kchan != 0) {
+                refuse(fmt::format("gemms_inner needs the {} channels per GEMM in whole blocks of {}",
+                                   m_lay.conv_in_c_per_group, kchan));
+            }
+            m_chan_blocks = g.in_c / kchan;  // every GEMM's channels
+        }
         m_tile_w = (g.out_w - 1) * g.stride_w + (g.kernel_w - 1) * g.dilation_w + 1;
         m_tile_h = tile_in_rows(m_tile_out_rows);
         m_region_rows = uint64_t{m_tile_h} * m_tile_w;
@@ -249,8 +272,8 @@ private:
         in.pixel0 = (img * m_tile_geom.out_h + r0 * cg.stride_h) * m_tile_w;
         in.pos0 = 0;
         in.npos = 1;
-        in.chan0 = m_lay.gemms[g].a_chan0;
-        in.chan_count = m_lay.conv_in_c_per_group;
+        in.chan0 = m_map.gemms_inner ? 0 : m_lay.gemms[g].a_chan0;
+        in.chan_count = m_map.gemms_inner ? cg.in_c : m_lay.conv_in_c_per_group;
         in.elems = in.chan_count;
         in.block_elems = m_kchan;
         in.block_stride = m_region_rows;
@@ -259,11 +282,12 @@ private:
 
     // Points `ex`'s pixel operand at the window of chunk `c` for the pixels [off, off + count) of the pixel
     // tile whose natural-layout copy starts at scratchpad row `slot_base`.
-    void set_window(Instruction& ex, const KChunk& c, uint64_t slot_base, uint64_t off) const {
+    void set_window(Instruction& ex, uint64_t gemm, const KChunk& c, uint64_t slot_base, uint64_t off) const {
         const ConvGeometry& g = *m_lay.conv;
         const uint32_t r = c.pos0 / g.kernel_w, s = c.pos0 % g.kernel_w;
         const uint64_t oh = off / g.out_w, ow = off % g.out_w;
-        const uint64_t row = slot_base + uint64_t{c.chan0 / m_kchan} * m_region_rows +
+        const uint64_t chan = (m_map.gemms_inner ? m_lay.gemms[gemm].a_chan0 : 0) + c.chan0;
+        const uint64_t row = slot_base + chan / m_kchan * m_region_rows +
                              (oh * g.stride_h + uint64_t{r} * g.dilation_h) * m_tile_w + ow * g.stride_w +
                              uint64_t{s} * g.dilation_w;
         (m_pix_is_p ? ex.a_row : ex.b_row) = row;
@@ -303,7 +327,7 @@ private:
         const bool chip_p = m_chip && m_pix_is_p, chip_q = m_chip && !m_pix_is_p;
 
         // P operand tile (g, pi, kt).
-        const auto pkey = std::make_tuple(g, pi, kt);
+        const auto pkey = tile_key(g, pi, kt, true);
         if (!m_has_pop || pkey != m_pop_key) {
             m_has_pop = true;
             m_pop_key = pkey;
@@ -326,7 +350,7 @@ private:
             }
         }
         // Q operand tile (g, qi, kt).
-        const auto qkey = std::make_tuple(g, qi, kt);
+        const auto qkey = tile_key(g, qi, kt, false);
         if (!m_has_qop || qkey != m_qop_key) {
             m_has_qop = true;
             m_qop_key = qkey;
@@ -384,8 +408,8 @@ private:
                     ex.a_row = pop_base + (c - t.c0) * tp_rows + s0;
                     ex.b_row = df == Dataflow::OS ? qop_base + j * m_kt_cols + (m_chunks[c].kstart - t.kstart)
                                                   : qop_base + (c - t.c0) * tq_rows + j * m_dims.q_block;
-                    if (chip_p) set_window(ex, m_chunks[c], pop_base, s0);
-                    if (chip_q) set_window(ex, m_chunks[c], qop_base, j * m_dims.q_block);
+                    if (chip_p) set_window(ex, g, m_chunks[c], pop_base, s0);
+                    if (chip_q) set_window(ex, g, m_chunks[c], qop_base, j * m_dims.q_block);
                     ex.c_row = unit_base + s0;
                     ex.m = ml;
                     ex.n = nl;

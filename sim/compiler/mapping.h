@@ -40,9 +40,12 @@ struct Mapping {
     // Grouped convolutions: groups packed into one GEMM with block-diagonal weights (layout.h); must divide
     // the layer's groups. 1 = one GEMM per group.
     uint32_t pack = 1;
+    // On-chip im2col of a layer with several GEMMs (groups): the GEMMs loop inside each pixel tile, which is
+    // loaded once with every channel (wider DRAM rows) and shared by them. Needs the pixel loop outermost.
+    bool gemms_inner = false;
     bool operator==(const Mapping& o) const {
         return order == o.order && tile_p == o.tile_p && tile_q == o.tile_q && k_groups == o.k_groups &&
-               group == o.group && im2col == o.im2col && pack == o.pack;
+               group == o.group && im2col == o.im2col && pack == o.pack && gemms_inner == o.gemms_inner;
     }
 };
 

@@ -17,6 +17,7 @@ nlohmann::json mapping_to_json(const std::optional<Mapping>& m) {
                         {"tile_q", m->tile_q},  {"k_groups", m->k_groups},     {"group", m->group},
                         {"im2col", to_string(m->im2col)}};
     if (m->pack != 1) j["pack"] = m->pack;
+    if (m->gemms_inner) j["gemms_inner"] = true;
     return j;
 }
 
@@ -37,7 +38,8 @@ std::optional<Mapping> mapping_from_json(const nlohmann::json& j, const std::str
         return std::nullopt;
     }
     const bool mapped = *prog == "mapped";
-    static const char* const kKeys[] = {"program", "order", "tile_p", "tile_q", "k_groups", "group", "im2col", "pack"};
+    static const char* const kKeys[] = {"program", "order", "tile_p", "tile_q", "k_groups", "group", "im2col", "pack",
+                                        "gemms_inner"};
     for (const auto& [key, value] : j.items()) {
         (void)value;
         bool known = false;
@@ -71,6 +73,10 @@ std::optional<Mapping> mapping_from_json(const nlohmann::json& j, const std::str
     uint_key("k_groups", 0, m.k_groups);
     uint_key("group", 1, m.group);
     if (j.contains("pack")) uint_key("pack", 1, m.pack);  // optional: 1 when absent
+    if (const auto it = j.find("gemms_inner"); it != j.end()) {  // optional: false when absent
+        if (!it->is_boolean()) bad("gemms_inner", "must be true or false, got " + describe_json(*it));
+        else m.gemms_inner = it->get<bool>();
+    }
     m.order = qp ? LoopOrder::QP : LoopOrder::PQ;
     m.im2col = chip ? Im2col::Chip : Im2col::Dram;
     if (problems.size() != before) return std::nullopt;
