@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Fuzz target: mapping files (`sasim run --mapping`). Any input must be accepted or refused with InputError
 // lines that name the file. An accepted file must round-trip through its JSON, and each of its mappings,
-// applied to a small conv and a small GEMM on a WS, an OS and an IS config, must either be refused as not
-// fitting or compile to a program whose functional execution equals the independent reference.
+// applied to a small conv, a depthwise conv and a small GEMM on a WS, an OS and an IS config, must either be
+// refused as not fitting or compile to a program whose functional execution equals the independent reference.
 #include <cstdlib>
 #include <cstring>
 
@@ -40,11 +40,14 @@ std::vector<sasim::Layer> layers() {
     c.stride_h = 1;
     c.stride_w = 2;
     c.pad_top = c.pad_bottom = c.pad_left = c.pad_right = 1;
+    sasim::Layer dw = conv;  // depthwise: pack and gemms_inner apply
+    dw.name = "dw";
+    dw.conv.in_c = dw.conv.out_c = dw.conv.groups = 4;
     sasim::Layer gemm;
     gemm.name = "gemm";
     gemm.kind = sasim::LayerKind::Gemm;
     gemm.gemm = {1, 9, 7, 13};
-    return {conv, gemm};
+    return {conv, dw, gemm};
 }
 
 void check_program(const sasim::Layer& layer, const sasim::Config& cfg, const sasim::Mapping& m) {
