@@ -280,6 +280,14 @@ private:
         return in;
     }
 
+    // Appends the load of pixel tile `i` at `local_row` to the step; it writes buffer `id`.
+    void add_pixel_tile_load(Step& st, uint64_t g, uint64_t i, uint64_t local_row, int64_t id) const {
+        st.loads.push_back(load_pixel_tile(g, i, local_row));
+        BufferUse u;
+        u.writes = id;
+        st.load_uses.push_back(u);
+    }
+
     // Points `ex`'s pixel operand at the window of chunk `c` for the pixels [off, off + count) of the pixel
     // tile whose natural-layout copy starts at scratchpad row `slot_base`.
     void set_window(Instruction& ex, uint64_t gemm, const KChunk& c, uint64_t slot_base, uint64_t off) const {
@@ -333,12 +341,7 @@ private:
             m_pop_key = pkey;
             m_pop_slot = m_pop_count++ % m_pop_slots;
             const uint64_t base = m_pop_slot * m_pop_slot_rows;
-            if (chip_p) {
-                st.loads.push_back(load_pixel_tile(g, pi, base));
-                BufferUse u;
-                u.writes = pop_id(m_pop_slot, 0);
-                st.load_uses.push_back(u);
-            }
+            if (chip_p) add_pixel_tile_load(st, g, pi, base, pop_id(m_pop_slot, 0));
             for (size_t gl = 0; gl < t.gn && !chip_p; ++gl) {
                 const ChunkGroup& grp = m_groups[t.g0 + gl];
                 const uint64_t row = base + (grp.first - t.c0) * tp_rows;
@@ -357,12 +360,7 @@ private:
             m_qop_slot = m_qop_count++ % m_qop_slots;
             ++m_qop_version;
             const uint64_t base = m_qop_base + m_qop_slot * m_qop_slot_rows;
-            if (chip_q) {
-                st.loads.push_back(load_pixel_tile(g, qi, base));
-                BufferUse u;
-                u.writes = qop_id(m_qop_slot, 0);
-                st.load_uses.push_back(u);
-            }
+            if (chip_q) add_pixel_tile_load(st, g, qi, base, qop_id(m_qop_slot, 0));
             for (size_t gl = 0; gl < t.gn && !chip_q; ++gl) {
                 const ChunkGroup& grp = m_groups[t.g0 + gl];
                 if (df == Dataflow::OS) {
