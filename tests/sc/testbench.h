@@ -23,6 +23,7 @@
 #include "model/reference.h"
 #include "model/tensors.h"
 #include "sc/accelerator.h"
+#include "sc/asan_stack.h"
 #include "sc/clock.h"
 #include "sc/error_sink.h"
 #include "sc/layer_context.h"
@@ -64,9 +65,10 @@ inline void require_fresh_process() {
 }
 
 // Starts the simulation and returns when it stops by itself (or on sc_stop()). SC_INFO reports (sc_stop)
-// are silenced as run_workload does.
+// are silenced, and ASan gets this thread's stack back afterwards (sc/asan_stack.h), as run_workload does.
 inline void simulate() {
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    const sc::ScopedAsanThreadStack own_stack;
     sc_core::sc_start();
 }
 
