@@ -137,6 +137,15 @@ void verilate(const fs::path& dir, const fs::path& src, const std::vector<Genera
 
 }  // namespace
 
+void fit_loads(const Config& cfg, const Program& program, GenerateOptions& opt) {
+    for (const Instruction& in : program.instrs) {
+        if (in.op != Opcode::Load2d && in.op != Opcode::LoadIm2col) continue;
+        const uint64_t bytes = std::min<uint64_t>(UINT32_MAX, uint64_t{in.elems} * cfg.derived.operand_bytes);
+        opt.min_row_bytes = std::max(opt.min_row_bytes, static_cast<uint32_t>(bytes));
+        if (in.op == Opcode::LoadIm2col) opt.min_pieces = std::max(opt.min_pieces, in.npos);
+    }
+}
+
 std::string resolve_cache_dir(const BuildOptions& opt) {
     if (!opt.cache_dir.empty()) return opt.cache_dir;
     auto env = [](const char* name) {

@@ -18,6 +18,10 @@ struct BuildOptions {
     GenerateOptions generate; // deliberate RTL faults (tests of the checker only)
 };
 
+// Widens `opt`'s loads (GenerateOptions::min_row_bytes, min_pieces) to the widest LOAD of `program`: its
+// DRAM row bytes and, for LOAD_IM2COL, its pieces. Never narrows them.
+void fit_loads(const Config& cfg, const Program& program, GenerateOptions& opt);
+
 // The cache directory BuildOptions resolves to (not created). Throws InputError when none can be found.
 std::string resolve_cache_dir(const BuildOptions& opt);
 

@@ -20,6 +20,12 @@ uint32_t clog2(uint64_t v) {
     return b;
 }
 
+uint32_t pow2_at_least(uint32_t v) {
+    uint64_t p = 1;
+    while (p < v) p <<= 1;
+    return static_cast<uint32_t>(std::min<uint64_t>(p, UINT32_MAX));
+}
+
 // The config values that change the hardware (DRAM timing and the clock do not).
 nlohmann::json hardware_json(const Config& cfg) {
     nlohmann::json j = config_to_json(cfg);
@@ -118,7 +124,7 @@ std::string readme(const Config& cfg, const GenerateOptions& opt, const Hardware
 
 }  // namespace
 
-HardwareParams hardware_params(const Config& cfg) {
+HardwareParams hardware_params(const Config& cfg, const GenerateOptions& opt) {
     const DerivedConfig& d = cfg.derived;
     std::vector<std::string> problems;
     const std::string origin = cfg.source_path.empty() ? "<config>" : cfg.source_path;
@@ -153,18 +159,26 @@ HardwareParams hardware_params(const Config& cfg) {
     const uint64_t target = std::max<uint64_t>(1, (cfg.dma.max_request_bytes + chunk_bytes - 1) / chunk_bytes);
     hw.row_bytes_max = static_cast<uint32_t>(std::max<uint64_t>(d.spad_row_bytes, target * chunk_bytes));
     hw.pieces_max = hw.row_bytes_max / d.operand_bytes;
+    // Wider loads: the next power of two, so that programs of similar widths share one hardware (and build).
+    if (opt.min_row_bytes > hw.row_bytes_max) hw.row_bytes_max = pow2_at_least(opt.min_row_bytes);
+    if (opt.min_pieces > hw.pieces_max) hw.pieces_max = pow2_at_least(opt.min_pieces);
     return hw;
 }
 
 std::string hardware_hash(const Config& cfg, const GenerateOptions& opt) {
     std::string all = hardware_json(cfg).dump();
     if (opt.extra_result_cycles != 0) all += fmt::format("perturb {}", opt.extra_result_cycles);
+    // Widened loads change the hardware; loads within the defaults keep the hash (and the cached build).
+    const HardwareParams base = hardware_params(cfg), hw = hardware_params(cfg, opt);
+    if (hw.row_bytes_max != base.row_bytes_max || hw.pieces_max != base.pieces_max) {
+        all += fmt::format("loads {} {}", hw.row_bytes_max, hw.pieces_max);
+    }
     for (const Template& t : templates()) all += t.text;
     return fnv1a_hex(all);
 }
 
 std::vector<GeneratedFile> generate_rtl(const Config& cfg, const GenerateOptions& opt) {
-    const HardwareParams hw = hardware_params(cfg);
+    const HardwareParams hw = hardware_params(cfg, opt);
     std::vector<GeneratedFile> out;
     out.push_back({"sasim_cfg_pkg.sv", cfg_package(cfg, opt, hw)});
     for (const Template& t : templates()) {

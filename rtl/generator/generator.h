@@ -30,13 +30,19 @@ struct HardwareParams {
     uint32_t store_buffer_rows = 0;
 };
 
-// Deliberate faults, for proving that `rtl check` catches a one-cycle difference (never for real use).
 struct GenerateOptions {
+    // Deliberate fault, for proving that `rtl check` catches a one-cycle difference (never for real use).
     uint32_t extra_result_cycles = 0;  // results reach the accumulator this many cycles late
+    // Loads wider than the heuristic compiler's, which the defaults of hardware_params are sized for (a
+    // mapper's program may load a whole pixel's channels per DRAM row): `rtl check` sets them from the
+    // programs it runs. 0, or a value below the default, keeps the default (and the hardware hash); a
+    // larger one is rounded up to a power of two.
+    uint32_t min_row_bytes = 0;        // read-buffer rows of at least this many bytes
+    uint32_t min_pieces = 0;           // at least this many DRAM pieces per im2col row
 };
 
 // Throws InputError when the config is outside what the RTL implements (one line per reason).
-HardwareParams hardware_params(const Config& cfg);
+HardwareParams hardware_params(const Config& cfg, const GenerateOptions& opt = {});
 
 // Every file of the design, packages first, then modules bottom-up, then README.md (ports).
 // Throws InputError like hardware_params.

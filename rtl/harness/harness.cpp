@@ -6,6 +6,7 @@
 // retire cycle from the unit event ports, and writes them with the final DRAM image to the result file.
 //   harness --case FILE --out FILE [--vcd FILE]
 // Exit status: 0 ran to the end, 2 bad arguments or case file, 3 the watchdog fired (result file says why).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -177,7 +178,17 @@ void drive_command(Vsasim_top& top, const Instr& x) {
     top.cmd_chan_count = x.chan_count;
 }
 
+// The conv_* ports hold one geometry for the whole program: the first LOAD_IM2COL's (all must agree).
 void drive_geometry(Vsasim_top& top, const Case& c) {
+    const Instr* first = nullptr;
+    for (size_t i = 0; i < c.instrs.size(); ++i) {
+        const Instr& x = c.instrs[i];
+        if (x.op != 1) continue;
+        if (first == nullptr) first = &x;
+        if (!std::equal(std::begin(x.g), std::end(x.g), std::begin(first->g))) {
+            fail("instruction " + std::to_string(i) + ": a second convolution geometry (the RTL holds one)");
+        }
+    }
     for (const Instr& x : c.instrs) {
         if (x.op != 1) continue;
         top.conv_input_addr = x.g[0];

@@ -267,6 +267,17 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
     end
   end
 
+`ifndef SYNTHESIS
+  // A read-buffer row holds ROW_BYTES_MAX bytes and the address generator NPOS_MAX pieces: a LOAD that
+  // needs more would lose data silently, so a simulation stops on it (rtl check sizes both to its programs).
+  always_ff @(posedge clk) begin
+    if (!rst && handover && head.elems * OPERAND_BYTES > ROW_BYTES_MAX)
+      $error("LOAD rows of %0d bytes exceed the read buffer's %0d-byte rows", head.elems * OPERAND_BYTES, ROW_BYTES_MAX);
+    if (!rst && handover && head.op == OP_LOAD_IM2COL && head.npos > NPOS_MAX)
+      $error("LOAD_IM2COL rows of %0d pieces exceed the address generator's %0d", head.npos, NPOS_MAX);
+  end
+`endif
+
   function automatic logic [RB_IDX-1:0] rb_idx_next(input logic [RB_IDX-1:0] i);
     return 32'(i) == ROWBUF - 1 ? '0 : i + 1'b1;
   endfunction

@@ -130,17 +130,9 @@ int run_check(const CheckArgs& a) {
         throw InputError(
             fmt::format("--model-vcd: {} has {} conv/gemm layers; pick one with --layer", a.workload, simulated));
     }
-    if (!a.model_vcd.empty()) sc::check_waveform_path(a.model_vcd);  // before a possibly long RTL build
+    if (!a.model_vcd.empty()) sc::check_waveform_path(a.model_vcd);  // before the model run and the RTL build
     const auto problems = sc::check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
-
-    // Build (or find) the verilated harness before the model run, so a missing tool fails fast.
-    rtl::BuildOptions bopt;
-    bopt.cache_dir = a.cache_dir;
-    bopt.source_dir = a.source_dir;
-    bopt.quiet = a.quiet;
-    if (a.fault == "rtl-late-result") bopt.generate.extra_result_cycles = 1;
-    const std::string harness = rtl::ensure_harness(cfg, bopt);
 
     std::vector<std::unique_ptr<KeptLayer>> kept;
     sc::RunOptions opt;
@@ -169,6 +161,16 @@ int run_check(const CheckArgs& a) {
             rc = 1;
         }
     }
+
+    // Build (or find) the verilated harness, its read buffer sized for the widest LOAD the model ran (a
+    // mapper's program may load wider rows than the heuristic compiler, which the defaults are sized for).
+    rtl::BuildOptions bopt;
+    bopt.cache_dir = a.cache_dir;
+    bopt.source_dir = a.source_dir;
+    bopt.quiet = a.quiet;
+    if (a.fault == "rtl-late-result") bopt.generate.extra_result_cycles = 1;
+    for (const auto& k : kept) rtl::fit_loads(cfg, k->program, bopt.generate);
+    const std::string harness = rtl::ensure_harness(cfg, bopt);
 
     uint64_t instrs = 0, cycles = 0, bytes = 0;
     std::vector<std::string> divergences;

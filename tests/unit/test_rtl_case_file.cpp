@@ -9,8 +9,10 @@
 
 #include "common/errors.h"
 #include "compiler/compiler.h"
+#include "rtl/check/build.h"
 #include "rtl/check/case_file.h"
 #include "rtl/check/check.h"
+#include "rtl/generator/generator.h"
 #include "workload/workload.h"
 
 using namespace sasim;
@@ -262,6 +264,55 @@ TEST_CASE("rtl case file: bad window fields are refused; version 1 files have no
     CHECK(c.program.instrs[2].signal_next);
     CHECK_THROWS_WITH(parse_case_text(replaced(good, "sasim-rtl-case 2", "sasim-rtl-case 1")),
                       Catch::Contains("case.txt:9: instruction 1: 26 fields, expected 22"));
+}
+
+TEST_CASE("rtl hardware: a program's wider loads widen the read buffer to a power of two and change the hash",
+          "[rtl]") {
+    const Config cfg = tiny_config();
+    const rtl::HardwareParams base = rtl::hardware_params(cfg);
+    REQUIRE(cfg.derived.operand_bytes == 1);
+    Program p;
+    Instruction ld;
+    ld.op = Opcode::Load2d;
+    ld.elems = base.row_bytes_max;  // as wide as the default: nothing changes
+    p.instrs.push_back(ld);
+    rtl::GenerateOptions opt;
+    rtl::fit_loads(cfg, p, opt);
+    CHECK(rtl::hardware_params(cfg, opt).row_bytes_max == base.row_bytes_max);
+    CHECK(rtl::hardware_params(cfg, opt).pieces_max == base.pieces_max);
+    CHECK(rtl::hardware_hash(cfg, opt) == rtl::hardware_hash(cfg));
+
+    auto pow2_at_least = [](uint32_t v) {
+        uint32_t q = 1;
+        while (q < v) q *= 2;
+        return q;
+    };
+    p.instrs[0].elems = base.row_bytes_max + 1;
+    Instruction im;
+    im.op = Opcode::LoadIm2col;
+    im.elems = 1;
+    im.npos = base.pieces_max + 3;
+    p.instrs.push_back(im);
+    rtl::fit_loads(cfg, p, opt);
+    const rtl::HardwareParams hw = rtl::hardware_params(cfg, opt);
+    CHECK(hw.row_bytes_max == pow2_at_least(base.row_bytes_max + 1));
+    CHECK(hw.pieces_max == pow2_at_least(base.pieces_max + 3));
+    CHECK(rtl::hardware_hash(cfg, opt) != rtl::hardware_hash(cfg));
+    bool found = false;
+    for (const rtl::GeneratedFile& f : rtl::generate_rtl(cfg, opt)) {
+        if (f.name != "sasim_cfg_pkg.sv") continue;
+        found = true;
+        CHECK_THAT(f.text, Catch::Contains(fmt::format("localparam int ROW_BYTES_MAX = {};", hw.row_bytes_max)));
+        CHECK_THAT(f.text, Catch::Contains(fmt::format("localparam int NPOS_MAX = {};", hw.pieces_max)));
+    }
+    CHECK(found);
+
+    // fit_loads never narrows.
+    Program narrow;
+    narrow.instrs.push_back(ld);
+    narrow.instrs[0].elems = 1;
+    rtl::fit_loads(cfg, narrow, opt);
+    CHECK(rtl::hardware_params(cfg, opt).row_bytes_max == hw.row_bytes_max);
 }
 
 TEST_CASE("rtl case file: accumulator loads are refused", "[rtl]") {
