@@ -44,6 +44,7 @@ struct CheckArgs {
     std::string layer;           // name or 0-based index; "" = every layer
     std::string fault;           // deliberate fault (tests of the checker): see kFaults
     std::string keep_cases;      // "" = none; else each layer's case file is kept here (for timing the harness)
+    std::string mapper = "heuristic";  // which program each layer runs (sc::RunOptions::mapper)
     bool quiet = false;
 };
 
@@ -130,6 +131,10 @@ int run_check(const CheckArgs& a) {
         throw InputError(
             fmt::format("--model-vcd: {} has {} conv/gemm layers; pick one with --layer", a.workload, simulated));
     }
+    if (!a.model_vcd.empty() && a.mapper == "search") {
+        throw InputError("--model-vcd: the waveform would show every candidate the search simulates; use it with "
+                         "--mapper heuristic");
+    }
     if (!a.model_vcd.empty()) sc::check_waveform_path(a.model_vcd);  // before the model run and the RTL build
     const auto problems = sc::check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
@@ -138,6 +143,7 @@ int run_check(const CheckArgs& a) {
     sc::RunOptions opt;
     opt.seed = a.seed;
     opt.check = true;
+    opt.mapper = a.mapper;  // the trace carries the chosen program, so the RTL runs the same one
     if (a.fault == "model-late-result") opt.inject_fault = "late-result";
     opt.vcd_path = a.model_vcd;  // one simulated layer (checked above), from cycle 0 as in the RTL's run
     opt.layer_trace = [&kept](const sc::LayerTrace& t) {
@@ -230,6 +236,10 @@ Command add_rtl_command(CLI::App& app) {
     c->add_option("-c,--config", chk->config, "Accelerator config JSON")->required();
     c->add_option("-w,--workload", chk->workload, "Workload: JSON trace, SCALE-Sim CSV or ONNX model")->required();
     c->add_option("--seed", chk->seed, "Seed of the random operand values (default 1)");
+    c->add_option("--mapper", chk->mapper,
+                  "How each layer's program is chosen, as in sasim run: heuristic (default) or search (the fastest "
+                  "candidate mapping on the model, which may use operand windows); the RTL runs the chosen program")
+        ->check(CLI::IsMember({"heuristic", "search"}));
     c->add_option("--layer", chk->layer, "Check only this layer (name, or 0-based index in the workload)");
     c->add_option("--vcd", chk->vcd, "Write the RTL waveform of the checked layer (needs --layer on multi-layer workloads)");
     c->add_option("--model-vcd", chk->model_vcd,

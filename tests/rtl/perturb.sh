@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The checker must fail on a one-cycle difference and name the instruction where it starts.
-#   perturb.sh SASIM CACHE_DIR MODE      MODE: delay-read | rtl-late-result | rtl-drop-token | model-late-result
+#   perturb.sh SASIM CACHE_DIR MODE [MAPPER]
+#   MODE: delay-read | rtl-late-result | rtl-drop-token | model-late-result
+#   MAPPER: heuristic (default) | search; with search the program must have operand windows (the
+#   perturbation is then caught on a windowed program).
 set -uo pipefail
-sasim="$1" cache="$2" mode="$3"
+sasim="$1" cache="$2" mode="$3" mapper="${4:-heuristic}"
 here="$(cd "$(dirname "$0")" && pwd)"
 cfg="$here/configs/m04_4x4_is.json"
 wl="$here/workloads/conv3x3_s1_p1.json"
@@ -12,10 +15,16 @@ case "$mode" in
 esac
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-out="$("$sasim" rtl check -q --config "$cfg" --workload "$wl" --cache-dir "$cache" --keep-cases "$tmp" "${args[@]}" 2>&1)"
+out="$("$sasim" rtl check -q --config "$cfg" --workload "$wl" --cache-dir "$cache" --keep-cases "$tmp" \
+        --mapper "$mapper" "${args[@]}" 2>&1)"
 rc=$?
 echo "$out"
 fail() { echo "FAIL: $*"; exit 1; }
+if [ "$mapper" = search ]; then
+  windowed="$(cat "$tmp"/*.case | awk '/^instrs /{on=1; next} /^end/{on=0} on && $1 == 2 && $23 != 0' | wc -l)"
+  [ "$windowed" -gt 0 ] || fail "--mapper search ran no EXECUTE with an operand window"
+  echo "$windowed windowed EXECUTEs"
+fi
 [ $rc -eq 1 ] || fail "expected exit 1 (divergence), got $rc"
 grep -q '^match:' <<<"$out" && fail "the perturbed run matched"
 first="$(grep -m1 'instruction #' <<<"$out" || true)"

@@ -8,9 +8,13 @@ layers (GEMMs, batched matmuls, convolutions with stride, padding, dilation, gro
 requires `sasim rtl check` to print "match" for every config.
 
     random_check.py --sasim PATH --cache-dir DIR [--seed N] [--configs K] [--layers L] [--keep DIR]
+                    [--mapper heuristic|search [--require-windows]]
 
 Per config, all layers go into one workload JSON and one `sasim rtl check -q` run (the config's hardware is
-verilated once, 5-60 s, and cached in --cache-dir).
+verilated once, 5-60 s, and cached in --cache-dir). --mapper is passed to it: with "search", each layer runs
+the program the mapper search picks on the model, which may use operand windows (on-chip im2col); the summary
+then counts the windowed EXECUTEs the RTL ran (from the kept case files), and --require-windows makes a run
+in which no layer used a window a failure (the run would not have tested windows).
 
 - exit 0 with "match: ..." is a pass: one line `[i/K] <rows>x<cols> <df> <bits>b ...: match (<cycles> cycles)`.
 - exit 2 whose every line is the documented "scratchpad too small ..." / "accumulator too small ..." refusal of a
@@ -249,7 +253,7 @@ def write_json(path, obj):
 
 
 def run_check(sasim, cfg_path, wl_path, cache, timeout, extra=()):
-    """Returns (rc, output); rc None on a timeout."""
+    """Returns (rc, output); rc None on a timeout. `extra`: further sasim rtl check arguments."""
     cmd = [sasim, "rtl", "check", "-q", "--config", cfg_path, "--workload", wl_path, "--cache-dir", cache, *extra]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
@@ -259,6 +263,21 @@ def run_check(sasim, cfg_path, wl_path, cache, timeout, extra=()):
         os.killpg(p.pid, signal.SIGKILL)  # sasim and its harness (own process group, started here)
         out, _ = p.communicate()
         return None, out + f"\n(timed out after {timeout} s)\n"
+
+
+def windowed_executes(case_dir):
+    """EXECUTE lines with an operand window (op 2, win_w = field 23 != 0) in the case files of case_dir."""
+    count = 0
+    for name in sorted(os.listdir(case_dir)):
+        with open(os.path.join(case_dir, name)) as f:
+            in_instrs = False
+            for line in f:
+                words = line.split()
+                if words and words[0] in ("instrs", "end"):
+                    in_instrs = words[0] == "instrs"
+                elif in_instrs and len(words) > 22 and words[0] == "2" and words[22] != "0":
+                    count += 1
+    return count
 
 
 def classify_refusal(lines, layer_names, wl_path):
@@ -278,6 +297,7 @@ class Run:
     def __init__(self, args, sasim, cache, work):
         self.args, self.sasim, self.cache, self.work = args, sasim, cache, work
         self.matched, self.failures, self.config_refusals, self.dropped_layers = 0, [], 0, 0
+        self.windowed = 0  # windowed EXECUTEs the RTL ran (--mapper search)
 
     def check_slot(self, rng, i):
         """Config i of K: draws configs until sasim accepts one, then checks it."""
@@ -297,9 +317,14 @@ class Run:
         write_json(cfg_path, cfg)
         n = self.args.layers
         layers, next_index, wl_draws, dropped = draw_layers(rng, n, 0), n, 1, 0
+        search = self.args.mapper == "search"
+        cases = os.path.join(self.work, stem + "_search_cases")
+        extra = ["--mapper", self.args.mapper] + (["--keep-cases", cases] if search else [])
         while True:
             write_json(wl_path, workload_json(stem, layers))
-            rc, out = run_check(self.sasim, cfg_path, wl_path, self.cache, self.args.timeout)
+            if search:
+                shutil.rmtree(cases, ignore_errors=True)
+            rc, out = run_check(self.sasim, cfg_path, wl_path, self.cache, self.args.timeout, extra)
             lines = [l for l in out.splitlines() if l.strip()]
             kind, names = classify_refusal(lines, {l["name"] for l in layers}, wl_path) if rc == 2 else (None, None)
             if kind == "config":
@@ -327,6 +352,10 @@ class Run:
             if rc == 0 and m:
                 self.matched += 1
                 note = f", {dropped} layer(s) dropped" if dropped else ""
+                if search:
+                    windowed = windowed_executes(cases)
+                    self.windowed += windowed
+                    note += f", {windowed} windowed EXECUTEs"
                 print(f"{tag} {describe_config(cfg)}, {len(layers)} layers{note}: match ({m.group(2)} cycles)",
                       flush=True)
             else:
@@ -344,9 +373,11 @@ class Run:
         if rc in (1, 3):
             # Once more, keeping each layer's harness input (rerun it with <cache>/<hash>/harness --case).
             os.makedirs(cases, exist_ok=True)
-            run_check(self.sasim, cfg_path, wl_path, self.cache, self.args.timeout, ["--keep-cases", cases])
+            run_check(self.sasim, cfg_path, wl_path, self.cache, self.args.timeout,
+                      ["--mapper", self.args.mapper, "--keep-cases", cases])
         print(f"{tag} {describe_config(cfg)}, {len(layers)} layers: FAILURE: {why}")
-        print(f"  command: {self.sasim} rtl check --config {cfg_path} --workload {wl_path} --cache-dir {self.cache}")
+        print(f"  command: {self.sasim} rtl check --config {cfg_path} --workload {wl_path} --cache-dir {self.cache} "
+              f"--mapper {self.args.mapper}")
         if rc in (1, 3):
             print(f"  harness case files: {cases}")
         print(f"  config {cfg_path}:")
@@ -367,9 +398,15 @@ def main():
     ap.add_argument("--layers", type=int, default=4, help="random layers per config's workload (L)")
     ap.add_argument("--keep", help="write (and keep) every config and workload here")
     ap.add_argument("--timeout", type=int, default=1200, help="seconds per sasim rtl check run (default 1200)")
+    ap.add_argument("--mapper", choices=["heuristic", "search"], default="heuristic",
+                    help="sasim rtl check --mapper: how each layer's program is chosen (default heuristic)")
+    ap.add_argument("--require-windows", action="store_true",
+                    help="with --mapper search: fail unless some EXECUTE the RTL ran had an operand window")
     args = ap.parse_args()
     if args.configs < 1 or args.layers < 1:
         ap.error("--configs and --layers must be >= 1")
+    if args.require_windows and args.mapper != "search":
+        ap.error("--require-windows needs --mapper search (only the search emits operand windows)")
     sasim = os.path.abspath(args.sasim)
     if not os.access(sasim, os.X_OK):
         ap.error(f"--sasim: {sasim} is not an executable file")
@@ -384,8 +421,15 @@ def main():
     for i in range(1, args.configs + 1):
         run.check_slot(rng, i)
 
-    print(f"{run.matched}/{args.configs} configs matched (seed {args.seed}, {args.layers} layers each); "
-          f"{run.config_refusals} config(s) refused and redrawn; {run.dropped_layers} layer(s) dropped as unmappable")
+    print(f"{run.matched}/{args.configs} configs matched (seed {args.seed}, {args.layers} layers each, "
+          f"mapper {args.mapper}); {run.config_refusals} config(s) refused and redrawn; "
+          f"{run.dropped_layers} layer(s) dropped as unmappable")
+    if args.mapper == "search":
+        print(f"{run.windowed} windowed EXECUTEs ran on the RTL")
+    if args.require_windows and run.windowed == 0:
+        print("FAILED: no EXECUTE had an operand window (--require-windows): windows were not tested")
+        print(f"configs and workloads kept in {work}")
+        return 1
     if run.failures:
         print(f"FAILED: {len(run.failures)} config(s): " + ", ".join(f"#{i} ({why})" for i, why in run.failures))
         print(f"configs and workloads kept in {work}")
