@@ -69,6 +69,16 @@ GemmView Layer::gemm_view() const {
     return v;
 }
 
+std::string describe_shape(const Layer& l) {
+    if (l.kind == LayerKind::Gemm) {
+        return fmt::format("gemm b{} m{} n{} k{}", l.gemm.batch, l.gemm.m, l.gemm.n, l.gemm.k);
+    }
+    const ConvShape& c = l.conv;
+    return fmt::format("conv b{} {}x{}x{} -> {} k{}x{} s{}x{} pad t{} b{} l{} r{} dil {}x{} groups {}", c.batch, c.in_h,
+                       c.in_w, c.in_c, c.out_c, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w, c.pad_top, c.pad_bottom,
+                       c.pad_left, c.pad_right, c.dilation_h, c.dilation_w, c.groups);
+}
+
 const char* to_string(LayerKind kind) {
     switch (kind) {
         case LayerKind::Conv: return "conv";

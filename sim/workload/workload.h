@@ -69,6 +69,10 @@ constexpr uint64_t kMaxTensorElements = uint64_t{1} << 60;  // elements of one t
 
 const char* to_string(LayerKind kind);  // "conv", "gemm", "other"
 
+// The shape of a conv or gemm layer in one line, for test failures and messages:
+// "conv b1 12x12x36 -> 33 k3x3 s2x2 pad t1 b1 l1 r1 dil 1x1 groups 1", "gemm b1 m9 n7 k13".
+std::string describe_shape(const Layer& layer);
+
 // Sum of gemm_view().macs() over the Conv and Gemm layers (saturates at UINT64_MAX).
 uint64_t total_macs(const Workload& workload);
 

@@ -125,19 +125,6 @@ private:
     std::mt19937 m_rng;
 };
 
-std::string shape_text(const Layer& l) {
-    if (l.kind == LayerKind::Gemm) {
-        return "gemm b" + std::to_string(l.gemm.batch) + " m" + std::to_string(l.gemm.m) + " n" +
-               std::to_string(l.gemm.n) + " k" + std::to_string(l.gemm.k);
-    }
-    const ConvShape& c = l.conv;
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "conv b%u %ux%ux%u -> %u k%ux%u s%ux%u pad t%u b%u l%u r%u dil %ux%u groups %u",
-                  c.batch, c.in_h, c.in_w, c.in_c, c.out_c, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w, c.pad_top,
-                  c.pad_bottom, c.pad_left, c.pad_right, c.dilation_h, c.dilation_w, c.groups);
-    return buf;
-}
-
 }  // namespace
 
 TEST_CASE("mapper: the bound-pruned search is exact and never slower than the heuristic (random layers)",
@@ -155,7 +142,7 @@ TEST_CASE("mapper: the bound-pruned search is exact and never slower than the he
         const size_t ci = gen.pick(0, kNumConfigs - 1);
         const std::string name = "l" + std::to_string(i);
         const Layer l = gen.mappable(name, cfgs[ci]);
-        shape_of[name] = shape_text(l);
+        shape_of[name] = describe_shape(l);
         per_cfg[ci].name = kTinyConfigs[ci];
         per_cfg[ci].layers.push_back(l);
     }
@@ -280,7 +267,7 @@ TEST_CASE("mapper: every candidate mapping is a correct program and takes at lea
         for (size_t k = 0; k < cands.size(); ++k) {
             Layer copy = l;
             copy.name = l.name + "_m" + std::to_string(k);
-            entries[copy.name] = Entry{ci, l, cands[k], shape_text(l)};
+            entries[copy.name] = Entry{ci, l, cands[k], describe_shape(l)};
             jobs[ci].wl.layers.push_back(copy);
             jobs[ci].replay[copy.name] = cands[k];
             (cands[k].im2col == Im2col::Chip ? chip : dram)++;

@@ -185,19 +185,6 @@ std::vector<Mapping> k_tiled_variants(const Layer& layer, const Config& cfg, con
     return out;
 }
 
-std::string shape_text(const Layer& l) {
-    if (l.kind == LayerKind::Gemm) {
-        return "gemm b" + std::to_string(l.gemm.batch) + " m" + std::to_string(l.gemm.m) + " n" +
-               std::to_string(l.gemm.n) + " k" + std::to_string(l.gemm.k);
-    }
-    const ConvShape& c = l.conv;
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "conv b%u %ux%ux%u -> %u k%ux%u s%ux%u pad t%u b%u l%u r%u dil %ux%u groups %u",
-                  c.batch, c.in_h, c.in_w, c.in_c, c.out_c, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w, c.pad_top,
-                  c.pad_bottom, c.pad_left, c.pad_right, c.dilation_h, c.dilation_w, c.groups);
-    return buf;
-}
-
 }  // namespace
 
 TEST_CASE("mapping programs: K tiles that start at different phases of uneven chunk groups compute the reference",
@@ -278,7 +265,7 @@ TEST_CASE("mapping programs: every candidate and K-tiled mapping computes the re
         const std::vector<Mapping> extra = k_tiled_variants(l, cfg, cands);
         maps.insert(maps.end(), extra.begin(), extra.end());
         for (const Mapping& m : maps) {
-            INFO(kTinyConfigs[ci] << ": " << shape_text(l) << " with " << describe(m));
+            INFO(kTinyConfigs[ci] << ": " << describe_shape(l) << " with " << describe(m));
             CHECK(check_mapping(l, cfg, m) == "");
             ++programs;
             k_tiled += m.k_groups != 0;
