@@ -86,6 +86,11 @@ public:
     // After sc_start() returned: writes the rest of the waveform and closes it (a successful run has closed
     // it already). The kernel writes a time step's values when it moves past that step, so a run that ran
     // out of events (a deadlock with the watchdog off) is advanced one more cycle first.
+    // Writes the new search results to the cache; warns on stderr when that fails (it only costs time).
+    void save_cache() {
+        const std::string problem = m_cache.save();
+        if (!problem.empty()) std::fprintf(stderr, "sasim: warning: mapper cache not saved: %s\n", problem.c_str());
+    }
     void close_waveform() {
         if (!m_wave || !m_wave->is_open()) return;
         if (sc_core::sc_get_status() == sc_core::SC_PAUSED) sc_core::sc_start(cycles(1));
@@ -384,15 +389,6 @@ private:
         uint64_t cycles = 0;
     };
     std::map<std::string, MemoEntry> m_memo;  // search results of this run, by shape_key
-
-public:
-    // Writes the new search results to the cache; warns on stderr when that fails (it only costs time).
-    void save_cache() {
-        const std::string problem = m_cache.save();
-        if (!problem.empty()) std::fprintf(stderr, "sasim: warning: mapper cache not saved: %s\n", problem.c_str());
-    }
-
-private:
     uint64_t m_chosen_cycles = 0;             // search: cycles of the chosen program's search run
 
 public:
