@@ -34,6 +34,24 @@ void add_mapper_cache_option(CLI::App* cmd, std::string& dir) {
         ->capture_default_str();
 }
 
+void add_search_jobs_option(CLI::App* cmd, unsigned& jobs) {
+    cmd->add_option("-j,--jobs", jobs,
+                    "Processes searching layer shapes at once (default 1; each elaborates its own model; "
+                    "docs/mapper.md, \"Parallel search\")")
+        ->check(CLI::Range(1u, 1024u))
+        ->capture_default_str();
+}
+
+std::function<void(size_t, size_t, unsigned)> search_progress_printer(bool quiet) {
+    if (quiet || isatty(STDERR_FILENO) == 0) return {};
+    return [](size_t done, size_t total, unsigned workers) {
+        std::cerr << fmt::format("\r\033[K[mapper] {}/{} layer shapes searched, {} worker{}", done, total, workers,
+                                 workers == 1 ? "" : "s")
+                  << std::flush;
+        if (done == total) std::cerr << "\r\033[K" << std::flush;
+    };
+}
+
 std::map<std::string, Mapping> replay_mappings(const MappingFile& f, const std::string& path, const Config& cfg,
                                                const Workload& wl) {
     std::vector<std::string> problems;
@@ -76,6 +94,7 @@ struct MapArgs {
     std::string workload;
     std::string out_dir;
     std::string mapper_cache = default_mapper_cache_dir();
+    unsigned jobs = 1;
     bool quiet = false;
 };
 
@@ -95,6 +114,8 @@ int map(const MapArgs& a) {
     opt.compute_values = false;  // the search times programs; values are checked by `run`
     opt.mapper = "search";
     opt.mapper_cache_dir = a.mapper_cache == "none" ? std::string() : a.mapper_cache;
+    opt.search_jobs = a.jobs;
+    opt.search_progress = search_progress_printer(a.quiet);
     if (isatty(STDERR_FILENO) != 0 && !a.quiet) {
         opt.progress = [](size_t i, size_t n, const model::LayerStats* done, const Layer& layer) {
             if (done == nullptr) std::cerr << fmt::format("\r\033[K[{}/{}] searching {}", i + 1, n, layer.name) << std::flush;
@@ -148,6 +169,7 @@ Command add_map_command(CLI::App& app) {
     cmd->add_option("-w,--workload", args->workload, "Workload (default: workloads/resnet50.json)");
     cmd->add_option("-o,--out", args->out_dir, "Directory to write mapping.json and report.json into (created)")->required();
     add_mapper_cache_option(cmd, args->mapper_cache);
+    add_search_jobs_option(cmd, args->jobs);
     cmd->add_flag("-q,--quiet", args->quiet, "No progress line on a terminal");
     return {cmd, [args] { return map(*args); }};
 }

@@ -75,9 +75,11 @@ struct RunArgs {
     std::string format = "table";
     uint64_t watchdog_cycles = 10'000'000;
     std::string inject_fault;
-    std::string mapper = "heuristic";
+    std::string mapper = "search";
+    unsigned jobs = 1;
     bool exhaustive = false;
     std::string mapping_file;
+    bool mapper_given = false;  // --mapper appeared on the command line
     std::string mapper_cache = default_mapper_cache_dir();
 };
 
@@ -94,7 +96,7 @@ int run(const RunArgs& a) {
                      }});
     std::map<std::string, Mapping> replay;
     if (!a.mapping_file.empty()) {
-        if (a.mapper == "search") throw InputError("--mapping replays a saved mapping; it cannot be combined with --mapper search");
+        if (a.mapper_given) throw InputError("--mapping replays a saved mapping; it cannot be combined with --mapper");
         replay = replay_mappings(mapping, a.mapping_file, cfg, wl);
     }
     if (!a.out_dir.empty()) {
@@ -113,14 +115,12 @@ int run(const RunArgs& a) {
     opt.vcd_path = a.vcd;
     opt.watchdog_cycles = a.watchdog_cycles;
     opt.inject_fault = a.inject_fault;
-    opt.mapper = a.mapper;
+    opt.mapper = a.mapping_file.empty() ? a.mapper : "heuristic";  // replay: layers it does not name
     opt.exhaustive_search = a.exhaustive;
+    opt.search_jobs = a.jobs;
+    opt.search_progress = search_progress_printer(a.quiet);
     opt.mapper_cache_dir = a.mapper_cache == "none" ? std::string() : a.mapper_cache;
     if (!a.mapping_file.empty()) opt.replay = &replay;
-    if (a.mapper == "search" && !a.vcd.empty()) {
-        throw InputError("--vcd: the waveform would show every candidate the search simulates; use it with "
-                         "--mapper heuristic");
-    }
     const bool tty = isatty(STDERR_FILENO) != 0 && !a.quiet;
     if (tty) {
         opt.progress = [](size_t i, size_t n, const model::LayerStats* done, const Layer& layer) {
@@ -186,13 +186,15 @@ Command add_run_command(CLI::App& app) {
                     "request is in flight (default 10000000; 0 = off)");
     cmd->add_option("--inject-fault", args->inject_fault,
                     "Testing the checkers: drop-token removes one dependency token (the run must stop with a "
-                    "deadlock report); late-result writes EXECUTE results one cycle late")
+                    "deadlock report); late-result writes EXECUTE results one cycle late; kill-search-worker kills "
+                    "the parallel search's workers (the run must fail naming the layer)")
         ->group("Debugging");
-    cmd->add_option("--mapper", args->mapper,
-                    "How each layer's program is chosen: heuristic (the fixed tiling, default) or search (every "
-                    "candidate mapping simulated in the order of its lower bound until the bound proves the "
-                    "rest no faster; docs/mapper.md)")
+    CLI::Option* mapper = cmd->add_option("--mapper", args->mapper,
+                    "How each layer's program is chosen: search (default: every candidate mapping simulated in "
+                    "the order of its lower bound until the bound proves the rest no faster, docs/mapper.md) or "
+                    "heuristic (the fixed tiling)")
         ->check(CLI::IsMember({"heuristic", "search"}));
+    add_search_jobs_option(cmd, args->jobs);
     cmd->add_option("--mapping", args->mapping_file,
                     "Replay a saved mapping (written by `sasim map`): each layer it names runs that program, "
                     "without searching; layers it does not name run the heuristic program");
@@ -202,7 +204,10 @@ Command add_run_command(CLI::App& app) {
         ->group("Debugging");
     cmd->add_option("--format", args->format, "What to print on stdout: table (default), json or csv")
         ->check(CLI::IsMember({"table", "json", "csv"}));
-    return {cmd, [args] { return run(*args); }};
+    return {cmd, [args, mapper] {
+                args->mapper_given = mapper->count() > 0;
+                return run(*args);
+            }};
 }
 
 }  // namespace sasim::cli

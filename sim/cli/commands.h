@@ -33,6 +33,11 @@ Command add_map_command(CLI::App& app);        // cmd_map.cpp (mapping search, m
 std::string default_mapper_cache_dir();
 // Adds --mapper-cache DIR (with "none" to switch the cache off) to a command.
 void add_mapper_cache_option(CLI::App* cmd, std::string& dir);
+// Adds -j,--jobs N (processes searching layer shapes at once; sc::RunOptions::search_jobs) to a command.
+void add_search_jobs_option(CLI::App* cmd, unsigned& jobs);
+// The progress line of a parallel search on stderr ("[mapper] 5/23 layer shapes searched, 2 workers"), or an
+// empty function when stderr is not a terminal or `quiet`.
+std::function<void(size_t, size_t, unsigned)> search_progress_printer(bool quiet);
 
 // The replay table of a mapping file for `wl` on `cfg`: throws InputError naming the file and the layer
 // when a layer is not in the workload, is not a conv/gemm layer, or its mapping does not fit the config.

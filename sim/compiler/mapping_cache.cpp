@@ -25,6 +25,43 @@ std::string cache_stamp() { return fmt::format("{}/{}", SASIM_VERSION, kCacheRev
 
 }  // namespace
 
+std::string mapper_shape_key(const Layer& l) {
+    if (l.kind == LayerKind::Gemm) return fmt::format("gemm {} {} {} {}", l.gemm.batch, l.gemm.m, l.gemm.n, l.gemm.k);
+    const ConvShape& c = l.conv;
+    return fmt::format("conv {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", c.batch, c.in_h, c.in_w, c.in_c,
+                       c.out_c, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w, c.pad_top, c.pad_bottom, c.pad_left,
+                       c.pad_right, c.dilation_h, c.dilation_w, c.groups, 0);
+}
+
+nlohmann::json cached_choice_to_json(const CachedChoice& c) {
+    return {{"mapping", mapping_to_json(c.mapping)}, {"cycles", c.cycles},
+            {"bound_cycles", c.bound_cycles},        {"candidates", c.candidates},
+            {"simulated", c.simulated},              {"heuristic_cycles", c.heuristic_cycles}};
+}
+
+std::optional<CachedChoice> cached_choice_from_json(const nlohmann::json& e, const std::string& file,
+                                                    const std::string& where, std::vector<std::string>& problems) {
+    if (!e.is_object() || !e.contains("mapping")) {
+        problems.push_back(fmt::format("{}: {}: not a mapper cache entry", file, where));
+        return std::nullopt;
+    }
+    const size_t before = problems.size();
+    CachedChoice c;
+    c.mapping = mapping_from_json(e["mapping"], file, where, problems);
+    if (problems.size() != before) return std::nullopt;
+    try {
+        c.cycles = e.value("cycles", uint64_t{0});
+        c.bound_cycles = e.value("bound_cycles", uint64_t{0});
+        c.candidates = e.value("candidates", uint64_t{0});
+        c.simulated = e.value("simulated", uint64_t{0});
+        c.heuristic_cycles = e.value("heuristic_cycles", uint64_t{0});
+    } catch (const nlohmann::json::exception&) {
+        problems.push_back(fmt::format("{}: {}: a count is not an unsigned integer", file, where));
+        return std::nullopt;
+    }
+    return c;
+}
+
 MappingCache::MappingCache(std::string dir, const std::string& config_hash) {
     if (dir.empty()) return;
     m_path = (std::filesystem::path(dir) / fmt::format("mapper-{}.json", config_hash)).string();
@@ -40,17 +77,8 @@ void MappingCache::load(const std::string& text) {
         return;
     }
     for (const auto& [key, e] : j["entries"].items()) {
-        if (!e.is_object() || !e.contains("mapping")) continue;
         std::vector<std::string> problems;
-        CachedChoice c;
-        c.mapping = mapping_from_json(e["mapping"], m_path, key, problems);
-        if (!problems.empty()) continue;
-        c.cycles = e.value("cycles", uint64_t{0});
-        c.bound_cycles = e.value("bound_cycles", uint64_t{0});
-        c.candidates = e.value("candidates", uint64_t{0});
-        c.simulated = e.value("simulated", uint64_t{0});
-        c.heuristic_cycles = e.value("heuristic_cycles", uint64_t{0});
-        m_entries[key] = c;
+        if (std::optional<CachedChoice> c = cached_choice_from_json(e, m_path, key, problems)) m_entries[key] = *c;
     }
 }
 
@@ -77,11 +105,7 @@ std::string MappingCache::save() {
     load(read_text(m_path));
     for (auto& [k, v] : mine) m_entries[k] = v;
     nlohmann::json entries = nlohmann::json::object();
-    for (const auto& [k, c] : m_entries) {
-        entries[k] = {{"mapping", mapping_to_json(c.mapping)}, {"cycles", c.cycles},
-                      {"bound_cycles", c.bound_cycles},        {"candidates", c.candidates},
-                      {"simulated", c.simulated},              {"heuristic_cycles", c.heuristic_cycles}};
-    }
+    for (const auto& [k, c] : m_entries) entries[k] = cached_choice_to_json(c);
     const nlohmann::json j = {{"stamp", cache_stamp()}, {"entries", entries}};
     const std::string tmp = fmt::format("{}.tmp.{}", m_path, getpid());
     {

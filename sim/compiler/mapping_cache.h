@@ -7,8 +7,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "compiler/mapping.h"
+#include "workload/workload.h"
 
 namespace sasim {
 
@@ -20,6 +24,16 @@ struct CachedChoice {
     uint64_t simulated = 0;
     uint64_t heuristic_cycles = 0;
 };
+
+// The key of a layer's search result (cache entries, the run's memo, parallel search): layers with equal
+// keys compile to the same programs, names and origins aside.
+std::string mapper_shape_key(const Layer& layer);
+
+// One entry as the cache file and the parallel search's workers write it.
+nlohmann::json cached_choice_to_json(const CachedChoice& c);
+// Reads what cached_choice_to_json wrote; nullopt, with the reasons in `problems`, when it is damaged.
+std::optional<CachedChoice> cached_choice_from_json(const nlohmann::json& e, const std::string& file,
+                                                    const std::string& where, std::vector<std::string>& problems);
 
 class MappingCache {
 public:

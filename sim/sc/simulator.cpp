@@ -25,6 +25,7 @@
 #include "sc/clock.h"
 #include "sc/dram_target.h"
 #include "sc/error_sink.h"
+#include "sc/parallel_search.h"
 #include "sc/waveform.h"
 
 namespace sasim::sc {
@@ -57,11 +58,14 @@ model::CycleBreakdown attribute_cycles(LayerRecord& rec, std::vector<model::Busy
 class ScSystem : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(ScSystem);
-    ScSystem(sc_core::sc_module_name name, const Config& cfg, const Workload& wl, const RunOptions& opt)
+    // `presearched`: the choices of a parallel search (sc/parallel_search.h), by shape key; may be empty.
+    ScSystem(sc_core::sc_module_name name, const Config& cfg, const Workload& wl, const RunOptions& opt,
+             std::map<std::string, PresearchedChoice> presearched)
         : sc_core::sc_module(name),
           m_cfg(cfg),
           m_wl(wl),
           m_opt(opt),
+          m_presearched(std::move(presearched)),
           m_accel("accelerator", cfg),
           m_dram("dram", model::DramTiming::params_from(cfg)),
           m_cache(opt.mapper == "search" ? opt.mapper_cache_dir : std::string(), config_hash(cfg)) {
@@ -145,13 +149,20 @@ private:
         }
         const uint32_t bits = m_cfg.array.operand_bits;
         const bool check = m_opt.check && m_opt.compute_values;
+        uint64_t timeline_cycles = 0;  // sum of the cycles of the layers done
         for (size_t li = 0; li < m_wl.layers.size(); ++li) {
             const Layer& layer = m_wl.layers[li];
+            if (m_opt.search_only && layer.kind != LayerKind::Other && m_opt.search_claim &&
+                !m_opt.search_claim(li, layer)) {
+                continue;
+            }
             if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), nullptr, layer);
             model::LayerStats st;
             st.name = layer.name;
             st.kind = layer.kind;
-            st.start_cycle = now_cycle();
+            // Layers run back to back: a layer starts where the previous one ended, whatever the cycles an
+            // in-process search spent simulating candidates in between.
+            st.start_cycle = timeline_cycles;
             if (layer.kind == LayerKind::Other) {
                 st.op = layer.op;
                 st.other_elements = layer.elements;
@@ -161,6 +172,13 @@ private:
             }
             state = "layer " + layer.name;
             CompiledLayer comp = choose_program(layer, st.mapping);
+            if (m_opt.search_only) {
+                st.simulated = true;
+                st.cycles = m_chosen_cycles;
+                results.push_back(std::move(st));
+                if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
+                continue;
+            }
             if (m_opt.inject_fault == "drop-token" && !m_fault_done) {
                 for (Instruction& in : comp.program.instrs) {
                     if (unit_of(in.op) == Unit::Load && in.signal_next) {
@@ -251,6 +269,7 @@ private:
                 m_opt.layer_trace(trace);
             }
             m_ctx = nullptr;
+            timeline_cycles += st.cycles;
             results.push_back(std::move(st));
             if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
         }
@@ -298,7 +317,7 @@ private:
         }
         if (m_opt.mapper != "search") return compile_layer(layer, m_cfg);
         choice.strategy = "search";
-        const std::string key = shape_key(layer);
+        const std::string key = mapper_shape_key(layer);
         if (const auto it = m_memo.find(key); it != m_memo.end()) {
             const MemoEntry& e = it->second;
             choice = e.choice;
@@ -307,15 +326,17 @@ private:
             m_chosen_cycles = e.cycles;
             return e.choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, e.choice.mapping);
         }
+        if (const auto it = m_presearched.find(key); it != m_presearched.end()) {
+            // Chosen by a worker of this run: its cycles must be reproduced exactly (checked in run_layers).
+            adopt(it->second.choice, choice);
+            choice.search_seconds = it->second.search_seconds;
+            m_memo[key] = MemoEntry{choice, it->second.choice.cycles};
+            m_cache.put(key, it->second.choice);
+            return choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, choice.mapping);
+        }
         if (const std::optional<CachedChoice> c = m_cache.find(key)) {
-            choice.heuristic = !c->mapping;
-            if (c->mapping) choice.mapping = *c->mapping;
-            choice.bound_cycles = c->bound_cycles;
-            choice.candidates = c->candidates;
-            choice.simulated = c->simulated;
-            choice.heuristic_cycles = c->heuristic_cycles;
+            adopt(*c, choice);
             choice.cache_hit = true;
-            m_chosen_cycles = c->cycles;
             m_memo[key] = MemoEntry{choice, c->cycles};
             try {
                 return choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, choice.mapping);
@@ -375,13 +396,15 @@ private:
         return choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, choice.mapping);
     }
 
-    // Layers with equal keys compile to the same programs (names and origins aside).
-    static std::string shape_key(const Layer& l) {
-        if (l.kind == LayerKind::Gemm) return fmt::format("gemm {} {} {} {}", l.gemm.batch, l.gemm.m, l.gemm.n, l.gemm.k);
-        const ConvShape& c = l.conv;
-        return fmt::format("conv {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", c.batch, c.in_h, c.in_w, c.in_c,
-                           c.out_c, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w, c.pad_top, c.pad_bottom,
-                           c.pad_left, c.pad_right, c.dilation_h, c.dilation_w, c.groups, 0);
+    // Takes a choice made elsewhere (a worker, an earlier run) as this layer's.
+    void adopt(const CachedChoice& c, model::MappingChoice& choice) {
+        choice.heuristic = !c.mapping;
+        if (c.mapping) choice.mapping = *c.mapping;
+        choice.bound_cycles = c.bound_cycles;
+        choice.candidates = c.candidates;
+        choice.simulated = c.simulated;
+        choice.heuristic_cycles = c.heuristic_cycles;
+        m_chosen_cycles = c.cycles;
     }
 
     struct MemoEntry {
@@ -410,6 +433,7 @@ private:
     const Config& m_cfg;
     const Workload& m_wl;
     const RunOptions& m_opt;
+    std::map<std::string, PresearchedChoice> m_presearched;  // parallel search: the workers' choices by key
     ScAccelerator m_accel;
     ScDramTarget m_dram;
     MappingCache m_cache;  // search results of earlier runs (RunOptions::mapper_cache_dir)
@@ -442,18 +466,26 @@ std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl) {
 }
 
 std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& wl, const RunOptions& opt) {
-    if (!opt.inject_fault.empty() && opt.inject_fault != "drop-token" && opt.inject_fault != "late-result") {
-        throw InputError("--inject-fault: unknown fault \"" + opt.inject_fault + "\" (valid: drop-token, late-result)");
+    if (!opt.inject_fault.empty() && opt.inject_fault != "drop-token" && opt.inject_fault != "late-result" &&
+        opt.inject_fault != "kill-search-worker") {
+        throw InputError("--inject-fault: unknown fault \"" + opt.inject_fault +
+                         "\" (valid: drop-token, late-result, kill-search-worker)");
     }
     const auto problems = check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
     if (!opt.vcd_path.empty()) check_waveform_path(opt.vcd_path);
     static bool elaborated = false;
     if (elaborated) throw SimulationError("run_workload: SystemC elaborates once per process; run one workload per process");
+    // Searching in workers happens before this process elaborates (the workers are forked from it).
+    std::map<std::string, PresearchedChoice> presearched;
+    if (opt.mapper == "search" && opt.replay == nullptr && !opt.search_only &&
+        (opt.search_jobs > 1 || !opt.vcd_path.empty())) {
+        presearched = presearch(cfg, wl, opt, std::max(1u, opt.search_jobs));
+    }
     elaborated = true;
     // sc_stop() (used on errors) reports an SC_INFO; keep stdout clean for --format json/csv.
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-    auto sys = std::make_unique<ScSystem>("system", cfg, wl, opt);
+    auto sys = std::make_unique<ScSystem>("system", cfg, wl, opt, std::move(presearched));
     {
         // SystemC does not tell ASan when a returning SC_THREAD leaves its stack (sc/asan_stack.h): give
         // this thread its own stack back, or LeakSanitizer scans an unmapped coroutine stack at exit.

@@ -45,7 +45,9 @@ struct RunOptions {
     uint64_t watchdog_cycles = 10'000'000;
     // Fault injection for testing the checkers: "drop-token" removes the first load->execute token of the
     // first simulated layer (the model must then stop with a deadlock report, never hang); "late-result"
-    // writes every EXECUTE's results one cycle late (the RTL cross-check must then diverge).
+    // writes every EXECUTE's results one cycle late (the RTL cross-check must then diverge);
+    // "kill-search-worker" kills each parallel-search worker as it takes its first layer (the run must
+    // then name that layer and fail).
     std::string inject_fault;
     // Which program each conv/gemm layer runs (docs/mapper.md): "heuristic" (the fixed tiling) or "search"
     // (every candidate mapping ordered by its lower bound, simulated until the next bound is no better than
@@ -55,6 +57,16 @@ struct RunOptions {
     bool exhaustive_search = false;
     // Search results kept between runs (compiler/mapping_cache.h): a directory, "" = no cache.
     std::string mapper_cache_dir;
+    // Search: processes searching the layer shapes at once (sc/parallel_search.h). With more than one, or
+    // with a waveform, every search runs in worker processes and this process runs only chosen programs.
+    unsigned search_jobs = 1;
+    // Search workers only: choose each layer's program, do not run it again (LayerStats then holds only
+    // name, kind, mapping and cycles).
+    bool search_only = false;
+    // Search workers only: called before each conv/gemm layer; false skips it (another worker took it).
+    std::function<bool(size_t index, const Layer& layer)> search_claim;
+    // Parallel search: called when it starts (done == 0) and as each of `total` shapes is chosen.
+    std::function<void(size_t done, size_t total, unsigned workers)> search_progress;
     // Replay: the mapping of each layer by name (a layer missing here runs the heuristic program). Null = none.
     const std::map<std::string, Mapping>* replay = nullptr;
     // Called before each layer ("[3/53] conv2_1") and after it; may be empty.
