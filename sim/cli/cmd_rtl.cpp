@@ -131,10 +131,6 @@ int run_check(const CheckArgs& a) {
         throw InputError(
             fmt::format("--model-vcd: {} has {} conv/gemm layers; pick one with --layer", a.workload, simulated));
     }
-    if (!a.model_vcd.empty() && a.mapper == "search") {
-        throw InputError("--model-vcd: the waveform would show every candidate the search simulates; use it with "
-                         "--mapper heuristic");
-    }
     if (!a.model_vcd.empty()) sc::check_waveform_path(a.model_vcd);  // before the model run and the RTL build
     const auto problems = sc::check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);

@@ -219,6 +219,7 @@ void expand_points(Sweep& sweep, std::vector<std::string>& lines) {
                               {"workload", spec.workloads[w].as_written},
                               {"workload_fnv", spec.workloads[w].file_hash},
                               {"check", spec.check},
+                              {"mapper", spec.mapper},
                               {"seed", spec.seed}};
             p.id = fnv1a_hex(key.dump());
             const auto [it, fresh] = seen.emplace(p.id, p.index);

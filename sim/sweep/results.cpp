@@ -155,6 +155,7 @@ SweepIndex make_index(const Sweep& sweep, const Shard& shard) {
                 {"spec", spec.raw},
                 {"shard", {{"index", shard.index}, {"count", shard.count}}},
                 {"check", spec.check},
+                {"mapper", spec.mapper},
                 {"seed", spec.seed},
                 {"pruned_by_constraints", sweep.pruned},
                 {"invalid_skipped", sweep.invalid},

@@ -30,7 +30,7 @@ using Keys = std::vector<std::string>;
 namespace {
 
 const Keys kTopKeys = {"name",        "description", "_comment", "base", "axes", "workloads", "constraints",
-                       "metrics",     "check",       "skip_invalid", "seed"};
+                       "metrics",     "check",       "mapper",      "skip_invalid", "seed"};
 const Keys kAxisKeys = {"key", "name", "values", "range", "zip", "_comment"};
 const Keys kRangeKeys = {"start", "stop", "step", "factor"};
 constexpr size_t kMaxAxisValues = 10000;
@@ -81,6 +81,12 @@ public:
         if (const json* v = string_at(j, "description", "description")) m_spec.description = v->get<std::string>();
         string_at(j, "_comment", "_comment");
         read_bool(j, "check", m_spec.check);
+        if (const json* v = string_at(j, "mapper", "mapper")) {
+            m_spec.mapper = v->get<std::string>();
+            if (m_spec.mapper != "search" && m_spec.mapper != "heuristic") {
+                add("mapper", fmt::format("\"{}\" is not a mapper (valid: search, heuristic)", m_spec.mapper));
+            }
+        }
         read_bool(j, "skip_invalid", m_spec.skip_invalid);
         if (const auto it = j.find("seed"); it != j.end()) {
             if (it->is_number_integer() && (it->is_number_unsigned() || it->get<int64_t>() >= 0)) {

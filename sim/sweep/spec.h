@@ -46,6 +46,7 @@ struct Spec {
     std::vector<std::string> constraints;
     std::vector<std::string> metrics;     // results.csv metric columns, in order
     bool check = true;                    // false: points run with --timing-only (no values, no check)
+    std::string mapper = "search";        // each point's `sasim run --mapper` (search or heuristic)
     bool skip_invalid = false;            // true: points whose config is invalid are left out, not errors
     uint64_t seed = 1;
 

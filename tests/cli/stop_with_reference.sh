@@ -11,7 +11,7 @@ cat > "$out/big.json" <<'JSON'
   "out_c": 256, "kernel": 3, "padding": 1}]}
 JSON
 rc=0
-"$sasim" run -q --config "$src/configs/gemmini_16x16.json" --workload "$out/big.json" --watchdog-cycles 1 \
+"$sasim" run -q --config "$src/configs/gemmini_16x16.json" --workload "$out/big.json" --watchdog-cycles 1 --mapper heuristic \
   > "$out/stdout.txt" 2> "$out/stderr.txt" || rc=$?
 [ "$rc" = 3 ] || { echo "exit code $rc, expected 3"; cat "$out/stderr.txt"; exit 1; }
 grep -q "watchdog: no unit made progress" "$out/stderr.txt" || { echo "no watchdog report"; cat "$out/stderr.txt"; exit 1; }
