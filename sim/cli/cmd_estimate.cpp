@@ -13,6 +13,7 @@
 #include "analysis/scalesim_estimate.h"
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/output_file.h"
 
 namespace fs = std::filesystem;
 
@@ -135,7 +136,7 @@ int run(const EstimateArgs& a) {
         std::ostringstream csv;
         analysis::write_compute_report(csv, rows);
         const std::string path = (fs::path(a.out_dir) / "COMPUTE_REPORT.csv").string();
-        write_file_atomic(path, csv.str());
+        write_output_file(path, csv.str());
         if (a.format == "table") std::cout << "wrote " << path << '\n';
     }
     return 0;

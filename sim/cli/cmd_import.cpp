@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/output_file.h"
 #include "onnx/onnx_import.h"
 
 namespace fs = std::filesystem;
@@ -53,7 +54,7 @@ int run_import(const ImportArgs& a) {
     if (!parent.empty() && !fs::is_directory(parent)) {
         throw InputError(fmt::format("{}: cannot write: directory {} does not exist", a.out, parent.string()));
     }
-    write_file_atomic(a.out, json);
+    write_output_file(a.out, json);
     // The file must read back as the same network: anything else is a bug in the writer, not bad input.
     Workload back;
     try {

@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/output_file.h"
 #include "report/report.h"
 #include "sc/simulator.h"
 
@@ -109,6 +110,7 @@ int map(const MapArgs& a) {
     if (ec || !fs::is_directory(a.out_dir)) {
         throw InputError(fmt::format("{}: cannot create output directory ({})", a.out_dir, ec.message()));
     }
+    for (const char* name : {"mapping.json", "report.json"}) check_output_path((fs::path(a.out_dir) / name).string());
     sc::RunOptions opt;
     opt.check = false;
     opt.compute_values = false;  // the search times programs; values are checked by `run`
@@ -152,8 +154,8 @@ int map(const MapArgs& a) {
     fmt::print("total {} cycles; search {:.1f} s\n", total, secs);
     (void)total_h;
     const std::string path = (fs::path(a.out_dir) / "mapping.json").string();
-    write_file_atomic(path, mapping_file_json(f).dump(2) + "\n");
-    write_file_atomic((fs::path(a.out_dir) / "report.json").string(), report::to_json(rep).dump(2) + "\n");
+    write_output_file(path, mapping_file_json(f).dump(2) + "\n");
+    write_output_file((fs::path(a.out_dir) / "report.json").string(), report::to_json(rep).dump(2) + "\n");
     fmt::print("wrote {} and {}/report.json\n", path, a.out_dir);
     return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/output_file.h"
 #include "model/dram_timing.h"
 #include "rtl/check/build.h"
 #include "rtl/check/check.h"
@@ -79,7 +80,7 @@ int run_generate(const GenerateArgs& a) {
         if (f.name.empty() || f.name.find('/') != std::string::npos) {
             throw SimulationError(fmt::format("generate_rtl returned an invalid file name \"{}\"", f.name));
         }
-        write_file_atomic((fs::path(a.out_dir) / f.name).string(), f.text);
+        write_output_file((fs::path(a.out_dir) / f.name).string(), f.text);
     }
     std::cout << fmt::format("wrote {} files to {} (hardware {})\n", files.size(), a.out_dir, rtl::hardware_hash(cfg));
     return 0;

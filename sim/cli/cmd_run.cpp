@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/output_file.h"
 #include "compiler/mapping_file.h"
 #include "report/report.h"
 #include "sc/simulator.h"
@@ -25,17 +26,6 @@ std::string resolve_default(const std::string& path, const std::string& fallback
     if (fs::exists(fallback_rel)) return fallback_rel;
     const fs::path src = fs::path(SASIM_SOURCE_DIR) / fallback_rel;
     return fs::exists(src) ? src.string() : fallback_rel;
-}
-
-void write_file_atomic(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary);
-        if (!f) throw InputError(fmt::format("{}: cannot open for writing", tmp));
-        f << text;
-        if (!f) throw InputError(fmt::format("{}: write failed", tmp));
-    }
-    fs::rename(tmp, path);
 }
 
 void read_all_inputs(const std::vector<std::function<void()>>& readers) {
@@ -105,7 +95,10 @@ int run(const RunArgs& a) {
         if (ec || !fs::is_directory(a.out_dir)) {
             throw InputError(fmt::format("{}: cannot create output directory ({})", a.out_dir, ec.message()));
         }
+        // Before simulating: an output that cannot be written must not cost the run.
+        for (const char* name : {"report.json", "layers.csv"}) check_output_path((fs::path(a.out_dir) / name).string());
     }
+    if (!a.retire_log.empty()) check_output_path(a.retire_log);
 
     sc::RunOptions opt;
     opt.seed = a.seed;
@@ -146,10 +139,10 @@ int run(const RunArgs& a) {
         report::print_table(std::cout, rep);
     }
     if (!a.out_dir.empty()) {
-        write_file_atomic((fs::path(a.out_dir) / "report.json").string(), report::to_json(rep).dump(2) + "\n");
+        write_output_file((fs::path(a.out_dir) / "report.json").string(), report::to_json(rep).dump(2) + "\n");
         std::ostringstream csv;
         report::write_layers_csv(csv, rep);
-        write_file_atomic((fs::path(a.out_dir) / "layers.csv").string(), csv.str());
+        write_output_file((fs::path(a.out_dir) / "layers.csv").string(), csv.str());
         if (a.format == "table") {
             std::cout << fmt::format("wrote {}/report.json and {}/layers.csv\n", a.out_dir, a.out_dir);
         }

@@ -55,7 +55,4 @@ void read_all_inputs(const std::vector<std::function<void()>>& readers);
 // the exit code: 0 when every check passed (or checking was off), 1 otherwise.
 int check_exit_code(const report::RunReport& rep);
 
-// Writes `text` to `path` through a temporary file and a rename, so readers never see half a file.
-void write_file_atomic(const std::string& path, const std::string& text);
-
 }  // namespace sasim::cli

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/output_file.h"
 #include "onnx/onnx_import.h"
 #include "sasim_version.h"
 
@@ -50,10 +51,13 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : kExitBadInput;
     }
     try {
+        cli::Command* chosen = &commands.front();
         for (auto& c : commands) {
-            if (c.app->parsed()) return c.run();
+            if (c.app->parsed()) chosen = &c;
         }
-        return commands.front().run();
+        const int rc = chosen->run();
+        flush_stdout();  // a report that did not reach stdout (a full disk, a closed pipe) is an error
+        return rc;
     } catch (const InputError& e) {
         for (const auto& line : e.lines()) std::cerr << line << '\n';
         return kExitBadInput;

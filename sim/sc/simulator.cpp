@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/output_file.h"
 #include "compiler/compiler.h"
 #include "compiler/mapping.h"
 #include "compiler/mapping_cache.h"
@@ -141,10 +142,10 @@ private:
     }
 
     void run_layers() {
-        std::unique_ptr<std::ofstream> log;
+        std::ostream* log = nullptr;
         if (!m_opt.retire_log_path.empty()) {
-            log = std::make_unique<std::ofstream>(m_opt.retire_log_path);
-            if (!*log) throw InputError(fmt::format("{}: cannot open for writing", m_opt.retire_log_path));
+            m_retire_log = std::make_unique<OutputFile>(m_opt.retire_log_path);
+            log = &m_retire_log->stream();
             *log << "# layer index unit issue_cycle retire_cycle (cycles relative to the layer start)\n";
         }
         const uint32_t bits = m_cfg.array.operand_bits;
@@ -273,6 +274,7 @@ private:
             results.push_back(std::move(st));
             if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
         }
+        if (m_retire_log) m_retire_log->commit();
     }
 
     // Runs `comp` from an idle machine at the current cycle on `image`; returns the layer's end cycle.
@@ -438,6 +440,9 @@ private:
     ScDramTarget m_dram;
     MappingCache m_cache;  // search results of earlier runs (RunOptions::mapper_cache_dir)
     std::unique_ptr<ScWaveform> m_wave;  // RunOptions::vcd_path; null when not tracing
+    // RunOptions::retire_log_path, committed after the last layer. A member, not a local of run_layers:
+    // sc_stop() abandons that thread's stack, and destroying ScSystem must still remove the temporary file.
+    std::unique_ptr<OutputFile> m_retire_log;
     LayerContext* m_ctx = nullptr;
     bool m_fault_done = false;  // inject_fault applied
     // The current layer's reference check, computing on its own thread. ~ScSystem cancels it, and the future

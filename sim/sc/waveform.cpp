@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sc/waveform.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <fstream>
 #include <system_error>
@@ -8,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/output_file.h"
 #include "sc/clock.h"
 
 namespace sasim::sc {
@@ -25,6 +28,12 @@ std::string trace_file_stem(const std::string& path) {
 }  // namespace
 
 void check_waveform_path(const std::string& path) {
+    check_output_path(path);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        // The waveform is renamed into place at the end: never over a device, a FIFO or a socket.
+        throw InputError(fmt::format("{}: exists and is not a regular file; --vcd needs a file path", path));
+    }
     const std::string written = trace_file_stem(path) + ".vcd";
     std::ofstream f(written);
     if (!f) throw InputError(fmt::format("{}: cannot open for writing", written));
