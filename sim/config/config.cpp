@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Config validation, derived values, JSON output and hashing. Reading JSON is in config_parse.cpp.
 #include "config/config.h"
+#include "config/technology.h"
 
 #include <algorithm>
 #include <cmath>
@@ -233,6 +234,22 @@ void check_and_derive(Config& cfg, const std::string& origin, const std::set<std
         rep.add("array.dataflow", fmt::format("unknown dataflow value {} (valid: os, ws, is)", df));
     }
 
+    // The energy table and its DRAM entry (config/technology.h): named, never defaulted silently.
+    if (!rep.bad("technology")) {
+        const std::vector<std::string> names = builtin_tech_names();
+        if (std::find(names.begin(), names.end(), cfg.technology) == names.end()) {
+            rep.add("technology", fmt::format("unknown technology \"{}\" (valid: {})", cfg.technology, fmt::join(names, ", ")));
+        } else if (!rep.bad("dram.type")) {
+            const TechTable& t = builtin_tech_table(cfg.technology);
+            if (t.dram_pj_per_byte.count(cfg.dram.type) == 0) {
+                std::vector<std::string> types;
+                for (const auto& [k, v] : t.dram_pj_per_byte) types.push_back(k);
+                rep.add("dram.type", fmt::format("technology {} has no DRAM type \"{}\" (valid: {})", cfg.technology,
+                                                 cfg.dram.type, fmt::join(types, ", ")));
+            }
+        }
+    }
+
     // 2. Derived values, each only when every key it depends on is valid.
     DerivedConfig d;
     if (!rep.bad("array.operand_bits")) d.operand_bytes = cfg.array.operand_bits / 8;
@@ -312,8 +329,10 @@ nlohmann::json config_to_json(const Config& cfg) {
                     {"max_outstanding", cfg.dma.max_outstanding}};
     j["dram"] = json{{"latency_cycles", cfg.dram.latency_cycles},
                      {"bandwidth_gbps", cfg.dram.bandwidth_gbps},
-                     {"max_outstanding", cfg.dram.max_outstanding}};
+                     {"max_outstanding", cfg.dram.max_outstanding},
+                     {"type", cfg.dram.type}};
     j["clock_mhz"] = cfg.clock_mhz;
+    j["technology"] = cfg.technology;
     return j;
 }
 

@@ -49,6 +49,7 @@ struct DramConfig {
     uint32_t latency_cycles = 100;      // fixed access latency, accelerator cycles
     double bandwidth_gbps = 16.0;       // peak channel bandwidth, GB/s (1e9 bytes per second)
     uint32_t max_outstanding = 32;      // requests the channel accepts at once (both DMAs together)
+    std::string type = "lpddr4";        // DRAM kind, for its energy per byte (an entry of the technology table)
 };
 
 // Values computed once from the parsed config (never recomputed by modules).
@@ -81,6 +82,7 @@ struct Config {
     DmaConfig dma;
     DramConfig dram;
     double clock_mhz = 1000.0;           // accelerator clock, MHz
+    std::string technology = "45nm";     // energy table of configs/tech/ (config/technology.h)
     DerivedConfig derived;               // filled by derive(); read-only for everyone else
 };
 

@@ -31,15 +31,16 @@ using nlohmann::json;
 using KeyList = std::vector<const char*>;
 
 // The keys valid at each level, in documentation order (problems are listed in this order).
-const KeyList kTopKeys = {"name",        "description", "_comment", "array", "scratchpad",
-                          "accumulator", "queues",      "dma",      "dram",  "clock_mhz"};
+const KeyList kTopKeys = {"name",        "description", "_comment", "array",     "scratchpad",
+                          "accumulator", "queues",      "dma",      "dram",      "clock_mhz",
+                          "technology"};
 const std::vector<std::pair<const char*, KeyList>> kSections = {
     {"array", {"rows", "cols", "dataflow", "operand_bits", "acc_bits"}},
     {"scratchpad", {"capacity_kib", "banks"}},
     {"accumulator", {"capacity_kib", "banks"}},
     {"queues", {"load", "execute", "store"}},
     {"dma", {"bus_bytes_per_cycle", "max_request_bytes", "max_outstanding"}},
-    {"dram", {"latency_cycles", "bandwidth_gbps", "max_outstanding"}},
+    {"dram", {"latency_cycles", "bandwidth_gbps", "max_outstanding", "type"}},
 };
 
 std::string dotted(const std::string& section, const std::string& key) {
@@ -141,11 +142,11 @@ public:
     }
 
     // A free-text string; `out` may be nullptr for keys that are checked but not stored.
-    void read_string(const json& obj, const char* key, std::string* out) {
+    void read_string(const json& obj, const char* key, std::string* out, const std::string& section = "") {
         const auto it = obj.find(key);
         if (it == obj.end()) return;
         if (!it->is_string()) {
-            add(key, "expected a string, got " + describe_json(*it));
+            add(dotted(section, key), "expected a string, got " + describe_json(*it));
             return;
         }
         if (out != nullptr) *out = it->get<std::string>();
@@ -318,8 +319,10 @@ Config config_from_json(const json& j, const std::string& origin_in) {
         r.read_integer(*d, "dram", "latency_cycles", cfg.dram.latency_cycles);
         r.read_real(*d, "dram", "bandwidth_gbps", cfg.dram.bandwidth_gbps);
         r.read_integer(*d, "dram", "max_outstanding", cfg.dram.max_outstanding);
+        r.read_string(*d, "type", &cfg.dram.type, "dram");
     }
     r.read_real(j, "", "clock_mhz", cfg.clock_mhz);
+    r.read_string(j, "technology", &cfg.technology);
 
     config_detail::check_and_derive(cfg, origin, r.bad(), r.lines());
     if (!r.lines().empty()) throw InputError(std::move(r.lines()));

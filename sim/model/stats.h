@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "compiler/mapping.h"
+#include "model/energy.h"
 #include "workload/workload.h"
 
 namespace sasim::model {
@@ -82,6 +83,7 @@ struct LayerStats {
     InstructionCounts instructions;
     CheckResult check;
     uint64_t compulsory_bytes = 0;  // input + weights + output bytes, each moved once
+    EnergyBreakdown energy;         // dynamic energy of the counts above (model/energy.h)
     MappingChoice mapping;          // how the program was chosen
 
     double utilization(uint64_t pes) const {

@@ -17,7 +17,7 @@ const std::vector<std::string>& csv_columns() {
         "stall_bank_conflict", "stall_queue_full", "stall_dependency_wait",
         "dram_read_bytes", "dram_write_bytes",   "compulsory_bytes",
         "spad_row_reads",  "spad_row_writes",    "acc_row_reads",
-        "acc_row_writes",  "check"};
+        "acc_row_writes",  "energy_pj",          "check"};
     static const std::vector<std::string> all = [] {
         std::vector<std::string> v = cols;
         v.insert(v.end(), roofline_csv_columns().begin(), roofline_csv_columns().end());
@@ -43,12 +43,12 @@ void write_layers_csv(std::ostream& os, const RunReport& r) {
         }
         const auto& b = l.breakdown;
         const auto& t = l.traffic;
-        os << fmt::format("{},true,{},{},{},{},{},{},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}{}\n",
+        os << fmt::format("{},true,{},{},{},{},{},{},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.1f},{}{}\n",
                           text::csv_field(l.name), l.kind == LayerKind::Conv ? "conv" : "gemm", l.gemm.count, l.gemm.m,
                           l.gemm.n, l.gemm.k, l.macs, l.cycles, l.utilization(pes), l.mapping_efficiency(pes),
                           b.compute, b.pipeline, b.dram_bandwidth, b.dram_latency, b.bank_conflict, b.queue_full,
                           b.dependency_wait, t.dram_read_bytes, t.dram_write_bytes, l.compulsory_bytes, t.spad_reads,
-                          t.spad_writes, t.acc_reads, t.acc_writes,
+                          t.spad_writes, t.acc_reads, t.acc_writes, l.energy.total_pj(),
                           !l.check.checked ? "skipped" : (l.check.pass ? "pass" : "FAIL"),
                           roofline_csv_values(model::layer_bounds(roof, l)));
     }

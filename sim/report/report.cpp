@@ -38,6 +38,7 @@ model::LayerStats totals(const std::vector<model::LayerStats>& layers) {
         x.acc_writes += l.traffic.acc_writes;
         x.dma_bank_conflict_cycles += l.traffic.dma_bank_conflict_cycles;
         x.dispatch_blocked_cycles += l.traffic.dispatch_blocked_cycles;
+        t.energy += l.energy;
         t.instructions.loads += l.instructions.loads;
         t.instructions.executes += l.instructions.executes;
         t.instructions.stores += l.instructions.stores;
@@ -88,6 +89,19 @@ nlohmann::json mapping_json(const model::MappingChoice& c, Dataflow df) {
     return j;
 }
 
+// Dynamic energy by component (model/energy.h) and per useful MAC.
+nlohmann::json energy_json(const model::LayerStats& l) {
+    const model::EnergyBreakdown& e = l.energy;
+    const double total = e.total_pj();
+    return {{"mac_pj", e.mac_pj},
+            {"pe_register_pj", e.pe_register_pj},
+            {"scratchpad_pj", e.scratchpad_pj},
+            {"accumulator_pj", e.accumulator_pj},
+            {"dram_pj", e.dram_pj},
+            {"total_pj", total},
+            {"pj_per_mac", l.macs == 0 ? 0.0 : total / static_cast<double>(l.macs)}};
+}
+
 nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df) {
     nlohmann::json j;
     j["name"] = l.name;
@@ -126,6 +140,7 @@ nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df)
                     {"acc_row_writes", t.acc_writes},
                     {"dma_bank_conflict_cycles", t.dma_bank_conflict_cycles},
                     {"dispatch_blocked_cycles", t.dispatch_blocked_cycles}};
+    j["energy"] = energy_json(l);
     j["instructions"] = {{"load", l.instructions.loads},
                          {"execute", l.instructions.executes},
                          {"store", l.instructions.stores}};
@@ -148,6 +163,9 @@ nlohmann::json to_json(const RunReport& r) {
     j["sasim_version"] = SASIM_VERSION;
     j["config_hash"] = config_hash(cfg);
     j["config"] = config_to_json(cfg);
+    j["technology"] = {{"table", cfg.technology},
+                       {"dram_type", cfg.dram.type},
+                       {"leakage", "not modelled: energies are dynamic only (docs/energy.md)"}};
     j["workload"] = {{"name", r.workload->name}, {"source", r.workload->source}, {"path", r.workload->path}};
     j["seed"] = r.seed;
     j["units"] = {{"cycles", "accelerator clock cycles"},
@@ -155,7 +173,8 @@ nlohmann::json to_json(const RunReport& r) {
                   {"utilization", "fraction: MACs / (cycles * rows * cols)"},
                   {"mapping_efficiency", "fraction: MACs / (compute cycles * rows * cols)"},
                   {"clock_mhz", "MHz"},
-                  {"seconds", "seconds at clock_mhz"}};
+                  {"seconds", "seconds at clock_mhz"},
+                  {"energy", "pJ of dynamic energy (power_w: W averaged over the run; tops_per_w: 2 x MACs per pJ)"}};
     j["machine"] = machine_json(cfg);
     const model::MachineRoof roof = model::machine_roof(cfg);
     nlohmann::json layers = nlohmann::json::array();
@@ -172,6 +191,10 @@ nlohmann::json to_json(const RunReport& r) {
     tj.erase("gemm");
     tj.erase("start_cycle");
     tj["seconds"] = static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e6);
+    // Average power over the run and its efficiency (two operations per MAC), from dynamic energy only.
+    const double seconds = static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e6);
+    tj["energy"]["power_w"] = seconds > 0 ? t.energy.total_pj() * 1e-12 / seconds : 0.0;
+    tj["energy"]["tops_per_w"] = t.energy.total_pj() > 0 ? 2.0 * static_cast<double>(t.macs) / t.energy.total_pj() : 0.0;
     tj["layers_simulated"] = std::count_if(r.layers.begin(), r.layers.end(), [](auto& l) { return l.simulated; });
     tj["layers_not_simulated"] = std::count_if(r.layers.begin(), r.layers.end(), [](auto& l) { return !l.simulated; });
     tj["check"]["pass"] = all_checks_pass(r);

@@ -18,6 +18,7 @@
 #include "compiler/compiler.h"
 #include "compiler/mapping.h"
 #include "compiler/mapping_cache.h"
+#include "model/energy.h"
 #include "model/program_bound.h"
 #include "model/reference.h"
 #include "model/tensors.h"
@@ -69,7 +70,8 @@ public:
           m_presearched(std::move(presearched)),
           m_accel("accelerator", cfg),
           m_dram("dram", model::DramTiming::params_from(cfg)),
-          m_cache(opt.mapper == "search" ? opt.mapper_cache_dir : std::string(), config_hash(cfg)) {
+          m_cache(opt.mapper == "search" ? opt.mapper_cache_dir : std::string(), config_hash(cfg)),
+          m_event_energy(model::event_energy(cfg, builtin_tech_table(cfg.technology))) {
         m_accel.mem_socket().bind(m_dram.socket);
         if (!opt.vcd_path.empty()) {
             m_wave = std::make_unique<ScWaveform>("waveform", opt.vcd_path);
@@ -239,6 +241,7 @@ private:
             st.traffic = ctx.rec.traffic;
             st.traffic.dispatch_blocked_cycles = ctx.rec.dispatch_blocked.measure();
             st.compulsory_bytes = compulsory_bytes(comp.layout);
+            st.energy = model::layer_energy(st, m_event_energy);
             for (const Instruction& in : comp.program.instrs) {
                 switch (unit_of(in.op)) {
                     case Unit::Load: ++st.instructions.loads; break;
@@ -439,6 +442,7 @@ private:
     ScAccelerator m_accel;
     ScDramTarget m_dram;
     MappingCache m_cache;  // search results of earlier runs (RunOptions::mapper_cache_dir)
+    const model::EventEnergy m_event_energy;  // energy per counted event (config's technology table)
     std::unique_ptr<ScWaveform> m_wave;  // RunOptions::vcd_path; null when not tracing
     // RunOptions::retire_log_path, committed after the last layer. A member, not a local of run_layers:
     // sc_stop() abandons that thread's stack, and destroying ScSystem must still remove the temporary file.

@@ -59,6 +59,10 @@ const std::vector<Metric> kMetrics = {
     {"load_instructions", "/instructions/load"},
     {"execute_instructions", "/instructions/execute"},
     {"store_instructions", "/instructions/store"},
+    {"energy_pj", "/energy/total_pj"},
+    {"pj_per_mac", "/energy/pj_per_mac"},
+    {"power_w", ""},
+    {"edp", ""},
     {"check", ""},
 };
 
@@ -84,6 +88,15 @@ std::string metric_value(const std::string& name, const json& obj, double clock_
     if (name == "seconds") {
         if (!obj.contains("cycles") || clock_mhz <= 0) return "";
         return fmt::format("{}", obj.at("cycles").get<double>() / (clock_mhz * 1e6));
+    }
+    if (name == "power_w" || name == "edp") {
+        // Average dynamic power (W) and energy-delay product (J x s) of the layer or the run.
+        const json::json_pointer e("/energy/total_pj");
+        if (!obj.contains("cycles") || !obj.contains(e) || clock_mhz <= 0) return "";
+        const double seconds = obj.at("cycles").get<double>() / (clock_mhz * 1e6);
+        const double joules = obj.at(e).get<double>() * 1e-12;
+        if (name == "edp") return fmt::format("{}", joules * seconds);
+        return seconds > 0 ? fmt::format("{}", joules / seconds) : "";
     }
     for (const auto& m : kMetrics) {
         if (name != m.name) continue;

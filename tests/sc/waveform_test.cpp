@@ -62,6 +62,6 @@ TEST_CASE("sc: run_workload refuses an unwritable vcd_path before simulating", "
     sc::RunOptions opt;
     opt.vcd_path = "/nonexistent_sasim_dir/model.vcd";
     CHECK_THROWS_AS(sc::run_workload(cfg, wl, opt), InputError);
-    CHECK_THROWS_WITH(sc::run_workload(cfg, wl, opt), Catch::Contains("/nonexistent_sasim_dir/model.vcd: cannot open"));
+    CHECK_THROWS_WITH(sc::run_workload(cfg, wl, opt), Catch::Contains("/nonexistent_sasim_dir/model.vcd: cannot write: /nonexistent_sasim_dir is not a directory"));
     CHECK(sc_core::sc_get_status() == sc_core::SC_ELABORATION);  // nothing was elaborated or simulated
 }

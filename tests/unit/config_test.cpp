@@ -203,7 +203,7 @@ TEST_CASE("config: hash is stable and follows the hardware keys", "[config]") {
     const std::string h = sasim::config_hash(g);
     CHECK(std::regex_match(h, std::regex("[0-9a-f]{16}")));
     // Pinned: a change here means every stored report and generated RTL gets a new hash.
-    CHECK(h == "25cd68e80fb1f39e");
+    CHECK(h == "18723056a80be024");
     CHECK(sasim::config_hash(sasim::load_config((kRoot / "configs/gemmini_16x16.json").string())) == h);
 
     Config renamed = g;
@@ -311,7 +311,7 @@ TEST_CASE("config: all problems are reported at once", "[config]") {
         "clock_mhz": -1})");
     const std::vector<std::string> expected = {
         "x.json: colour: unknown key (valid: name, description, _comment, array, scratchpad, accumulator, "
-        "queues, dma, dram, clock_mhz)",
+        "queues, dma, dram, clock_mhz, technology)",
         R"(x.json: array.rowz: unknown key (did you mean "rows"?))",
         "x.json: array.rows: must be an integer >= 1, got 0",
         R"(x.json: array.cols: expected an integer, got string "4")",
@@ -332,7 +332,7 @@ TEST_CASE("config: did-you-mean suggestions", "[config]") {
           std::vector<std::string>{R"(x.json: array.clos: unknown key (did you mean "cols"?))"});
     CHECK(problems(R"({"dram": {"latency": 4}})") ==
           std::vector<std::string>{
-              "x.json: dram.latency: unknown key (valid: latency_cycles, bandwidth_gbps, max_outstanding)"});
+              "x.json: dram.latency: unknown key (valid: latency_cycles, bandwidth_gbps, max_outstanding, type)"});
     CHECK(
         problems(R"({"array": {"banks": 2}})") ==
         std::vector<std::string>{R"(x.json: array.banks: unknown key here (did you mean "scratchpad.banks" )"
@@ -456,7 +456,7 @@ TEST_CASE("config: README documents every key and its example loads", "[config]"
             for (const auto& sub : top.value().items()) keys.push_back(top.key() + "." + sub.key());
         }
     }
-    REQUIRE(keys.size() == 26);
+    REQUIRE(keys.size() == 28);
     for (const auto& k : keys) {
         INFO(k);
         CHECK(readme.find("`" + k + "`") != std::string::npos);
