@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/scalesim_cfg.h"
 #include "cli/commands.h"
 #include "common/errors.h"
 #include "common/output_file.h"
@@ -104,7 +105,7 @@ int map(const MapArgs& a) {
     const std::string wl_path = resolve_default(a.workload, "workloads/resnet50.json");
     Config cfg;
     Workload wl;
-    read_all_inputs({[&] { cfg = load_config(cfg_path); }, [&] { wl = load_workload(wl_path); }});
+    read_all_inputs({[&] { cfg = analysis::load_any_config(cfg_path); }, [&] { wl = load_workload(wl_path); }});
     std::error_code ec;
     fs::create_directories(a.out_dir, ec);
     if (ec || !fs::is_directory(a.out_dir)) {
@@ -167,7 +168,8 @@ Command add_map_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "map", "Search the best program of every layer (docs/mapper.md) and write <out>/mapping.json, which "
                "`sasim run --mapping` replays, and the timing report <out>/report.json");
-    cmd->add_option("-c,--config", args->config, "Accelerator config JSON (default: configs/gemmini_16x16.json)");
+    cmd->add_option("-c,--config", args->config,
+                    "Accelerator: sasim config JSON or SCALE-Sim .cfg (default: configs/gemmini_16x16.json)");
     cmd->add_option("-w,--workload", args->workload, "Workload (default: workloads/resnet50.json)");
     cmd->add_option("-o,--out", args->out_dir, "Directory to write mapping.json and report.json into (created)")->required();
     add_mapper_cache_option(cmd, args->mapper_cache);

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/scalesim_cfg.h"
 #include "cli/commands.h"
 #include "common/errors.h"
 #include "common/output_file.h"
@@ -69,7 +70,7 @@ struct KeptLayer {
 };
 
 int run_generate(const GenerateArgs& a) {
-    const Config cfg = load_config(a.config);
+    const Config cfg = analysis::load_any_config(a.config);
     const std::vector<rtl::GeneratedFile> files = rtl::generate_rtl(cfg);
     std::error_code ec;
     fs::create_directories(a.out_dir, ec);
@@ -120,7 +121,7 @@ int run_check(const CheckArgs& a) {
     if (a.delay_read < -1) throw InputError(fmt::format("--delay-read: must be -1 (none) or >= 0, got {}", a.delay_read));
     Config cfg;
     Workload wl;
-    read_all_inputs({[&] { cfg = load_config(a.config); }, [&] { wl = load_workload(a.workload); }});
+    read_all_inputs({[&] { cfg = analysis::load_any_config(a.config); }, [&] { wl = load_workload(a.workload); }});
     if (!a.layer.empty()) select_layer(wl, a.layer);
     size_t simulated = 0;
     for (const Layer& l : wl.layers) simulated += l.kind == LayerKind::Other ? 0 : 1;
@@ -223,14 +224,14 @@ Command add_rtl_command(CLI::App& app) {
 
     auto gen = std::make_shared<GenerateArgs>();
     CLI::App* g = cmd->add_subcommand("generate", "Write the Verilog of a config (and a README.md of its ports) into a directory");
-    g->add_option("-c,--config", gen->config, "Accelerator config JSON")->required();
+    g->add_option("-c,--config", gen->config, "Accelerator: sasim config JSON or SCALE-Sim .cfg")->required();
     g->add_option("-o,--out", gen->out_dir, "Directory to write the files into (created)")->required();
 
     auto chk = std::make_shared<CheckArgs>();
     CLI::App* c = cmd->add_subcommand(
         "check", "Run a workload on the model and on the generated RTL (Verilator), layer by layer; print \"match: ...\" "
                  "(exit 0) or the first divergence (exit 1)");
-    c->add_option("-c,--config", chk->config, "Accelerator config JSON")->required();
+    c->add_option("-c,--config", chk->config, "Accelerator: sasim config JSON or SCALE-Sim .cfg")->required();
     c->add_option("-w,--workload", chk->workload, "Workload: JSON trace, SCALE-Sim CSV or ONNX model")->required();
     c->add_option("--seed", chk->seed, "Seed of the random operand values (default 1)");
     c->add_option("--mapper", chk->mapper,

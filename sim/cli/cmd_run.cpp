@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/scalesim_cfg.h"
 #include "cli/commands.h"
 #include "common/errors.h"
 #include "common/output_file.h"
@@ -80,7 +81,7 @@ int run(const RunArgs& a) {
     Config cfg;
     Workload wl;
     MappingFile mapping;
-    read_all_inputs({[&] { cfg = load_config(cfg_path); }, [&] { wl = load_workload(wl_path); },
+    read_all_inputs({[&] { cfg = analysis::load_any_config(cfg_path); }, [&] { wl = load_workload(wl_path); },
                      [&] {
                          if (!a.mapping_file.empty()) mapping = read_mapping_file(a.mapping_file);
                      }});
@@ -158,7 +159,8 @@ Command add_run_command(CLI::App& app) {
         "run", "Simulate a workload on an accelerator config; print per-layer cycles, utilization, stalls, traffic "
                "and the result check (the default when no subcommand is given)");
     cmd->add_option("-c,--config", args->config,
-                    "Accelerator config JSON (default: configs/gemmini_16x16.json; keys in configs/README.md)");
+                    "Accelerator: sasim config JSON (keys in configs/README.md) or SCALE-Sim .cfg (default: "
+                    "configs/gemmini_16x16.json)");
     cmd->add_option("-w,--workload", args->workload,
                     "Workload: our JSON trace, a SCALE-Sim topology CSV or an ONNX model (default: workloads/resnet50.json)");
     cmd->add_option("-o,--out", args->out_dir, "Directory to write report.json and layers.csv into (created)");
