@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "common/errors.h"
 #include "common/output_file.h"
+#include "common/stop_request.h"
 #include "report/report.h"
 #include "sc/simulator.h"
 
@@ -112,6 +113,7 @@ int map(const MapArgs& a) {
         throw InputError(fmt::format("{}: cannot create output directory ({})", a.out_dir, ec.message()));
     }
     for (const char* name : {"mapping.json", "report.json"}) check_output_path((fs::path(a.out_dir) / name).string());
+    install_stop_handlers();  // Ctrl-C stops the search at its next candidate; nothing is written
     sc::RunOptions opt;
     opt.check = false;
     opt.compute_values = false;  // the search times programs; values are checked by `run`

@@ -2,6 +2,8 @@
 // `sasim run`: simulate a workload on a config, print the table, write report.json and layers.csv.
 #include <unistd.h>
 
+#include <csignal>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include "cli/commands.h"
 #include "common/errors.h"
 #include "common/output_file.h"
+#include "common/stop_request.h"
 #include "compiler/mapping_file.h"
 #include "report/report.h"
 #include "sc/simulator.h"
@@ -101,6 +104,7 @@ int run(const RunArgs& a) {
     }
     if (!a.retire_log.empty()) check_output_path(a.retire_log);
 
+    install_stop_handlers();  // Ctrl-C stops at the next layer, with the finished layers reported
     sc::RunOptions opt;
     opt.seed = a.seed;
     opt.check = !a.no_check && !a.timing_only;
@@ -130,7 +134,16 @@ int run(const RunArgs& a) {
     rep.workload = &wl;
     rep.seed = a.seed;
     rep.checked = opt.check;
-    rep.layers = sc::run_workload(cfg, wl, opt);
+    int stopped_by = 0;  // the signal that stopped the run early (Ctrl-C, SIGTERM), or 0
+    try {
+        rep.layers = sc::run_workload(cfg, wl, opt);
+    } catch (const sc::RunInterrupted& e) {
+        // Keep what is done: the reports below cover the finished layers and say the run is incomplete.
+        if (tty) std::cerr << "\r\033[K";
+        stopped_by = e.signal;
+        rep.layers = e.done;
+        rep.complete = false;
+    }
 
     if (a.format == "json") {
         std::cout << report::to_json(rep).dump(2) << '\n';
@@ -147,6 +160,13 @@ int run(const RunArgs& a) {
         if (a.format == "table") {
             std::cout << fmt::format("wrote {}/report.json and {}/layers.csv\n", a.out_dir, a.out_dir);
         }
+    }
+    if (stopped_by != 0) {
+        std::cerr << fmt::format("sasim: {} after {} of {} layers; the reports cover those layers (\"complete\": "
+                                 "false)\n", stopped_by == SIGINT ? "interrupted" : "stopped", rep.layers.size(),
+                                 wl.layers.size());
+        (void)check_exit_code(rep);
+        return 128 + stopped_by;
     }
     return check_exit_code(rep);
 }

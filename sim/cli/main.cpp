@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/output_file.h"
 #include "onnx/onnx_import.h"
+#include "sc/simulator.h"
 #include "sasim_version.h"
 
 using namespace sasim;
@@ -58,6 +59,10 @@ int main(int argc, char** argv) {
         const int rc = chosen->run();
         flush_stdout();  // a report that did not reach stdout (a full disk, a closed pipe) is an error
         return rc;
+    } catch (const sc::RunInterrupted& e) {
+        // A command without a partial report of its own (run writes one and returns 128 + signal itself).
+        std::cerr << "sasim: " << e.what() << "; nothing written\n";
+        return 128 + e.signal;
     } catch (const InputError& e) {
         for (const auto& line : e.lines()) std::cerr << line << '\n';
         return kExitBadInput;

@@ -161,6 +161,7 @@ nlohmann::json to_json(const RunReport& r) {
     nlohmann::json j;
     j["schema_version"] = 1;
     j["sasim_version"] = SASIM_VERSION;
+    j["complete"] = r.complete;  // false: stopped early; layers and totals cover the finished layers only
     j["config_hash"] = config_hash(cfg);
     j["config"] = config_to_json(cfg);
     j["technology"] = {{"table", cfg.technology},

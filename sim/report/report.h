@@ -20,6 +20,7 @@ struct RunReport {
     std::vector<model::LayerStats> layers;
     uint64_t seed = 1;
     bool checked = true;
+    bool complete = true;  // false: the run was stopped (Ctrl-C, SIGTERM) and `layers` holds the finished ones
 };
 
 // Sums of the simulated layers (cycles, MACs, breakdown, traffic); check passes when every layer passed.

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "common/stop_request.h"
 #include "config/config.h"
 
 namespace sasim::sc {
@@ -252,6 +253,8 @@ std::map<std::string, PresearchedChoice> presearch(const Config& cfg, const Work
         }
     }
     stop_all();
+    // Ctrl-C reaches the workers too (one process group): they stop and report it as an error.
+    if (const int sig = stop_requested()) throw RunInterrupted(sig, {});
     if (first_error.empty() && out.size() != total) {
         first_error = fmt::format("mapper search: the workers chose for {} of {} layer shapes", out.size(), total);
     }

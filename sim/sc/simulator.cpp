@@ -15,6 +15,7 @@
 
 #include "common/errors.h"
 #include "common/output_file.h"
+#include "common/stop_request.h"
 #include "compiler/compiler.h"
 #include "compiler/mapping.h"
 #include "compiler/mapping_cache.h"
@@ -155,6 +156,7 @@ private:
         uint64_t timeline_cycles = 0;  // sum of the cycles of the layers done
         for (size_t li = 0; li < m_wl.layers.size(); ++li) {
             const Layer& layer = m_wl.layers[li];
+            if (const int sig = stop_requested()) throw RunInterrupted(sig, results);
             if (m_opt.search_only && layer.kind != LayerKind::Other && m_opt.search_claim &&
                 !m_opt.search_claim(li, layer)) {
                 continue;
@@ -371,6 +373,7 @@ private:
         choice.candidates = cands.size();
         for (size_t i = 0; i < cands.size(); ++i) {
             if (!m_opt.exhaustive_search && cands[i].bound >= best) break;  // no later candidate can be faster
+            if (const int sig = stop_requested()) throw RunInterrupted(sig, results);
             const CompiledLayer c = cands[i].map ? compile_mapped(layer, m_cfg, *cands[i].map) : compile_layer(layer, m_cfg);
             const uint64_t cyc = time_program(c, layer.name);
             if (cyc < cands[i].bound) {
@@ -502,12 +505,12 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
         sc_core::sc_start();
         sys->close_waveform();
     }
+    sys->save_cache();  // also after an error or a stop: the searches that finished stay valid
     if (first_process_error()) std::rethrow_exception(first_process_error());
     if (sys->error) std::rethrow_exception(sys->error);
     if (!sys->finished) {
         throw SimulationError("deadlock: no unit can make progress (" + sys->describe_units() + ")");
     }
-    sys->save_cache();
     return std::move(sys->results);
 }
 

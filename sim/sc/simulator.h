@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -75,8 +76,19 @@ struct RunOptions {
     std::function<void(const LayerTrace&)> layer_trace;
 };
 
+// Thrown by run_workload when Ctrl-C or SIGTERM asked the run to stop (common/stop_request.h): it stopped
+// before a layer or between search candidates, and `done` holds the layers finished until then.
+class RunInterrupted : public std::runtime_error {
+public:
+    RunInterrupted(int sig, std::vector<model::LayerStats> done_layers)
+        : std::runtime_error(sig == 2 ? "interrupted (SIGINT)" : "stopped (SIGTERM)"), signal(sig),
+          done(std::move(done_layers)) {}
+    int signal;
+    std::vector<model::LayerStats> done;
+};
+
 // Throws InputError when a layer cannot be mapped on the config (before simulating anything),
-// SimulationError on a deadlock or a broken invariant.
+// SimulationError on a deadlock or a broken invariant, RunInterrupted when asked to stop.
 std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& wl, const RunOptions& opt);
 
 // Checks that every conv/gemm layer of `wl` can be tiled on `cfg`; returns the problems (one line each).
