@@ -26,6 +26,7 @@
 #include "sc/accelerator.h"
 #include "sc/asan_stack.h"
 #include "sc/clock.h"
+#include "sc/cycle_attribution.h"
 #include "sc/dram_target.h"
 #include "sc/error_sink.h"
 #include "sc/parallel_search.h"
@@ -33,29 +34,6 @@
 
 namespace sasim::sc {
 namespace {
-
-// Cycles of [begin, end) attributed to each cause, in the documented order of precedence.
-model::CycleBreakdown attribute_cycles(LayerRecord& rec, std::vector<model::BusyInterval> dram_busy, uint64_t begin,
-                                       uint64_t end) {
-    model::IntervalSet rest;
-    rest.add(begin, end);
-    model::IntervalSet busy;
-    for (const auto& b : dram_busy) busy.add(b.begin, b.end);
-    model::CycleBreakdown out;
-    auto take = [&rest](model::IntervalSet& cause) {
-        model::IntervalSet hit = model::IntervalSet::intersect(rest, cause);
-        rest = model::IntervalSet::minus(rest, cause);
-        return hit.measure();
-    };
-    out.compute = take(rec.compute);
-    out.pipeline = take(rec.exec_inflight);
-    out.dram_bandwidth = take(busy);
-    out.dram_latency = take(rec.dma_outstanding);
-    out.bank_conflict = take(rec.bank_blocked);
-    out.queue_full = take(rec.dispatch_blocked);
-    out.dependency_wait = rest.measure();
-    return out;
-}
 
 // The system the CLI simulates: the accelerator bound to the default DRAM target, plus a control thread.
 class ScSystem : public sc_core::sc_module {

@@ -81,11 +81,9 @@ public:
         if (const json* v = string_at(j, "description", "description")) m_spec.description = v->get<std::string>();
         string_at(j, "_comment", "_comment");
         read_bool(j, "check", m_spec.check);
-        if (const json* v = string_at(j, "mapper", "mapper")) {
-            m_spec.mapper = v->get<std::string>();
-            if (m_spec.mapper != "search" && m_spec.mapper != "heuristic") {
-                add("mapper", fmt::format("\"{}\" is not a mapper (valid: search, heuristic)", m_spec.mapper));
-            }
+        if (const json* v = string_at(j, "mapper", "mapper")) m_spec.mapper = v->get<std::string>();
+        if (m_spec.mapper != "search" && m_spec.mapper != "heuristic") {
+            add("mapper", fmt::format("\"{}\" is not a mapper (valid: search, heuristic)", m_spec.mapper));
         }
         read_bool(j, "skip_invalid", m_spec.skip_invalid);
         if (const auto it = j.find("seed"); it != j.end()) {
