@@ -70,7 +70,7 @@ void OutputFile::commit() {
     if (m_out.fail()) throw InputError(fmt::format("{}: cannot write: {}", m_path, os_error(errno)));
     if (!m_tmp.empty()) {
         // Checked again: the path may have become something else while the run went on.
-        if (classify(m_path) == Target::Special || classify(m_path) == Target::Directory) {
+        if (const Target now = classify(m_path); now == Target::Special || now == Target::Directory) {
             throw InputError(fmt::format("{}: is no longer a regular file; not replaced", m_path));
         }
         if (std::rename(m_tmp.c_str(), m_path.c_str()) != 0) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "config/technology.h"
 
+#include <algorithm>
 #include <cmath>
-#include <memory>
 #include <utility>
 
 #include <fmt/format.h>
@@ -23,7 +23,7 @@ using nlohmann::json;
 
 class TableReader {
 public:
-    TableReader(const json& j, std::string origin) : m_j(j), m_origin(std::move(origin)) {}
+    explicit TableReader(std::string origin) : m_origin(std::move(origin)) {}
 
     void add(const std::string& key, const std::string& problem) {
         m_lines.push_back(fmt::format("{}: {}: {}", m_origin, key, problem));
@@ -78,7 +78,6 @@ public:
     const std::vector<std::string>& lines() const { return m_lines; }
 
 private:
-    const json& m_j;
     std::string m_origin;
     std::vector<std::string> m_lines;
 };
@@ -100,7 +99,7 @@ TechTable parse_tech_table(const std::string& text, const std::string& origin) {
         throw InputError(fmt::format("{}: invalid JSON: {}", origin, e.what()));
     }
     if (!j.is_object()) throw InputError(fmt::format("{}: expected a JSON object, got {}", origin, describe_json(j)));
-    TableReader r(j, origin);
+    TableReader r(origin);
     for (const auto& item : j.items()) {
         if (std::find(kKeys.begin(), kKeys.end(), item.key()) == kKeys.end()) {
             r.add(item.key(), fmt::format("unknown key (valid: {})", fmt::join(kKeys, ", ")));
