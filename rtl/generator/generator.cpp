@@ -46,6 +46,7 @@ std::string cfg_package(const Config& cfg, const GenerateOptions& opt, const Har
     const uint64_t op_max = (uint64_t{1} << (hw.operand_bits - 1)) - 1;
     std::string s = header(cfg, opt, "Every size of the design, from the config (see docs/rtl.md).");
     s += "package sasim_cfg_pkg;\n";
+    s += "  /* verilator lint_off UNUSEDPARAM */  // sizes documented here even where no module needs them\n";
     auto p = [&s](const char* name, uint64_t v, const char* what) {
         s += fmt::format("  localparam int {} = {};{}{}\n", name, v, *what ? "  // " : "", what);
     };
@@ -60,15 +61,15 @@ std::string cfg_package(const Config& cfg, const GenerateOptions& opt, const Har
     p("MESH_LATENCY", hw.rows + hw.cols, "L: cycles from a streamed row's read to its accumulator write");
     p("PERTURB_CYCLES", opt.extra_result_cycles, "test-only fault: results reach the accumulator this much later");
     p("SPAD_ROWS", hw.spad_rows, "");
-    s += "  /* verilator lint_off UNUSEDPARAM */  // sizes documented here even where no module needs them\n";
     p("SPAD_ROW_ELEMS", hw.spad_row_elems, "max(ROWS, COLS)");
-    s += "  /* verilator lint_on UNUSEDPARAM */\n";
     p("SPAD_ROW_BYTES", uint64_t{hw.spad_row_elems} * hw.operand_bytes, "");
     p("SPAD_ROW_BITS", uint64_t{hw.spad_row_elems} * hw.operand_bits, "");
     p("SPAD_ROWS_PER_BANK", hw.spad_rows_per_bank, "row r is in bank r / SPAD_ROWS_PER_BANK");
     p("ACC_ROWS", hw.acc_rows, "");
     p("ACC_ROW_BITS", uint64_t{hw.cols} * 32, "COLS 32-bit accumulators");
     p("ACC_ROWS_PER_BANK", hw.acc_rows_per_bank, "");
+    p("SPAD_BANKS", cfg.scratchpad.banks, "banks of the scratchpad macro (sasim_sram)");
+    p("ACC_BANKS", cfg.accumulator.banks, "banks of the accumulator macro");
     p("Q_LOAD", hw.queue_load, "instruction queue depths (plus one head register each)");
     p("Q_EXEC", hw.queue_exec, "");
     p("Q_STORE", hw.queue_store, "");
@@ -85,12 +86,23 @@ std::string cfg_package(const Config& cfg, const GenerateOptions& opt, const Har
     p("SB_IDX", std::max<uint32_t>(1, clog2(hw.store_buffer_rows)), "");
     p("STORE_ROW_BITS", uint64_t{hw.cols} * hw.operand_bits, "one requantized accumulator row");
     s += fmt::format("  localparam longint OP_MAX = {};\n  localparam longint OP_MIN = -{};\n", op_max, op_max + 1);
+    // Bank of a row: a shift when the banks hold a power of two rows each, else a division of the row's
+    // address bits only (Yosys builds a divider from it; a 32-bit one would dwarf the control logic).
+    auto bank_fn = [&s](const char* fn, uint64_t rows, uint64_t rows_per_bank) {
+        const uint32_t addr_bits = std::max<uint32_t>(1, clog2(rows));
+        const std::string body =
+            (rows_per_bank & (rows_per_bank - 1)) == 0
+                ? fmt::format("row >> {}", clog2(rows_per_bank))
+                : fmt::format("32'(row[{}:0] / {}'d{})", addr_bits - 1, addr_bits, rows_per_bank);
+        s += fmt::format("  /* verilator lint_off UNUSEDSIGNAL */  // rows are below 2^{}\n"
+                         "  function automatic logic [31:0] {}(input logic [31:0] row);\n"
+                         "    {} = {};\n  endfunction\n  /* verilator lint_on UNUSEDSIGNAL */\n",
+                         addr_bits, fn, fn, body);
+    };
     s += "\n  // Bank of a scratchpad / accumulator row (banks hold consecutive rows).\n";
-    s += "  function automatic logic [31:0] spad_bank(input logic [31:0] row);\n"
-         "    return row / SPAD_ROWS_PER_BANK;\n  endfunction\n";
-    s += "  function automatic logic [31:0] acc_bank(input logic [31:0] row);\n"
-         "    return row / ACC_ROWS_PER_BANK;\n  endfunction\n";
-    s += "endpackage\n";
+    bank_fn("spad_bank", hw.spad_rows, hw.spad_rows_per_bank);
+    bank_fn("acc_bank", hw.acc_rows, hw.acc_rows_per_bank);
+    s += "  /* verilator lint_on UNUSEDPARAM */\nendpackage\n";
     return s;
 }
 

@@ -9,12 +9,19 @@
 // The PEs hold two results, so an instruction streams only once the one two back has started draining.
 // Operand windows (docs/rtl.md): the fill walks the A rows' addresses with walk_next (sasim_types_pkg)
 // instead of counting up; every read stays in its cycle, only its row (and bank) moves.
-module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+module sasim_exec_os #(
+  parameter int ROWS = sasim_cfg_pkg::ROWS,
+  parameter int COLS = sasim_cfg_pkg::COLS,
+  parameter int OBITS = sasim_cfg_pkg::OBITS,
+  parameter int SPAD_ROW_BITS = sasim_cfg_pkg::SPAD_ROW_BITS,
+  parameter int PERTURB_CYCLES = sasim_cfg_pkg::PERTURB_CYCLES,
+  parameter int WINDOW_ON_FILL = sasim_cfg_pkg::WINDOW_ON_FILL
+) (
   input  logic        clk,
   input  logic        rst,
   input  logic        head_valid,
   /* verilator lint_off UNUSEDSIGNAL */  // a unit reads only the fields of its own instructions
-  input  instr_t      head,
+  input  sasim_types_pkg::instr_t      head,
   /* verilator lint_on UNUSEDSIGNAL */
   output logic        issue,
   input  logic        l2e_avail,
@@ -34,23 +41,23 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   output logic [31:0] acc_wr_row,
   output logic        acc_wr_accumulate,
   output logic [31:0] acc_wr_cols,
-  output logic [31:0] acc_wr_data [COLS],
+  output logic [COLS*32-1:0] acc_wr_data,  // element e at bits e * 32
   output logic [7:0]  state
 );
   typedef enum logic [1:0] { F_IDLE, F_READ, F_READY } fill_t;
   // The window of the A rows (WINDOW_ON_FILL is always 1 here: B, the stream, is never windowed).
-  function automatic window_t fill_window(input window_t win);
-    return WINDOW_ON_FILL != 0 ? win : '0;
+  function automatic logic [127:0] fill_window(input logic [127:0] win);
+    fill_window = WINDOW_ON_FILL != 0 ? win : '0;
   endfunction
   logic [31:0] now;                      // cycle counter (drain ready times)
 
   // ---- fill stage (transposer input) -----------------------------------------------------------
   fill_t       f_state;
   /* verilator lint_off UNUSEDSIGNAL */
-  instr_t      f_in;
+  sasim_types_pkg::instr_t      f_in;
   /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] f_row;                    // A rows read so far (the transposer row of the next one)
-  walk_t       f_walk;                   // the next A row's address
+  sasim_types_pkg::walk_t       f_walk;                   // the next A row's address
   logic [SPAD_ROW_BITS-1:0] fill_buf [ROWS];
   logic [SPAD_ROW_BITS-1:0] stream_buf [ROWS];
 
@@ -73,7 +80,9 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   logic [31:0] d_i;
 
   logic drain_start, stream_free, two_back_ok, handover, fill_free;
-  assign drain_start = !d_busy && dq_count != 0 && now >= dq[0].ready_at;
+  drain_t      dq0;                      // the oldest entry (Yosys 0.23 cannot read dq[0].field)
+  assign dq0 = dq[0];
+  assign drain_start = !d_busy && dq_count != 0 && now >= dq0.ready_at;
   assign stream_free = !s_busy;
   assign two_back_ok = seq < 2 || drains_started + (drain_start ? 1 : 0) >= seq - 1;
   assign handover = f_state == F_READY && stream_free && two_back_ok;
@@ -100,23 +109,19 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign e2l_inc = stream_last && cur_sp;
 
   assign fill_addr = f_walk.addr;
-  assign fill_rd = f_state == F_READ && !(stream_rd && spad_bank(stream_addr) == spad_bank(fill_addr));
+  assign fill_rd = f_state == F_READ && !(stream_rd && sasim_cfg_pkg::spad_bank(stream_addr) == sasim_cfg_pkg::spad_bank(fill_addr));
 
   // transposer column t and the B row, into the mesh
-  logic signed [OBITS-1:0] a_col [ROWS];
-  logic signed [OBITS-1:0] b_row [COLS];
+  logic [ROWS*OBITS-1:0] a_col;
   for (genvar r = 0; r < ROWS; r++) begin : g_acol
-    assign a_col[r] = handover ? fill_buf[r][cur_t * OBITS +: OBITS] : stream_buf[r][cur_t * OBITS +: OBITS];
+    assign a_col[r * OBITS +: OBITS] = handover ? fill_buf[r][cur_t * OBITS +: OBITS] : stream_buf[r][cur_t * OBITS +: OBITS];
   end
-  for (genvar c = 0; c < COLS; c++) begin : g_brow
-    assign b_row[c] = stream_data[c * OBITS +: OBITS];
-  end
-  logic [31:0] mesh_out [COLS];
+  logic [COLS*32-1:0] mesh_out;
   logic [31:0] d_row_now;
   logic        d_slot_now;
   sasim_mesh_os mesh (
     .clk(clk), .step_valid(stream_rd), .step_first(cur_t == 0), .step_slot(cur_slot),
-    .a_col(a_col), .b_row(b_row), .drain_row(d_row_now), .drain_slot(d_slot_now), .out(mesh_out)
+    .a_col(a_col), .b_row(stream_data[COLS*OBITS-1:0]), .drain_row(d_row_now), .drain_slot(d_slot_now), .out(mesh_out)
   );
 
   // drain: the row written this cycle
@@ -141,8 +146,25 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   logic push_drain;
   drain_t pushed;
   assign push_drain = stream_last;
-  assign pushed = '{slot: cur_slot, accumulate: cur_acc, signal_next: cur_sn, c_row: cur_c_row, m: cur_m, n: cur_n,
-                    ready_at: now + 1 + COLS + PERTURB_CYCLES};  // (PERTURB_CYCLES: 0 except in fault tests)
+  assign pushed.slot = cur_slot;
+  assign pushed.accumulate = cur_acc;
+  assign pushed.signal_next = cur_sn;
+  assign pushed.c_row = cur_c_row;
+  assign pushed.m = cur_m;
+  assign pushed.n = cur_n;
+  assign pushed.ready_at = now + 1 + COLS + PERTURB_CYCLES;  // (PERTURB_CYCLES: 0 except in fault tests)
+
+  // The drain queue after this cycle: the starting entry popped, the instruction that finished streaming
+  // pushed behind the others.
+  drain_t     dq_next [4];
+  logic [2:0] dq_kept;                   // entries left after the pop
+  always_comb begin
+    dq_kept = dq_count - (drain_start ? 3'd1 : 3'd0);
+    for (int i = 0; i < 4; i++) begin
+      dq_next[i] = drain_start ? dq[i < 3 ? i + 1 : 3] : dq[i];
+      if (push_drain && 3'(i) == dq_kept) dq_next[i] = pushed;
+    end
+  end
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -160,13 +182,13 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       if (issue) begin
         f_in <= head;
         f_row <= 0;
-        f_walk <= walk_start(fill_window(head.win), head.a_row);
+        f_walk <= sasim_types_pkg::walk_start(fill_window(head.win), head.a_row);
         f_state <= head.m == 0 ? F_READY : F_READ;
       end else if (handover) begin
         f_state <= F_IDLE;
       end else if (fill_rd) begin
         f_row <= f_row + 1;
-        f_walk <= walk_next(fill_window(f_in.win), f_walk);
+        f_walk <= sasim_types_pkg::walk_next(fill_window(f_in.win), f_walk);
         if (f_row + 1 == f_in.m) f_state <= F_READY;
       end
       if (fill_rd) fill_buf[f_row] <= fill_data;
@@ -182,22 +204,8 @@ module sasim_exec_os import sasim_cfg_pkg::*, sasim_types_pkg::*; (
         s_t <= cur_t + 1;
       end
       // drain queue: pop the starting entry, push the instruction that finished streaming
-      begin
-        drain_t q [4];
-        logic [2:0] n;
-        for (int i = 0; i < 4; i++) q[i] = dq[i];
-        n = dq_count;
-        if (drain_start) begin
-          for (int i = 0; i < 3; i++) q[i] = q[i + 1];
-          n = n - 1;
-        end
-        if (push_drain) begin
-          q[n[1:0]] = pushed;
-          n = n + 1;
-        end
-        for (int i = 0; i < 4; i++) dq[i] <= q[i];
-        dq_count <= n;
-      end
+      for (int i = 0; i < 4; i++) dq[i] <= dq_next[i];
+      dq_count <= dq_kept + (push_drain ? 3'd1 : 3'd0);
       if (drain_start) begin
         drains_started <= drains_started + 1;
         d_cur <= dq[0];

@@ -3,16 +3,19 @@
 // row, all in parallel. Piece q is in the row at byte q * piece_bytes; it is present (`piece_in[q]`) unless
 // it is padding. LOAD: one piece, the whole row. LOAD_IM2COL: one piece per filter position of the chunk,
 // positions walked with counters (no division): (r, s) and the input pixel (ih, iw) advance by adds.
-module sasim_load_addr import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+module sasim_load_addr #(
+  parameter int NPOS_MAX = sasim_cfg_pkg::NPOS_MAX,
+  parameter int OPERAND_BYTES = sasim_cfg_pkg::OPERAND_BYTES
+) (
   /* verilator lint_off UNUSEDSIGNAL */  // a unit reads only the fields of its own instructions
-  input  instr_t      in,
-  input  conv_t       conv,
+  input  sasim_types_pkg::instr_t in,
+  input  sasim_types_pkg::conv_t  conv,
   /* verilator lint_on UNUSEDSIGNAL */
   input  logic [31:0] row,                     // DRAM row index within the instruction
   input  logic [31:0] img, oh, ow,             // LOAD_IM2COL: the row's output pixel
   output logic [31:0] piece_bytes,
-  output logic        piece_in [NPOS_MAX],
-  output logic [31:0] piece_addr [NPOS_MAX]
+  output logic [NPOS_MAX-1:0]    piece_in,     // bit q: piece q is present
+  output logic [NPOS_MAX*32-1:0] piece_addr    // piece q's address at bits q * 32
 );
   // Per position: (r, s) of the filter and the input pixel it reads.
   logic signed [31:0] ih [NPOS_MAX];
@@ -38,18 +41,18 @@ module sasim_load_addr import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       ih[q] = ih_base + $signed(rr[q] * conv.dilation_h);
       iw[q] = iw_base + $signed(ss[q] * conv.dilation_w);
     end
-    if (in.op == OP_LOAD2D) begin
+    if (in.op == sasim_types_pkg::OP_LOAD2D) begin
       piece_bytes = in.elems * OPERAND_BYTES;
       for (int q = 0; q < NPOS_MAX; q++) begin
         piece_in[q] = q == 0;
-        piece_addr[q] = in.dram_addr + row * in.dram_stride;
+        piece_addr[q * 32 +: 32] = in.dram_addr + row * in.dram_stride;
       end
     end else begin
       piece_bytes = in.chan_count * OPERAND_BYTES;
       for (int q = 0; q < NPOS_MAX; q++) begin
         piece_in[q] = 32'(q) < in.npos && ih[q] >= 0 && iw[q] >= 0 &&
                       ih[q] < $signed(conv.in_h) && iw[q] < $signed(conv.in_w);
-        piece_addr[q] = conv.input_addr +
+        piece_addr[q * 32 +: 32] = conv.input_addr +
                         (((img * conv.in_h + 32'(ih[q])) * conv.in_w + 32'(iw[q])) * conv.in_c + in.chan0) * OPERAND_BYTES;
       end
     end

@@ -7,13 +7,25 @@
 // Memory side: a request goes out on rd_req_*; its data comes back on rd_data in the next cycle (the
 // harness reads DRAM at request time); `rd_done` counts the requests that complete in this cycle, in
 // request order. A row counts as arrived only when all its requests have completed.
-module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+module sasim_load_dma #(
+  parameter int NPOS_MAX = sasim_cfg_pkg::NPOS_MAX,
+  parameter int OPERAND_BYTES = sasim_cfg_pkg::OPERAND_BYTES,
+  parameter int REQ_BITS = sasim_cfg_pkg::REQ_BITS,
+  parameter int MAX_REQ_BYTES = sasim_cfg_pkg::MAX_REQ_BYTES,
+  parameter int BUS_BYTES = sasim_cfg_pkg::BUS_BYTES,
+  parameter int MAXO = sasim_cfg_pkg::MAXO,
+  parameter int SPAD_ROW_BITS = sasim_cfg_pkg::SPAD_ROW_BITS,
+  parameter int ROWBUF = sasim_cfg_pkg::ROWBUF,
+  parameter int RB_IDX = sasim_cfg_pkg::RB_IDX,
+  parameter int ROW_BYTES_MAX = sasim_cfg_pkg::ROW_BYTES_MAX,
+  parameter int ROW_BUF_BITS = sasim_cfg_pkg::ROW_BUF_BITS
+) (
   input  logic        clk,
   input  logic        rst,
   input  logic        handover,          // the load unit hands over `head` this cycle
   /* verilator lint_off UNUSEDSIGNAL */  // a unit reads only the fields of its own instructions
-  input  instr_t      head,
-  input  conv_t       conv,
+  input  sasim_types_pkg::instr_t head,
+  input  sasim_types_pkg::conv_t  conv,
   /* verilator lint_on UNUSEDSIGNAL */
   output logic        idle,              // no LOAD is generating requests (hand-over allowed)
   // execute-unit scratchpad use this cycle (its reservations have priority)
@@ -38,13 +50,13 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 );
   // ---- the LOAD generating requests -----------------------------------------------------------
   logic        active;
-  instr_t      r_in;
+  sasim_types_pkg::instr_t r_in;
   logic [31:0] row_i, img, oh, ow;       // DRAM row and its output pixel (LOAD_IM2COL)
   logic        row_open;                 // the current row has requests left
   logic [31:0] run_q, run_off;           // current run of contiguous pieces: first piece, bytes requested
   logic [31:0] slot_wait;                // cycles until the next bus slot
 
-  instr_t      in;
+  sasim_types_pkg::instr_t in;
   logic [31:0] c_row_i, c_img, c_oh, c_ow;
   assign in = handover ? head : r_in;
   assign c_row_i = handover ? 0 : row_i;
@@ -54,8 +66,8 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign idle = !active;
 
   logic [31:0] piece_bytes;
-  logic        piece_in [NPOS_MAX];
-  logic [31:0] piece_addr [NPOS_MAX];
+  logic [NPOS_MAX-1:0]    piece_in;      // bit q: piece q is present
+  logic [NPOS_MAX*32-1:0] piece_addr;    // piece q's DRAM address at bits q * 32
   sasim_load_addr addr_gen (
     .in(in), .conv(conv), .row(c_row_i), .img(c_img), .oh(c_oh), .ow(c_ow),
     .piece_bytes(piece_bytes), .piece_in(piece_in), .piece_addr(piece_addr)
@@ -65,14 +77,20 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   typedef struct packed {
     logic [31:0] dest0;                  // destination row of block 0
     logic [31:0] blocks, block_stride, block_bytes;
-    logic        last_of_instr, signal_next, issued_all;
-    logic [15:0] pending;                // requests issued and not complete
+    logic        last_of_instr, signal_next;
   } entry_t;
   entry_t rb_meta [ROWBUF];
+  logic [15:0] rb_pending [ROWBUF];      // requests issued and not complete
+  logic        rb_issued_all [ROWBUF];   // every request of the row is issued
   logic [ROW_BUF_BITS-1:0] rb_data [ROWBUF];
   logic [RB_IDX-1:0] rb_head, rb_tail;
   logic [RB_IDX:0]   rb_count;
   logic [31:0]       head_block;         // next block of the head entry to write
+  function automatic logic [RB_IDX-1:0] rb_idx_next(input logic [RB_IDX-1:0] i);
+    rb_idx_next = 32'(i) == ROWBUF - 1 ? '0 : i + 1'b1;
+  endfunction
+  logic [RB_IDX-1:0] rb_tail_prev;       // the newest entry (the row whose requests are being issued)
+  assign rb_tail_prev = rb_tail == '0 ? RB_IDX'(ROWBUF - 1) : rb_tail - 1'b1;
   assign rows_buffered = 8'(rb_count);
 
   // Tags (buffer entries) of the requests in flight, in request order.
@@ -84,9 +102,10 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   logic [RB_IDX-1:0] data_tag;
   logic [31:0]       data_off, data_len;
 
-  function automatic logic [TAG_IDX-1:0] tag_next(input logic [TAG_IDX-1:0] p, input int n);
-    int v = int'(p) + n;
-    return TAG_IDX'(v >= MAXO ? v - MAXO : v);
+  function automatic logic [TAG_IDX-1:0] tag_next(input logic [TAG_IDX-1:0] p, input logic [31:0] n);
+    logic [31:0] v;
+    v = 32'(p) + n;
+    tag_next = TAG_IDX'(v >= MAXO ? v - MAXO : v);
   endfunction
 
   // ---- per-cycle decisions (combinational) ------------------------------------------------------
@@ -111,7 +130,8 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       stop = 1'b0;
       for (int q = 0; q < NPOS_MAX - 1; q++) begin
         if (32'(q) >= q_now && !stop) begin
-          if (piece_in[q] && piece_in[q + 1] && piece_addr[q + 1] == piece_addr[q] + piece_bytes) run_pieces++;
+          if (piece_in[q] && piece_in[q + 1] && piece_addr[(q + 1) * 32 +: 32] == piece_addr[q * 32 +: 32] + piece_bytes)
+            run_pieces++;
           else stop = 1'b1;
         end
       end
@@ -129,11 +149,13 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
     can_issue = row_now_open && (32'(inflight) - 32'(rd_done)) < MAXO;
     for (int e = 0; e < ROWBUF; e++) done_for[e] = 0;
     for (int i = 0; i < MAXO; i++) begin
-      if (i < int'(rd_done)) done_for[tag_fifo[tag_next(tag_rd, i)]] += 1;
+      if (32'(i) < 32'(rd_done)) done_for[tag_fifo[tag_next(tag_rd, 32'(i))]] += 1;
     end
   end
+  logic [RB_IDX-1:0] req_entry;          // the buffer entry of this cycle's request
+  assign req_entry = start_row ? rb_tail : rb_tail_prev;
   assign rd_req_valid = can_issue;
-  assign rd_req_addr = piece_addr[q_now] + off_now;
+  assign rd_req_addr = piece_addr[q_now * 32 +: 32] + off_now;
   assign rd_req_bytes = 16'(req_len);
 
   logic issue_done_row;       // this cycle's request is the row's last
@@ -142,32 +164,41 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign row_finished = pad_row || issue_done_row;
 
   // ---- row write ----------------------------------------------------------------------------------
+  entry_t new_entry;          // the entry of the row that starts now (or the head when the buffer is empty)
+  always_comb begin
+    new_entry.dest0 = in.local_row + c_row_i;
+    new_entry.blocks = sasim_types_pkg::blocks_of(in.elems, in.block_elems);
+    new_entry.block_stride = in.block_stride;
+    new_entry.block_bytes = sasim_types_pkg::block_elems_of(in.elems, in.block_elems) * OPERAND_BYTES;
+    new_entry.last_of_instr = c_row_i + 1 == in.rows;
+    new_entry.signal_next = in.signal_next;
+  end
   entry_t hm;
   logic [ROW_BUF_BITS-1:0] hd;
+  /* verilator lint_off UNUSEDSIGNAL */  // a block is narrower than a buffer row
+  logic [ROW_BUF_BITS-1:0] hd_block;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic head_ready, head_blocked;
   logic [31:0] dest_row, dest_bank;
   always_comb begin
     // The head entry, with this cycle's arriving data merged in (completion may be this cycle).
     if (rb_count == 0) begin
-      hm = '{dest0: in.local_row + c_row_i, blocks: blocks_of(in), block_stride: in.block_stride,
-             block_bytes: block_elems_of(in) * OPERAND_BYTES, last_of_instr: c_row_i + 1 == in.rows,
-             signal_next: in.signal_next, issued_all: 1'b1, pending: 0};
+      hm = new_entry;
       hd = '0;
     end else begin
       hm = rb_meta[rb_head];
       hd = rb_data[rb_head];
       if (rd_data_valid && data_tag == rb_head) hd = merge(hd, rd_data, data_off, data_len);
     end
-    head_ready = rb_count == 0 ? pad_row : (hm.issued_all && hm.pending == done_for[rb_head]);
+    head_ready = rb_count == 0 ? pad_row : (rb_issued_all[rb_head] && rb_pending[rb_head] == done_for[rb_head]);
     dest_row = hm.dest0 + head_block * hm.block_stride;
-    dest_bank = spad_bank(dest_row);
+    dest_bank = sasim_cfg_pkg::spad_bank(dest_row);
     head_blocked = (ex_stream_rd && ex_stream_bank == dest_bank) || (ex_fill_rd && ex_fill_bank == dest_bank);
     spad_wr = head_ready && !head_blocked;
     spad_wr_row = dest_row;
-    for (int b = 0; b < SPAD_ROW_BYTES; b++) begin
-      spad_wr_data[b * 8 +: 8] = (32'(b) < hm.block_bytes && head_block * hm.block_bytes + 32'(b) < ROW_BYTES_MAX)
-          ? hd[(head_block * hm.block_bytes + 32'(b)) * 8 +: 8] : 8'd0;
-    end
+    // The head block's bytes, moved down by one shifter (bytes past the buffer row read as 0).
+    hd_block = hd >> (head_block * hm.block_bytes * 8);
+    spad_wr_data = SPAD_ROW_BITS'(hd_block) & ~({SPAD_ROW_BITS{1'b1}} << (hm.block_bytes * 8));
   end
   logic head_free;            // the head entry's last block is written this cycle
   assign head_free = spad_wr && head_block + 1 == hm.blocks;
@@ -175,11 +206,14 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 
   function automatic logic [ROW_BUF_BITS-1:0] merge(input logic [ROW_BUF_BITS-1:0] old,
       input logic [REQ_BITS-1:0] d, input logic [31:0] off, input logic [31:0] len);
-    logic [ROW_BUF_BITS-1:0] r = old;
-    for (int b = 0; b < MAX_REQ_BYTES; b++) begin
-      if (32'(b) < len && off + 32'(b) < ROW_BYTES_MAX) r[(off + 32'(b)) * 8 +: 8] = d[b * 8 +: 8];
-    end
-    return r;
+    // Bytes 0 .. len-1 of d replace bytes off .. off+len-1 of the row (those past its end are dropped):
+    // two shifters and a mask, where a loop of variable part-selects would build a multiplexer per byte.
+    logic [ROW_BUF_BITS-1:0] data, mask;
+    logic [31:0] n;
+    n = len > MAX_REQ_BYTES ? MAX_REQ_BYTES : len;
+    data = ROW_BUF_BITS'(d) << (off * 8);
+    mask = ~({ROW_BUF_BITS{1'b1}} << (n * 8)) << (off * 8);
+    merge = (old & ~mask) | (data & mask);
   endfunction
 
   // ---- state update -------------------------------------------------------------------------------
@@ -201,20 +235,19 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       else if (slot_wait != 0) slot_wait <= slot_wait - 1;
       // row generation
       if (start_row) begin
-        rb_meta[rb_tail] <= '{dest0: in.local_row + c_row_i, blocks: blocks_of(in), block_stride: in.block_stride,
-                              block_bytes: block_elems_of(in) * OPERAND_BYTES, last_of_instr: c_row_i + 1 == in.rows,
-                              signal_next: in.signal_next, issued_all: pad_row, pending: 0};
+        rb_meta[rb_tail] <= new_entry;
+        rb_pending[rb_tail] <= 16'd0;
+        rb_issued_all[rb_tail] <= pad_row;
         rb_data[rb_tail] <= '0;
       end
       if (can_issue) begin
-        tag_fifo[tag_wr] <= start_row ? rb_tail : rb_tail_prev();
-        rb_meta[start_row ? rb_tail : rb_tail_prev()].pending <=
-            (start_row ? 16'd0 : rb_meta[rb_tail_prev()].pending) + 16'd1 - done_for[start_row ? rb_tail : rb_tail_prev()];
-        if (issue_done_row) rb_meta[start_row ? rb_tail : rb_tail_prev()].issued_all <= 1'b1;
-        data_tag <= start_row ? rb_tail : rb_tail_prev();
+        tag_fifo[tag_wr] <= req_entry;
+        rb_pending[req_entry] <= (start_row ? 16'd0 : rb_pending[rb_tail_prev]) + 16'd1 - done_for[req_entry];
+        if (issue_done_row) rb_issued_all[req_entry] <= 1'b1;
+        data_tag <= req_entry;
         data_off <= q_now * piece_bytes + off_now;
         data_len <= req_len;
-        tag_wr <= tag_next(tag_wr, 1);
+        tag_wr <= tag_next(tag_wr, 32'd1);
         if (off_now + req_len == run_bytes) begin
           run_q <= next_q;
           run_off <= 0;
@@ -231,11 +264,11 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       if (start_row) rb_tail <= rb_idx_next(rb_tail);
       // completions: entries other than the one just issued to
       for (int e = 0; e < ROWBUF; e++) begin
-        if (done_for[e] != 0 && !(can_issue && RB_IDX'(e) == (start_row ? rb_tail : rb_tail_prev())))
-          rb_meta[e].pending <= rb_meta[e].pending - done_for[e];
+        if (done_for[e] != 0 && !(can_issue && RB_IDX'(e) == req_entry))
+          rb_pending[e] <= rb_pending[e] - done_for[e];
       end
-      tag_rd <= tag_next(tag_rd, int'(rd_done));
-      inflight <= inflight + (TAG_IDX+1)'(can_issue) - (TAG_IDX+1)'(rd_done);
+      tag_rd <= tag_next(tag_rd, 32'(rd_done));
+      inflight <= (TAG_IDX+1)'(32'(inflight) + 32'(can_issue) - 32'(rd_done));
       // arriving data
       if (rd_data_valid) rb_data[data_tag] <= merge(rb_data[data_tag], rd_data, data_off, data_len);
       // the row is done: next row, next pixel
@@ -273,15 +306,9 @@ module sasim_load_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   always_ff @(posedge clk) begin
     if (!rst && handover && head.elems * OPERAND_BYTES > ROW_BYTES_MAX)
       $error("LOAD rows of %0d bytes exceed the read buffer's %0d-byte rows", head.elems * OPERAND_BYTES, ROW_BYTES_MAX);
-    if (!rst && handover && head.op == OP_LOAD_IM2COL && head.npos > NPOS_MAX)
+    if (!rst && handover && head.op == sasim_types_pkg::OP_LOAD_IM2COL && head.npos > NPOS_MAX)
       $error("LOAD_IM2COL rows of %0d pieces exceed the address generator's %0d", head.npos, NPOS_MAX);
   end
 `endif
 
-  function automatic logic [RB_IDX-1:0] rb_idx_next(input logic [RB_IDX-1:0] i);
-    return 32'(i) == ROWBUF - 1 ? '0 : i + 1'b1;
-  endfunction
-  function automatic logic [RB_IDX-1:0] rb_tail_prev();
-    return rb_tail == '0 ? RB_IDX'(ROWBUF - 1) : rb_tail - 1'b1;
-  endfunction
 endmodule

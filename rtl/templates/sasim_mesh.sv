@@ -4,24 +4,30 @@
 // mesh sees element r in cycle t + 1 + r), crosses the mesh diagonally and leaves through the de-skew
 // registers, so every column's result is on `out` in cycle t + ROWS + COLS (the mesh latency L of
 // docs/timing.md). Column j of the mesh holds stationary row COLS-1-j (the preload shifts in from the
-// left), so `out[j]` is output column COLS-1-j.
-module sasim_mesh import sasim_cfg_pkg::*; (
+// left), so output column COLS-1-j is out[j * 32 +: 32].
+module sasim_mesh #(
+  parameter int ROWS = sasim_cfg_pkg::ROWS,
+  parameter int COLS = sasim_cfg_pkg::COLS,
+  parameter int OBITS = sasim_cfg_pkg::OBITS,
+  parameter int KBITS = sasim_cfg_pkg::KBITS
+) (
   input  logic                    clk,
-  // streaming: one scratchpad row (elements 0 .. ROWS-1) per cycle
-  input  logic signed [OBITS-1:0] stream_row [ROWS],
+  // streaming: one scratchpad row (elements 0 .. ROWS-1, element r at bits r * OBITS) per cycle
+  input  logic [ROWS*OBITS-1:0]   stream_row,
   input  logic                    stream_slot,
-  // preload: one stationary row (elements 0 .. ROWS-1) or a zero shift per cycle
+  // preload: one stationary row (elements 0 .. ROWS-1) or a zero shift per cycle. Shift number pre_k
+  // (1 .. COLS) writes only the mesh columns below pre_k.
   input  logic                    pre_shift,
   input  logic [KBITS-1:0]        pre_k,
   input  logic                    pre_slot,
-  input  logic signed [OBITS-1:0] pre_row [ROWS],
-  output logic [31:0]             out [COLS]
+  input  logic [ROWS*OBITS-1:0]   pre_row,
+  output logic [COLS*32-1:0]      out
 );
   // Operand and partial-sum wires between PEs.
   logic signed [OBITS-1:0] a_q [ROWS][COLS];
   logic                    s_q [ROWS][COLS];
   logic [31:0]             p_q [ROWS][COLS];
-  logic signed [OBITS-1:0] w_q [ROWS][COLS][2];
+  logic [2*OBITS-1:0]      w_q [ROWS][COLS];
 
   for (genvar r = 0; r < ROWS; r++) begin : g_row
     // Skew: mesh row r delays its element by r + 1 cycles (stage 0 is the register after the read).
@@ -32,12 +38,12 @@ module sasim_mesh import sasim_cfg_pkg::*; (
     logic                    pk_slot [r + 1];
     logic signed [OBITS-1:0] pk_d [r + 1];
     always_ff @(posedge clk) begin
-      sk_a[0] <= stream_row[r];
+      sk_a[0] <= stream_row[r * OBITS +: OBITS];
       sk_s[0] <= stream_slot;
       pk_shift[0] <= pre_shift;
       pk_k[0] <= pre_k;
       pk_slot[0] <= pre_slot;
-      pk_d[0] <= pre_row[r];
+      pk_d[0] <= pre_row[r * OBITS +: OBITS];
       for (int i = 1; i <= r; i++) begin
         sk_a[i] <= sk_a[i - 1];
         sk_s[i] <= sk_s[i - 1];
@@ -48,7 +54,13 @@ module sasim_mesh import sasim_cfg_pkg::*; (
       end
     end
     for (genvar c = 0; c < COLS; c++) begin : g_col
-      sasim_pe #(.COL(c)) pe (
+      logic signed [OBITS-1:0] left_w;   // the weight that shifts in from the left in a preload
+      if (c == 0) begin : g_first
+        assign left_w = pk_d[r];
+      end else begin : g_next
+        assign left_w = pk_slot[r] ? w_q[r][c - 1][2*OBITS-1:OBITS] : w_q[r][c - 1][OBITS-1:0];
+      end
+      sasim_pe pe (
         .clk(clk),
         .a_in(c == 0 ? sk_a[r] : a_q[r][c == 0 ? 0 : c - 1]),
         .slot_in(c == 0 ? sk_s[r] : s_q[r][c == 0 ? 0 : c - 1]),
@@ -56,10 +68,9 @@ module sasim_mesh import sasim_cfg_pkg::*; (
         .a_out(a_q[r][c]),
         .slot_out(s_q[r][c]),
         .psum_out(p_q[r][c]),
-        .pre_shift(pk_shift[r]),
-        .pre_k(pk_k[r]),
+        .pre_en(pk_shift[r] && 32'(pk_k[r]) > c),
         .pre_slot(pk_slot[r]),
-        .pre_in(c == 0 ? pk_d[r] : w_q[r][c == 0 ? 0 : c - 1][pk_slot[r]]),
+        .pre_in(left_w),
         .w_out(w_q[r][c])
       );
     end
@@ -68,14 +79,14 @@ module sasim_mesh import sasim_cfg_pkg::*; (
   // De-skew: column c waits COLS-1-c more cycles, so all columns leave together.
   for (genvar c = 0; c < COLS; c++) begin : g_deskew
     if (c == COLS - 1) begin : g_direct
-      assign out[c] = p_q[ROWS - 1][c];
+      assign out[c * 32 +: 32] = p_q[ROWS - 1][c];
     end else begin : g_delay
       logic [31:0] d [COLS - 1 - c];
       always_ff @(posedge clk) begin
         d[0] <= p_q[ROWS - 1][c];
         for (int i = 1; i < COLS - 1 - c; i++) d[i] <= d[i - 1];
       end
-      assign out[c] = d[COLS - 2 - c];
+      assign out[c * 32 +: 32] = d[COLS - 2 - c];
     end
   end
 endmodule

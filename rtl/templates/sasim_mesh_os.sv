@@ -3,30 +3,34 @@
 // of an EXECUTE), column t of A leaves the transposer: A element i enters mesh row i after i + 1 cycles,
 // B element j enters mesh column j after j + 1 cycles, so both reach PE (i, j) in the same cycle
 // (t + 1 + i + j after the read). The drain reads one mesh row of results per cycle (`drain_row`).
-module sasim_mesh_os import sasim_cfg_pkg::*; (
+module sasim_mesh_os #(
+  parameter int ROWS = sasim_cfg_pkg::ROWS,
+  parameter int COLS = sasim_cfg_pkg::COLS,
+  parameter int OBITS = sasim_cfg_pkg::OBITS
+) (
   input  logic                    clk,
   input  logic                    step_valid,
   input  logic                    step_first,
   input  logic                    step_slot,
-  input  logic signed [OBITS-1:0] a_col [ROWS],
-  input  logic signed [OBITS-1:0] b_row [COLS],
+  input  logic [ROWS*OBITS-1:0]   a_col,         // element i at bits i * OBITS
+  input  logic [COLS*OBITS-1:0]   b_row,
   input  logic [31:0]             drain_row,
   input  logic                    drain_slot,
-  output logic [31:0]             out [COLS]
+  output logic [COLS*32-1:0]      out            // result column c at bits c * 32
 );
   logic signed [OBITS-1:0] a_q [ROWS][COLS];
   logic                    v_q [ROWS][COLS];
   logic                    f_q [ROWS][COLS];
   logic                    s_q [ROWS][COLS];
   logic signed [OBITS-1:0] b_q [ROWS][COLS];
-  logic [31:0]             res [ROWS][COLS][2];
+  logic [63:0]             res [ROWS][COLS];      // {slot 1, slot 0}
 
   // Skew of the B elements: column c waits c + 1 cycles.
   logic signed [OBITS-1:0] b_sk [COLS];
   for (genvar c = 0; c < COLS; c++) begin : g_bskew
     logic signed [OBITS-1:0] d [c + 1];
     always_ff @(posedge clk) begin
-      d[0] <= b_row[c];
+      d[0] <= b_row[c * OBITS +: OBITS];
       for (int i = 1; i <= c; i++) d[i] <= d[i - 1];
     end
     assign b_sk[c] = d[c];
@@ -39,7 +43,7 @@ module sasim_mesh_os import sasim_cfg_pkg::*; (
     logic f_sk [r + 1];
     logic s_sk [r + 1];
     always_ff @(posedge clk) begin
-      a_sk[0] <= a_col[r];
+      a_sk[0] <= a_col[r * OBITS +: OBITS];
       v_sk[0] <= step_valid;
       f_sk[0] <= step_first;
       s_sk[0] <= step_slot;
@@ -69,6 +73,9 @@ module sasim_mesh_os import sasim_cfg_pkg::*; (
   end
 
   always_comb begin
-    for (int c = 0; c < COLS; c++) out[c] = res[drain_row < ROWS ? drain_row : 0][c][drain_slot];
+    for (int c = 0; c < COLS; c++) begin
+      out[c * 32 +: 32] = drain_slot ? res[drain_row < ROWS ? drain_row : 0][c][63:32]
+                                     : res[drain_row < ROWS ? drain_row : 0][c][31:0];
+    end
   end
 endmodule

@@ -2,21 +2,21 @@
 // An instruction queue between dispatch and a unit. It holds DEPTH waiting instructions plus the unit's
 // head register (the oldest entry, `head`), so its capacity is DEPTH + 1. The unit pops the head in the
 // cycle it issues it, and dispatch may push in that same cycle (docs/timing.md, "Dispatch").
-module sasim_queue import sasim_types_pkg::*; #(
+module sasim_queue #(
   parameter int DEPTH = 2
 ) (
   input  logic   clk,
   input  logic   rst,
   input  logic   push,
-  input  instr_t push_data,
+  input  sasim_types_pkg::instr_t push_data,
   input  logic   pop,          // the unit issues its head this cycle
   output logic   can_push,     // dispatch may push this cycle (counts this cycle's pop)
   output logic   head_valid,
-  output instr_t head,
+  output sasim_types_pkg::instr_t head,
   output logic [7:0] count     // entries including the head (for waveforms and the watchdog)
 );
   localparam int CAP = DEPTH + 1;
-  instr_t mem [CAP];
+  sasim_types_pkg::instr_t mem [CAP];
   localparam int PTR = CAP > 1 ? $clog2(CAP) : 1;
   logic [PTR-1:0] rd_ptr, wr_ptr;
   logic [PTR:0] occ;

@@ -4,12 +4,26 @@
 // store buffer is full, requantize it into the buffer (its requests are ready next cycle); issue one write
 // request from the oldest buffered row if the bus slot and the outstanding limit allow. A STORE retires
 // when the response of its last write arrives (`wr_done` counts completions per cycle, in order).
-module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+module sasim_store_dma #(
+  parameter int COLS = sasim_cfg_pkg::COLS,
+  parameter int OBITS = sasim_cfg_pkg::OBITS,
+  parameter int OPERAND_BYTES = sasim_cfg_pkg::OPERAND_BYTES,
+  parameter int ACC_ROW_BITS = sasim_cfg_pkg::ACC_ROW_BITS,
+  parameter int REQ_BITS = sasim_cfg_pkg::REQ_BITS,
+  parameter int MAX_REQ_BYTES = sasim_cfg_pkg::MAX_REQ_BYTES,
+  parameter int BUS_BYTES = sasim_cfg_pkg::BUS_BYTES,
+  parameter int MAXO = sasim_cfg_pkg::MAXO,
+  parameter int SBUF = sasim_cfg_pkg::SBUF,
+  parameter int SB_IDX = sasim_cfg_pkg::SB_IDX,
+  parameter int STORE_ROW_BITS = sasim_cfg_pkg::STORE_ROW_BITS,
+  parameter longint OP_MAX = sasim_cfg_pkg::OP_MAX,
+  parameter longint OP_MIN = sasim_cfg_pkg::OP_MIN
+) (
   input  logic        clk,
   input  logic        rst,
   input  logic        handover,
   /* verilator lint_off UNUSEDSIGNAL */  // a unit reads only the fields of its own instructions
-  input  instr_t      head,
+  input  sasim_types_pkg::instr_t head,
   /* verilator lint_on UNUSEDSIGNAL */
   output logic        idle,
   // execute-unit accumulator write this cycle (priority)
@@ -30,12 +44,12 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   output logic [7:0]  rows_buffered
 );
   logic        active;
-  instr_t      r_in;
+  sasim_types_pkg::instr_t r_in;
   logic [31:0] next_row;
   logic [31:0] slot_wait;
 
   /* verilator lint_off UNUSEDSIGNAL */
-  instr_t in;
+  sasim_types_pkg::instr_t in;
   /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] c_next_row;
   assign in = handover ? head : r_in;
@@ -44,11 +58,18 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
 
   // Store buffer: requantized rows waiting for their write requests.
   typedef struct packed {
-    logic [31:0] addr, bytes, off;
+    logic [31:0] addr, bytes;
   } sb_meta_t;
   sb_meta_t sb_meta [SBUF];
+  logic [31:0] sb_off [SBUF];            // bytes of the row already requested
   logic [STORE_ROW_BITS-1:0] sb_data [SBUF];
   logic [SB_IDX-1:0] sb_head, sb_tail;
+  function automatic logic [SB_IDX-1:0] sb_idx_next(input logic [SB_IDX-1:0] i);
+    sb_idx_next = 32'(i) == SBUF - 1 ? '0 : i + 1'b1;
+  endfunction
+  sb_meta_t new_meta;                    // the row read from the accumulator this cycle
+  assign new_meta.addr = in.dram_addr + c_next_row * in.dram_stride;
+  assign new_meta.bytes = in.elems * OPERAND_BYTES;
   logic [SB_IDX:0]   sb_count;
   assign rows_buffered = 8'(sb_count);
 
@@ -68,7 +89,7 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign acc_row_addr = in.c_row + c_next_row;
   assign acc_rd_row = acc_row_addr;
   assign acc_rd = (active || handover) && c_next_row < in.rows && 32'(sb_count) < SBUF &&
-                  !(ex_acc_wr && ex_acc_bank == acc_bank(acc_row_addr));
+                  !(ex_acc_wr && ex_acc_bank == sasim_cfg_pkg::acc_bank(acc_row_addr));
   assign s2e_inc = acc_rd && c_next_row + 1 == in.rows && in.signal_prev;
 
   logic [STORE_ROW_BITS-1:0] quantized;
@@ -88,18 +109,20 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   logic [31:0] req_len;
   logic        can_issue, pop;
   sb_meta_t    f;
+  logic [31:0] f_off;
+  logic [STORE_ROW_BITS-1:0] rest;
   always_comb begin
     f = sb_meta[sb_head];
-    req_len = (f.bytes - f.off) > MAX_REQ_BYTES ? MAX_REQ_BYTES : f.bytes - f.off;
+    f_off = sb_off[sb_head];
+    req_len = (f.bytes - f_off) > MAX_REQ_BYTES ? MAX_REQ_BYTES : f.bytes - f_off;
     can_issue = sb_count != 0 && slot_wait == 0 && (wr_inflight - 32'(wr_done)) < MAXO;
-    pop = can_issue && f.off + req_len == f.bytes;
-    for (int b = 0; b < MAX_REQ_BYTES; b++) begin
-      wr_req_data[b * 8 +: 8] = (32'(b) < req_len && f.off + 32'(b) < STORE_ROW_BITS / 8)
-          ? sb_data[sb_head][(f.off + 32'(b)) * 8 +: 8] : 8'd0;
-    end
+    pop = can_issue && f_off + req_len == f.bytes;
+    // Bytes off .. off+req_len-1 of the row, moved down by one shifter (bytes past the row read as 0).
+    rest = sb_data[sb_head] >> (f_off * 8);
+    wr_req_data = REQ_BITS'(rest) & ~({REQ_BITS{1'b1}} << (req_len * 8));
   end
   assign wr_req_valid = can_issue;
-  assign wr_req_addr = f.addr + f.off;
+  assign wr_req_addr = f.addr + f_off;
   assign wr_req_bytes = 16'(req_len);
 
   logic [SB_IDX:0] sb_after;
@@ -116,15 +139,17 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
     n_retire = '0;
     stop = 1'b0;
     for (int i = 0; i < RET; i++) begin
-      if (!stop && i < int'(ret_count) && w_done_now >= ret_target[ret_idx(ret_head, i)]) n_retire = n_retire + 1'b1;
+      if (!stop && 32'(i) < 32'(ret_count) && w_done_now >= ret_target[ret_idx(ret_head, 32'(i))])
+        n_retire = n_retire + 1'b1;
       else stop = 1'b1;
     end
   end
   assign retire = 8'(n_retire);
 
-  function automatic logic [RET_IDX-1:0] ret_idx(input logic [RET_IDX-1:0] base, input int n);
-    int v = int'(base) + n;
-    return RET_IDX'(v >= RET ? v - RET : v);
+  function automatic logic [RET_IDX-1:0] ret_idx(input logic [RET_IDX-1:0] base, input logic [31:0] n);
+    logic [31:0] v;
+    v = 32'(base) + n;
+    ret_idx = RET_IDX'(v >= RET ? v - RET : v);
   endfunction
 
   always_ff @(posedge clk) begin
@@ -141,7 +166,8 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
         next_row <= 0;
       end
       if (acc_rd) begin
-        sb_meta[sb_tail] <= '{addr: in.dram_addr + c_next_row * in.dram_stride, bytes: in.elems * OPERAND_BYTES, off: 0};
+        sb_meta[sb_tail] <= new_meta;
+        sb_off[sb_tail] <= 32'd0;
         sb_data[sb_tail] <= quantized;
         sb_tail <= sb_idx_next(sb_tail);
         next_row <= c_next_row + 1;
@@ -149,7 +175,7 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       if (can_issue) begin
         slot_wait <= (req_len + BUS_BYTES - 1) / BUS_BYTES - 1;
         if (pop) sb_head <= sb_idx_next(sb_head);
-        else sb_meta[sb_head].off <= f.off + req_len;
+        else sb_off[sb_head] <= f_off + req_len;
       end else if (slot_wait != 0) begin
         slot_wait <= slot_wait - 1;
       end
@@ -158,17 +184,14 @@ module sasim_store_dma import sasim_cfg_pkg::*, sasim_types_pkg::*; (
       w_issued <= w_issued + (can_issue ? 1 : 0);
       w_done <= w_done_now;
       // retire bookkeeping: drop the retiring entries, append the STORE that finished issuing
-      ret_head <= ret_idx(ret_head, int'(n_retire));
+      ret_head <= ret_idx(ret_head, 32'(n_retire));
       if (finishing) begin
         ret_target[ret_tail] <= w_issued + (can_issue ? 1 : 0);
-        ret_tail <= ret_idx(ret_tail, 1);
+        ret_tail <= ret_idx(ret_tail, 32'd1);
       end
       ret_count <= ret_count - n_retire + (RET_IDX+1)'(finishing);
       if (finishing) active <= 1'b0;
     end
   end
 
-  function automatic logic [SB_IDX-1:0] sb_idx_next(input logic [SB_IDX-1:0] i);
-    return 32'(i) == SBUF - 1 ? '0 : i + 1'b1;
-  endfunction
 endmodule

@@ -5,7 +5,20 @@
 //   command port -> dispatch -> [load queue]  -> load unit  -> load DMA  --\
 //                            -> [exec queue]  -> execute unit (mesh)       >-- memory port (harness DRAM)
 //                            -> [store queue] -> store unit -> store DMA --/
-module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
+module sasim_top #(
+  parameter int COLS = sasim_cfg_pkg::COLS,
+  parameter int REQ_BITS = sasim_cfg_pkg::REQ_BITS,
+  parameter int SPAD_ROWS = sasim_cfg_pkg::SPAD_ROWS,
+  parameter int SPAD_ROW_BITS = sasim_cfg_pkg::SPAD_ROW_BITS,
+  parameter int SPAD_BANKS = sasim_cfg_pkg::SPAD_BANKS,
+  parameter int ACC_ROWS = sasim_cfg_pkg::ACC_ROWS,
+  parameter int ACC_ROW_BITS = sasim_cfg_pkg::ACC_ROW_BITS,
+  parameter int ACC_BANKS = sasim_cfg_pkg::ACC_BANKS,
+  parameter int Q_LOAD = sasim_cfg_pkg::Q_LOAD,
+  parameter int Q_EXEC = sasim_cfg_pkg::Q_EXEC,
+  parameter int Q_STORE = sasim_cfg_pkg::Q_STORE,
+  parameter int DATAFLOW_OS = sasim_cfg_pkg::DATAFLOW_OS
+) (
   input  logic        clk,
   input  logic        rst,
   // command port: one instruction per cycle when cmd_valid && cmd_ready
@@ -93,10 +106,10 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   output logic [7:0]  dbg_store_buffer_rows
 );
   // The command and geometry ports, as the packed types the units use.
-  instr_t cmd;
-  conv_t  conv;
+  sasim_types_pkg::instr_t cmd;
+  sasim_types_pkg::conv_t  conv;
   always_comb begin
-    cmd.op = op_t'(cmd_op);
+    cmd.op = cmd_op;
     cmd.wait_prev = cmd_wait_prev;
     cmd.wait_next = cmd_wait_next;
     cmd.signal_prev = cmd_signal_prev;
@@ -149,14 +162,14 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   // ---- dispatch and queues ------------------------------------------------------------------------
   logic   ld_push, ex_push, st_push, ld_can, ex_can, st_can;
   logic   ld_hv, ex_hv, st_hv;
-  instr_t ld_head, ex_head, st_head;
+  sasim_types_pkg::instr_t ld_head, ex_head, st_head;
   logic   ld_pop, ex_pop, st_pop;
   logic   is_load;
-  assign is_load = cmd.op == OP_LOAD2D || cmd.op == OP_LOAD_IM2COL;
-  assign cmd_ready = is_load ? ld_can : (cmd.op == OP_EXECUTE ? ex_can : st_can);
+  assign is_load = cmd.op == sasim_types_pkg::OP_LOAD2D || cmd.op == sasim_types_pkg::OP_LOAD_IM2COL;
+  assign cmd_ready = is_load ? ld_can : (cmd.op == sasim_types_pkg::OP_EXECUTE ? ex_can : st_can);
   assign ld_push = cmd_valid && cmd_ready && is_load;
-  assign ex_push = cmd_valid && cmd_ready && cmd.op == OP_EXECUTE;
-  assign st_push = cmd_valid && cmd_ready && cmd.op == OP_STORE;
+  assign ex_push = cmd_valid && cmd_ready && cmd.op == sasim_types_pkg::OP_EXECUTE;
+  assign st_push = cmd_valid && cmd_ready && cmd.op == sasim_types_pkg::OP_STORE;
 
   sasim_queue #(.DEPTH(Q_LOAD)) q_load (.clk, .rst, .push(ld_push), .push_data(cmd), .pop(ld_pop),
     .can_push(ld_can), .head_valid(ld_hv), .head(ld_head), .count(dbg_queue_load));
@@ -175,9 +188,9 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   sasim_token t_s2e (.clk, .rst, .inc(s2e_inc), .dec(ex_pop && ex_head.wait_next), .avail(s2e_av), .count(s2e_n));
   assign dbg_tokens = {l2e_n, e2l_n, e2s_n, s2e_n};
 
-  // ---- scratchpad and accumulator (single-ported banks; see the check at the end) ------------------
-  logic [SPAD_ROW_BITS-1:0] spad [SPAD_ROWS];
-  logic [ACC_ROW_BITS-1:0]  acc [ACC_ROWS];
+  // ---- scratchpad and accumulator (banks used once per cycle; see the check at the end) -------------
+  logic [SPAD_ROW_BITS-1:0] spad_stream_data, spad_fill_data;
+  logic [ACC_ROW_BITS-1:0]  acc_old, acc_rd_data, acc_new;   // acc_old: the row the execute unit adds to
 
   // ---- load unit and load DMA -----------------------------------------------------------------------
   logic ld_idle;
@@ -190,7 +203,7 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   logic [SPAD_ROW_BITS-1:0] spad_wr_data;
   sasim_load_dma load_dma (
     .clk, .rst, .handover(ld_pop), .head(ld_head), .conv, .idle(ld_idle),
-    .ex_stream_rd, .ex_stream_bank(spad_bank(ex_stream_addr)), .ex_fill_rd, .ex_fill_bank(spad_bank(ex_fill_addr)),
+    .ex_stream_rd, .ex_stream_bank(sasim_cfg_pkg::spad_bank(ex_stream_addr)), .ex_fill_rd, .ex_fill_bank(sasim_cfg_pkg::spad_bank(ex_fill_addr)),
     .rd_req_valid, .rd_req_addr, .rd_req_bytes, .rd_data_valid, .rd_data, .rd_done,
     .spad_wr, .spad_wr_row, .spad_wr_data, .l2e_inc, .retire(ld_retire), .rows_buffered(dbg_read_buffer_rows)
   );
@@ -199,21 +212,21 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   // ---- execute unit ---------------------------------------------------------------------------------
   logic acc_wr, acc_wr_accumulate;
   logic [31:0] acc_wr_row, acc_wr_cols;
-  logic [31:0] acc_wr_data [COLS];
+  logic [COLS*32-1:0] acc_wr_data;
   if (DATAFLOW_OS != 0) begin : g_exec_os
     sasim_exec_os exec_unit (
       .clk, .rst, .head_valid(ex_hv), .head(ex_head), .issue(ex_pop), .l2e_avail(l2e_av), .s2e_avail(s2e_av),
       .e2l_inc, .e2s_inc, .retire(ex_retire),
-      .stream_rd(ex_stream_rd), .stream_addr(ex_stream_addr), .stream_data(spad[ex_stream_addr]),
-      .fill_rd(ex_fill_rd), .fill_addr(ex_fill_addr), .fill_data(spad[ex_fill_addr]),
+      .stream_rd(ex_stream_rd), .stream_addr(ex_stream_addr), .stream_data(spad_stream_data),
+      .fill_rd(ex_fill_rd), .fill_addr(ex_fill_addr), .fill_data(spad_fill_data),
       .acc_wr, .acc_wr_row, .acc_wr_accumulate, .acc_wr_cols, .acc_wr_data, .state(dbg_exec_state)
     );
   end else begin : g_exec_stationary
     sasim_exec exec_unit (
       .clk, .rst, .head_valid(ex_hv), .head(ex_head), .issue(ex_pop), .l2e_avail(l2e_av), .s2e_avail(s2e_av),
       .e2l_inc, .e2s_inc, .retire(ex_retire),
-      .stream_rd(ex_stream_rd), .stream_addr(ex_stream_addr), .stream_data(spad[ex_stream_addr]),
-      .fill_rd(ex_fill_rd), .fill_addr(ex_fill_addr), .fill_data(spad[ex_fill_addr]),
+      .stream_rd(ex_stream_rd), .stream_addr(ex_stream_addr), .stream_data(spad_stream_data),
+      .fill_rd(ex_fill_rd), .fill_addr(ex_fill_addr), .fill_data(spad_fill_data),
       .acc_wr, .acc_wr_row, .acc_wr_accumulate, .acc_wr_cols, .acc_wr_data, .state(dbg_exec_state)
     );
   end
@@ -226,40 +239,44 @@ module sasim_top import sasim_cfg_pkg::*, sasim_types_pkg::*; (
   assign st_issue = st_pop;
   sasim_store_dma store_dma (
     .clk, .rst, .handover(st_pop), .head(st_head), .idle(st_idle),
-    .ex_acc_wr(acc_wr), .ex_acc_bank(acc_bank(acc_wr_row)),
-    .acc_rd, .acc_rd_row, .acc_rd_data(acc[acc_rd_row]),
+    .ex_acc_wr(acc_wr), .ex_acc_bank(sasim_cfg_pkg::acc_bank(acc_wr_row)),
+    .acc_rd, .acc_rd_row, .acc_rd_data,
     .wr_req_valid, .wr_req_addr, .wr_req_bytes, .wr_req_data, .wr_done,
     .s2e_inc, .retire(st_retire), .rows_buffered(dbg_store_buffer_rows)
   );
   assign dbg_store_dma_busy = !st_idle;
 
   // ---- memory writes --------------------------------------------------------------------------------
-  logic [ACC_ROW_BITS-1:0] acc_new;
+  sasim_sram #(.WORDS(SPAD_ROWS), .BITS(SPAD_ROW_BITS), .BANKS(SPAD_BANKS)) spad (
+    .clk, .rd_a_addr(ex_stream_addr), .rd_a_data(spad_stream_data), .rd_b_addr(ex_fill_addr),
+    .rd_b_data(spad_fill_data), .wr_en(spad_wr), .wr_addr(spad_wr_row), .wr_data(spad_wr_data)
+  );
+  // The accumulator adds in place: port A reads the row the execute unit writes back in the same cycle.
+  sasim_sram #(.WORDS(ACC_ROWS), .BITS(ACC_ROW_BITS), .BANKS(ACC_BANKS)) acc (
+    .clk, .rd_a_addr(acc_wr_row), .rd_a_data(acc_old), .rd_b_addr(acc_rd_row), .rd_b_data(acc_rd_data),
+    .wr_en(acc_wr), .wr_addr(acc_wr_row), .wr_data(acc_new)
+  );
   always_comb begin
-    acc_new = acc[acc_wr_row];
+    acc_new = acc_old;
     for (int e = 0; e < COLS; e++) begin
       if (32'(e) < acc_wr_cols) begin
-        acc_new[e * 32 +: 32] = (acc_wr_accumulate ? acc[acc_wr_row][e * 32 +: 32] : 32'd0) + acc_wr_data[e];
+        acc_new[e * 32 +: 32] = (acc_wr_accumulate ? acc_old[e * 32 +: 32] : 32'd0) + acc_wr_data[e * 32 +: 32];
       end
     end
-  end
-  always_ff @(posedge clk) begin
-    if (spad_wr) spad[spad_wr_row] <= spad_wr_data;
-    if (acc_wr) acc[acc_wr_row] <= acc_new;
   end
 
 `ifndef SYNTHESIS
   // Every bank has one port: the arbitration above must never use a bank twice in a cycle.
   always_ff @(posedge clk) begin
     if (!rst) begin
-      if (ex_stream_rd && ex_fill_rd && spad_bank(ex_stream_addr) == spad_bank(ex_fill_addr))
-        $error("scratchpad bank %0d: stream and fill read in one cycle", spad_bank(ex_stream_addr));
-      if (spad_wr && ex_stream_rd && spad_bank(spad_wr_row) == spad_bank(ex_stream_addr))
-        $error("scratchpad bank %0d: stream read and DMA write in one cycle", spad_bank(spad_wr_row));
-      if (spad_wr && ex_fill_rd && spad_bank(spad_wr_row) == spad_bank(ex_fill_addr))
-        $error("scratchpad bank %0d: fill read and DMA write in one cycle", spad_bank(spad_wr_row));
-      if (acc_wr && acc_rd && acc_bank(acc_wr_row) == acc_bank(acc_rd_row))
-        $error("accumulator bank %0d: execute write and store read in one cycle", acc_bank(acc_wr_row));
+      if (ex_stream_rd && ex_fill_rd && sasim_cfg_pkg::spad_bank(ex_stream_addr) == sasim_cfg_pkg::spad_bank(ex_fill_addr))
+        $error("scratchpad bank %0d: stream and fill read in one cycle", sasim_cfg_pkg::spad_bank(ex_stream_addr));
+      if (spad_wr && ex_stream_rd && sasim_cfg_pkg::spad_bank(spad_wr_row) == sasim_cfg_pkg::spad_bank(ex_stream_addr))
+        $error("scratchpad bank %0d: stream read and DMA write in one cycle", sasim_cfg_pkg::spad_bank(spad_wr_row));
+      if (spad_wr && ex_fill_rd && sasim_cfg_pkg::spad_bank(spad_wr_row) == sasim_cfg_pkg::spad_bank(ex_fill_addr))
+        $error("scratchpad bank %0d: fill read and DMA write in one cycle", sasim_cfg_pkg::spad_bank(spad_wr_row));
+      if (acc_wr && acc_rd && sasim_cfg_pkg::acc_bank(acc_wr_row) == sasim_cfg_pkg::acc_bank(acc_rd_row))
+        $error("accumulator bank %0d: execute write and store read in one cycle", sasim_cfg_pkg::acc_bank(acc_wr_row));
     end
   end
 `endif

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // sasim RTL: the instruction word of the command port (docs/isa.md). Every field is 32 bits wide; the
 // units read only the fields of their own opcode.
+// Written for Verilator and for Debian's Yosys 0.23 alike (docs/rtl.md, "Dialect"): modules name the
+// package's items with sasim_types_pkg:: (no import), functions assign their result to their name.
 package sasim_types_pkg;
-  typedef enum logic [1:0] { OP_LOAD2D = 2'd0, OP_LOAD_IM2COL = 2'd1, OP_EXECUTE = 2'd2, OP_STORE = 2'd3 } op_t;
+  // Opcodes (plain constants rather than an enum: Yosys 0.23 cannot cast to a package's type).
+  localparam logic [1:0] OP_LOAD2D = 2'd0, OP_LOAD_IM2COL = 2'd1, OP_EXECUTE = 2'd2, OP_STORE = 2'd3;
 
   // EXECUTE operand window, the on-chip im2col (docs/isa.md): with w != 0 the rows of the pixel operand
   // (WS and OS: the rows at a_row; IS: the stationary rows at b_row) walk output pixels along output rows
@@ -15,7 +18,7 @@ package sasim_types_pkg;
   } window_t;
 
   typedef struct packed {
-    op_t         op;
+    logic [1:0]  op;                                                 // OP_*
     logic        wait_prev, wait_next, signal_prev, signal_next;  // dependency tokens
     logic [31:0] local_row, rows, elems, block_elems, block_stride;  // loads (and rows/elems of stores)
     logic [31:0] dram_addr, dram_stride;                             // loads and stores
@@ -43,26 +46,34 @@ package sasim_types_pkg;
     logic [31:0] addr;       // scratchpad row of the current operand row
     logic [31:0] x;          // its output column (0 .. w-1; unused without a window)
   } walk_t;
+  // The functions take and return window_t and walk_t as plain vectors of their bits, since Yosys 0.23
+  // accepts no struct inside a function: window_t is {w, x0, col_step, line_step} from bit 127 down,
+  // walk_t is {addr, x} from bit 63 down.
   /* verilator lint_off UNUSEDSIGNAL */  // each reads only some fields of the window
-  function automatic walk_t walk_start(input window_t win, input logic [31:0] base);
-    return '{addr: base, x: win.x0};
+  function automatic logic [63:0] walk_start(input logic [127:0] win, input logic [31:0] base);
+    walk_start = {base, win[95:64]};
   endfunction
-  function automatic walk_t walk_next(input window_t win, input walk_t cur);
-    if (win.w == 0) return '{addr: cur.addr + 1, x: cur.x};
-    if (cur.x + 1 == win.w) return '{addr: cur.addr + win.line_step, x: 32'd0};
-    return '{addr: cur.addr + win.col_step, x: cur.x + 1};
+  function automatic logic [63:0] walk_next(input logic [127:0] win, input logic [63:0] cur);
+    logic [31:0] w, col_step, line_step, addr, x;
+    w = win[127:96];
+    col_step = win[63:32];
+    line_step = win[31:0];
+    addr = cur[63:32];
+    x = cur[31:0];
+    if (w == 0) walk_next = {addr + 32'd1, x};
+    else if (x + 1 == w) walk_next = {addr + line_step, 32'd0};
+    else walk_next = {addr + col_step, x + 32'd1};
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
   // Elements per destination row of a load (a wide load cuts each DRAM row into blocks of this size).
-  /* verilator lint_off UNUSEDSIGNAL */
-  function automatic logic [31:0] block_elems_of(input instr_t in);
-    return in.block_elems == 0 ? in.elems : in.block_elems;
+  function automatic logic [31:0] block_elems_of(input logic [31:0] elems, input logic [31:0] block_elems);
+    block_elems_of = block_elems == 0 ? elems : block_elems;
   endfunction
   // Destination rows one DRAM row of a load fills.
-  function automatic logic [31:0] blocks_of(input instr_t in);
-    logic [31:0] be = block_elems_of(in);
-    return be == 0 ? 32'd1 : (in.elems + be - 1) / be;
+  function automatic logic [31:0] blocks_of(input logic [31:0] elems, input logic [31:0] block_elems);
+    logic [31:0] be;
+    be = block_elems == 0 ? elems : block_elems;
+    blocks_of = be == 0 ? 32'd1 : (elems + be - 1) / be;
   endfunction
-  /* verilator lint_on UNUSEDSIGNAL */
 endpackage
