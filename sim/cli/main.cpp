@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
         cli::add_sweep_command(app),
         cli::add_rtl_command(app),
         cli::add_map_command(app),
+        cli::add_area_command(app),
     };
 
     try {

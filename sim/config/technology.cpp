@@ -35,7 +35,7 @@ public:
                       bool zero_ok = false) {
         const auto it = parent.find(key);
         if (it == parent.end()) {
-            add(where, "missing (every event the energy counts needs a value and its source)");
+            add(where, "missing (every event the energy counts and every area needs a value and its source)");
             return nullptr;
         }
         if (!it->is_object()) {
@@ -87,7 +87,8 @@ const std::vector<std::string> kKeys = {"sasim_technology",     "name",
                                         "multiply_width_exponent", "accumulate_add_pj",
                                         "add_width_exponent",   "register_bit_pj",
                                         "sram_access_64bit_pj", "sram_size_exponent",
-                                        "sram_write_to_read",   "dram_pj_per_byte"};
+                                        "sram_write_to_read",   "dram_pj_per_byte",
+                                        "nand2_um2",            "sram_um2_per_bit"};
 
 }  // namespace
 
@@ -125,6 +126,8 @@ TechTable parse_tech_table(const std::string& text, const std::string& origin) {
     r.attribute(s, "bank_kib", "sram_access_64bit_pj", t.sram_bank_kib);
     r.entry(j, "sram_size_exponent", "sram_size_exponent", t.sram_size_exponent, true);
     r.entry(j, "sram_write_to_read", "sram_write_to_read", t.sram_write_to_read);
+    r.entry(j, "nand2_um2", "nand2_um2", t.nand2_um2);
+    r.entry(j, "sram_um2_per_bit", "sram_um2_per_bit", t.sram_um2_per_bit);
     const auto d = j.find("dram_pj_per_byte");
     if (d == j.end() || !d->is_object() || d->empty()) {
         r.add("dram_pj_per_byte", "expected an object with one entry per DRAM type (\"lpddr4\": {...}, ...)");

@@ -24,6 +24,8 @@ struct TechTable {
     double sram_size_exponent = 0.5;     // energy ~ (bank / sram_bank_kib) ^ exponent
     double sram_write_to_read = 1;       // a write costs this many reads
     std::map<std::string, double> dram_pj_per_byte;  // by DRAM type ("lpddr4", ...)
+    double nand2_um2 = 0;                // area of a NAND2 gate: synthesized logic is counted in NAND2 equivalents
+    double sram_um2_per_bit = 0;         // SRAM macro area per bit, periphery included
 };
 
 // Parses and checks a table; throws InputError with one line per problem, "<origin>: <key>: <problem>".

@@ -145,7 +145,7 @@ TEST_CASE("energy: a damaged table is refused, naming the key", "[energy]") {
     CHECK(first_problem("{") .rfind("t.json: invalid JSON", 0) == 0);
     CHECK(first_problem("[]") == "t.json: expected a JSON object, got an array");
     CHECK(with([](json& j) { j.erase("register_bit_pj"); }) ==
-          "t.json: register_bit_pj: missing (every event the energy counts needs a value and its source)");
+          "t.json: register_bit_pj: missing (every event the energy counts and every area needs a value and its source)");
     CHECK(with([](json& j) { j["register_bit_pj"].erase("source"); }) ==
           "t.json: register_bit_pj.source: every value needs its source (non-empty text)");
     CHECK(with([](json& j) { j["mac_multiply_pj"]["value"] = -1; }) ==

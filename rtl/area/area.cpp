@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+#include "rtl/area/area.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <cctype>
+#include <cmath>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "rtl/check/process.h"
+#include "common/errors.h"
+#include "rtl/generator/generator.h"
+
+namespace sasim::rtl {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// The Yosys commands after reading the files: synth's own steps without its generic ABC run, memories
+// mapped to flip-flops, then one ABC run into the liberty's cells. Not flattened, so a module is
+// synthesized once however often it is instantiated. `LIB` is replaced by the liberty path.
+const char* const kFlow =
+    "hierarchy -check -top sasim_top; synth -top sasim_top -run begin:fine; opt -fast -full; memory_map; "
+    "opt -full; techmap; opt -fast; dfflibmap -liberty LIB; abc -liberty LIB; opt_clean; "
+    "tee -q -o STAT stat -json";
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+    for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
+    return s;
+}
+
+std::string resolve_cache_dir(const AreaOptions& opt) {
+    if (!opt.cache_dir.empty()) return opt.cache_dir;
+    auto env = [](const char* name) {
+        const char* v = std::getenv(name);
+        return std::string(v == nullptr ? "" : v);
+    };
+    if (!env("SASIM_AREA_CACHE").empty()) return env("SASIM_AREA_CACHE");
+    if (!env("XDG_CACHE_HOME").empty()) return (fs::path(env("XDG_CACHE_HOME")) / "sasim/area").string();
+    if (!env("HOME").empty()) return (fs::path(env("HOME")) / ".cache/sasim/area").string();
+    throw InputError("area: no cache directory (HOME is not set): give --cache-dir or set SASIM_AREA_CACHE");
+}
+
+bool is_module(const std::map<std::string, ModuleCells>& modules, const std::string& type) {
+    return modules.count(type) != 0;
+}
+
+// The module whose name is `base` or a derived `$paramod\base\...`; "" when there is none.
+std::string find_module(const std::map<std::string, ModuleCells>& modules, const std::string& base) {
+    if (modules.count(base)) return base;
+    for (const auto& [name, m] : modules) {
+        if (name.rfind("$paramod\\" + base + "\\", 0) == 0) return name;
+    }
+    return "";
+}
+
+}  // namespace
+
+std::map<std::string, double> parse_liberty_areas(const std::string& text, const std::string& origin) {
+    // A plain scan (no std::regex, which recurses per character): `cell ( NAME )`, then the first
+    // `area : NUMBER ;` before the next cell.
+    auto skip_space = [&](size_t p) {
+        while (p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+        return p;
+    };
+    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    auto keyword_at = [&](size_t p, const std::string& word) {
+        return text.compare(p, word.size(), word) == 0 && (p == 0 || !is_word(text[p - 1])) &&
+               (p + word.size() >= text.size() || !is_word(text[p + word.size()]));
+    };
+    std::vector<std::pair<std::string, size_t>> cells;  // name, position after its header
+    for (size_t p = text.find("cell"); p != std::string::npos; p = text.find("cell", p + 1)) {
+        if (!keyword_at(p, "cell")) continue;
+        size_t q = skip_space(p + 4);
+        if (q >= text.size() || text[q] != '(') continue;
+        q = skip_space(q + 1);
+        if (q < text.size() && text[q] == '"') ++q;
+        const size_t name_start = q;
+        while (q < text.size() && is_word(text[q])) ++q;
+        if (q == name_start) continue;
+        cells.emplace_back(text.substr(name_start, q - name_start), q);
+    }
+    std::map<std::string, double> areas;
+    for (size_t c = 0; c < cells.size(); ++c) {
+        const size_t stop = c + 1 < cells.size() ? cells[c + 1].second : text.size();
+        for (size_t p = text.find("area", cells[c].second); p != std::string::npos && p < stop; p = text.find("area", p + 1)) {
+            if (!keyword_at(p, "area")) continue;
+            size_t q = skip_space(p + 4);
+            if (q >= text.size() || text[q] != ':') continue;
+            q = skip_space(q + 1);
+            const std::string num = text.substr(q, std::min<size_t>(32, text.size() - q));
+            char* end = nullptr;
+            const double v = std::strtod(num.c_str(), &end);
+            if (end == num.c_str() || !std::isfinite(v) || v < 0) {
+                throw InputError(fmt::format("{}: cell {}: area is not a number >= 0", origin, cells[c].first));
+            }
+            areas[cells[c].first] = v;
+            break;
+        }
+    }
+    if (areas.empty()) throw InputError(fmt::format("{}: no cell with an area (not a liberty file?)", origin));
+    return areas;
+}
+
+std::map<std::string, ModuleCells> parse_yosys_stat(const std::string& json_text, const std::string& origin) {
+    // Yosys 0.23 prints the design hierarchy into its `stat -json` output ("       sasim_pe   16" lines
+    // between the modules and the design totals). Such lines hold no quote, brace or bracket: drop them.
+    std::string text;
+    std::istringstream lines(json_text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find_first_of("\"{}[]") != std::string::npos || line.find_first_not_of(" \t\r") == std::string::npos) {
+            text += line + '\n';
+        }
+    }
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw InputError(fmt::format("{}: invalid JSON: {}", origin, e.what()));
+    }
+    if (!j.is_object() || !j.contains("modules") || !j["modules"].is_object()) {
+        throw InputError(fmt::format("{}: expected Yosys `stat -json` output with a \"modules\" object", origin));
+    }
+    std::map<std::string, ModuleCells> out;
+    for (const auto& [raw, m] : j["modules"].items()) {
+        const std::string name = !raw.empty() && raw[0] == '\\' ? raw.substr(1) : raw;
+        ModuleCells cells;
+        if (m.contains("num_cells_by_type")) {
+            if (!m["num_cells_by_type"].is_object()) {
+                throw InputError(fmt::format("{}: modules.{}.num_cells_by_type: expected an object", origin, raw));
+            }
+            for (const auto& [type, n] : m["num_cells_by_type"].items()) {
+                if (!n.is_number_unsigned()) {
+                    throw InputError(fmt::format("{}: modules.{}.num_cells_by_type.{}: expected a count", origin, raw, type));
+                }
+                cells.cells_by_type[!type.empty() && type[0] == '\\' ? type.substr(1) : type] = n.get<uint64_t>();
+            }
+        }
+        out[name] = std::move(cells);
+    }
+    return out;
+}
+
+namespace {
+
+// expand_module with a memo (each module is counted once, however often it is reached) and the modules
+// being expanded (a module that contains itself is an error, not an endless recursion).
+Expanded expand(const std::map<std::string, ModuleCells>& modules, const std::map<std::string, double>& lib,
+                const std::string& module, std::map<std::string, Expanded>& memo, std::vector<std::string>& open) {
+    if (const auto m = memo.find(module); m != memo.end()) return m->second;
+    const auto it = modules.find(module);
+    if (it == modules.end()) throw SimulationError(fmt::format("area: the synthesized design has no module {}", module));
+    if (std::find(open.begin(), open.end(), module) != open.end()) {
+        throw SimulationError(fmt::format("area: module {} contains itself", module));
+    }
+    open.push_back(module);
+    Expanded e;
+    for (const auto& [type, n] : it->second.cells_by_type) {
+        if (const auto c = lib.find(type); c != lib.end()) {
+            e.cells += n;
+            e.lib_um2 += c->second * static_cast<double>(n);
+        } else if (is_module(modules, type)) {
+            const Expanded sub = expand(modules, lib, type, memo, open);
+            e.cells += sub.cells * n;
+            e.lib_um2 += sub.lib_um2 * static_cast<double>(n);
+            e.black_boxes += sub.black_boxes * n;
+        } else if (type == "sasim_sram" || type.rfind("$paramod\\sasim_sram\\", 0) == 0) {
+            e.black_boxes += n;
+        } else {
+            throw SimulationError(fmt::format("area: module {} has {} cells of type {}, which is neither a library "
+                                              "cell nor a module (was the design mapped?)", module, n, type));
+        }
+    }
+    open.pop_back();
+    memo[module] = e;
+    return e;
+}
+
+}  // namespace
+
+Expanded expand_module(const std::map<std::string, ModuleCells>& modules, const std::map<std::string, double>& lib,
+                       const std::string& module) {
+    std::map<std::string, Expanded> memo;
+    std::vector<std::string> open;
+    return expand(modules, lib, module, memo, open);
+}
+
+AreaReport area_from_modules(const Config& cfg, const TechTable& tech, const std::map<std::string, ModuleCells>& modules,
+                             const std::map<std::string, double>& lib) {
+    const auto nand2 = lib.find("NAND2X1");
+    if (nand2 == lib.end() || nand2->second <= 0) throw InputError("area: the liberty file has no NAND2X1 cell with an area");
+    AreaReport r;
+    r.config_name = cfg.name;
+    r.technology = tech.name;
+    const bool os = cfg.array.dataflow == Dataflow::OS;
+    const std::string exec = find_module(modules, os ? "sasim_exec_os" : "sasim_exec");
+    const std::string mesh = find_module(modules, os ? "sasim_mesh_os" : "sasim_mesh");
+    const std::string pe = find_module(modules, os ? "sasim_pe_os" : "sasim_pe");
+    const std::string load = find_module(modules, "sasim_load_dma");
+    const std::string store = find_module(modules, "sasim_store_dma");
+    for (const auto& [what, name] : {std::pair{"execute unit", exec}, {"mesh", mesh}, {"PE", pe},
+                                     {"load DMA", load}, {"store DMA", store}}) {
+        if (name.empty()) throw SimulationError(fmt::format("area: the synthesized design has no {} module", what));
+    }
+    const Expanded top = expand_module(modules, lib, "sasim_top");
+    const Expanded e_exec = expand_module(modules, lib, exec), e_mesh = expand_module(modules, lib, mesh);
+    const Expanded e_pe = expand_module(modules, lib, pe);
+    const Expanded e_load = expand_module(modules, lib, load), e_store = expand_module(modules, lib, store);
+    if (top.black_boxes != 2) {
+        throw SimulationError(fmt::format("area: expected the 2 SRAM black boxes, found {}", top.black_boxes));
+    }
+    auto logic = [&](const std::string& name, uint64_t cells, double um2) {
+        BlockArea b;
+        b.name = name;
+        b.cells = cells;
+        b.lib_um2 = um2;
+        b.nand2_eq = um2 / nand2->second;
+        b.mm2 = b.nand2_eq * tech.nand2_um2 * 1e-6;
+        r.blocks.push_back(b);
+        r.logic_mm2 += b.mm2;
+    };
+    logic("mesh", e_mesh.cells, e_mesh.lib_um2);
+    logic("execute", e_exec.cells - e_mesh.cells, e_exec.lib_um2 - e_mesh.lib_um2);
+    logic("load DMA", e_load.cells, e_load.lib_um2);
+    logic("store DMA", e_store.cells, e_store.lib_um2);
+    logic("control", top.cells - e_exec.cells - e_load.cells - e_store.cells,
+          top.lib_um2 - e_exec.lib_um2 - e_load.lib_um2 - e_store.lib_um2);
+    auto sram = [&](const std::string& name, uint64_t kib) {
+        BlockArea b;
+        b.name = name;
+        b.bits = kib * 1024 * 8;
+        b.mm2 = static_cast<double>(b.bits) * tech.sram_um2_per_bit * 1e-6;
+        r.blocks.push_back(b);
+        r.sram_mm2 += b.mm2;
+    };
+    sram("scratchpad", cfg.scratchpad.capacity_kib);
+    sram("accumulator", cfg.accumulator.capacity_kib);
+    r.pe_cells = e_pe.cells;
+    r.pe_nand2_eq = e_pe.lib_um2 / nand2->second;
+    r.pes = uint64_t{cfg.array.rows} * cfg.array.cols;
+    r.total_mm2 = r.logic_mm2 + r.sram_mm2;
+    return r;
+}
+
+AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
+    const TechTable& tech = builtin_tech_table(opt.technology.empty() ? cfg.technology : opt.technology);
+    if (!fs::is_regular_file(opt.liberty)) {
+        throw InputError(fmt::format("{}: liberty file not found (Debian package qflow-tech-osu018)", opt.liberty));
+    }
+    const auto lib = parse_liberty_areas(read_file(opt.liberty), opt.liberty);
+    const GenerateOptions gen;
+    const std::string flow = replace_all(kFlow, "LIB", opt.liberty);
+    const std::string key = hardware_hash(cfg, gen) + "-" + fnv1a_hex(flow).substr(0, 8);
+    const fs::path cache = fs::absolute(resolve_cache_dir(opt));
+    const fs::path stat_path = cache / (key + ".stat.json");
+    AreaReport r;
+    std::string yosys_version;
+    double seconds = 0;
+    bool cached = fs::is_regular_file(stat_path);
+    if (!cached) {
+        const std::string yosys = find_on_path("yosys");
+        if (yosys.empty()) throw InputError("area needs yosys (Debian package yosys)");
+        std::error_code ec;
+        fs::create_directories(cache, ec);
+        if (ec || !fs::is_directory(cache)) {
+            throw InputError(fmt::format("{}: cannot create the area cache directory ({})", cache.string(), ec.message()));
+        }
+        const fs::path tmp = make_temp_dir(cache.string(), "." + key + ".");
+        std::string files;
+        for (const GeneratedFile& f : generate_rtl(cfg, gen)) {
+            std::ofstream(tmp / f.name, std::ios::binary) << f.text;
+            if (f.name.size() > 3 && f.name.substr(f.name.size() - 3) == ".sv") {
+                const std::string path = (tmp / f.name).string();  // packages (*_pkg.sv) first
+                files = f.name.find("_pkg.sv") != std::string::npos ? path + " " + files : files + path + " ";
+            }
+        }
+        std::ofstream(tmp / "synth.ys") << "read_verilog -sv " << files << "\n"
+                                         << replace_all(replace_all(flow, "STAT", (tmp / "stat.json").string()), "; ", "\n")
+                                         << "\n";
+        if (!opt.quiet) {
+            std::cerr << fmt::format("synthesizing {} with yosys (cached afterwards; minutes for large arrays)...", key)
+                      << std::endl;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        const int rc = run_process({yosys, "-q", "-l", (tmp / "synth.log").string(), "-s", (tmp / "synth.ys").string()},
+                                   (tmp / "yosys.out").string());
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (rc != 0 || !fs::is_regular_file(tmp / "stat.json")) {
+            const fs::path kept = cache / (key + ".failed.log");
+            fs::copy_file(tmp / "synth.log", kept, fs::copy_options::overwrite_existing, ec);
+            fs::remove_all(tmp, ec);
+            throw SimulationError(fmt::format("yosys failed (exit {}) synthesizing {}; log: {}", rc, key, kept.string()));
+        }
+        fs::rename(tmp / "stat.json", stat_path, ec);
+        if (ec) throw SimulationError(fmt::format("{}: cannot write ({})", stat_path.string(), ec.message()));
+        std::ofstream(cache / (key + ".seconds")) << seconds << '\n';
+        fs::remove_all(tmp, ec);
+    }
+    const std::string stat_text = read_file(stat_path);
+    r = area_from_modules(cfg, tech, parse_yosys_stat(stat_text, stat_path.string()), lib);
+    try {
+        yosys_version = json::parse(stat_text).value("creator", "");
+    } catch (const json::exception&) {
+    }
+    r.hardware_hash = hardware_hash(cfg, gen);
+    r.flow = yosys_version + ": " + flow;
+    r.liberty = opt.liberty;
+    r.cached = cached;
+    r.synth_seconds = seconds;
+    return r;
+}
+
+json area_to_json(const AreaReport& r) {
+    json blocks = json::array();
+    for (const BlockArea& b : r.blocks) {
+        json j = {{"name", b.name}, {"mm2", b.mm2}};
+        if (b.bits != 0) {
+            j["sram_bits"] = b.bits;
+        } else {
+            j["cells"] = b.cells;
+            j["lib_um2"] = b.lib_um2;
+            j["nand2_eq"] = b.nand2_eq;
+        }
+        blocks.push_back(j);
+    }
+    return {{"config", r.config_name},   {"technology", r.technology}, {"hardware_hash", r.hardware_hash},
+            {"flow", r.flow},            {"liberty", r.liberty},       {"blocks", blocks},
+            {"pe", {{"count", r.pes}, {"cells", r.pe_cells}, {"nand2_eq", r.pe_nand2_eq}}},
+            {"logic_mm2", r.logic_mm2},  {"sram_mm2", r.sram_mm2},     {"area_mm2", r.total_mm2},
+            {"synth_seconds", r.synth_seconds}, {"cached", r.cached}};
+}
+
+std::string area_to_text(const AreaReport& r) {
+    std::string s = fmt::format("area of \"{}\" at {} (hardware {}{})\n", r.config_name, r.technology, r.hardware_hash,
+                                r.cached ? ", cached synthesis" : fmt::format(", synthesized in {:.0f} s", r.synth_seconds));
+    s += fmt::format("  {:<12} {:>10} {:>14} {:>12} {:>10}\n", "block", "cells", "NAND2 equiv.", "SRAM bits", "mm2");
+    for (const BlockArea& b : r.blocks) {
+        s += b.bits != 0 ? fmt::format("  {:<12} {:>10} {:>14} {:>12} {:>10.4f}\n", b.name, "", "", b.bits, b.mm2)
+                         : fmt::format("  {:<12} {:>10} {:>14.0f} {:>12} {:>10.4f}\n", b.name, b.cells, b.nand2_eq, "", b.mm2);
+    }
+    s += fmt::format("  {:<12} {:>10} {:>14} {:>12} {:>10.4f}\n", "total", "", "", "", r.total_mm2);
+    s += fmt::format("  one PE: {} cells, {:.0f} NAND2 equivalents, counted {} times in the mesh\n", r.pe_cells,
+                     r.pe_nand2_eq, r.pes);
+    s += fmt::format("  logic: OSU 0.18 um cells (Yosys, not flattened) in NAND2 equivalents x the table's NAND2 area; "
+                     "SRAM: bits x the table's area per bit. Estimates (docs/cost.md)\n");
+    return s;
+}
+
+}  // namespace sasim::rtl

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// `sasim area`: the generated RTL synthesized with Yosys into the OSU 0.18 um standard cells, counted
+// hierarchically (one PE synthesized, counted ROWS x COLS times), plus the SRAM macros from the
+// technology table (docs/cost.md). Parsing and counting are pure functions, tested directly; run_area
+// adds the Yosys run and its cache.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "config/technology.h"
+
+namespace sasim::rtl {
+
+// Cell name -> area in um2 of every `cell (NAME) { ... area : X; ... }` of a liberty file. Throws
+// InputError naming `origin` when the text holds no cell with an area.
+std::map<std::string, double> parse_liberty_areas(const std::string& text, const std::string& origin);
+
+// One module of Yosys's `stat -json`: its cells by type (standard cells and submodule instances).
+struct ModuleCells {
+    std::map<std::string, uint64_t> cells_by_type;
+};
+// The modules of a `stat -json` output. Names lose Yosys's leading '\', and a derived module
+// ($paramod\sasim_queue\DEPTH=...) keeps its full name. Throws InputError naming `origin`.
+std::map<std::string, ModuleCells> parse_yosys_stat(const std::string& json_text, const std::string& origin);
+
+// A module with everything below it: standard cells and their liberty area. Black boxes (sasim_sram)
+// count nothing and are tallied in `black_boxes`. A cell type that is neither a liberty cell, a module
+// nor a black box is an error.
+struct Expanded {
+    uint64_t cells = 0;
+    double lib_um2 = 0;
+    uint64_t black_boxes = 0;
+};
+Expanded expand_module(const std::map<std::string, ModuleCells>& modules, const std::map<std::string, double>& lib,
+                       const std::string& module);
+
+// One row of the report.
+struct BlockArea {
+    std::string name;        // "mesh", "execute", "load DMA", "store DMA", "control", "scratchpad", "accumulator"
+    uint64_t cells = 0;      // standard cells (logic blocks)
+    double lib_um2 = 0;      // their area in the synthesis library (OSU 0.18 um)
+    double nand2_eq = 0;     // lib_um2 / the library's NAND2X1 area
+    uint64_t bits = 0;       // SRAM blocks: capacity in bits
+    double mm2 = 0;          // at the technology: nand2_eq x nand2_um2, or bits x sram_um2_per_bit
+};
+
+struct AreaReport {
+    std::string config_name, technology, hardware_hash;
+    std::string flow;                    // yosys version and the commands, as run
+    std::string liberty;                 // path of the liberty file
+    std::vector<BlockArea> blocks;
+    uint64_t pe_cells = 0;               // one PE
+    double pe_nand2_eq = 0;
+    uint64_t pes = 0;                    // ROWS x COLS
+    double logic_mm2 = 0, sram_mm2 = 0, total_mm2 = 0;
+    double synth_seconds = 0;            // of the Yosys run (0 when cached)
+    bool cached = false;
+};
+
+// The report from a synthesized design's modules: blocks by module, SRAMs from the config and table.
+AreaReport area_from_modules(const Config& cfg, const TechTable& tech, const std::map<std::string, ModuleCells>& modules,
+                             const std::map<std::string, double>& lib);
+
+struct AreaOptions {
+    std::string technology;  // table name; empty: the config's
+    std::string cache_dir;   // empty: $SASIM_AREA_CACHE, else $XDG_CACHE_HOME/sasim/area, else ~/.cache/sasim/area
+    std::string liberty = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+    bool quiet = false;      // no progress on stderr
+};
+
+// Synthesizes cfg's RTL with yosys (cached by hardware hash and flow) and returns its report.
+AreaReport run_area(const Config& cfg, const AreaOptions& opt);
+
+nlohmann::json area_to_json(const AreaReport& r);
+std::string area_to_text(const AreaReport& r);
+
+}  // namespace sasim::rtl

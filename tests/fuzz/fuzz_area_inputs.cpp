@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// Fuzz target: the inputs of `sasim area` (rtl/area): a liberty file (--liberty) and Yosys's
+// `stat -json` output as cached. Any input must be accepted or refused with an InputError that names
+// the file first; accepted areas are finite and >= 0, and counting a module never crashes.
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "common/errors.h"
+#include "rtl/area/area.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string text(reinterpret_cast<const char*>(data), size);
+    try {
+        for (const auto& [cell, um2] : sasim::rtl::parse_liberty_areas(text, "fuzz.lib")) {
+            if (cell.empty() || !std::isfinite(um2) || um2 < 0) std::abort();
+        }
+    } catch (const sasim::InputError& e) {
+        if (e.lines().empty() || e.lines().front().rfind("fuzz.lib: ", 0) != 0) std::abort();
+    }
+    try {
+        const auto modules = sasim::rtl::parse_yosys_stat(text, "fuzz.json");
+        const std::map<std::string, double> lib = {{"NAND2X1", 24}};
+        for (const auto& [name, m] : modules) {
+            try {
+                sasim::rtl::expand_module(modules, lib, name);
+            } catch (const sasim::SimulationError&) {  // an unknown cell type, or a module loop
+            }
+        }
+    } catch (const sasim::InputError& e) {
+        if (e.lines().empty() || e.lines().front().rfind("fuzz.json: ", 0) != 0) std::abort();
+    }
+    return 0;
+}

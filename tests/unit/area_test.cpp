@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// `sasim area` without Yosys: the liberty and `stat -json` readers, the hierarchical count and the block
+// split (rtl/area). The Yosys run itself is tested in tests/cli/area.sh.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/errors.h"
+#include "config/config.h"
+#include "config/technology.h"
+#include "rtl/area/area.h"
+
+using namespace sasim;
+using namespace sasim::rtl;
+
+namespace {
+
+const std::map<std::string, double> kLib = {{"NAND2X1", 24}, {"DFFPOSX1", 96}, {"INVX1", 16}};
+
+ModuleCells cells(std::map<std::string, uint64_t> m) { return ModuleCells{std::move(m)}; }
+
+// A design shaped like the generated one: a top with the three units and two SRAM black boxes.
+std::map<std::string, ModuleCells> design(uint64_t pes) {
+    return {
+        {"sasim_top", cells({{"NAND2X1", 10}, {"sasim_exec", 1}, {"sasim_load_dma", 1}, {"sasim_store_dma", 1},
+                             {"$paramod\\sasim_queue\\DEPTH=2", 3}, {"sasim_sram", 2}})},
+        {"$paramod\\sasim_queue\\DEPTH=2", cells({{"DFFPOSX1", 4}})},
+        {"sasim_exec", cells({{"INVX1", 5}, {"sasim_mesh", 1}})},
+        {"sasim_mesh", cells({{"DFFPOSX1", 2}, {"sasim_pe", pes}})},
+        {"sasim_pe", cells({{"NAND2X1", 7}, {"DFFPOSX1", 1}})},
+        {"sasim_load_dma", cells({{"NAND2X1", 100}, {"sasim_load_addr", 1}})},
+        {"sasim_load_addr", cells({{"INVX1", 3}})},
+        {"sasim_store_dma", cells({{"NAND2X1", 20}})},
+    };
+}
+
+Config config_with(uint32_t rows, uint32_t cols, uint64_t spad_kib) {
+    nlohmann::json j = {{"array", {{"rows", rows}, {"cols", cols}, {"dataflow", "ws"}}},
+                        {"scratchpad", {{"capacity_kib", spad_kib}}}};
+    return config_from_json(j, "c.json");
+}
+
+}  // namespace
+
+TEST_CASE("area: liberty cell areas are read per cell", "[area]") {
+    const std::string lib = "library (x) {\n cell (NAND2X1) {\n  area : 24;\n  pin (A) { direction : input; }\n }\n"
+                            " cell(\"DFFPOSX1\") { area : 96.5 ; }\n cell (FILL) { }\n}\n";
+    const auto a = parse_liberty_areas(lib, "x.lib");
+    CHECK(a.size() == 2);
+    CHECK(a.at("NAND2X1") == 24);
+    CHECK(a.at("DFFPOSX1") == 96.5);
+    CHECK_THROWS_AS(parse_liberty_areas("library (x) { }", "x.lib"), InputError);
+    CHECK_THROWS_AS(parse_liberty_areas("cell (A) { area : -3; }", "x.lib"), InputError);
+    CHECK_THROWS_AS(parse_liberty_areas("cell (A) { area : 1e999; }", "x.lib"), InputError);
+    CHECK_THROWS_AS(parse_liberty_areas("cell (A) { area : ; }", "x.lib"), InputError);
+    const std::filesystem::path osu = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+    if (std::filesystem::exists(osu)) {
+        std::ifstream in(osu);
+        std::ostringstream s;
+        s << in.rdbuf();
+        const auto real = parse_liberty_areas(s.str(), osu.string());
+        CHECK(real.at("NAND2X1") == 24);   // the areas energy_area.md lists for osu018
+        CHECK(real.at("DFFPOSX1") == 96);
+        CHECK(real.at("INVX1") == 16);
+    }
+}
+
+TEST_CASE("area: Yosys 0.23's stat -json with the hierarchy printed into it is read", "[area]") {
+    const std::string stat = R"st({
+   "creator": "Yosys 0.23 (git sha1 7ce5011c24b)",
+   "modules": {
+      "\\sasim_pe": {
+         "num_cells":         8,
+         "num_cells_by_type": {
+            "DFFPOSX1": 1,
+            "NAND2X1": 7
+         }
+      },
+      "\\sasim_mesh": {
+         "num_cells_by_type": {
+            "sasim_pe": 4
+         }
+      }
+   },
+       sasim_mesh                    1
+         sasim_pe                   4
+      "design": {
+         "num_cells":         32
+      }
+}
+)st";
+    const auto m = parse_yosys_stat(stat, "stat.json");
+    REQUIRE(m.size() == 2);
+    CHECK(m.at("sasim_pe").cells_by_type.at("NAND2X1") == 7);
+    CHECK(m.at("sasim_mesh").cells_by_type.at("sasim_pe") == 4);
+    CHECK_THROWS_AS(parse_yosys_stat("{\"x\": 1}", "stat.json"), InputError);
+    CHECK_THROWS_AS(parse_yosys_stat("{", "stat.json"), InputError);
+}
+
+TEST_CASE("area: a module counts its submodules once per instance", "[area]") {
+    const auto d = design(4);
+    const Expanded pe = expand_module(d, kLib, "sasim_pe");
+    CHECK(pe.cells == 8);
+    CHECK(pe.lib_um2 == 7 * 24 + 96);
+    const Expanded mesh = expand_module(d, kLib, "sasim_mesh");
+    CHECK(mesh.cells == 2 + 4 * 8);
+    CHECK(mesh.lib_um2 == 2 * 96 + 4 * (7 * 24 + 96));
+    const Expanded top = expand_module(d, kLib, "sasim_top");
+    CHECK(top.black_boxes == 2);
+    CHECK(top.cells == 10 + 3 * 4 + (5 + 34) + (100 + 3) + 20);
+    auto bad = d;
+    bad["sasim_store_dma"].cells_by_type["$mem_v2"] = 1;  // an unmapped cell
+    CHECK_THROWS_AS(expand_module(bad, kLib, "sasim_top"), SimulationError);
+    std::map<std::string, ModuleCells> loop = {{"a", cells({{"b", 1}})}, {"b", cells({{"a", 2}})}};
+    CHECK_THROWS_WITH(expand_module(loop, kLib, "a"), "area: module a contains itself");
+}
+
+TEST_CASE("area: blocks split the design, SRAMs come from the table, all scale with the config", "[area]") {
+    const TechTable& t45 = builtin_tech_table("45nm");
+    const TechTable& t28 = builtin_tech_table("28nm");
+    REQUIRE(t45.nand2_um2 > 0);
+    REQUIRE(t45.sram_um2_per_bit > 0);
+    const Config c = config_with(2, 2, 64);
+    const AreaReport r = area_from_modules(c, t45, design(4), kLib);
+    REQUIRE(r.blocks.size() == 7);
+    CHECK(r.blocks[0].name == "mesh");
+    CHECK(r.blocks[0].cells == 34);
+    CHECK(r.blocks[0].nand2_eq == Approx((2 * 96 + 4 * (7 * 24 + 96)) / 24.0));
+    CHECK(r.blocks[0].mm2 == Approx(r.blocks[0].nand2_eq * t45.nand2_um2 * 1e-6));
+    CHECK(r.blocks[1].name == "execute");
+    CHECK(r.blocks[1].cells == 5);
+    CHECK(r.blocks[2].name == "load DMA");
+    CHECK(r.blocks[2].cells == 103);
+    CHECK(r.blocks[4].name == "control");
+    CHECK(r.blocks[4].cells == 10 + 12);   // the top's own cells and the queues
+    CHECK(r.blocks[5].name == "scratchpad");
+    CHECK(r.blocks[5].bits == 64 * 1024 * 8);
+    CHECK(r.blocks[5].mm2 == Approx(64 * 1024 * 8 * t45.sram_um2_per_bit * 1e-6));
+    CHECK(r.pe_cells == 8);
+    CHECK(r.pes == 4);
+    CHECK(r.total_mm2 == Approx(r.logic_mm2 + r.sram_mm2));
+    double sum = 0;
+    for (const BlockArea& b : r.blocks) sum += b.mm2;
+    CHECK(r.total_mm2 == Approx(sum));
+    // More PEs, a larger scratchpad, a smaller node.
+    CHECK(area_from_modules(c, t45, design(16), kLib).logic_mm2 > r.logic_mm2);
+    CHECK(area_from_modules(config_with(2, 2, 128), t45, design(4), kLib).sram_mm2 > r.sram_mm2);
+    CHECK(area_from_modules(c, t28, design(4), kLib).total_mm2 < r.total_mm2);
+    // A design without the SRAM black boxes was synthesized wrongly.
+    auto no_sram = design(4);
+    no_sram["sasim_top"].cells_by_type.erase("sasim_sram");
+    CHECK_THROWS_AS(area_from_modules(c, t45, no_sram, kLib), SimulationError);
+}
