@@ -11,6 +11,8 @@
 #include <cmath>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "rtl/check/process.h"
@@ -23,13 +25,23 @@ using nlohmann::json;
 
 namespace {
 
-// The Yosys commands after reading the files: synth's own steps without its generic ABC run, memories
-// mapped to flip-flops, then one ABC run into the liberty's cells. Not flattened, so a module is
-// synthesized once however often it is instantiated. `LIB` is replaced by the liberty path.
+// The Yosys commands after reading the files: the steps of Yosys's `synth` without `fsm` and `share`
+// (share's SAT search over the load DMA's read-buffer ports took 24 GB on gemmini_16x16) and without its
+// generic ABC run, memories mapped to flip-flops, then one ABC run into the liberty's cells. Not
+// flattened, so a module is synthesized once however often it is instantiated. `LIB` is replaced by the
+// liberty path, `STAT` by the output file.
 const char* const kFlow =
-    "hierarchy -check -top sasim_top; synth -top sasim_top -run begin:fine; opt -fast -full; memory_map; "
-    "opt -full; techmap; opt -fast; dfflibmap -liberty LIB; abc -liberty LIB; opt_clean; "
-    "tee -q -o STAT stat -json";
+    "hierarchy -check -top sasim_top; proc; opt_expr; opt_clean; opt -nodffe -nosdff; wreduce; peepopt; "
+    "opt_clean; alumacc; opt; memory -nomap; opt_clean; opt -fast -full; memory_map; opt -full; techmap; "
+    "opt -fast; dfflibmap -liberty LIB; abc -liberty LIB; opt_clean; tee -q -o STAT stat -json";
+
+// Half of the physical memory, in KiB: the limit of the Yosys process (a run that needs more fails with
+// a message instead of making the machine swap or the kernel kill something else).
+uint64_t yosys_memory_limit_kib() {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0) return 8ULL << 20;
+    return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 / 1024;
+}
 
 std::string read_file(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -296,14 +308,18 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
                       << std::endl;
         }
         const auto t0 = std::chrono::steady_clock::now();
-        const int rc = run_process({yosys, "-q", "-l", (tmp / "synth.log").string(), "-s", (tmp / "synth.ys").string()},
+        const uint64_t limit_kib = yosys_memory_limit_kib();
+        const int rc = run_process({"/bin/sh", "-c", fmt::format("ulimit -v {} && exec \"$0\" \"$@\"", limit_kib), yosys,
+                                    "-q", "-l", (tmp / "synth.log").string(), "-s", (tmp / "synth.ys").string()},
                                    (tmp / "yosys.out").string());
         seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (rc != 0 || !fs::is_regular_file(tmp / "stat.json")) {
             const fs::path kept = cache / (key + ".failed.log");
             fs::copy_file(tmp / "synth.log", kept, fs::copy_options::overwrite_existing, ec);
             fs::remove_all(tmp, ec);
-            throw SimulationError(fmt::format("yosys failed (exit {}) synthesizing {}; log: {}", rc, key, kept.string()));
+            throw SimulationError(fmt::format("yosys failed (exit {}) synthesizing {} within its memory limit of {:.1f} GiB "
+                                              "(half of this machine's); log: {}",
+                                              rc, key, static_cast<double>(limit_kib) / (1 << 20), kept.string()));
         }
         fs::rename(tmp / "stat.json", stat_path, ec);
         if (ec) throw SimulationError(fmt::format("{}: cannot write ({})", stat_path.string(), ec.message()));

@@ -131,6 +131,9 @@ std::string readme(const Config& cfg, const GenerateOptions& opt, const Hardware
                      hw.spad_rows, hw.spad_row_elems, cfg.scratchpad.banks, hw.acc_rows, hw.cols, cfg.accumulator.banks,
                      hw.queue_load, hw.queue_exec, hw.queue_store, hw.read_buffer_rows, hw.row_bytes_max,
                      hw.store_buffer_rows);
+    s += "\nVerilator and Yosys 0.23 read these files (packages first). Under synthesis (`SYNTHESIS` defined) "
+         "the scratchpad and the accumulator, `sasim_sram`, are black boxes; `sasim area` prices them from its "
+         "SRAM table (docs/cost.md).\n";
     return s;
 }
 

@@ -80,7 +80,9 @@ module sasim_exec_os #(
   logic [31:0] d_i;
 
   logic drain_start, stream_free, two_back_ok, handover, fill_free;
+  /* verilator lint_off UNUSEDSIGNAL */  // only its ready time is read here
   drain_t      dq0;                      // the oldest entry (Yosys 0.23 cannot read dq[0].field)
+  /* verilator lint_on UNUSEDSIGNAL */
   assign dq0 = dq[0];
   assign drain_start = !d_busy && dq_count != 0 && now >= dq0.ready_at;
   assign stream_free = !s_busy;

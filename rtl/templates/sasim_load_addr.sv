@@ -32,6 +32,7 @@ module sasim_load_addr #(
   logic               wrap;
 
   always_comb begin
+    wrap = 1'b0;
     ih_base = $signed(oh * conv.stride_h) - $signed(conv.pad_top);
     iw_base = $signed(ow * conv.stride_w) - $signed(conv.pad_left);
     step_s = conv.dilation_w * conv.in_c * OPERAND_BYTES;
