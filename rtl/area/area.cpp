@@ -128,9 +128,11 @@ std::map<std::string, double> parse_liberty_areas(const std::string& text, const
     return areas;
 }
 
-std::map<std::string, ModuleCells> parse_yosys_stat(const std::string& json_text, const std::string& origin) {
-    // Yosys 0.23 prints the design hierarchy into its `stat -json` output ("       sasim_pe   16" lines
-    // between the modules and the design totals). Such lines hold no quote, brace or bracket: drop them.
+namespace {
+
+// Yosys 0.23 prints the design hierarchy into its `stat -json` output ("       sasim_pe   16" lines
+// between the modules and the design totals). Such lines hold no quote, brace or bracket: drop them.
+std::string repaired_stat_json(const std::string& json_text) {
     std::string text;
     std::istringstream lines(json_text);
     for (std::string line; std::getline(lines, line);) {
@@ -138,6 +140,13 @@ std::map<std::string, ModuleCells> parse_yosys_stat(const std::string& json_text
             text += line + '\n';
         }
     }
+    return text;
+}
+
+}  // namespace
+
+std::map<std::string, ModuleCells> parse_yosys_stat(const std::string& json_text, const std::string& origin) {
+    const std::string text = repaired_stat_json(json_text);
     json j;
     try {
         j = json::parse(text);
@@ -329,7 +338,7 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
     const std::string stat_text = read_file(stat_path);
     r = area_from_modules(cfg, tech, parse_yosys_stat(stat_text, stat_path.string()), lib);
     try {
-        yosys_version = json::parse(stat_text).value("creator", "");
+        yosys_version = json::parse(repaired_stat_json(stat_text)).value("creator", "");
     } catch (const json::exception&) {
     }
     r.hardware_hash = hardware_hash(cfg, gen);
