@@ -15,7 +15,7 @@
 
 #include <fmt/format.h>
 
-#include "rtl/check/process.h"
+#include "rtl/tools/process.h"
 #include "common/errors.h"
 #include "rtl/generator/generator.h"
 
@@ -55,16 +55,8 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
     return s;
 }
 
-std::string resolve_cache_dir(const AreaOptions& opt) {
-    if (!opt.cache_dir.empty()) return opt.cache_dir;
-    auto env = [](const char* name) {
-        const char* v = std::getenv(name);
-        return std::string(v == nullptr ? "" : v);
-    };
-    if (!env("SASIM_AREA_CACHE").empty()) return env("SASIM_AREA_CACHE");
-    if (!env("XDG_CACHE_HOME").empty()) return (fs::path(env("XDG_CACHE_HOME")) / "sasim/area").string();
-    if (!env("HOME").empty()) return (fs::path(env("HOME")) / ".cache/sasim/area").string();
-    throw InputError("area: no cache directory (HOME is not set): give --cache-dir or set SASIM_AREA_CACHE");
+std::string area_cache_dir(const AreaOptions& opt) {
+    return resolve_cache_dir(opt.cache_dir, "SASIM_AREA_CACHE", "area", "area");
 }
 
 bool is_module(const std::map<std::string, ModuleCells>& modules, const std::string& type) {
@@ -286,7 +278,7 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
     const GenerateOptions gen;
     const std::string flow = replace_all(kFlow, "LIB", opt.liberty);
     const std::string key = hardware_hash(cfg, gen) + "-" + fnv1a_hex(flow).substr(0, 8);
-    const fs::path cache = fs::absolute(resolve_cache_dir(opt));
+    const fs::path cache = fs::absolute(area_cache_dir(opt));
     const fs::path stat_path = cache / (key + ".stat.json");
     AreaReport r;
     std::string yosys_version;

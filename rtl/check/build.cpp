@@ -12,7 +12,7 @@
 
 #include "common/errors.h"
 #include "common/file_text.h"
-#include "rtl/check/process.h"
+#include "rtl/tools/process.h"
 #include "rtl/generator/generator.h"
 
 namespace fs = std::filesystem;
@@ -147,15 +147,7 @@ void fit_loads(const Config& cfg, const Program& program, GenerateOptions& opt) 
 }
 
 std::string resolve_cache_dir(const BuildOptions& opt) {
-    if (!opt.cache_dir.empty()) return opt.cache_dir;
-    auto env = [](const char* name) {
-        const char* v = std::getenv(name);
-        return std::string(v == nullptr ? "" : v);
-    };
-    if (!env("SASIM_RTL_CACHE").empty()) return env("SASIM_RTL_CACHE");
-    if (!env("XDG_CACHE_HOME").empty()) return (fs::path(env("XDG_CACHE_HOME")) / "sasim/rtl").string();
-    if (!env("HOME").empty()) return (fs::path(env("HOME")) / ".cache/sasim/rtl").string();
-    throw InputError("rtl check: no cache directory (HOME is not set): give --cache-dir or set SASIM_RTL_CACHE");
+    return resolve_cache_dir(opt.cache_dir, "SASIM_RTL_CACHE", "rtl", "rtl check");
 }
 
 std::string ensure_harness(const Config& cfg, const BuildOptions& opt) {

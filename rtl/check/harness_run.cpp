@@ -8,7 +8,7 @@
 
 #include "common/errors.h"
 #include "rtl/check/build.h"
-#include "rtl/check/process.h"
+#include "rtl/tools/process.h"
 
 namespace fs = std::filesystem;
 

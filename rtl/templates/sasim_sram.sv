@@ -4,27 +4,12 @@
 // write port that takes effect at the clock edge. The units never use one bank twice in a cycle
 // (sasim_top checks it in simulation), so each bank could be a single-ported macro; port A of the
 // accumulator is the read half of its read-modify-write.
-// Simulation (Verilator) gets the behavioural array below. Synthesis (Yosys defines SYNTHESIS) gets a
-// black box of the same ports: `sasim area` prices it from the SRAM table of the technology
+// Simulation (Verilator) gets the behavioural array below. Under synthesis (Yosys defines SYNTHESIS)
+// the module is a black box: `sasim area` prices it from the SRAM table of the technology
 // (docs/cost.md), since gates would cost a 64 KiB SRAM about 12 mm2.
 `ifdef SYNTHESIS
-(* blackbox *)
-module sasim_sram #(
-  parameter int WORDS = 1,
-  parameter int BITS = 8,
-  parameter int BANKS = 1
-) (
-  input  logic            clk,
-  input  logic [31:0]     rd_a_addr,
-  output logic [BITS-1:0] rd_a_data,
-  input  logic [31:0]     rd_b_addr,
-  output logic [BITS-1:0] rd_b_data,
-  input  logic            wr_en,
-  input  logic [31:0]     wr_addr,
-  input  logic [BITS-1:0] wr_data
-);
-endmodule
-`else
+(* blackbox *)  // Yosys keeps the ports and drops the body
+`endif
 module sasim_sram #(
   parameter int WORDS = 1,
   parameter int BITS = 8,
@@ -50,4 +35,3 @@ module sasim_sram #(
     if (wr_en) mem[wr_addr] <= wr_data;
   end
 endmodule
-`endif

@@ -39,17 +39,21 @@ grep -q "^  mesh " "$dir/a4.txt" || fail "the text report has no mesh row"
 grep -q "^  total " "$dir/a4.txt" || fail "the text report has no total row"
 
 # Bad input: one line, exit 2.
-set +e
-"$sasim" area -c "$src/configs/tiny_4x4_ws.json" --cache-dir "$cache" --liberty "$dir/none.lib" > /dev/null 2> "$dir/err"
-rc=$?
-set -e
-[ "$rc" = 2 ] || fail "a missing liberty file exits $rc, not 2"
-grep -q "none.lib: liberty file not found" "$dir/err" || fail "message: $(cat "$dir/err")"
+#   expect_bad WHAT MESSAGE ARGS...: `sasim area ARGS` must exit 2 with MESSAGE on stderr
+expect_bad() {
+  local what="$1" message="$2"
+  shift 2
+  set +e
+  "$sasim" area "$@" > /dev/null 2> "$dir/err"
+  local rc=$?
+  set -e
+  [ "$rc" = 2 ] || fail "$what exits $rc, not 2"
+  [ "$(wc -l < "$dir/err")" = 1 ] || fail "$what: not one line: $(cat "$dir/err")"
+  grep -q "$message" "$dir/err" || fail "$what: message: $(cat "$dir/err")"
+}
+expect_bad "a missing liberty file" "none.lib: liberty file not found" \
+  -c "$src/configs/tiny_4x4_ws.json" --cache-dir "$cache" --liberty "$dir/none.lib"
 echo "not a liberty" > "$dir/bad.lib"
-set +e
-"$sasim" area -c "$src/configs/tiny_4x4_ws.json" --cache-dir "$cache" --liberty "$dir/bad.lib" > /dev/null 2> "$dir/err"
-rc=$?
-set -e
-[ "$rc" = 2 ] || fail "a file that is no liberty exits $rc, not 2"
-grep -q "bad.lib: no cell with an area" "$dir/err" || fail "message: $(cat "$dir/err")"
+expect_bad "a file that is no liberty" "bad.lib: no cell with an area" \
+  -c "$src/configs/tiny_4x4_ws.json" --cache-dir "$cache" --liberty "$dir/bad.lib"
 echo "PASS: sasim area synthesizes, counts hierarchically, caches and scales"

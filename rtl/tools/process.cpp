@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "rtl/check/process.h"
+#include "rtl/tools/process.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -99,6 +100,19 @@ std::string make_temp_dir(const std::string& parent, const std::string& prefix) 
         throw SimulationError(fmt::format("{}: cannot create a temporary directory ({})", parent, std::strerror(errno)));
     }
     return std::string(buf.data());
+}
+
+std::string resolve_cache_dir(const std::string& override_dir, const char* env_var, const std::string& subdir,
+                              const std::string& what, const std::string& flag) {
+    if (!override_dir.empty()) return override_dir;
+    auto env = [](const char* name) {
+        const char* v = std::getenv(name);
+        return std::string(v == nullptr ? "" : v);
+    };
+    if (!env(env_var).empty()) return env(env_var);
+    if (!env("XDG_CACHE_HOME").empty()) return (std::filesystem::path(env("XDG_CACHE_HOME")) / "sasim" / subdir).string();
+    if (!env("HOME").empty()) return (std::filesystem::path(env("HOME")) / ".cache/sasim" / subdir).string();
+    throw InputError(fmt::format("{}: no cache directory (HOME is not set): give {} or set {}", what, flag, env_var));
 }
 
 std::string tail_lines(const std::string& path, size_t n) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Small POSIX helpers for the RTL check: running a program with its output captured in a log file,
-// finding programs on PATH, temporary directories, and the tail of a log for error messages.
+// Small POSIX helpers for the tools sasim drives (Verilator, Yosys): running a program with its output
+// captured in a log file, finding programs on PATH, temporary directories, cache directories, and the
+// tail of a log for error messages. No SystemC here: `sasim area` links this without the simulator.
 #pragma once
 #include <string>
 
@@ -22,6 +23,12 @@ std::string find_on_path(const std::string& name);
 
 // Creates a fresh directory `<parent>/<prefix>XXXXXX` and returns its path; throws SimulationError.
 std::string make_temp_dir(const std::string& parent, const std::string& prefix);
+
+// The cache directory for one tool's results (not created): `override` when given, else $<env_var>, else
+// $XDG_CACHE_HOME/sasim/<subdir>, else ~/.cache/sasim/<subdir>. `what` names the command in the message
+// of the InputError thrown when none can be found (HOME unset).
+std::string resolve_cache_dir(const std::string& override_dir, const char* env_var, const std::string& subdir,
+                              const std::string& what, const std::string& flag = "--cache-dir");
 
 // The last `n` lines of a text file, each prefixed with "  | " (for quoting logs in messages).
 std::string tail_lines(const std::string& path, size_t n);
