@@ -15,6 +15,8 @@ One set per workload:
   breakdown_<w>.png   the same split for the whole workload at every point
   roofline_<w>.png    attained MACs/cycle versus operational intensity (MACs per DRAM byte), with the
                       roof of each distinct (PEs, DRAM bytes/cycle)
+  area_<w>.png        Pareto front of cycles versus area in mm2 (sweeps with "area": true)
+  energy_<w>.png      Pareto front of dynamic energy versus cycles (scripts/plot_sweep_cost.py)
 
 Reads results.csv with the csv module and sweep.json with json; needs only matplotlib (Debian's
 python3-matplotlib). A plot whose metrics the sweep did not keep is skipped with a note.
@@ -466,12 +468,16 @@ def main():
         "layers": tuple(c for c, _, _ in PARTS) + ("cycles",),
         "breakdown": tuple(c for c, _, _ in PARTS) + ("cycles",),
         "roofline": ("macs", "cycles", "dram_read_bytes", "dram_write_bytes"),
+        "area": ("area_mm2", "cycles"),
+        "energy": ("energy_pj", "cycles"),
     }
+    import plot_sweep_cost  # the cost plots (imports this module's helpers)
     for w in workloads:
         rows = [r for r in sweep.totals if r["workload"] == w]
         for kind, fn in (("cycles", plot_cycles), ("heatmap", plot_heatmap), ("pareto", plot_pareto),
                          ("layers", lambda s, w_, r, o: plot_layers(s, w_, r, o, args.point)),
-                         ("breakdown", plot_breakdown), ("roofline", plot_roofline)):
+                         ("breakdown", plot_breakdown), ("roofline", plot_roofline),
+                         ("area", plot_sweep_cost.plot_area), ("energy", plot_sweep_cost.plot_energy)):
             missing = [c for c in needs[kind] if not sweep.has(c)]
             if missing:
                 notes.append(f"{kind}_{w}: skipped (the sweep did not keep {', '.join(missing)})")

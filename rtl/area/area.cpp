@@ -18,6 +18,7 @@
 #include "rtl/tools/process.h"
 #include "common/errors.h"
 #include "rtl/generator/generator.h"
+#include "rtl/area/timing.h"
 
 namespace sasim::rtl {
 namespace fs = std::filesystem;
@@ -34,6 +35,10 @@ const char* const kFlow =
     "hierarchy -check -top sasim_top; proc; opt_expr; opt_clean; opt -nodffe -nosdff; wreduce; peepopt; "
     "opt_clean; alumacc; opt; memory -nomap; opt_clean; opt -fast -full; memory_map; opt -full; techmap; "
     "opt -fast; dfflibmap -liberty LIB; abc -liberty LIB; opt_clean; tee -q -o STAT stat -json";
+
+// After the synthesis (and not part of the cache key: they change no cell): the netlist for OpenSTA, whose
+// netlist reader takes no parameters on instances, so the SRAM black boxes lose theirs.
+const char* const kNetlist = "setparam -unset WORDS -unset BITS -unset BANKS t:sasim_sram; write_verilog -noattr NETLIST";
 
 // Half of the physical memory, in KiB: the limit of the Yosys process (a run that needs more fails with
 // a message instead of making the machine swap or the kernel kill something else).
@@ -279,19 +284,25 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
     const std::string flow = replace_all(kFlow, "LIB", opt.liberty);
     const std::string key = hardware_hash(cfg, gen) + "-" + fnv1a_hex(flow).substr(0, 8);
     const fs::path cache = fs::absolute(area_cache_dir(opt));
-    const fs::path stat_path = cache / (key + ".stat.json");
+    const fs::path stat_path = cache / (key + ".stat.json"), netlist_path = cache / (key + ".netlist.v"),
+                   timing_path = cache / (key + ".timing.json");
     AreaReport r;
     std::string yosys_version;
     double seconds = 0;
-    bool cached = fs::is_regular_file(stat_path);
-    if (!cached) {
-        const std::string yosys = find_on_path("yosys");
-        if (yosys.empty()) throw InputError("area needs yosys (Debian package yosys)");
-        std::error_code ec;
+    // A hit needs the cell counts and either the timing or the netlist to time (entries written before
+    // sasim kept netlists are synthesized again).
+    const bool cached = fs::is_regular_file(stat_path) &&
+                        (fs::is_regular_file(timing_path) || fs::is_regular_file(netlist_path));
+    std::error_code ec;
+    if (!cached || !fs::is_regular_file(timing_path)) {
         fs::create_directories(cache, ec);
         if (ec || !fs::is_directory(cache)) {
             throw InputError(fmt::format("{}: cannot create the area cache directory ({})", cache.string(), ec.message()));
         }
+    }
+    if (!cached) {
+        const std::string yosys = find_on_path("yosys");
+        if (yosys.empty()) throw InputError("area needs yosys (Debian package yosys)");
         const fs::path tmp = make_temp_dir(cache.string(), "." + key + ".");
         std::string files;
         for (const GeneratedFile& f : generate_rtl(cfg, gen)) {
@@ -301,9 +312,10 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
                 files = f.name.find("_pkg.sv") != std::string::npos ? path + " " + files : files + path + " ";
             }
         }
+        const std::string netlist_cmds = replace_all(kNetlist, "NETLIST", (tmp / "netlist.v").string());
         std::ofstream(tmp / "synth.ys") << "read_verilog -sv " << files << "\n"
                                          << replace_all(replace_all(flow, "STAT", (tmp / "stat.json").string()), "; ", "\n")
-                                         << "\n";
+                                         << "\n" << replace_all(netlist_cmds, "; ", "\n") << "\n";
         if (!opt.quiet) {
             std::cerr << fmt::format("synthesizing {} with yosys (cached afterwards; minutes for large arrays)...", key)
                       << std::endl;
@@ -314,7 +326,7 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
                                     "-q", "-l", (tmp / "synth.log").string(), "-s", (tmp / "synth.ys").string()},
                                    (tmp / "yosys.out").string());
         seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (rc != 0 || !fs::is_regular_file(tmp / "stat.json")) {
+        if (rc != 0 || !fs::is_regular_file(tmp / "stat.json") || !fs::is_regular_file(tmp / "netlist.v")) {
             const fs::path kept = cache / (key + ".failed.log");
             fs::copy_file(tmp / "synth.log", kept, fs::copy_options::overwrite_existing, ec);
             fs::remove_all(tmp, ec);
@@ -322,10 +334,29 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
                                               "(half of this machine's); log: {}",
                                               rc, key, static_cast<double>(limit_kib) / (1 << 20), kept.string()));
         }
-        fs::rename(tmp / "stat.json", stat_path, ec);
+        // The netlist first: a stat file in the cache promises its netlist.
+        fs::rename(tmp / "netlist.v", netlist_path, ec);
+        if (!ec) fs::rename(tmp / "stat.json", stat_path, ec);
         if (ec) throw SimulationError(fmt::format("{}: cannot write ({})", stat_path.string(), ec.message()));
         std::ofstream(cache / (key + ".seconds")) << seconds << '\n';
         fs::remove_all(tmp, ec);
+    }
+    TimingEstimate timing;
+    if (fs::is_regular_file(timing_path)) {
+        timing = timing_from_json(json::parse(read_file(timing_path), nullptr, false));
+    } else {
+        if (!opt.quiet) std::cerr << fmt::format("timing {} with OpenSTA...", key) << std::endl;
+        const fs::path tmp = make_temp_dir(cache.string(), "." + key + ".sta.");
+        timing = run_sta(tmp.string(), opt.liberty, netlist_path.string(), "sasim_top");
+        if (timing.computed) {
+            std::ofstream(tmp / "timing.json") << timing_to_json(timing).dump(1) << '\n';
+            fs::rename(tmp / "timing.json", timing_path, ec);
+        }
+        fs::remove_all(tmp, ec);
+    }
+    if (timing.computed) {
+        timing.delay_scale = tech.delay_scale_from_180nm;
+        timing.fmax_mhz = timing.fmax_lib_mhz / timing.delay_scale;
     }
     const std::string stat_text = read_file(stat_path);
     r = area_from_modules(cfg, tech, parse_yosys_stat(stat_text, stat_path.string()), lib);
@@ -334,7 +365,8 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
     } catch (const json::exception&) {
     }
     r.hardware_hash = hardware_hash(cfg, gen);
-    r.flow = yosys_version + ": " + flow;
+    r.flow = yosys_version + ": " + flow + "; " + kNetlist;
+    r.timing = timing;
     r.liberty = opt.liberty;
     r.cached = cached;
     r.synth_seconds = seconds;
@@ -358,6 +390,7 @@ json area_to_json(const AreaReport& r) {
             {"flow", r.flow},            {"liberty", r.liberty},       {"blocks", blocks},
             {"pe", {{"count", r.pes}, {"cells", r.pe_cells}, {"nand2_eq", r.pe_nand2_eq}}},
             {"logic_mm2", r.logic_mm2},  {"sram_mm2", r.sram_mm2},     {"area_mm2", r.total_mm2},
+            {"timing", timing_to_json(r.timing)},
             {"synth_seconds", r.synth_seconds}, {"cached", r.cached}};
 }
 
@@ -372,6 +405,14 @@ std::string area_to_text(const AreaReport& r) {
     s += fmt::format("  {:<12} {:>10} {:>14} {:>12} {:>10.4f}\n", "total", "", "", "", r.total_mm2);
     s += fmt::format("  one PE: {} cells, {:.0f} NAND2 equivalents, counted {} times in the mesh\n", r.pe_cells,
                      r.pe_nand2_eq, r.pes);
+    if (r.timing.computed) {
+        s += fmt::format("  critical path {:.2f} ns in the 0.18 um cells at the liberty's corner ({} -> {}): fmax {:.3g} MHz "
+                         "there, about {:.3g} MHz at {} (x {} delay scaling; an estimate, docs/cost.md)\n",
+                         r.timing.critical_path_ns, r.timing.startpoint, r.timing.endpoint, r.timing.fmax_lib_mhz,
+                         r.timing.fmax_mhz, r.technology, r.timing.delay_scale);
+    } else {
+        s += fmt::format("  fmax: {}\n", r.timing.note);
+    }
     s += fmt::format("  logic: OSU 0.18 um cells (Yosys, not flattened) in NAND2 equivalents x the table's NAND2 area; "
                      "SRAM: bits x the table's area per bit. Estimates (docs/cost.md)\n");
     return s;

@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "config/technology.h"
+#include "rtl/area/timing.h"
 
 namespace sasim::rtl {
 
@@ -58,6 +59,7 @@ struct AreaReport {
     double pe_nand2_eq = 0;
     uint64_t pes = 0;                    // ROWS x COLS
     double logic_mm2 = 0, sram_mm2 = 0, total_mm2 = 0;
+    TimingEstimate timing;               // critical path and fmax (OpenSTA; `computed` false without it)
     double synth_seconds = 0;            // of the Yosys run (0 when cached)
     bool cached = false;
 };
@@ -73,7 +75,8 @@ struct AreaOptions {
     bool quiet = false;      // no progress on stderr
 };
 
-// Synthesizes cfg's RTL with yosys (cached by hardware hash and flow) and returns its report.
+// Synthesizes cfg's RTL with yosys (cached by hardware hash and flow), times the netlist with OpenSTA
+// (cached too) and returns the report.
 AreaReport run_area(const Config& cfg, const AreaOptions& opt);
 
 nlohmann::json area_to_json(const AreaReport& r);

@@ -19,6 +19,7 @@
 #include "common/stop_request.h"
 #include "compiler/mapping_file.h"
 #include "report/report.h"
+#include "rtl/area/area.h"
 #include "sc/simulator.h"
 
 namespace fs = std::filesystem;
@@ -75,6 +76,7 @@ struct RunArgs {
     std::string mapping_file;
     bool mapper_given = false;  // --mapper appeared on the command line
     std::string mapper_cache = default_mapper_cache_dir();
+    bool area = false;          // --area: synthesize (or take from the area cache) and report area_mm2
 };
 
 int run(const RunArgs& a) {
@@ -104,6 +106,18 @@ int run(const RunArgs& a) {
     }
     if (!a.retire_log.empty()) check_output_path(a.retire_log);
 
+    report::RunReport rep;
+    if (a.area) {
+        // Before simulating: a missing Yosys or a failed synthesis must not cost the run. Cached per hardware
+        // in $SASIM_AREA_CACHE (else ~/.cache/sasim/area), so the points of a sweep share it.
+        rtl::AreaOptions area_opt;
+        area_opt.quiet = a.quiet;
+        rep.area = rtl::area_to_json(rtl::run_area(cfg, area_opt));
+        // Whether this call found the cache differs between runs; the report keeps only the results.
+        rep.area.erase("cached");
+        rep.area.erase("synth_seconds");
+    }
+
     install_stop_handlers();  // Ctrl-C stops at the next layer, with the finished layers reported
     sc::RunOptions opt;
     opt.seed = a.seed;
@@ -129,7 +143,6 @@ int run(const RunArgs& a) {
             }
         };
     }
-    report::RunReport rep;
     rep.config = &cfg;
     rep.workload = &wl;
     rep.seed = a.seed;
@@ -217,6 +230,9 @@ Command add_run_command(CLI::App& app) {
     cmd->add_flag("--exhaustive-search", args->exhaustive,
                   "With --mapper search: simulate every candidate (tests that the bound-pruned search is exact)")
         ->group("Debugging");
+    cmd->add_flag("--area", args->area,
+                  "Also report the accelerator's area (sasim area: its RTL synthesized with Yosys, cached per hardware in "
+                  "$SASIM_AREA_CACHE or ~/.cache/sasim/area) and TOPS/mm2");
     cmd->add_option("--format", args->format, "What to print on stdout: table (default), json or csv")
         ->check(CLI::IsMember({"table", "json", "csv"}));
     return {cmd, [args, mapper] {

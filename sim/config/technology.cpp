@@ -88,7 +88,8 @@ const std::vector<std::string> kKeys = {"sasim_technology",     "name",
                                         "add_width_exponent",   "register_bit_pj",
                                         "sram_access_64bit_pj", "sram_size_exponent",
                                         "sram_write_to_read",   "dram_pj_per_byte",
-                                        "nand2_um2",            "sram_um2_per_bit"};
+                                        "nand2_um2",            "sram_um2_per_bit",
+                                        "delay_scale_from_180nm"};
 
 }  // namespace
 
@@ -128,6 +129,7 @@ TechTable parse_tech_table(const std::string& text, const std::string& origin) {
     r.entry(j, "sram_write_to_read", "sram_write_to_read", t.sram_write_to_read);
     r.entry(j, "nand2_um2", "nand2_um2", t.nand2_um2);
     r.entry(j, "sram_um2_per_bit", "sram_um2_per_bit", t.sram_um2_per_bit);
+    r.entry(j, "delay_scale_from_180nm", "delay_scale_from_180nm", t.delay_scale_from_180nm);
     const auto d = j.find("dram_pj_per_byte");
     if (d == j.end() || !d->is_object() || d->empty()) {
         r.add("dram_pj_per_byte", "expected an object with one entry per DRAM type (\"lpddr4\": {...}, ...)");

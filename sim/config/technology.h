@@ -26,6 +26,7 @@ struct TechTable {
     std::map<std::string, double> dram_pj_per_byte;  // by DRAM type ("lpddr4", ...)
     double nand2_um2 = 0;                // area of a NAND2 gate: synthesized logic is counted in NAND2 equivalents
     double sram_um2_per_bit = 0;         // SRAM macro area per bit, periphery included
+    double delay_scale_from_180nm = 0;   // a gate delay here / the same delay at 180 nm (fmax of `sasim area`)
 };
 
 // Parses and checks a table; throws InputError with one line per problem, "<origin>: <key>: <problem>".

@@ -155,6 +155,10 @@ nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df)
 
 }  // namespace
 
+double tops_per_mm2(uint64_t macs, double seconds, double area_mm2) {
+    return seconds > 0 && area_mm2 > 0 ? 2.0 * static_cast<double>(macs) / seconds * 1e-12 / area_mm2 : 0.0;
+}
+
 nlohmann::json to_json(const RunReport& r) {
     const Config& cfg = *r.config;
     const uint64_t pes = uint64_t{cfg.array.rows} * cfg.array.cols;
@@ -175,7 +179,8 @@ nlohmann::json to_json(const RunReport& r) {
                   {"mapping_efficiency", "fraction: MACs / (compute cycles * rows * cols)"},
                   {"clock_mhz", "MHz"},
                   {"seconds", "seconds at clock_mhz"},
-                  {"energy", "pJ of dynamic energy (power_w: W averaged over the run; tops_per_w: 2 x MACs per pJ)"}};
+                  {"energy", "pJ of dynamic energy (power_w: W averaged over the run; tops_per_w: 2 x MACs per pJ)"},
+                  {"area", "mm2 at the technology (run --area; tops_per_mm2: 2 x MACs per second / 1e12 / area_mm2)"}};
     j["machine"] = machine_json(cfg);
     const model::MachineRoof roof = model::machine_roof(cfg);
     nlohmann::json layers = nlohmann::json::array();
@@ -199,6 +204,12 @@ nlohmann::json to_json(const RunReport& r) {
     tj["layers_simulated"] = std::count_if(r.layers.begin(), r.layers.end(), [](auto& l) { return l.simulated; });
     tj["layers_not_simulated"] = std::count_if(r.layers.begin(), r.layers.end(), [](auto& l) { return !l.simulated; });
     tj["check"]["pass"] = all_checks_pass(r);
+    if (r.area.is_object()) {
+        const double area_mm2 = r.area.at("area_mm2").get<double>();
+        tj["area_mm2"] = area_mm2;
+        tj["tops_per_mm2"] = tops_per_mm2(t.macs, seconds, area_mm2);
+        j["area"] = r.area;
+    }
     j["totals"] = tj;
     // The mapper: strategy, time spent searching, and how much of it the memo saved. search_seconds is the one
     // number in the report that differs between two runs of the same inputs.

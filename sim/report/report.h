@@ -21,10 +21,15 @@ struct RunReport {
     uint64_t seed = 1;
     bool checked = true;
     bool complete = true;  // false: the run was stopped (Ctrl-C, SIGTERM) and `layers` holds the finished ones
+    // `sasim run --area`: the accelerator's area (rtl::area_to_json: blocks, area_mm2, ...), null otherwise.
+    // report.json carries it as "area", and totals gain area_mm2 and tops_per_mm2.
+    nlohmann::json area;
 };
 
 // Sums of the simulated layers (cycles, MACs, breakdown, traffic); check passes when every layer passed.
 model::LayerStats totals(const std::vector<model::LayerStats>& layers);
+// Throughput per area: 2 x MACs per second in TOPS over area_mm2 (0 when either is 0).
+double tops_per_mm2(uint64_t macs, double seconds, double area_mm2);
 // True when every simulated layer was checked and passed (or checking was off).
 bool all_checks_pass(const RunReport& r);
 

@@ -64,6 +64,14 @@ void print_table(std::ostream& os, const RunReport& r) {
         "pipeline {}, stalls {}; {} layers not simulated\n",
         t.cycles, static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e3), cfg.clock_mhz, 100.0 * t.utilization(pes),
         100.0 * t.mapping_efficiency(pes), b.compute, b.pipeline, b.stall_total(), other);
+    if (r.area.is_object()) {
+        const double seconds = static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e6);
+        const double area_mm2 = r.area.at("area_mm2").get<double>();
+        os << fmt::format("area {:.3f} mm2 at {} (logic {:.3f}, SRAM {:.3f}; sasim area for the blocks): {:.3f} TOPS/mm2\n",
+                          area_mm2, r.area.value("technology", ""), r.area.value("logic_mm2", 0.0),
+                          r.area.value("sram_mm2", 0.0),
+                          tops_per_mm2(t.macs, seconds, area_mm2));
+    }
     print_roofline_table(os, r);
 }
 

@@ -15,6 +15,14 @@
 
 namespace sasim::sweep {
 
+std::vector<const Axis*> Spec::axes() const {
+    std::vector<const Axis*> out;
+    for (const auto& g : groups) {
+        for (const auto& a : g.axes) out.push_back(&a);
+    }
+    return out;
+}
+
 using nlohmann::json;
 
 namespace {
@@ -215,12 +223,13 @@ void expand_points(Sweep& sweep, std::vector<std::string>& lines) {
             p.config = k.config;
             json identity = k.config;
             identity.erase("name");
-            const json key = {{"config", identity},
+            json key = {{"config", identity},
                               {"workload", spec.workloads[w].as_written},
                               {"workload_fnv", spec.workloads[w].file_hash},
                               {"check", spec.check},
                               {"mapper", spec.mapper},
                               {"seed", spec.seed}};
+            if (spec.area) key["area"] = true;  // points without area keep their ids
             p.id = fnv1a_hex(key.dump());
             const auto [it, fresh] = seen.emplace(p.id, p.index);
             if (!fresh) {

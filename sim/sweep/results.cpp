@@ -63,6 +63,8 @@ const std::vector<Metric> kMetrics = {
     {"pj_per_mac", "/energy/pj_per_mac"},
     {"power_w", ""},
     {"edp", ""},
+    {"area_mm2", "/area_mm2"},          // spec "area": true (totals only)
+    {"tops_per_mm2", "/tops_per_mm2"},
     {"check", ""},
 };
 
@@ -169,6 +171,7 @@ SweepIndex make_index(const Sweep& sweep, const Shard& shard) {
                 {"shard", {{"index", shard.index}, {"count", shard.count}}},
                 {"check", spec.check},
                 {"mapper", spec.mapper},
+                {"area", spec.area},
                 {"seed", spec.seed},
                 {"pruned_by_constraints", sweep.pruned},
                 {"invalid_skipped", sweep.invalid},

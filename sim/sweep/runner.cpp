@@ -51,6 +51,7 @@ pid_t start_point(const Sweep& sweep, const RunnerOptions& opt, const Point& p) 
     std::vector<std::string> args = {opt.exe, "run",    "--config", "config.json", "--workload", workload, "--out", ".",
                                      "--format", "json", "-q",      "--seed", std::to_string(sweep.spec.seed)};
     if (!sweep.spec.check) args.emplace_back("--timing-only");
+    if (sweep.spec.area) args.emplace_back("--area");
     // One search process per point: the sweep's --jobs already runs points side by side. The mapper cache
     // ($SASIM_MAPPER_CACHE or ~/.cache/sasim) is shared, so points of one config search each shape once.
     for (const char* a : {"--mapper", sweep.spec.mapper.c_str(), "--jobs", "1"}) args.emplace_back(a);

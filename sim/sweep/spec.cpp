@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/scalesim_cfg.h"
 #include "common/errors.h"
 #include "common/json_syntax.h"
 #include "config/config.h"
@@ -30,7 +31,7 @@ using Keys = std::vector<std::string>;
 namespace {
 
 const Keys kTopKeys = {"name",        "description", "_comment", "base", "axes", "workloads", "constraints",
-                       "metrics",     "check",       "mapper",      "skip_invalid", "seed"};
+                       "metrics",     "check",       "mapper",      "skip_invalid", "seed",     "area"};
 const Keys kAxisKeys = {"key", "name", "values", "range", "zip", "_comment"};
 const Keys kRangeKeys = {"start", "stop", "step", "factor"};
 constexpr size_t kMaxAxisValues = 10000;
@@ -86,6 +87,7 @@ public:
             add("mapper", fmt::format("\"{}\" is not a mapper (valid: search, heuristic)", m_spec.mapper));
         }
         read_bool(j, "skip_invalid", m_spec.skip_invalid);
+        read_bool(j, "area", m_spec.area);
         if (const auto it = j.find("seed"); it != j.end()) {
             if (it->is_number_integer() && (it->is_number_unsigned() || it->get<int64_t>() >= 0)) {
                 m_spec.seed = it->get<uint64_t>();
@@ -115,7 +117,7 @@ public:
             if (it == j.end()) {
                 // the default config
             } else if (it->is_string()) {
-                base = load_config(resolve(it->get<std::string>()));
+                base = analysis::load_any_config(resolve(it->get<std::string>()));  // JSON or SCALE-Sim .cfg
             } else if (it->is_object()) {
                 base = config_from_json(*it, m_spec.path + ": base");
             } else {
@@ -464,14 +466,6 @@ private:
 };
 
 }  // namespace
-
-std::vector<const Axis*> Spec::axes() const {
-    std::vector<const Axis*> out;
-    for (const auto& g : groups) {
-        for (const auto& a : g.axes) out.push_back(&a);
-    }
-    return out;
-}
 
 Sweep sweep_from_json(const json& j, const std::string& path) {
     Sweep sweep;

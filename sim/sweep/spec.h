@@ -47,6 +47,7 @@ struct Spec {
     std::vector<std::string> metrics;     // results.csv metric columns, in order
     bool check = true;                    // false: points run with --timing-only (no values, no check)
     std::string mapper = "search";        // each point's `sasim run --mapper` (search or heuristic)
+    bool area = false;                    // true: points run with --area (Yosys area, cached per hardware)
     bool skip_invalid = false;            // true: points whose config is invalid are left out, not errors
     uint64_t seed = 1;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Fuzz target: the inputs of `sasim area` (rtl/area): a liberty file (--liberty) and Yosys's
-// `stat -json` output as cached. Any input must be accepted or refused with an InputError that names
+// Fuzz target: the inputs of `sasim area` (rtl/area): a liberty file (--liberty), Yosys's
+// `stat -json` output as cached, and OpenSTA's report. Any input must be accepted or refused with an InputError that names
 // the file first; accepted areas are finite and >= 0, and counting a module never crashes.
 #include <cmath>
 #include <cstdlib>
@@ -29,6 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
     } catch (const sasim::InputError& e) {
         if (e.lines().empty() || e.lines().front().rfind("fuzz.json: ", 0) != 0) std::abort();
+    }
+    try {
+        const sasim::rtl::TimingEstimate t = sasim::rtl::parse_sta_report(text, "fuzz.log");
+        if (t.computed && !(t.critical_path_ns > 0 && std::isfinite(t.fmax_lib_mhz) && t.fmax_lib_mhz > 0)) std::abort();
+    } catch (const sasim::InputError& e) {
+        if (e.lines().empty() || e.lines().front().rfind("fuzz.log: ", 0) != 0) std::abort();
     }
     return 0;
 }

@@ -153,3 +153,68 @@ TEST_CASE("area: blocks split the design, SRAMs come from the table, all scale w
     no_sram["sasim_top"].cells_by_type.erase("sasim_sram");
     CHECK_THROWS_AS(area_from_modules(c, t45, no_sram, kLib), SimulationError);
 }
+
+// An OpenSTA 2019 report as run_sta's script produces it (abridged from a synthesized sasim_pe).
+const char* const kStaReport = R"(Startpoint: exec/_1284_ (rising edge-triggered flip-flop clocked by clk)
+Endpoint: exec/_1267_ (rising edge-triggered flip-flop clocked by clk)
+Path Group: clk
+Path Type: max
+
+   Delay     Time   Description
+-----------------------------------------------------------
+   0.000    0.000   clock clk (rise edge)
+   0.191    0.191 v exec/_1284_/Q (DFFPOSX1)
+   0.095    7.171 ^ exec/_1227_/Y (XNOR2X1)
+            7.171   data arrival time
+
+1000.000 1000.000   clock clk (rise edge)
+  -0.184  999.816   library setup time
+          999.816   data required time
+-----------------------------------------------------------
+          999.816   data required time
+           -7.171   data arrival time
+-----------------------------------------------------------
+          992.645   slack (MET)
+)";
+
+TEST_CASE("area: the OpenSTA report gives the critical path (arrival + setup) and fmax", "[area]") {
+    const TimingEstimate t = parse_sta_report(kStaReport, "sta.log");
+    REQUIRE(t.computed);
+    CHECK(t.critical_path_ns == Approx(7.355));
+    CHECK(t.fmax_lib_mhz == Approx(1000.0 / 7.355));
+    CHECK(t.startpoint == "exec/_1284_");
+    CHECK(t.endpoint == "exec/_1267_");
+    // The cache keeps the liberty-corner numbers; the technology's scaling is applied on reading.
+    const TimingEstimate back = timing_from_json(timing_to_json(t));
+    CHECK(back.computed);
+    CHECK(back.critical_path_ns == Approx(t.critical_path_ns));
+    CHECK(back.startpoint == t.startpoint);
+}
+
+TEST_CASE("area: OpenSTA without paths is no estimate, a report without slack is an error", "[area]") {
+    const TimingEstimate none = parse_sta_report("Warning: ...\nNo paths found.\n", "sta.log");
+    CHECK_FALSE(none.computed);
+    CHECK(none.note == "OpenSTA found no constrained path");
+    CHECK_FALSE(timing_to_json(none).at("computed").get<bool>());
+    REQUIRE_THROWS_WITH(parse_sta_report("Error: sasim_top not found\n", "sta.log"),
+                        "sta.log: no slack line in the OpenSTA report");
+    REQUIRE_THROWS_WITH(parse_sta_report("  2000.0 slack (MET)\n", "sta.log"),
+                        Catch::Contains("sta.log: a slack of 2000 ns leaves no critical path"));
+}
+
+TEST_CASE("area: the OpenSTA script clocks port clk and checks the worst setup path", "[area]") {
+    const std::string s = sta_script("/lib/x.lib", "/c/n.v", "sasim_top");
+    CHECK(s.find("read_liberty {/lib/x.lib}") != std::string::npos);
+    CHECK(s.find("read_verilog {/c/n.v}") != std::string::npos);
+    CHECK(s.find("link_design sasim_top") != std::string::npos);
+    CHECK(s.find("create_clock -name clk -period 1000 [get_ports clk]") != std::string::npos);
+    CHECK(s.find("report_checks -path_delay max") != std::string::npos);
+}
+
+TEST_CASE("area: both technology tables scale delays from 180 nm, 28 nm faster than 45 nm", "[area]") {
+    const TechTable& t45 = builtin_tech_table("45nm");
+    const TechTable& t28 = builtin_tech_table("28nm");
+    CHECK(t45.delay_scale_from_180nm > 0);
+    CHECK(t45.delay_scale_from_180nm < 1);
+    CHECK(t28.delay_scale_from_180nm < t45.delay_scale_from_180nm);
+}
