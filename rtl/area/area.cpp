@@ -17,6 +17,7 @@
 
 #include "rtl/tools/process.h"
 #include "common/errors.h"
+#include "common/file_text.h"
 #include "rtl/generator/generator.h"
 #include "rtl/area/timing.h"
 
@@ -46,13 +47,6 @@ uint64_t yosys_memory_limit_kib() {
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     if (pages <= 0 || page <= 0) return 8ULL << 20;
     return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 / 1024;
-}
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
@@ -274,97 +268,118 @@ AreaReport area_from_modules(const Config& cfg, const TechTable& tech, const std
     return r;
 }
 
+namespace {
+
+// One hardware's files in the area cache: <key>.stat.json (Yosys's cell counts), <key>.netlist.v (for
+// OpenSTA) and <key>.timing.json (OpenSTA's result at the liberty's corner).
+struct CacheEntry {
+    fs::path dir, stat, netlist, timing;
+    std::string key;
+    CacheEntry(const fs::path& cache, const std::string& k)
+        : dir(cache), stat(cache / (k + ".stat.json")), netlist(cache / (k + ".netlist.v")),
+          timing(cache / (k + ".timing.json")), key(k) {}
+    void create_dir() const {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec || !fs::is_directory(dir)) {
+            throw InputError(fmt::format("{}: cannot create the area cache directory ({})", dir.string(), ec.message()));
+        }
+    }
+};
+
+// Runs Yosys on cfg's generated RTL with `flow` (LIB already replaced) and the netlist commands, then moves
+// the cell counts and the netlist into the cache. Returns the seconds Yosys took.
+double synthesize(const Config& cfg, const std::string& flow, const CacheEntry& entry, const AreaOptions& opt) {
+    const std::string yosys = find_on_path("yosys");
+    if (yosys.empty()) throw InputError("area needs yosys (Debian package yosys)");
+    entry.create_dir();
+    const fs::path tmp = make_temp_dir(entry.dir.string(), "." + entry.key + ".");
+    std::string files;
+    for (const GeneratedFile& f : generate_rtl(cfg, GenerateOptions{})) {
+        std::ofstream(tmp / f.name, std::ios::binary) << f.text;
+        if (f.name.size() > 3 && f.name.substr(f.name.size() - 3) == ".sv") {
+            const std::string path = (tmp / f.name).string();  // packages (*_pkg.sv) first
+            files = f.name.find("_pkg.sv") != std::string::npos ? path + " " + files : files + path + " ";
+        }
+    }
+    const std::string commands = replace_all(flow, "STAT", (tmp / "stat.json").string()) + "; " +
+                                 replace_all(kNetlist, "NETLIST", (tmp / "netlist.v").string());
+    std::ofstream(tmp / "synth.ys") << "read_verilog -sv " << files << "\n" << replace_all(commands, "; ", "\n") << "\n";
+    if (!opt.quiet) {
+        std::cerr << fmt::format("synthesizing {} with yosys (cached afterwards; minutes for large arrays)...", entry.key)
+                  << std::endl;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t limit_kib = yosys_memory_limit_kib();
+    const int rc = run_process({"/bin/sh", "-c", fmt::format("ulimit -v {} && exec \"$0\" \"$@\"", limit_kib), yosys,
+                                "-q", "-l", (tmp / "synth.log").string(), "-s", (tmp / "synth.ys").string()},
+                               (tmp / "yosys.out").string());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::error_code ec;
+    if (rc != 0 || !fs::is_regular_file(tmp / "stat.json") || !fs::is_regular_file(tmp / "netlist.v")) {
+        const fs::path kept = entry.dir / (entry.key + ".failed.log");
+        fs::copy_file(tmp / "synth.log", kept, fs::copy_options::overwrite_existing, ec);
+        fs::remove_all(tmp, ec);
+        throw SimulationError(fmt::format("yosys failed (exit {}) synthesizing {} within its memory limit of {:.1f} GiB "
+                                          "(half of this machine's); log: {}",
+                                          rc, entry.key, static_cast<double>(limit_kib) / (1 << 20), kept.string()));
+    }
+    // The netlist first: a stat file in the cache promises its netlist.
+    fs::rename(tmp / "netlist.v", entry.netlist, ec);
+    if (!ec) fs::rename(tmp / "stat.json", entry.stat, ec);
+    if (ec) throw SimulationError(fmt::format("{}: cannot write ({})", entry.stat.string(), ec.message()));
+    std::ofstream(entry.dir / (entry.key + ".seconds")) << seconds << '\n';
+    fs::remove_all(tmp, ec);
+    return seconds;
+}
+
+// The cached timing, or OpenSTA's on the cached netlist (kept in the cache when computed). An unreadable
+// timing file is timed again.
+TimingEstimate cached_timing(const CacheEntry& entry, const AreaOptions& opt) {
+    const json cached = json::parse(read_text(entry.timing.string()), nullptr, false);
+    if (cached.is_object()) return timing_from_json(cached);
+    if (!opt.quiet) std::cerr << fmt::format("timing {} with OpenSTA...", entry.key) << std::endl;
+    entry.create_dir();
+    const fs::path tmp = make_temp_dir(entry.dir.string(), "." + entry.key + ".sta.");
+    const TimingEstimate timing = run_sta(tmp.string(), opt.liberty, entry.netlist.string(), "sasim_top");
+    std::error_code ec;
+    if (timing.computed) {
+        std::ofstream(tmp / "timing.json") << timing_to_json(timing).dump(1) << '\n';
+        fs::rename(tmp / "timing.json", entry.timing, ec);
+    }
+    fs::remove_all(tmp, ec);
+    return timing;
+}
+
+}  // namespace
+
 AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
     const TechTable& tech = builtin_tech_table(opt.technology.empty() ? cfg.technology : opt.technology);
     if (!fs::is_regular_file(opt.liberty)) {
         throw InputError(fmt::format("{}: liberty file not found (Debian package qflow-tech-osu018)", opt.liberty));
     }
-    const auto lib = parse_liberty_areas(read_file(opt.liberty), opt.liberty);
-    const GenerateOptions gen;
+    const auto lib = parse_liberty_areas(read_text(opt.liberty), opt.liberty);
     const std::string flow = replace_all(kFlow, "LIB", opt.liberty);
-    const std::string key = hardware_hash(cfg, gen) + "-" + fnv1a_hex(flow).substr(0, 8);
-    const fs::path cache = fs::absolute(area_cache_dir(opt));
-    const fs::path stat_path = cache / (key + ".stat.json"), netlist_path = cache / (key + ".netlist.v"),
-                   timing_path = cache / (key + ".timing.json");
-    AreaReport r;
-    std::string yosys_version;
-    double seconds = 0;
+    const std::string hw = hardware_hash(cfg, GenerateOptions{});
+    const CacheEntry entry(fs::absolute(area_cache_dir(opt)), hw + "-" + fnv1a_hex(flow).substr(0, 8));
     // A hit needs the cell counts and either the timing or the netlist to time (entries written before
     // sasim kept netlists are synthesized again).
-    const bool cached = fs::is_regular_file(stat_path) &&
-                        (fs::is_regular_file(timing_path) || fs::is_regular_file(netlist_path));
-    std::error_code ec;
-    if (!cached || !fs::is_regular_file(timing_path)) {
-        fs::create_directories(cache, ec);
-        if (ec || !fs::is_directory(cache)) {
-            throw InputError(fmt::format("{}: cannot create the area cache directory ({})", cache.string(), ec.message()));
-        }
-    }
-    if (!cached) {
-        const std::string yosys = find_on_path("yosys");
-        if (yosys.empty()) throw InputError("area needs yosys (Debian package yosys)");
-        const fs::path tmp = make_temp_dir(cache.string(), "." + key + ".");
-        std::string files;
-        for (const GeneratedFile& f : generate_rtl(cfg, gen)) {
-            std::ofstream(tmp / f.name, std::ios::binary) << f.text;
-            if (f.name.size() > 3 && f.name.substr(f.name.size() - 3) == ".sv") {
-                const std::string path = (tmp / f.name).string();  // packages (*_pkg.sv) first
-                files = f.name.find("_pkg.sv") != std::string::npos ? path + " " + files : files + path + " ";
-            }
-        }
-        const std::string netlist_cmds = replace_all(kNetlist, "NETLIST", (tmp / "netlist.v").string());
-        std::ofstream(tmp / "synth.ys") << "read_verilog -sv " << files << "\n"
-                                         << replace_all(replace_all(flow, "STAT", (tmp / "stat.json").string()), "; ", "\n")
-                                         << "\n" << replace_all(netlist_cmds, "; ", "\n") << "\n";
-        if (!opt.quiet) {
-            std::cerr << fmt::format("synthesizing {} with yosys (cached afterwards; minutes for large arrays)...", key)
-                      << std::endl;
-        }
-        const auto t0 = std::chrono::steady_clock::now();
-        const uint64_t limit_kib = yosys_memory_limit_kib();
-        const int rc = run_process({"/bin/sh", "-c", fmt::format("ulimit -v {} && exec \"$0\" \"$@\"", limit_kib), yosys,
-                                    "-q", "-l", (tmp / "synth.log").string(), "-s", (tmp / "synth.ys").string()},
-                                   (tmp / "yosys.out").string());
-        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (rc != 0 || !fs::is_regular_file(tmp / "stat.json") || !fs::is_regular_file(tmp / "netlist.v")) {
-            const fs::path kept = cache / (key + ".failed.log");
-            fs::copy_file(tmp / "synth.log", kept, fs::copy_options::overwrite_existing, ec);
-            fs::remove_all(tmp, ec);
-            throw SimulationError(fmt::format("yosys failed (exit {}) synthesizing {} within its memory limit of {:.1f} GiB "
-                                              "(half of this machine's); log: {}",
-                                              rc, key, static_cast<double>(limit_kib) / (1 << 20), kept.string()));
-        }
-        // The netlist first: a stat file in the cache promises its netlist.
-        fs::rename(tmp / "netlist.v", netlist_path, ec);
-        if (!ec) fs::rename(tmp / "stat.json", stat_path, ec);
-        if (ec) throw SimulationError(fmt::format("{}: cannot write ({})", stat_path.string(), ec.message()));
-        std::ofstream(cache / (key + ".seconds")) << seconds << '\n';
-        fs::remove_all(tmp, ec);
-    }
-    TimingEstimate timing;
-    if (fs::is_regular_file(timing_path)) {
-        timing = timing_from_json(json::parse(read_file(timing_path), nullptr, false));
-    } else {
-        if (!opt.quiet) std::cerr << fmt::format("timing {} with OpenSTA...", key) << std::endl;
-        const fs::path tmp = make_temp_dir(cache.string(), "." + key + ".sta.");
-        timing = run_sta(tmp.string(), opt.liberty, netlist_path.string(), "sasim_top");
-        if (timing.computed) {
-            std::ofstream(tmp / "timing.json") << timing_to_json(timing).dump(1) << '\n';
-            fs::rename(tmp / "timing.json", timing_path, ec);
-        }
-        fs::remove_all(tmp, ec);
-    }
+    const bool cached = fs::is_regular_file(entry.stat) &&
+                        (fs::is_regular_file(entry.timing) || fs::is_regular_file(entry.netlist));
+    const double seconds = cached ? 0.0 : synthesize(cfg, flow, entry, opt);
+    TimingEstimate timing = cached_timing(entry, opt);
     if (timing.computed) {
         timing.delay_scale = tech.delay_scale_from_180nm;
         timing.fmax_mhz = timing.fmax_lib_mhz / timing.delay_scale;
     }
-    const std::string stat_text = read_file(stat_path);
-    r = area_from_modules(cfg, tech, parse_yosys_stat(stat_text, stat_path.string()), lib);
+    const std::string stat_text = read_text(entry.stat.string());
+    AreaReport r = area_from_modules(cfg, tech, parse_yosys_stat(stat_text, entry.stat.string()), lib);
+    std::string yosys_version;
     try {
         yosys_version = json::parse(repaired_stat_json(stat_text)).value("creator", "");
     } catch (const json::exception&) {
     }
-    r.hardware_hash = hardware_hash(cfg, gen);
+    r.hardware_hash = hw;
     r.flow = yosys_version + ": " + flow + "; " + kNetlist;
     r.timing = timing;
     r.liberty = opt.liberty;

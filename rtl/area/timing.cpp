@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/file_text.h"
 #include "rtl/tools/process.h"
 
 namespace sasim::rtl {
@@ -88,13 +89,10 @@ TimingEstimate run_sta(const std::string& dir, const std::string& liberty, const
     const fs::path script = fs::path(dir) / "sta.tcl", log = fs::path(dir) / "sta.log";
     std::ofstream(script) << sta_script(liberty, netlist, top);
     const int rc = run_process({sta, "-no_splash", "-exit", script.string()}, log.string());
-    std::ifstream in(log);
-    std::ostringstream text;
-    text << in.rdbuf();
     if (rc != 0) {
         throw SimulationError(fmt::format("OpenSTA failed (exit {}) on {}:\n{}", rc, netlist, tail_lines(log.string(), 10)));
     }
-    return parse_sta_report(text.str(), log.string());
+    return parse_sta_report(read_text(log.string()), log.string());
 }
 
 json timing_to_json(const TimingEstimate& t) {
