@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "model/load_address.h"
 
+#include "model/im2col_walker.h"
+
 #include <algorithm>
 
 namespace sasim::model {
@@ -24,22 +26,15 @@ void LoadAddressGen::row_segments(uint32_t i, std::vector<RowSegment>& out) cons
     const int64_t oh = static_cast<int64_t>(rem / g.out_w);
     const int64_t ow = static_cast<int64_t>(rem % g.out_w);
     const uint32_t piece = m_in.chan_count * m_ob;
-    for (uint32_t q = 0; q < m_in.npos; ++q) {
-        const uint32_t pos = m_in.pos0 + q;
-        const int64_t r = pos / g.kernel_w;
-        const int64_t s = pos % g.kernel_w;
-        const int64_t ih = oh * g.stride_h - static_cast<int64_t>(g.pad_top) + r * g.dilation_h;
-        const int64_t iw = ow * g.stride_w - static_cast<int64_t>(g.pad_left) + s * g.dilation_w;
-        if (ih < 0 || iw < 0 || ih >= static_cast<int64_t>(g.in_h) || iw >= static_cast<int64_t>(g.in_w)) continue;
-        const uint64_t elem = ((n * g.in_h + static_cast<uint64_t>(ih)) * g.in_w + static_cast<uint64_t>(iw)) * g.in_c +
+    const Im2colWalker walker(g, m_in.pos0, m_in.npos, m_in.chan_count, m_ob, oh, ow);
+    PieceCursor c;
+    for (bool present = walker.first(c); present;) {
+        const uint64_t elem = ((n * g.in_h + static_cast<uint64_t>(c.ih)) * g.in_w + static_cast<uint64_t>(c.iw)) * g.in_c +
                               m_in.chan0;
-        const uint64_t addr = g.input_addr + elem * m_ob;
-        if (!out.empty() && out.back().dram_addr + out.back().bytes == addr &&
-            out.back().row_offset + out.back().bytes == q * piece) {
-            out.back().bytes += piece;  // neighbouring filter positions that are contiguous in DRAM
-        } else {
-            out.push_back({addr, piece, q * piece});
-        }
+        const PieceRun run = walker.run(c);
+        out.push_back({g.input_addr + elem * m_ob, run.pieces * piece, c.q * piece});
+        present = run.has_next;
+        c = run.next;
     }
 }
 
