@@ -148,6 +148,9 @@ void drive_command(Vsasim_top& top, const Instr& x) {
     top.cmd_elems = x.f[2];
     top.cmd_block_elems = x.f[3];
     top.cmd_block_stride = x.f[4];
+    // Destination rows per DRAM row of a load: decoded here, so that the RTL needs no divider.
+    const uint64_t block = x.f[3] == 0 ? x.f[2] : x.f[3];
+    top.cmd_blocks = block == 0 ? 1 : (x.f[2] + block - 1) / block;
     top.cmd_dram_addr = x.f[5];
     top.cmd_dram_stride = x.f[6];
     top.cmd_a_row = x.f[7];

@@ -53,7 +53,8 @@ module sasim_load_dma #(
   sasim_types_pkg::instr_t r_in;
   logic [31:0] row_i, img, oh, ow;       // DRAM row and its output pixel (LOAD_IM2COL)
   logic        row_open;                 // the current row has requests left
-  logic [31:0] run_q, run_off;           // current run of contiguous pieces: first piece, bytes requested
+  sasim_types_pkg::piece_t run_c;        // the current run of contiguous pieces: its first piece
+  logic [31:0] run_off;                  // and the bytes of the run requested so far
   logic [31:0] slot_wait;                // cycles until the next bus slot
 
   sasim_types_pkg::instr_t in;
@@ -65,12 +66,15 @@ module sasim_load_dma #(
   assign c_ow = handover ? head.ow0 : ow;
   assign idle = !active;
 
-  logic [31:0] piece_bytes;
-  logic [NPOS_MAX-1:0]    piece_in;      // bit q: piece q is present
-  logic [NPOS_MAX*32-1:0] piece_addr;    // piece q's DRAM address at bits q * 32
+  // The run a request of this cycle reads from: the open row's current run, or the first of a new row.
+  logic [31:0] piece_bytes, run_addr, run_row_off, run_pieces;
+  logic        first_present, has_next;
+  sasim_types_pkg::piece_t run_now, next_piece;
   sasim_load_addr addr_gen (
     .in(in), .conv(conv), .row(c_row_i), .img(c_img), .oh(c_oh), .ow(c_ow),
-    .piece_bytes(piece_bytes), .piece_in(piece_in), .piece_addr(piece_addr)
+    .use_cursor(row_open), .cursor(run_c),
+    .piece_bytes(piece_bytes), .present(first_present), .now(run_now), .addr(run_addr), .row_off(run_row_off),
+    .run_pieces(run_pieces), .has_next(has_next), .next(next_piece)
   );
 
   // ---- read buffer ------------------------------------------------------------------------------
@@ -110,42 +114,16 @@ module sasim_load_dma #(
 
   // ---- per-cycle decisions (combinational) ------------------------------------------------------
   logic        slot_ok, start_row, pad_row, can_issue, row_now_open;
-  logic [31:0] first_q, q_now, off_now, run_pieces, run_bytes, req_len, next_q;
-  logic        has_next;
+  logic [31:0] off_now, run_bytes, req_len;
   logic [15:0] done_for [ROWBUF];        // completions this cycle per entry
   always_comb begin
     slot_ok = (active || handover) && slot_wait == 0;
-    // first present piece
-    first_q = 0; has_next = 1'b0;
-    for (int q = NPOS_MAX - 1; q >= 0; q--) if (piece_in[q]) first_q = q;
     start_row = slot_ok && !row_open && 32'(rb_count) < ROWBUF;
-    pad_row = start_row && !piece_in[first_q];
+    pad_row = start_row && !first_present;
     row_now_open = (row_open || start_row) && !pad_row && slot_ok;
-    q_now = row_open ? run_q : first_q;
     off_now = row_open ? run_off : 0;
-    // length of the run of contiguous present pieces starting at q_now
-    run_pieces = 1;
-    begin
-      logic stop;
-      stop = 1'b0;
-      for (int q = 0; q < NPOS_MAX - 1; q++) begin
-        if (32'(q) >= q_now && !stop) begin
-          if (piece_in[q] && piece_in[q + 1] && piece_addr[(q + 1) * 32 +: 32] == piece_addr[q * 32 +: 32] + piece_bytes)
-            run_pieces++;
-          else stop = 1'b1;
-        end
-      end
-    end
     run_bytes = run_pieces * piece_bytes;
     req_len = (run_bytes - off_now) > MAX_REQ_BYTES ? MAX_REQ_BYTES : run_bytes - off_now;
-    // the next present piece after this run
-    next_q = 0;
-    for (int q = NPOS_MAX - 1; q >= 0; q--) begin
-      if (32'(q) >= q_now + run_pieces && piece_in[q]) begin
-        next_q = q;
-        has_next = 1'b1;
-      end
-    end
     can_issue = row_now_open && (32'(inflight) - 32'(rd_done)) < MAXO;
     for (int e = 0; e < ROWBUF; e++) done_for[e] = 0;
     for (int i = 0; i < MAXO; i++) begin
@@ -155,7 +133,7 @@ module sasim_load_dma #(
   logic [RB_IDX-1:0] req_entry;          // the buffer entry of this cycle's request
   assign req_entry = start_row ? rb_tail : rb_tail_prev;
   assign rd_req_valid = can_issue;
-  assign rd_req_addr = piece_addr[q_now * 32 +: 32] + off_now;
+  assign rd_req_addr = run_addr + off_now;
   assign rd_req_bytes = 16'(req_len);
 
   logic issue_done_row;       // this cycle's request is the row's last
@@ -167,7 +145,7 @@ module sasim_load_dma #(
   entry_t new_entry;          // the entry of the row that starts now (or the head when the buffer is empty)
   always_comb begin
     new_entry.dest0 = in.local_row + c_row_i;
-    new_entry.blocks = sasim_types_pkg::blocks_of(in.elems, in.block_elems);
+    new_entry.blocks = in.blocks;
     new_entry.block_stride = in.block_stride;
     new_entry.block_bytes = sasim_types_pkg::block_elems_of(in.elems, in.block_elems) * OPERAND_BYTES;
     new_entry.last_of_instr = c_row_i + 1 == in.rows;
@@ -245,20 +223,20 @@ module sasim_load_dma #(
         rb_pending[req_entry] <= (start_row ? 16'd0 : rb_pending[rb_tail_prev]) + 16'd1 - done_for[req_entry];
         if (issue_done_row) rb_issued_all[req_entry] <= 1'b1;
         data_tag <= req_entry;
-        data_off <= q_now * piece_bytes + off_now;
+        data_off <= run_row_off + off_now;
         data_len <= req_len;
         tag_wr <= tag_next(tag_wr, 32'd1);
         if (off_now + req_len == run_bytes) begin
-          run_q <= next_q;
+          run_c <= next_piece;
           run_off <= 0;
         end else begin
-          run_q <= q_now;
+          run_c <= run_now;
           run_off <= off_now + req_len;
         end
         row_open <= !issue_done_row;
       end else if (start_row && !pad_row) begin
         row_open <= 1'b1;
-        run_q <= first_q;
+        run_c <= run_now;
         run_off <= 0;
       end
       if (start_row) rb_tail <= rb_idx_next(rb_tail);
@@ -301,13 +279,17 @@ module sasim_load_dma #(
   end
 
 `ifndef SYNTHESIS
-  // A read-buffer row holds ROW_BYTES_MAX bytes and the address generator NPOS_MAX pieces: a LOAD that
-  // needs more would lose data silently, so a simulation stops on it (rtl check sizes both to its programs).
+  // A read-buffer row holds ROW_BYTES_MAX bytes and the address generator's dividers count to NPOS_MAX
+  // pieces: a LOAD that needs more would lose data silently, so a simulation stops on it (rtl check sizes both to its programs).
   always_ff @(posedge clk) begin
     if (!rst && handover && head.elems * OPERAND_BYTES > ROW_BYTES_MAX)
       $error("LOAD rows of %0d bytes exceed the read buffer's %0d-byte rows", head.elems * OPERAND_BYTES, ROW_BYTES_MAX);
     if (!rst && handover && head.op == sasim_types_pkg::OP_LOAD_IM2COL && head.npos > NPOS_MAX)
       $error("LOAD_IM2COL rows of %0d pieces exceed the address generator's %0d", head.npos, NPOS_MAX);
+    // The address generator's contract (sim/model/im2col_walker.h).
+    if (!rst && handover && head.op == sasim_types_pkg::OP_LOAD_IM2COL &&
+        (head.chan_count > conv.in_c || conv.dilation_h == 0 || conv.dilation_w == 0 || conv.kernel_w == 0))
+      $error("LOAD_IM2COL outside the address generator's contract (chan_count <= in_c, dilations >= 1)");
   end
 `endif
 

@@ -38,6 +38,7 @@ module sasim_top #(
   input  logic [31:0] cmd_elems,
   input  logic [31:0] cmd_block_elems,
   input  logic [31:0] cmd_block_stride,
+  input  logic [31:0] cmd_blocks,        // loads: destination rows per DRAM row (decoded by the encoder)
   input  logic [31:0] cmd_dram_addr,
   input  logic [31:0] cmd_dram_stride,
   input  logic [31:0] cmd_a_row,
@@ -123,6 +124,7 @@ module sasim_top #(
     cmd.elems = cmd_elems;
     cmd.block_elems = cmd_block_elems;
     cmd.block_stride = cmd_block_stride;
+    cmd.blocks = cmd_blocks;
     cmd.dram_addr = cmd_dram_addr;
     cmd.dram_stride = cmd_dram_stride;
     cmd.a_row = cmd_a_row;

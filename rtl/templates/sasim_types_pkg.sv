@@ -21,6 +21,7 @@ package sasim_types_pkg;
     logic [1:0]  op;                                                 // OP_*
     logic        wait_prev, wait_next, signal_prev, signal_next;  // dependency tokens
     logic [31:0] local_row, rows, elems, block_elems, block_stride;  // loads (and rows/elems of stores)
+    logic [31:0] blocks;              // loads: destination rows per DRAM row, decoded by the encoder
     logic [31:0] dram_addr, dram_stride;                             // loads and stores
     logic [31:0] a_row, b_row, c_row, m, n, k;                       // execute (c_row also for stores)
     logic        preload, accumulate;                                // execute
@@ -32,6 +33,12 @@ package sasim_types_pkg;
     logic [31:0] r0, s0;              // first filter position decoded: filter row, filter column
     logic [31:0] pos0, npos, chan0, chan_count;
   } instr_t;
+
+  // A piece of a LOAD_IM2COL row (sasim_load_addr): its index q in the row, its filter column s and the
+  // input pixel (ih, iw) it reads; ih and iw are signed.
+  typedef struct packed {
+    logic [31:0] q, s, ih, iw;
+  } piece_t;
 
   // Geometry of the convolution for LOAD_IM2COL (one per program, sent with the command).
   typedef struct packed {
@@ -69,11 +76,5 @@ package sasim_types_pkg;
   // Elements per destination row of a load (a wide load cuts each DRAM row into blocks of this size).
   function automatic logic [31:0] block_elems_of(input logic [31:0] elems, input logic [31:0] block_elems);
     block_elems_of = block_elems == 0 ? elems : block_elems;
-  endfunction
-  // Destination rows one DRAM row of a load fills.
-  function automatic logic [31:0] blocks_of(input logic [31:0] elems, input logic [31:0] block_elems);
-    logic [31:0] be;
-    be = block_elems == 0 ? elems : block_elems;
-    blocks_of = be == 0 ? 32'd1 : (elems + be - 1) / be;
   endfunction
 endpackage
