@@ -102,6 +102,20 @@ std::string cfg_package(const Config& cfg, const GenerateOptions& opt, const Har
     s += "\n  // Bank of a scratchpad / accumulator row (banks hold consecutive rows).\n";
     bank_fn("spad_bank", hw.spad_rows, hw.spad_rows_per_bank);
     bank_fn("acc_bank", hw.acc_rows, hw.acc_rows_per_bank);
+    // Bus slots (cycles) a request of `bytes` <= MAX_REQ_BYTES occupies: a shift for a power-of-two bus,
+    // else a division of the length's few bits only.
+    {
+        const uint32_t bits = clog2(uint64_t{hw.max_request_bytes} + hw.bus_bytes);
+        const std::string body =
+            (hw.bus_bytes & (hw.bus_bytes - 1)) == 0
+                ? fmt::format("(bytes + {}) >> {}", hw.bus_bytes - 1, clog2(hw.bus_bytes))
+                : fmt::format("32'(({}'(bytes) + {}'d{}) / {}'d{})", bits, bits, hw.bus_bytes - 1, bits, hw.bus_bytes);
+        s += fmt::format("\n  // Bus slots of a request of `bytes` (at most MAX_REQ_BYTES): ceil(bytes / BUS_BYTES).\n"
+                         "  /* verilator lint_off UNUSEDSIGNAL */  // requests are below 2^{}\n"
+                         "  function automatic logic [31:0] bus_slots(input logic [31:0] bytes);\n"
+                         "    bus_slots = {};\n  endfunction\n  /* verilator lint_on UNUSEDSIGNAL */\n",
+                         bits, body);
+    }
     s += "  /* verilator lint_on UNUSEDPARAM */\nendpackage\n";
     return s;
 }

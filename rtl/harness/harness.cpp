@@ -21,6 +21,7 @@
 
 #include "Vsasim_top.h"
 #include "model/dram_timing.h"
+#include "model/im2col_encoding.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
@@ -137,6 +138,26 @@ void get_bytes(const VlWide<W>& port, uint8_t* dst, size_t n) {
     for (size_t i = 0; i < n && i < W * 4; ++i) dst[i] = static_cast<uint8_t>(port[i / 4] >> (8 * (i % 4)));
 }
 
+// The instruction's convolution geometry (all zero for other opcodes), truncated to the RTL's 32 bits.
+sasim::ConvGeometry geometry(const Instr& x) {
+    sasim::ConvGeometry g;
+    g.input_addr = static_cast<uint32_t>(x.g[0]);
+    g.batch = static_cast<uint32_t>(x.g[1]);
+    g.in_h = static_cast<uint32_t>(x.g[2]);
+    g.in_w = static_cast<uint32_t>(x.g[3]);
+    g.in_c = static_cast<uint32_t>(x.g[4]);
+    g.out_h = static_cast<uint32_t>(x.g[5]);
+    g.out_w = static_cast<uint32_t>(x.g[6]);
+    g.kernel_w = static_cast<uint32_t>(x.g[7]);
+    g.stride_h = static_cast<uint32_t>(x.g[8]);
+    g.stride_w = static_cast<uint32_t>(x.g[9]);
+    g.pad_top = static_cast<uint32_t>(x.g[10]);
+    g.pad_left = static_cast<uint32_t>(x.g[11]);
+    g.dilation_h = static_cast<uint32_t>(x.g[12]);
+    g.dilation_w = static_cast<uint32_t>(x.g[13]);
+    return g;
+}
+
 void drive_command(Vsasim_top& top, const Instr& x) {
     top.cmd_op = x.op;
     top.cmd_wait_prev = x.wait_prev;
@@ -167,18 +188,25 @@ void drive_command(Vsasim_top& top, const Instr& x) {
     top.cmd_accumulate = x.f[14];
     top.cmd_shift = x.f[15];
     top.cmd_relu = x.f[16];
-    // LOAD_IM2COL: the encoder splits the first pixel and filter position (no divider in the RTL).
-    const uint64_t per_image = x.g[5] * x.g[6];
-    const uint64_t kw = x.g[7] == 0 ? 1 : x.g[7];
-    top.cmd_img0 = per_image == 0 ? 0 : x.pixel0 / per_image;
-    top.cmd_oh0 = per_image == 0 ? 0 : (x.pixel0 % per_image) / x.g[6];
-    top.cmd_ow0 = per_image == 0 ? 0 : (x.pixel0 % per_image) % x.g[6];
-    top.cmd_r0 = x.pos0 / kw;
-    top.cmd_s0 = x.pos0 % kw;
-    top.cmd_pos0 = x.pos0;
+    // LOAD_IM2COL: the encoder decodes the first pixel and filter position into the address generator's
+    // starting point (no divider and no wide multiplier in the RTL).
+    const sasim::model::Im2colStart st = sasim::model::im2col_start(
+        geometry(x), x.pixel0, static_cast<uint32_t>(x.pos0), static_cast<uint32_t>(x.chan0),
+        static_cast<uint32_t>(x.chan_count));
     top.cmd_npos = x.npos;
-    top.cmd_chan0 = x.chan0;
     top.cmd_chan_count = x.chan_count;
+    top.cmd_oh0 = st.oh0;
+    top.cmd_ow0 = st.ow0;
+    top.cmd_s0 = st.s0;
+    top.cmd_ih0 = static_cast<uint32_t>(st.ih0);
+    top.cmd_iw0 = static_cast<uint32_t>(st.iw0);
+    top.cmd_pix0 = st.pix0;
+    top.cmd_r0_dh = st.r0_dh;
+    top.cmd_s0_dw = st.s0_dw;
+    top.cmd_r0_off = st.r0_off;
+    top.cmd_s0_off = st.s0_off;
+    top.cmd_cont_s = st.cont.cols;
+    top.cmd_cont_r = st.cont.rows;
 }
 
 // The conv_* ports hold one geometry for the whole program: the first LOAD_IM2COL's (all must agree).
@@ -207,6 +235,12 @@ void drive_geometry(Vsasim_top& top, const Case& c) {
         top.conv_pad_left = x.g[11];
         top.conv_dilation_h = x.g[12];
         top.conv_dilation_w = x.g[13];
+        const sasim::model::Im2colSteps steps = sasim::model::im2col_steps(geometry(x));
+        top.conv_step_col = steps.col;
+        top.conv_step_row = steps.row;
+        top.conv_step_pixel = steps.pixel;
+        top.conv_wrap_w = steps.wrap_w;
+        top.conv_wrap_h = steps.wrap_h;
         return;
     }
 }

@@ -12,7 +12,6 @@ module sasim_load_dma #(
   parameter int OPERAND_BYTES = sasim_cfg_pkg::OPERAND_BYTES,
   parameter int REQ_BITS = sasim_cfg_pkg::REQ_BITS,
   parameter int MAX_REQ_BYTES = sasim_cfg_pkg::MAX_REQ_BYTES,
-  parameter int BUS_BYTES = sasim_cfg_pkg::BUS_BYTES,
   parameter int MAXO = sasim_cfg_pkg::MAXO,
   parameter int SPAD_ROW_BITS = sasim_cfg_pkg::SPAD_ROW_BITS,
   parameter int ROWBUF = sasim_cfg_pkg::ROWBUF,
@@ -51,30 +50,35 @@ module sasim_load_dma #(
   // ---- the LOAD generating requests -----------------------------------------------------------
   logic        active;
   sasim_types_pkg::instr_t r_in;
-  logic [31:0] row_i, img, oh, ow;       // DRAM row and its output pixel (LOAD_IM2COL)
+  logic [31:0] row_i, oh, ow;            // DRAM row and its output pixel (LOAD_IM2COL)
+  logic [31:0] ih0, iw0, pix;            // the pixel's input pixel at filter position (0, 0), its element offset
+  logic [31:0] row_addr;                 // LOAD: the row's DRAM address
   logic        row_open;                 // the current row has requests left
   sasim_types_pkg::piece_t run_c;        // the current run of contiguous pieces: its first piece
   logic [31:0] run_off;                  // and the bytes of the run requested so far
   logic [31:0] slot_wait;                // cycles until the next bus slot
 
   sasim_types_pkg::instr_t in;
-  logic [31:0] c_row_i, c_img, c_oh, c_ow;
+  logic [31:0] c_row_i, c_oh, c_ow, c_ih0, c_iw0, c_pix, c_row_addr;   // this cycle's row
   assign in = handover ? head : r_in;
   assign c_row_i = handover ? 0 : row_i;
-  assign c_img = handover ? head.img0 : img;
   assign c_oh = handover ? head.oh0 : oh;
   assign c_ow = handover ? head.ow0 : ow;
+  assign c_ih0 = handover ? head.ih0 : ih0;
+  assign c_iw0 = handover ? head.iw0 : iw0;
+  assign c_pix = handover ? head.pix0 : pix;
+  assign c_row_addr = handover ? head.dram_addr : row_addr;
   assign idle = !active;
 
   // The run a request of this cycle reads from: the open row's current run, or the first of a new row.
-  logic [31:0] piece_bytes, run_addr, run_row_off, run_pieces;
+  logic [31:0] run_addr, run_row_off, run_bytes;
   logic        first_present, has_next;
   sasim_types_pkg::piece_t run_now, next_piece;
   sasim_load_addr addr_gen (
-    .in(in), .conv(conv), .row(c_row_i), .img(c_img), .oh(c_oh), .ow(c_ow),
+    .in(in), .conv(conv), .row_addr(c_row_addr), .ih0(c_ih0), .iw0(c_iw0), .pix(c_pix),
     .use_cursor(row_open), .cursor(run_c),
-    .piece_bytes(piece_bytes), .present(first_present), .now(run_now), .addr(run_addr), .row_off(run_row_off),
-    .run_pieces(run_pieces), .has_next(has_next), .next(next_piece)
+    .present(first_present), .now(run_now), .addr(run_addr), .row_off(run_row_off),
+    .run_bytes(run_bytes), .has_next(has_next), .next(next_piece)
   );
 
   // ---- read buffer ------------------------------------------------------------------------------
@@ -90,6 +94,8 @@ module sasim_load_dma #(
   logic [RB_IDX-1:0] rb_head, rb_tail;
   logic [RB_IDX:0]   rb_count;
   logic [31:0]       head_block;         // next block of the head entry to write
+  logic [31:0]       head_dest_off;      // its destination row minus dest0 (head_block * block_stride)
+  logic [31:0]       head_byte_off;      // its first byte in the buffer row (head_block * block_bytes)
   function automatic logic [RB_IDX-1:0] rb_idx_next(input logic [RB_IDX-1:0] i);
     rb_idx_next = 32'(i) == ROWBUF - 1 ? '0 : i + 1'b1;
   endfunction
@@ -114,7 +120,7 @@ module sasim_load_dma #(
 
   // ---- per-cycle decisions (combinational) ------------------------------------------------------
   logic        slot_ok, start_row, pad_row, can_issue, row_now_open;
-  logic [31:0] off_now, run_bytes, req_len;
+  logic [31:0] off_now, req_len;
   logic [15:0] done_for [ROWBUF];        // completions this cycle per entry
   always_comb begin
     slot_ok = (active || handover) && slot_wait == 0;
@@ -122,7 +128,6 @@ module sasim_load_dma #(
     pad_row = start_row && !first_present;
     row_now_open = (row_open || start_row) && !pad_row && slot_ok;
     off_now = row_open ? run_off : 0;
-    run_bytes = run_pieces * piece_bytes;
     req_len = (run_bytes - off_now) > MAX_REQ_BYTES ? MAX_REQ_BYTES : run_bytes - off_now;
     can_issue = row_now_open && (32'(inflight) - 32'(rd_done)) < MAXO;
     for (int e = 0; e < ROWBUF; e++) done_for[e] = 0;
@@ -169,13 +174,13 @@ module sasim_load_dma #(
       if (rd_data_valid && data_tag == rb_head) hd = merge(hd, rd_data, data_off, data_len);
     end
     head_ready = rb_count == 0 ? pad_row : (rb_issued_all[rb_head] && rb_pending[rb_head] == done_for[rb_head]);
-    dest_row = hm.dest0 + head_block * hm.block_stride;
+    dest_row = hm.dest0 + head_dest_off;
     dest_bank = sasim_cfg_pkg::spad_bank(dest_row);
     head_blocked = (ex_stream_rd && ex_stream_bank == dest_bank) || (ex_fill_rd && ex_fill_bank == dest_bank);
     spad_wr = head_ready && !head_blocked;
     spad_wr_row = dest_row;
     // The head block's bytes, moved down by one shifter (bytes past the buffer row read as 0).
-    hd_block = hd >> (head_block * hm.block_bytes * 8);
+    hd_block = hd >> (head_byte_off * 8);
     spad_wr_data = SPAD_ROW_BITS'(hd_block) & ~({SPAD_ROW_BITS{1'b1}} << (hm.block_bytes * 8));
   end
   logic head_free;            // the head entry's last block is written this cycle
@@ -200,7 +205,7 @@ module sasim_load_dma #(
       active <= 1'b0;
       row_open <= 1'b0;
       slot_wait <= 0;
-      rb_head <= '0; rb_tail <= '0; rb_count <= '0; head_block <= 0;
+      rb_head <= '0; rb_tail <= '0; rb_count <= '0; head_block <= 0; head_dest_off <= 0; head_byte_off <= 0;
       tag_rd <= '0; tag_wr <= '0; inflight <= '0;
       retire <= 1'b0;
     end else begin
@@ -209,7 +214,7 @@ module sasim_load_dma #(
         active <= 1'b1;
       end
       // bus slot
-      if (can_issue) slot_wait <= (req_len + BUS_BYTES - 1) / BUS_BYTES - 1;
+      if (can_issue) slot_wait <= sasim_cfg_pkg::bus_slots(req_len) - 1;
       else if (slot_wait != 0) slot_wait <= slot_wait - 1;
       // row generation
       if (start_row) begin
@@ -249,29 +254,40 @@ module sasim_load_dma #(
       inflight <= (TAG_IDX+1)'(32'(inflight) + 32'(can_issue) - 32'(rd_done));
       // arriving data
       if (rd_data_valid) rb_data[data_tag] <= merge(rb_data[data_tag], rd_data, data_off, data_len);
-      // the row is done: next row, next pixel
+      // the row is done: next row, next pixel (its input pixel and offset stepped, no multiplier)
       if (row_finished) begin
         row_i <= c_row_i + 1;
+        row_addr <= c_row_addr + in.dram_stride;
         if (c_ow + 1 == conv.out_w) begin
           ow <= 0;
+          iw0 <= -conv.pad_left;
           if (c_oh + 1 == conv.out_h) begin
             oh <= 0;
-            img <= c_img + 1;
+            ih0 <= -conv.pad_top;
+            pix <= c_pix + conv.wrap_h;
           end else begin
             oh <= c_oh + 1;
-            img <= c_img;
+            ih0 <= c_ih0 + conv.stride_h;
+            pix <= c_pix + conv.wrap_w;
           end
         end else begin
           ow <= c_ow + 1;
           oh <= c_oh;
-          img <= c_img;
+          iw0 <= c_iw0 + conv.stride_w;
+          ih0 <= c_ih0;
+          pix <= c_pix + conv.step_pixel;
         end
         if (c_row_i + 1 == in.rows) active <= 1'b0;
       end else if (handover) begin
-        row_i <= 0; img <= head.img0; oh <= head.oh0; ow <= head.ow0;
+        row_i <= 0; oh <= head.oh0; ow <= head.ow0;
+        ih0 <= head.ih0; iw0 <= head.iw0; pix <= head.pix0; row_addr <= head.dram_addr;
       end
       // row write
-      if (spad_wr) head_block <= head_free ? 0 : head_block + 1;
+      if (spad_wr) begin
+        head_block <= head_free ? 0 : head_block + 1;
+        head_dest_off <= head_free ? 0 : head_dest_off + hm.block_stride;
+        head_byte_off <= head_free ? 0 : head_byte_off + hm.block_bytes;
+      end
       if (head_free) rb_head <= rb_idx_next(rb_head);
       rb_count <= rb_count + {{RB_IDX{1'b0}}, start_row} - {{RB_IDX{1'b0}}, head_free};
       retire <= head_free && hm.last_of_instr;

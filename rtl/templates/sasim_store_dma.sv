@@ -11,7 +11,6 @@ module sasim_store_dma #(
   parameter int ACC_ROW_BITS = sasim_cfg_pkg::ACC_ROW_BITS,
   parameter int REQ_BITS = sasim_cfg_pkg::REQ_BITS,
   parameter int MAX_REQ_BYTES = sasim_cfg_pkg::MAX_REQ_BYTES,
-  parameter int BUS_BYTES = sasim_cfg_pkg::BUS_BYTES,
   parameter int MAXO = sasim_cfg_pkg::MAXO,
   parameter int SBUF = sasim_cfg_pkg::SBUF,
   parameter int SB_IDX = sasim_cfg_pkg::SB_IDX,
@@ -46,6 +45,7 @@ module sasim_store_dma #(
   logic        active;
   sasim_types_pkg::instr_t r_in;
   logic [31:0] next_row;
+  logic [31:0] next_addr;                // DRAM address of next_row (stepped by dram_stride, no multiplier)
   logic [31:0] slot_wait;
 
   /* verilator lint_off UNUSEDSIGNAL */
@@ -68,7 +68,7 @@ module sasim_store_dma #(
     sb_idx_next = 32'(i) == SBUF - 1 ? '0 : i + 1'b1;
   endfunction
   sb_meta_t new_meta;                    // the row read from the accumulator this cycle
-  assign new_meta.addr = in.dram_addr + c_next_row * in.dram_stride;
+  assign new_meta.addr = handover ? head.dram_addr : next_addr;
   assign new_meta.bytes = in.elems * OPERAND_BYTES;
   logic [SB_IDX:0]   sb_count;
   assign rows_buffered = 8'(sb_count);
@@ -164,6 +164,7 @@ module sasim_store_dma #(
         r_in <= head;
         active <= 1'b1;
         next_row <= 0;
+        next_addr <= head.dram_addr;
       end
       if (acc_rd) begin
         sb_meta[sb_tail] <= new_meta;
@@ -171,9 +172,10 @@ module sasim_store_dma #(
         sb_data[sb_tail] <= quantized;
         sb_tail <= sb_idx_next(sb_tail);
         next_row <= c_next_row + 1;
+        next_addr <= new_meta.addr + in.dram_stride;
       end
       if (can_issue) begin
-        slot_wait <= (req_len + BUS_BYTES - 1) / BUS_BYTES - 1;
+        slot_wait <= sasim_cfg_pkg::bus_slots(req_len) - 1;
         if (pop) sb_head <= sb_idx_next(sb_head);
         else sb_off[sb_head] <= f_off + req_len;
       end else if (slot_wait != 0) begin

@@ -51,15 +51,20 @@ module sasim_top #(
   input  logic [31:0] cmd_win_x0,
   input  logic [31:0] cmd_win_col_step,
   input  logic [31:0] cmd_win_line_step,
-  input  logic [31:0] cmd_img0,
+  input  logic [31:0] cmd_npos,          // LOAD_IM2COL: the chunk, and the encoder's decoding (instr_t)
+  input  logic [31:0] cmd_chan_count,
   input  logic [31:0] cmd_oh0,
   input  logic [31:0] cmd_ow0,
-  input  logic [31:0] cmd_r0,
   input  logic [31:0] cmd_s0,
-  input  logic [31:0] cmd_pos0,
-  input  logic [31:0] cmd_npos,
-  input  logic [31:0] cmd_chan0,
-  input  logic [31:0] cmd_chan_count,
+  input  logic [31:0] cmd_ih0,
+  input  logic [31:0] cmd_iw0,
+  input  logic [31:0] cmd_pix0,
+  input  logic [31:0] cmd_r0_dh,
+  input  logic [31:0] cmd_s0_dw,
+  input  logic [31:0] cmd_r0_off,
+  input  logic [31:0] cmd_s0_off,
+  input  logic        cmd_cont_s,
+  input  logic        cmd_cont_r,
   // convolution geometry for LOAD_IM2COL, set before the program starts
   input  logic [31:0] conv_input_addr,
   input  logic [31:0] conv_in_h,
@@ -74,6 +79,11 @@ module sasim_top #(
   input  logic [31:0] conv_pad_left,
   input  logic [31:0] conv_dilation_h,
   input  logic [31:0] conv_dilation_w,
+  input  logic [31:0] conv_step_col,     // element steps from the encoder (conv_t)
+  input  logic [31:0] conv_step_row,
+  input  logic [31:0] conv_step_pixel,
+  input  logic [31:0] conv_wrap_w,
+  input  logic [31:0] conv_wrap_h,
   // memory port: read requests, read data (one cycle after the request), read completions
   output logic        rd_req_valid,
   output logic [31:0] rd_req_addr,
@@ -137,15 +147,20 @@ module sasim_top #(
     cmd.win.x0 = cmd_win_x0;
     cmd.win.col_step = cmd_win_col_step;
     cmd.win.line_step = cmd_win_line_step;
-    cmd.img0 = cmd_img0;
+    cmd.npos = cmd_npos;
+    cmd.chan_count = cmd_chan_count;
     cmd.oh0 = cmd_oh0;
     cmd.ow0 = cmd_ow0;
-    cmd.r0 = cmd_r0;
     cmd.s0 = cmd_s0;
-    cmd.pos0 = cmd_pos0;
-    cmd.npos = cmd_npos;
-    cmd.chan0 = cmd_chan0;
-    cmd.chan_count = cmd_chan_count;
+    cmd.ih0 = cmd_ih0;
+    cmd.iw0 = cmd_iw0;
+    cmd.pix0 = cmd_pix0;
+    cmd.r0_dh = cmd_r0_dh;
+    cmd.s0_dw = cmd_s0_dw;
+    cmd.r0_off = cmd_r0_off;
+    cmd.s0_off = cmd_s0_off;
+    cmd.cont_s = cmd_cont_s;
+    cmd.cont_r = cmd_cont_r;
     conv.input_addr = conv_input_addr;
     conv.in_h = conv_in_h;
     conv.in_w = conv_in_w;
@@ -159,6 +174,11 @@ module sasim_top #(
     conv.pad_left = conv_pad_left;
     conv.dilation_h = conv_dilation_h;
     conv.dilation_w = conv_dilation_w;
+    conv.step_col = conv_step_col;
+    conv.step_row = conv_step_row;
+    conv.step_pixel = conv_step_pixel;
+    conv.wrap_w = conv_wrap_w;
+    conv.wrap_h = conv_wrap_h;
   end
 
   // ---- dispatch and queues ------------------------------------------------------------------------

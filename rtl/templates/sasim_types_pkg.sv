@@ -28,22 +28,30 @@ package sasim_types_pkg;
     window_t     win;                                                // execute: operand window
     logic [5:0]  shift;                                              // store requantization
     logic        relu;
-    // LOAD_IM2COL: position of the first output pixel and the filter-position range of the chunk.
-    logic [31:0] img0, oh0, ow0;      // first pixel decoded by the encoder: image, output row, column
-    logic [31:0] r0, s0;              // first filter position decoded: filter row, filter column
-    logic [31:0] pos0, npos, chan0, chan_count;
+    // LOAD_IM2COL: the chunk's filter positions and channels, and what the command encoder decodes for the
+    // address generator (sim/model/im2col_encoding.h, Im2colStart; offsets in elements from input_addr).
+    logic [31:0] npos, chan_count;
+    logic [31:0] oh0, ow0;            // first output pixel: output row and column
+    logic [31:0] s0;                  // filter column of the chunk's first position (r0, s0)
+    logic [31:0] ih0, iw0;            // input pixel of filter position (0, 0) at the first output pixel (signed)
+    logic [31:0] pix0;                // its element offset (wrapping)
+    logic [31:0] r0_dh, s0_dw;        // input rows and columns from position (0, 0) to (r0, s0)
+    logic [31:0] r0_off, s0_off;      // elements from (0, 0) to (r0, 0) plus chan0, from (r0, 0) to (r0, s0)
+    logic        cont_s, cont_r;      // pieces touch in DRAM within a filter row / across filter rows
   } instr_t;
 
-  // A piece of a LOAD_IM2COL row (sasim_load_addr): its index q in the row, its filter column s and the
-  // input pixel (ih, iw) it reads; ih and iw are signed.
+  // A piece of a LOAD_IM2COL row (sasim_load_addr): its index q in the row, its filter column s, the
+  // input pixel (ih, iw) it reads (signed), its element offset e and that of its filter row's column 0.
   typedef struct packed {
-    logic [31:0] q, s, ih, iw;
+    logic [31:0] q, s, ih, iw, e, row_e;
   } piece_t;
 
   // Geometry of the convolution for LOAD_IM2COL (one per program, sent with the command).
   typedef struct packed {
     logic [31:0] input_addr, in_h, in_w, in_c, out_h, out_w, kernel_w;
     logic [31:0] stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w;
+    // element steps, from the encoder (sim/model/im2col_encoding.h, Im2colSteps)
+    logic [31:0] step_col, step_row, step_pixel, wrap_w, wrap_h;
   } conv_t;
 
   // A walk over the rows of an EXECUTE operand: the address of the current row and, with a window, its

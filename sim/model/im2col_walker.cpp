@@ -4,14 +4,16 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/im2col_encoding.h"
+
 namespace sasim::model {
 
 int64_t ceil_div_clamped(int64_t num, int64_t den, int64_t clamp) {
     return std::min((num + den - 1) / den, clamp);
 }
 
-Im2colWalker::Im2colWalker(const ConvGeometry& g, uint32_t pos0, uint32_t npos, uint32_t chan_count,
-                           uint32_t operand_bytes, int64_t oh, int64_t ow)
+Im2colWalker::Im2colWalker(const ConvGeometry& g, uint32_t pos0, uint32_t npos, uint32_t chan_count, int64_t oh,
+                           int64_t ow)
     : m_g(g), m_npos(npos), m_kw(g.kernel_w), m_s0(pos0 % g.kernel_w), m_dh(g.dilation_h), m_dw(g.dilation_w),
       m_in_h(g.in_h), m_in_w(g.in_w) {
     if (chan_count > g.in_c || g.dilation_h == 0 || g.dilation_w == 0 || g.kernel_w == 0) {
@@ -22,12 +24,9 @@ Im2colWalker::Im2colWalker(const ConvGeometry& g, uint32_t pos0, uint32_t npos, 
     m_iw0 = ow * g.stride_w - static_cast<int64_t>(g.pad_left);
     m_k0 = m_iw0 < 0 ? ceil_div_clamped(-m_iw0, m_dw, m_npos) : 0;
     m_cols_ok = m_k0 < m_kw && m_iw0 + m_k0 * m_dw < m_in_w;
-    // The steps in 32-bit arithmetic, as the RTL compares them.
-    const uint32_t ob = operand_bytes, piece = chan_count * ob;
-    const uint32_t step_s = g.dilation_w * g.in_c * ob;
-    const uint32_t step_r = (g.dilation_h * g.in_w - (g.kernel_w - 1) * g.dilation_w) * g.in_c * ob;
-    m_cont_s = step_s == piece;
-    m_cont_r = step_r == piece;
+    const Im2colContiguity cont = im2col_contiguity(g, chan_count);
+    m_cont_s = cont.cols;
+    m_cont_r = cont.rows;
 }
 
 bool Im2colWalker::row_start(int64_t qb, int64_t ih, PieceCursor& out) const {

@@ -8,7 +8,7 @@
 // Piece q (0 <= q < npos) is filter position pos0 + q = (r, s), reading input pixel (ih, iw); it is
 // present unless that pixel is padding. Two neighbouring present pieces q, q + 1 are contiguous when the
 // second starts where the first ends in DRAM: within a filter row when the column step equals the piece
-// size, across rows when the row step does (32-bit address arithmetic, as in the RTL).
+// size, across rows when the row step does (im2col_contiguity, shared with the RTL's command encoder).
 //
 // Contract (the compiler's programs keep it; a violation throws std::logic_error): chan_count <= in_c and
 // dilations >= 1. Then a column-contiguous row has dilation_w 1, and runs over whole filter rows have
@@ -38,8 +38,7 @@ struct PieceRun {
 class Im2colWalker {
 public:
     // The row of output pixel (oh, ow) for the chunk pos0 .. pos0 + npos - 1 of `chan_count` channels.
-    Im2colWalker(const ConvGeometry& g, uint32_t pos0, uint32_t npos, uint32_t chan_count, uint32_t operand_bytes,
-                 int64_t oh, int64_t ow);
+    Im2colWalker(const ConvGeometry& g, uint32_t pos0, uint32_t npos, uint32_t chan_count, int64_t oh, int64_t ow);
 
     // The first present piece; false for an all-padding row.
     bool first(PieceCursor& out) const;

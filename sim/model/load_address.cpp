@@ -26,7 +26,7 @@ void LoadAddressGen::row_segments(uint32_t i, std::vector<RowSegment>& out) cons
     const int64_t oh = static_cast<int64_t>(rem / g.out_w);
     const int64_t ow = static_cast<int64_t>(rem % g.out_w);
     const uint32_t piece = m_in.chan_count * m_ob;
-    const Im2colWalker walker(g, m_in.pos0, m_in.npos, m_in.chan_count, m_ob, oh, ow);
+    const Im2colWalker walker(g, m_in.pos0, m_in.npos, m_in.chan_count, oh, ow);
     PieceCursor c;
     for (bool present = walker.first(c); present;) {
         const uint64_t elem = ((n * g.in_h + static_cast<uint64_t>(c.ih)) * g.in_w + static_cast<uint64_t>(c.iw)) * g.in_c +

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compiler/isa.h"
+#include "model/im2col_encoding.h"
 #include "model/im2col_walker.h"
 #include "model/load_address.h"
 
@@ -129,7 +130,7 @@ TEST_CASE("im2col walker: a run over whole filter rows stops at the image's last
     g.kernel_w = 3;
     g.out_h = 3;
     g.out_w = 1;
-    const Im2colWalker top(g, 0, 9, 1, 1, 0, 0);
+    const Im2colWalker top(g, 0, 9, 1, 0, 0);
     PieceCursor c;
     REQUIRE(top.first(c));
     CHECK(c == PieceCursor{0, 0, 0, 0});
@@ -138,7 +139,7 @@ TEST_CASE("im2col walker: a run over whole filter rows stops at the image's last
     // Padding 1 at the top and bottom (out_h 5): output row 4 reads input rows 3, 4 and 5, the last absent.
     g.pad_top = 1;
     g.out_h = 5;
-    const Im2colWalker bottom(g, 1, 8, 1, 1, 4, 0);
+    const Im2colWalker bottom(g, 1, 8, 1, 4, 0);
     REQUIRE(bottom.first(c));
     CHECK(c == PieceCursor{0, 1, 3, 1});
     CHECK(bottom.run(c).pieces == 5);  // (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)
@@ -150,7 +151,56 @@ TEST_CASE("im2col walker: programs outside the contract are refused", "[loadaddr
     g.in_h = g.in_w = 4;
     g.in_c = 2;
     g.kernel_w = 3;
-    CHECK_THROWS_AS(Im2colWalker(g, 0, 9, 3, 1, 0, 0), std::logic_error);  // more channels than the input has
+    CHECK_THROWS_AS(Im2colWalker(g, 0, 9, 3, 0, 0), std::logic_error);  // more channels than the input has
     g.dilation_w = 0;
-    CHECK_THROWS_AS(Im2colWalker(g, 0, 9, 2, 1, 0, 0), std::logic_error);
+    CHECK_THROWS_AS(Im2colWalker(g, 0, 9, 2, 0, 0), std::logic_error);
+}
+
+TEST_CASE("im2col encoding: stepped pixels and element offsets equal the direct formula", "[loadaddr][walker]") {
+    // What the RTL's load DMA does with the encoder's values: starts at an instruction's first pixel, steps
+    // from pixel to pixel by additions only, and addresses piece (r, s) as pix + r0_off + ... in elements.
+    std::mt19937 rng(7);
+    for (int t = 0; t < 500; ++t) {
+        const Case c = random_case(rng);
+        const ConvGeometry& g = c.g;
+        const sasim::model::Im2colSteps steps = sasim::model::im2col_steps(g);
+        const uint64_t pixel0 = std::uniform_int_distribution<uint64_t>(0, c.in.rows - 1)(rng);
+        sasim::model::Im2colStart st = sasim::model::im2col_start(g, pixel0, c.in.pos0, c.in.chan0, c.in.chan_count);
+        uint32_t oh = st.oh0, ow = st.ow0, pix = st.pix0;
+        int32_t ih0 = st.ih0, iw0 = st.iw0;
+        for (uint64_t pixel = pixel0; pixel < c.in.rows; ++pixel) {
+            const sasim::model::Im2colStart direct =
+                sasim::model::im2col_start(g, pixel, c.in.pos0, c.in.chan0, c.in.chan_count);
+            INFO("case " << t << " pixel " << pixel);
+            REQUIRE(oh == direct.oh0);
+            REQUIRE(ow == direct.ow0);
+            REQUIRE(ih0 == direct.ih0);
+            REQUIRE(iw0 == direct.iw0);
+            REQUIRE(pix == direct.pix0);
+            // Piece (r0, s0)'s element offset against the NHWC formula (wrapping in 32 bits).
+            const int64_t img = pixel / (int64_t{g.out_h} * g.out_w);
+            const int64_t ih = ih0 + int64_t{direct.r0_dh}, iw = iw0 + int64_t{direct.s0_dw};
+            const uint32_t want = static_cast<uint32_t>(((img * g.in_h + ih) * g.in_w + iw) * g.in_c + c.in.chan0);
+            CHECK(pix + direct.r0_off + direct.s0_off == want);
+            CHECK(direct.cont.cols == (g.dilation_w * g.in_c == c.in.chan_count));
+            // The DMA's step to the next output pixel.
+            if (ow + 1 == g.out_w) {
+                ow = 0;
+                iw0 = -static_cast<int32_t>(g.pad_left);
+                if (oh + 1 == g.out_h) {
+                    oh = 0;
+                    ih0 = -static_cast<int32_t>(g.pad_top);
+                    pix += steps.wrap_h;
+                } else {
+                    ++oh;
+                    ih0 += static_cast<int32_t>(g.stride_h);
+                    pix += steps.wrap_w;
+                }
+            } else {
+                ++ow;
+                iw0 += static_cast<int32_t>(g.stride_w);
+                pix += steps.pixel;
+            }
+        }
+    }
 }
