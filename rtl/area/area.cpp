@@ -232,8 +232,8 @@ AreaReport area_from_modules(const Config& cfg, const TechTable& tech, const std
     const Expanded e_exec = expand_module(modules, lib, exec), e_mesh = expand_module(modules, lib, mesh);
     const Expanded e_pe = expand_module(modules, lib, pe);
     const Expanded e_load = expand_module(modules, lib, load), e_store = expand_module(modules, lib, store);
-    if (top.black_boxes != 2) {
-        throw SimulationError(fmt::format("area: expected the 2 SRAM black boxes, found {}", top.black_boxes));
+    if (top.black_boxes != 3) {
+        throw SimulationError(fmt::format("area: expected the 3 SRAM black boxes, found {}", top.black_boxes));
     }
     auto logic = [&](const std::string& name, uint64_t cells, double um2) {
         BlockArea b;
@@ -251,16 +251,18 @@ AreaReport area_from_modules(const Config& cfg, const TechTable& tech, const std
     logic("store DMA", e_store.cells, e_store.lib_um2);
     logic("control", top.cells - e_exec.cells - e_load.cells - e_store.cells,
           top.lib_um2 - e_exec.lib_um2 - e_load.lib_um2 - e_store.lib_um2);
-    auto sram = [&](const std::string& name, uint64_t kib) {
+    auto sram = [&](const std::string& name, uint64_t bits) {
         BlockArea b;
         b.name = name;
-        b.bits = kib * 1024 * 8;
+        b.bits = bits;
         b.mm2 = static_cast<double>(b.bits) * tech.sram_um2_per_bit * 1e-6;
         r.blocks.push_back(b);
         r.sram_mm2 += b.mm2;
     };
-    sram("scratchpad", cfg.scratchpad.capacity_kib);
-    sram("accumulator", cfg.accumulator.capacity_kib);
+    sram("scratchpad", cfg.scratchpad.capacity_kib * 1024 * 8);
+    sram("accumulator", cfg.accumulator.capacity_kib * 1024 * 8);
+    const HardwareParams hw = hardware_params(cfg);
+    sram("load buffer", uint64_t{hw.read_buffer_rows} * hw.row_bytes_max * 8);
     r.pe_cells = e_pe.cells;
     r.pe_nand2_eq = e_pe.lib_um2 / nand2->second;
     r.pes = uint64_t{cfg.array.rows} * cfg.array.cols;

@@ -88,9 +88,10 @@ module sasim_load_dma #(
     logic        last_of_instr, signal_next;
   } entry_t;
   entry_t rb_meta [ROWBUF];
-  logic [15:0] rb_pending [ROWBUF];      // requests issued and not complete
+  logic [31:0] rb_last [ROWBUF];         // req_total after the row's last request (its requests are done
+                                         // when done_total reaches it: responses complete in request order)
   logic        rb_issued_all [ROWBUF];   // every request of the row is issued
-  logic [ROW_BUF_BITS-1:0] rb_data [ROWBUF];
+  logic        rb_written [ROWBUF];      // data has arrived for the row (bytes never written read as 0)
   logic [RB_IDX-1:0] rb_head, rb_tail;
   logic [RB_IDX:0]   rb_count;
   logic [31:0]       head_block;         // next block of the head entry to write
@@ -103,25 +104,17 @@ module sasim_load_dma #(
   assign rb_tail_prev = rb_tail == '0 ? RB_IDX'(ROWBUF - 1) : rb_tail - 1'b1;
   assign rows_buffered = 8'(rb_count);
 
-  // Tags (buffer entries) of the requests in flight, in request order.
-  localparam int TAG_IDX = MAXO > 1 ? $clog2(MAXO) : 1;
-  logic [RB_IDX-1:0] tag_fifo [MAXO];
-  logic [TAG_IDX-1:0] tag_rd, tag_wr;
-  logic [TAG_IDX:0]          inflight;
+  // Requests issued and completed since reset (wrapping; at most MAXO apart). Rows issue their requests
+  // one row after the other and responses complete in request order, so two counters and one mark per
+  // row tell which rows are complete, without a tag per request in flight.
+  logic [31:0] req_total, done_total;
   // The request of the previous cycle, whose data arrives now.
   logic [RB_IDX-1:0] data_tag;
   logic [31:0]       data_off, data_len;
 
-  function automatic logic [TAG_IDX-1:0] tag_next(input logic [TAG_IDX-1:0] p, input logic [31:0] n);
-    logic [31:0] v;
-    v = 32'(p) + n;
-    tag_next = TAG_IDX'(v >= MAXO ? v - MAXO : v);
-  endfunction
-
   // ---- per-cycle decisions (combinational) ------------------------------------------------------
   logic        slot_ok, start_row, pad_row, can_issue, row_now_open;
   logic [31:0] off_now, req_len;
-  logic [15:0] done_for [ROWBUF];        // completions this cycle per entry
   always_comb begin
     slot_ok = (active || handover) && slot_wait == 0;
     start_row = slot_ok && !row_open && 32'(rb_count) < ROWBUF;
@@ -129,11 +122,7 @@ module sasim_load_dma #(
     row_now_open = (row_open || start_row) && !pad_row && slot_ok;
     off_now = row_open ? run_off : 0;
     req_len = (run_bytes - off_now) > MAX_REQ_BYTES ? MAX_REQ_BYTES : run_bytes - off_now;
-    can_issue = row_now_open && (32'(inflight) - 32'(rd_done)) < MAXO;
-    for (int e = 0; e < ROWBUF; e++) done_for[e] = 0;
-    for (int i = 0; i < MAXO; i++) begin
-      if (32'(i) < 32'(rd_done)) done_for[tag_fifo[tag_next(tag_rd, 32'(i))]] += 1;
-    end
+    can_issue = row_now_open && (req_total - done_total - 32'(rd_done)) < MAXO;
   end
   logic [RB_IDX-1:0] req_entry;          // the buffer entry of this cycle's request
   assign req_entry = start_row ? rb_tail : rb_tail_prev;
@@ -170,10 +159,12 @@ module sasim_load_dma #(
       hd = '0;
     end else begin
       hm = rb_meta[rb_head];
-      hd = rb_data[rb_head];
+      hd = rb_written[rb_head] ? rbuf_head : '0;
       if (rd_data_valid && data_tag == rb_head) hd = merge(hd, rd_data, data_off, data_len);
     end
-    head_ready = rb_count == 0 ? pad_row : (rb_issued_all[rb_head] && rb_pending[rb_head] == done_for[rb_head]);
+    // complete: every request issued, and done (this cycle's completions included)
+    head_ready = rb_count == 0 ? pad_row :
+                 (rb_issued_all[rb_head] && $signed(done_total + 32'(rd_done) - rb_last[rb_head]) >= 0);
     dest_row = hm.dest0 + head_dest_off;
     dest_bank = sasim_cfg_pkg::spad_bank(dest_row);
     head_blocked = (ex_stream_rd && ex_stream_bank == dest_bank) || (ex_fill_rd && ex_fill_bank == dest_bank);
@@ -199,14 +190,24 @@ module sasim_load_dma #(
     merge = (old & ~mask) | (data & mask);
   endfunction
 
+  // The read buffer's data: an SRAM (a black box for synthesis, priced per bit like the scratchpad).
+  // Port A reads the row that this cycle's arriving data is merged into, port B the head row.
+  logic [ROW_BUF_BITS-1:0] rbuf_merge, rbuf_head;
+  sasim_sram #(.WORDS(ROWBUF), .BITS(ROW_BUF_BITS), .BANKS(1)) rbuf (
+    .clk, .rd_a_addr(32'(data_tag)), .rd_a_data(rbuf_merge), .rd_b_addr(32'(rb_head)), .rd_b_data(rbuf_head),
+    .wr_en(rd_data_valid), .wr_addr(32'(data_tag)),
+    .wr_data(merge(rb_written[data_tag] ? rbuf_merge : '0, rd_data, data_off, data_len))
+  );
+
   // ---- state update -------------------------------------------------------------------------------
   always_ff @(posedge clk) begin
     if (rst) begin
       active <= 1'b0;
       row_open <= 1'b0;
       slot_wait <= 0;
+      for (int e = 0; e < ROWBUF; e++) rb_written[e] <= 1'b0;
       rb_head <= '0; rb_tail <= '0; rb_count <= '0; head_block <= 0; head_dest_off <= 0; head_byte_off <= 0;
-      tag_rd <= '0; tag_wr <= '0; inflight <= '0;
+      req_total <= 0; done_total <= 0;
       retire <= 1'b0;
     end else begin
       if (handover) begin
@@ -219,18 +220,19 @@ module sasim_load_dma #(
       // row generation
       if (start_row) begin
         rb_meta[rb_tail] <= new_entry;
-        rb_pending[rb_tail] <= 16'd0;
+        rb_last[rb_tail] <= req_total;     // a padding row has no request (a row with one: below)
         rb_issued_all[rb_tail] <= pad_row;
-        rb_data[rb_tail] <= '0;
+        rb_written[rb_tail] <= 1'b0;
       end
       if (can_issue) begin
-        tag_fifo[tag_wr] <= req_entry;
-        rb_pending[req_entry] <= (start_row ? 16'd0 : rb_pending[rb_tail_prev]) + 16'd1 - done_for[req_entry];
-        if (issue_done_row) rb_issued_all[req_entry] <= 1'b1;
+        req_total <= req_total + 1;
+        if (issue_done_row) begin
+          rb_issued_all[req_entry] <= 1'b1;
+          rb_last[req_entry] <= req_total + 1;
+        end
         data_tag <= req_entry;
         data_off <= run_row_off + off_now;
         data_len <= req_len;
-        tag_wr <= tag_next(tag_wr, 32'd1);
         if (off_now + req_len == run_bytes) begin
           run_c <= next_piece;
           run_off <= 0;
@@ -245,15 +247,9 @@ module sasim_load_dma #(
         run_off <= 0;
       end
       if (start_row) rb_tail <= rb_idx_next(rb_tail);
-      // completions: entries other than the one just issued to
-      for (int e = 0; e < ROWBUF; e++) begin
-        if (done_for[e] != 0 && !(can_issue && RB_IDX'(e) == req_entry))
-          rb_pending[e] <= rb_pending[e] - done_for[e];
-      end
-      tag_rd <= tag_next(tag_rd, 32'(rd_done));
-      inflight <= (TAG_IDX+1)'(32'(inflight) + 32'(can_issue) - 32'(rd_done));
+      done_total <= done_total + 32'(rd_done);
       // arriving data
-      if (rd_data_valid) rb_data[data_tag] <= merge(rb_data[data_tag], rd_data, data_off, data_len);
+      if (rd_data_valid) rb_written[data_tag] <= 1'b1;
       // the row is done: next row, next pixel (its input pixel and offset stepped, no multiplier)
       if (row_finished) begin
         row_i <= c_row_i + 1;

@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "config/technology.h"
 #include "rtl/area/area.h"
+#include "rtl/generator/generator.h"
 
 using namespace sasim;
 using namespace sasim::rtl;
@@ -21,7 +22,8 @@ const std::map<std::string, double> kLib = {{"NAND2X1", 24}, {"DFFPOSX1", 96}, {
 
 ModuleCells cells(std::map<std::string, uint64_t> m) { return ModuleCells{std::move(m)}; }
 
-// A design shaped like the generated one: a top with the three units and two SRAM black boxes.
+// A design shaped like the generated one: a top with the three units and two SRAM black boxes, a third
+// (the read buffer) in the load DMA.
 std::map<std::string, ModuleCells> design(uint64_t pes) {
     return {
         {"sasim_top", cells({{"NAND2X1", 10}, {"sasim_exec", 1}, {"sasim_load_dma", 1}, {"sasim_store_dma", 1},
@@ -30,7 +32,7 @@ std::map<std::string, ModuleCells> design(uint64_t pes) {
         {"sasim_exec", cells({{"INVX1", 5}, {"sasim_mesh", 1}})},
         {"sasim_mesh", cells({{"DFFPOSX1", 2}, {"sasim_pe", pes}})},
         {"sasim_pe", cells({{"NAND2X1", 7}, {"DFFPOSX1", 1}})},
-        {"sasim_load_dma", cells({{"NAND2X1", 100}, {"sasim_load_addr", 1}})},
+        {"sasim_load_dma", cells({{"NAND2X1", 100}, {"sasim_load_addr", 1}, {"sasim_sram", 1}})},
         {"sasim_load_addr", cells({{"INVX1", 3}})},
         {"sasim_store_dma", cells({{"NAND2X1", 20}})},
     };
@@ -108,7 +110,7 @@ TEST_CASE("area: a module counts its submodules once per instance", "[area]") {
     CHECK(mesh.cells == 2 + 4 * 8);
     CHECK(mesh.lib_um2 == 2 * 96 + 4 * (7 * 24 + 96));
     const Expanded top = expand_module(d, kLib, "sasim_top");
-    CHECK(top.black_boxes == 2);
+    CHECK(top.black_boxes == 3);  // two in the top, one in the load DMA
     CHECK(top.cells == 10 + 3 * 4 + (5 + 34) + (100 + 3) + 20);
     auto bad = d;
     bad["sasim_store_dma"].cells_by_type["$mem_v2"] = 1;  // an unmapped cell
@@ -124,7 +126,7 @@ TEST_CASE("area: blocks split the design, SRAMs come from the table, all scale w
     REQUIRE(t45.sram_um2_per_bit > 0);
     const Config c = config_with(2, 2, 64);
     const AreaReport r = area_from_modules(c, t45, design(4), kLib);
-    REQUIRE(r.blocks.size() == 7);
+    REQUIRE(r.blocks.size() == 8);
     CHECK(r.blocks[0].name == "mesh");
     CHECK(r.blocks[0].cells == 34);
     CHECK(r.blocks[0].nand2_eq == Approx((2 * 96 + 4 * (7 * 24 + 96)) / 24.0));
@@ -138,6 +140,11 @@ TEST_CASE("area: blocks split the design, SRAMs come from the table, all scale w
     CHECK(r.blocks[5].name == "scratchpad");
     CHECK(r.blocks[5].bits == 64 * 1024 * 8);
     CHECK(r.blocks[5].mm2 == Approx(64 * 1024 * 8 * t45.sram_um2_per_bit * 1e-6));
+    // The load DMA's read buffer: its rows of the widest load, priced like the other SRAMs.
+    const sasim::rtl::HardwareParams hw = sasim::rtl::hardware_params(c);
+    CHECK(r.blocks[7].name == "load buffer");
+    CHECK(r.blocks[7].bits == uint64_t{hw.read_buffer_rows} * hw.row_bytes_max * 8);
+    CHECK(r.blocks[7].bits > 0);
     CHECK(r.pe_cells == 8);
     CHECK(r.pes == 4);
     CHECK(r.total_mm2 == Approx(r.logic_mm2 + r.sram_mm2));
