@@ -30,46 +30,36 @@ module sasim_mesh #(
   logic [2*OBITS-1:0]      w_q [ROWS][COLS];
 
   for (genvar r = 0; r < ROWS; r++) begin : g_row
-    // Skew: mesh row r delays its element by r + 1 cycles (stage 0 is the register after the read).
-    logic signed [OBITS-1:0] sk_a [r + 1];
-    logic                    sk_s [r + 1];
-    logic                    pk_shift [r + 1];
-    logic [KBITS-1:0]        pk_k [r + 1];
-    logic                    pk_slot [r + 1];
-    logic signed [OBITS-1:0] pk_d [r + 1];
-    always_ff @(posedge clk) begin
-      sk_a[0] <= stream_row[r * OBITS +: OBITS];
-      sk_s[0] <= stream_slot;
-      pk_shift[0] <= pre_shift;
-      pk_k[0] <= pre_k;
-      pk_slot[0] <= pre_slot;
-      pk_d[0] <= pre_row[r * OBITS +: OBITS];
-      for (int i = 1; i <= r; i++) begin
-        sk_a[i] <= sk_a[i - 1];
-        sk_s[i] <= sk_s[i - 1];
-        pk_shift[i] <= pk_shift[i - 1];
-        pk_k[i] <= pk_k[i - 1];
-        pk_slot[i] <= pk_slot[i - 1];
-        pk_d[i] <= pk_d[i - 1];
-      end
+    // Skew: mesh row r delays its element by r + 1 cycles (stage 0 is the register after the read), in
+    // r + 1 register stages of {stream element, stream slot, preload shift, k, slot, element}.
+    localparam int SKW = 2 * OBITS + KBITS + 3;
+    logic [SKW-1:0] sk [r + 2];
+    assign sk[0] = {stream_row[r * OBITS +: OBITS], stream_slot, pre_shift, pre_k, pre_slot,
+                    pre_row[r * OBITS +: OBITS]};
+    for (genvar i = 0; i <= r; i++) begin : g_skew
+      sasim_reg #(.W(SKW)) stage (.clk, .d(sk[i]), .q(sk[i + 1]));
     end
+    logic signed [OBITS-1:0] sk_a_r, pk_d_r;
+    logic                    sk_s_r, pk_shift_r, pk_slot_r;
+    logic [KBITS-1:0]        pk_k_r;
+    assign {sk_a_r, sk_s_r, pk_shift_r, pk_k_r, pk_slot_r, pk_d_r} = sk[r + 1];
     for (genvar c = 0; c < COLS; c++) begin : g_col
       logic signed [OBITS-1:0] left_w;   // the weight that shifts in from the left in a preload
       if (c == 0) begin : g_first
-        assign left_w = pk_d[r];
+        assign left_w = pk_d_r;
       end else begin : g_next
-        assign left_w = pk_slot[r] ? w_q[r][c - 1][2*OBITS-1:OBITS] : w_q[r][c - 1][OBITS-1:0];
+        assign left_w = pk_slot_r ? w_q[r][c - 1][2*OBITS-1:OBITS] : w_q[r][c - 1][OBITS-1:0];
       end
       sasim_pe pe (
         .clk(clk),
-        .a_in(c == 0 ? sk_a[r] : a_q[r][c == 0 ? 0 : c - 1]),
-        .slot_in(c == 0 ? sk_s[r] : s_q[r][c == 0 ? 0 : c - 1]),
+        .a_in(c == 0 ? sk_a_r : a_q[r][c == 0 ? 0 : c - 1]),
+        .slot_in(c == 0 ? sk_s_r : s_q[r][c == 0 ? 0 : c - 1]),
         .psum_in(r == 0 ? 32'd0 : p_q[r == 0 ? 0 : r - 1][c]),
         .a_out(a_q[r][c]),
         .slot_out(s_q[r][c]),
         .psum_out(p_q[r][c]),
-        .pre_en(pk_shift[r] && 32'(pk_k[r]) > c),
-        .pre_slot(pk_slot[r]),
+        .pre_en(pk_shift_r && 32'(pk_k_r) > c),
+        .pre_slot(pk_slot_r),
         .pre_in(left_w),
         .w_out(w_q[r][c])
       );
@@ -81,12 +71,12 @@ module sasim_mesh #(
     if (c == COLS - 1) begin : g_direct
       assign out[c * 32 +: 32] = p_q[ROWS - 1][c];
     end else begin : g_delay
-      logic [31:0] d [COLS - 1 - c];
-      always_ff @(posedge clk) begin
-        d[0] <= p_q[ROWS - 1][c];
-        for (int i = 1; i < COLS - 1 - c; i++) d[i] <= d[i - 1];
+      logic [31:0] d [COLS - c];
+      assign d[0] = p_q[ROWS - 1][c];
+      for (genvar i = 0; i < COLS - 1 - c; i++) begin : g_stage
+        sasim_reg #(.W(32)) stage (.clk, .d(d[i]), .q(d[i + 1]));
       end
-      assign out[c * 32 +: 32] = d[COLS - 2 - c];
+      assign out[c * 32 +: 32] = d[COLS - 1 - c];
     end
   end
 endmodule

@@ -28,39 +28,32 @@ module sasim_mesh_os #(
   // Skew of the B elements: column c waits c + 1 cycles.
   logic signed [OBITS-1:0] b_sk [COLS];
   for (genvar c = 0; c < COLS; c++) begin : g_bskew
-    logic signed [OBITS-1:0] d [c + 1];
-    always_ff @(posedge clk) begin
-      d[0] <= b_row[c * OBITS +: OBITS];
-      for (int i = 1; i <= c; i++) d[i] <= d[i - 1];
+    logic [OBITS-1:0] d [c + 2];
+    assign d[0] = b_row[c * OBITS +: OBITS];
+    for (genvar i = 0; i <= c; i++) begin : g_stage
+      sasim_reg #(.W(OBITS)) stage (.clk, .d(d[i]), .q(d[i + 1]));
     end
-    assign b_sk[c] = d[c];
+    assign b_sk[c] = $signed(d[c + 1]);
   end
 
   for (genvar r = 0; r < ROWS; r++) begin : g_row
-    // Skew of the A elements and of the step flags: row r waits r + 1 cycles.
-    logic signed [OBITS-1:0] a_sk [r + 1];
-    logic v_sk [r + 1];
-    logic f_sk [r + 1];
-    logic s_sk [r + 1];
-    always_ff @(posedge clk) begin
-      a_sk[0] <= a_col[r * OBITS +: OBITS];
-      v_sk[0] <= step_valid;
-      f_sk[0] <= step_first;
-      s_sk[0] <= step_slot;
-      for (int i = 1; i <= r; i++) begin
-        a_sk[i] <= a_sk[i - 1];
-        v_sk[i] <= v_sk[i - 1];
-        f_sk[i] <= f_sk[i - 1];
-        s_sk[i] <= s_sk[i - 1];
-      end
+    // Skew of the A elements and of the step flags: row r waits r + 1 cycles, in r + 1 register stages
+    // of {element, valid, first, slot}.
+    logic [OBITS+2:0] sk [r + 2];
+    assign sk[0] = {a_col[r * OBITS +: OBITS], step_valid, step_first, step_slot};
+    for (genvar i = 0; i <= r; i++) begin : g_skew
+      sasim_reg #(.W(OBITS + 3)) stage (.clk, .d(sk[i]), .q(sk[i + 1]));
     end
+    logic signed [OBITS-1:0] a_sk_r;
+    logic                    v_sk_r, f_sk_r, s_sk_r;
+    assign {a_sk_r, v_sk_r, f_sk_r, s_sk_r} = sk[r + 1];
     for (genvar c = 0; c < COLS; c++) begin : g_col
       sasim_pe_os pe (
         .clk(clk),
-        .a_in(c == 0 ? a_sk[r] : a_q[r][c == 0 ? 0 : c - 1]),
-        .valid_in(c == 0 ? v_sk[r] : v_q[r][c == 0 ? 0 : c - 1]),
-        .first_in(c == 0 ? f_sk[r] : f_q[r][c == 0 ? 0 : c - 1]),
-        .slot_in(c == 0 ? s_sk[r] : s_q[r][c == 0 ? 0 : c - 1]),
+        .a_in(c == 0 ? a_sk_r : a_q[r][c == 0 ? 0 : c - 1]),
+        .valid_in(c == 0 ? v_sk_r : v_q[r][c == 0 ? 0 : c - 1]),
+        .first_in(c == 0 ? f_sk_r : f_q[r][c == 0 ? 0 : c - 1]),
+        .slot_in(c == 0 ? s_sk_r : s_q[r][c == 0 ? 0 : c - 1]),
         .b_in(r == 0 ? b_sk[c] : b_q[r == 0 ? 0 : r - 1][c]),
         .a_out(a_q[r][c]),
         .valid_out(v_q[r][c]),
