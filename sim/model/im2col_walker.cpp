@@ -14,7 +14,7 @@ int64_t ceil_div_clamped(int64_t num, int64_t den, int64_t clamp) {
 
 Im2colWalker::Im2colWalker(const ConvGeometry& g, uint32_t pos0, uint32_t npos, uint32_t chan_count, int64_t oh,
                            int64_t ow)
-    : m_g(g), m_npos(npos), m_kw(g.kernel_w), m_s0(pos0 % g.kernel_w), m_dh(g.dilation_h), m_dw(g.dilation_w),
+    : m_npos(npos), m_kw(g.kernel_w), m_s0(pos0 % g.kernel_w), m_dh(g.dilation_h), m_dw(g.dilation_w),
       m_in_h(g.in_h), m_in_w(g.in_w) {
     if (chan_count > g.in_c || g.dilation_h == 0 || g.dilation_w == 0 || g.kernel_w == 0) {
         throw std::logic_error("LOAD_IM2COL outside the address walker's contract (chan_count <= in_c, dilations >= 1)");

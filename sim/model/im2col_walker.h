@@ -51,7 +51,6 @@ private:
     // The next present piece after present piece `e`.
     bool next_after(const PieceCursor& e, PieceCursor& out) const;
 
-    const ConvGeometry& m_g;
     int64_t m_npos, m_kw, m_s0;
     int64_t m_dh, m_dw, m_in_h, m_in_w;
     int64_t m_ih_r0;       // input row of filter row r0 (the chunk's first)
