@@ -23,60 +23,47 @@ module sasim_mesh #(
   input  logic [ROWS*OBITS-1:0]   pre_row,
   output logic [COLS*32-1:0]      out
 );
-  // Operand and partial-sum wires between PEs.
-  logic signed [OBITS-1:0] a_q [ROWS][COLS];
-  logic                    s_q [ROWS][COLS];
-  logic [31:0]             p_q [ROWS][COLS];
-  logic [2*OBITS-1:0]      w_q [ROWS][COLS];
+  // Partial sums leaving each mesh row (row r at r * COLS * 32); rows are sasim_mesh_row instances.
+  localparam int PW = COLS * 32;
+  logic [ROWS*PW-1:0] p_q;
 
   for (genvar r = 0; r < ROWS; r++) begin : g_row
     // Skew: mesh row r delays its element by r + 1 cycles (stage 0 is the register after the read), in
     // r + 1 register stages of {stream element, stream slot, preload shift, k, slot, element}.
     localparam int SKW = 2 * OBITS + KBITS + 3;
-    logic [SKW-1:0] sk [r + 2];
-    assign sk[0] = {stream_row[r * OBITS +: OBITS], stream_slot, pre_shift, pre_k, pre_slot,
-                    pre_row[r * OBITS +: OBITS]};
+    logic [(r + 2)*SKW-1:0] sk;                 // stage i's input at i * SKW
+    assign sk[0 +: SKW] = {stream_row[r * OBITS +: OBITS], stream_slot, pre_shift, pre_k, pre_slot,
+                           pre_row[r * OBITS +: OBITS]};
     for (genvar i = 0; i <= r; i++) begin : g_skew
-      sasim_reg #(.W(SKW)) stage (.clk, .d(sk[i]), .q(sk[i + 1]));
+      sasim_reg #(.W(SKW)) stage (.clk, .d(sk[i * SKW +: SKW]), .q(sk[(i + 1) * SKW +: SKW]));
     end
     logic signed [OBITS-1:0] sk_a_r, pk_d_r;
     logic                    sk_s_r, pk_shift_r, pk_slot_r;
     logic [KBITS-1:0]        pk_k_r;
-    assign {sk_a_r, sk_s_r, pk_shift_r, pk_k_r, pk_slot_r, pk_d_r} = sk[r + 1];
-    for (genvar c = 0; c < COLS; c++) begin : g_col
-      logic signed [OBITS-1:0] left_w;   // the weight that shifts in from the left in a preload
-      if (c == 0) begin : g_first
-        assign left_w = pk_d_r;
-      end else begin : g_next
-        assign left_w = pk_slot_r ? w_q[r][c - 1][2*OBITS-1:OBITS] : w_q[r][c - 1][OBITS-1:0];
-      end
-      sasim_pe pe (
-        .clk(clk),
-        .a_in(c == 0 ? sk_a_r : a_q[r][c == 0 ? 0 : c - 1]),
-        .slot_in(c == 0 ? sk_s_r : s_q[r][c == 0 ? 0 : c - 1]),
-        .psum_in(r == 0 ? 32'd0 : p_q[r == 0 ? 0 : r - 1][c]),
-        .a_out(a_q[r][c]),
-        .slot_out(s_q[r][c]),
-        .psum_out(p_q[r][c]),
-        .pre_en(pk_shift_r && 32'(pk_k_r) > c),
-        .pre_slot(pk_slot_r),
-        .pre_in(left_w),
-        .w_out(w_q[r][c])
-      );
+    assign {sk_a_r, sk_s_r, pk_shift_r, pk_k_r, pk_slot_r, pk_d_r} = sk[(r + 1) * SKW +: SKW];
+    logic [PW-1:0] p_above;
+    if (r == 0) begin : g_top
+      assign p_above = '0;
+    end else begin : g_below
+      assign p_above = p_q[(r - 1) * PW +: PW];
     end
+    sasim_mesh_row row (
+      .clk, .a_in(sk_a_r), .slot_in(sk_s_r), .pre_shift(pk_shift_r), .pre_k(pk_k_r), .pre_slot(pk_slot_r),
+      .pre_in(pk_d_r), .psum_in(p_above), .psum_out(p_q[r * PW +: PW])
+    );
   end
 
   // De-skew: column c waits COLS-1-c more cycles, so all columns leave together.
   for (genvar c = 0; c < COLS; c++) begin : g_deskew
     if (c == COLS - 1) begin : g_direct
-      assign out[c * 32 +: 32] = p_q[ROWS - 1][c];
+      assign out[c * 32 +: 32] = p_q[(ROWS - 1) * PW + c * 32 +: 32];
     end else begin : g_delay
-      logic [31:0] d [COLS - c];
-      assign d[0] = p_q[ROWS - 1][c];
+      logic [(COLS - c)*32-1:0] d;              // stage i's input at i * 32
+      assign d[0 +: 32] = p_q[(ROWS - 1) * PW + c * 32 +: 32];
       for (genvar i = 0; i < COLS - 1 - c; i++) begin : g_stage
-        sasim_reg #(.W(32)) stage (.clk, .d(d[i]), .q(d[i + 1]));
+        sasim_reg #(.W(32)) stage (.clk, .d(d[i * 32 +: 32]), .q(d[(i + 1) * 32 +: 32]));
       end
-      assign out[c * 32 +: 32] = d[COLS - 1 - c];
+      assign out[c * 32 +: 32] = d[(COLS - 1 - c) * 32 +: 32];
     end
   end
 endmodule

@@ -18,57 +18,44 @@ module sasim_mesh_os #(
   input  logic                    drain_slot,
   output logic [COLS*32-1:0]      out            // result column c at bits c * 32
 );
-  logic signed [OBITS-1:0] a_q [ROWS][COLS];
-  logic                    v_q [ROWS][COLS];
-  logic                    f_q [ROWS][COLS];
-  logic                    s_q [ROWS][COLS];
-  logic signed [OBITS-1:0] b_q [ROWS][COLS];
-  logic [63:0]             res [ROWS][COLS];      // {slot 1, slot 0}
+  // Between columns (sasim_mesh_col_os instances): column c's inputs at c * width, row r within.
+  localparam int AW = ROWS * OBITS;
+  /* verilator lint_off UNUSEDSIGNAL */  // the last column's outputs go nowhere
+  logic [(COLS+1)*AW-1:0]   a_c;
+  logic [(COLS+1)*ROWS-1:0] v_c, f_c, s_c;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   // Skew of the B elements: column c waits c + 1 cycles.
-  logic signed [OBITS-1:0] b_sk [COLS];
+  logic [COLS*OBITS-1:0] b_sk;
   for (genvar c = 0; c < COLS; c++) begin : g_bskew
-    logic [OBITS-1:0] d [c + 2];
-    assign d[0] = b_row[c * OBITS +: OBITS];
+    logic [(c + 2)*OBITS-1:0] d;                 // stage i's input at i * OBITS
+    assign d[0 +: OBITS] = b_row[c * OBITS +: OBITS];
     for (genvar i = 0; i <= c; i++) begin : g_stage
-      sasim_reg #(.W(OBITS)) stage (.clk, .d(d[i]), .q(d[i + 1]));
+      sasim_reg #(.W(OBITS)) stage (.clk, .d(d[i * OBITS +: OBITS]), .q(d[(i + 1) * OBITS +: OBITS]));
     end
-    assign b_sk[c] = $signed(d[c + 1]);
+    assign b_sk[c * OBITS +: OBITS] = d[(c + 1) * OBITS +: OBITS];
   end
 
   for (genvar r = 0; r < ROWS; r++) begin : g_row
     // Skew of the A elements and of the step flags: row r waits r + 1 cycles, in r + 1 register stages
     // of {element, valid, first, slot}.
-    logic [OBITS+2:0] sk [r + 2];
-    assign sk[0] = {a_col[r * OBITS +: OBITS], step_valid, step_first, step_slot};
+    localparam int SKW = OBITS + 3;
+    logic [(r + 2)*SKW-1:0] sk;                  // stage i's input at i * SKW
+    assign sk[0 +: SKW] = {a_col[r * OBITS +: OBITS], step_valid, step_first, step_slot};
     for (genvar i = 0; i <= r; i++) begin : g_skew
-      sasim_reg #(.W(OBITS + 3)) stage (.clk, .d(sk[i]), .q(sk[i + 1]));
+      sasim_reg #(.W(SKW)) stage (.clk, .d(sk[i * SKW +: SKW]), .q(sk[(i + 1) * SKW +: SKW]));
     end
-    logic signed [OBITS-1:0] a_sk_r;
-    logic                    v_sk_r, f_sk_r, s_sk_r;
-    assign {a_sk_r, v_sk_r, f_sk_r, s_sk_r} = sk[r + 1];
-    for (genvar c = 0; c < COLS; c++) begin : g_col
-      sasim_pe_os pe (
-        .clk(clk),
-        .a_in(c == 0 ? a_sk_r : a_q[r][c == 0 ? 0 : c - 1]),
-        .valid_in(c == 0 ? v_sk_r : v_q[r][c == 0 ? 0 : c - 1]),
-        .first_in(c == 0 ? f_sk_r : f_q[r][c == 0 ? 0 : c - 1]),
-        .slot_in(c == 0 ? s_sk_r : s_q[r][c == 0 ? 0 : c - 1]),
-        .b_in(r == 0 ? b_sk[c] : b_q[r == 0 ? 0 : r - 1][c]),
-        .a_out(a_q[r][c]),
-        .valid_out(v_q[r][c]),
-        .first_out(f_q[r][c]),
-        .slot_out(s_q[r][c]),
-        .b_out(b_q[r][c]),
-        .result(res[r][c])
-      );
-    end
+    assign {a_c[r * OBITS +: OBITS], v_c[r], f_c[r], s_c[r]} = sk[(r + 1) * SKW +: SKW];
   end
 
-  always_comb begin
-    for (int c = 0; c < COLS; c++) begin
-      out[c * 32 +: 32] = drain_slot ? res[drain_row < ROWS ? drain_row : 0][c][63:32]
-                                     : res[drain_row < ROWS ? drain_row : 0][c][31:0];
-    end
+  for (genvar c = 0; c < COLS; c++) begin : g_col
+    sasim_mesh_col_os col (
+      .clk,
+      .a_in(a_c[c * AW +: AW]), .valid_in(v_c[c * ROWS +: ROWS]), .first_in(f_c[c * ROWS +: ROWS]),
+      .slot_in(s_c[c * ROWS +: ROWS]), .b_in(b_sk[c * OBITS +: OBITS]),
+      .a_out(a_c[(c + 1) * AW +: AW]), .valid_out(v_c[(c + 1) * ROWS +: ROWS]),
+      .first_out(f_c[(c + 1) * ROWS +: ROWS]), .slot_out(s_c[(c + 1) * ROWS +: ROWS]),
+      .drain_row, .drain_slot, .out(out[c * 32 +: 32])
+    );
   end
 endmodule

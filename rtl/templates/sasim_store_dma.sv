@@ -14,9 +14,7 @@ module sasim_store_dma #(
   parameter int MAXO = sasim_cfg_pkg::MAXO,
   parameter int SBUF = sasim_cfg_pkg::SBUF,
   parameter int SB_IDX = sasim_cfg_pkg::SB_IDX,
-  parameter int STORE_ROW_BITS = sasim_cfg_pkg::STORE_ROW_BITS,
-  parameter longint OP_MAX = sasim_cfg_pkg::OP_MAX,
-  parameter longint OP_MIN = sasim_cfg_pkg::OP_MIN
+  parameter int STORE_ROW_BITS = sasim_cfg_pkg::STORE_ROW_BITS
 ) (
   input  logic        clk,
   input  logic        rst,
@@ -93,16 +91,9 @@ module sasim_store_dma #(
   assign s2e_inc = acc_rd && c_next_row + 1 == in.rows && in.signal_prev;
 
   logic [STORE_ROW_BITS-1:0] quantized;
-  always_comb begin
-    for (int j = 0; j < COLS; j++) begin
-      logic signed [63:0] v;
-      v = 64'($signed(acc_rd_data[j * 32 +: 32]));
-      if (in.shift != 0) v = (v + (64'sd1 <<< (in.shift - 1))) >>> in.shift;
-      if (in.relu && v < 0) v = 0;
-      if (v > OP_MAX) v = OP_MAX;
-      if (v < OP_MIN) v = OP_MIN;
-      quantized[j * OBITS +: OBITS] = OBITS'(v);
-    end
+  for (genvar j = 0; j < COLS; j++) begin : g_lane
+    sasim_requant lane (.acc(acc_rd_data[j * 32 +: 32]), .shift(in.shift), .relu(in.relu),
+                        .q(quantized[j * OBITS +: OBITS]));
   end
 
   // ---- write request ----------------------------------------------------------------------------

@@ -278,13 +278,9 @@ module sasim_top #(
     .clk, .rd_a_addr(acc_wr_row), .rd_a_data(acc_old), .rd_b_addr(acc_rd_row), .rd_b_data(acc_rd_data),
     .wr_en(acc_wr), .wr_addr(acc_wr_row), .wr_data(acc_new)
   );
-  always_comb begin
-    acc_new = acc_old;
-    for (int e = 0; e < COLS; e++) begin
-      if (32'(e) < acc_wr_cols) begin
-        acc_new[e * 32 +: 32] = (acc_wr_accumulate ? acc_old[e * 32 +: 32] : 32'd0) + acc_wr_data[e * 32 +: 32];
-      end
-    end
+  for (genvar e = 0; e < COLS; e++) begin : g_acc_lane
+    sasim_acc_lane lane (.en(32'(e) < acc_wr_cols), .accumulate(acc_wr_accumulate), .old_value(acc_old[e * 32 +: 32]),
+                         .value(acc_wr_data[e * 32 +: 32]), .new_value(acc_new[e * 32 +: 32]));
   end
 
 `ifndef SYNTHESIS
