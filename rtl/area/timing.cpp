@@ -3,8 +3,10 @@
 #include "rtl/area/timing.h"
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -92,12 +94,39 @@ TimingEstimate run_sta(const std::string& dir, const std::string& liberty, const
     if (rc != 0) {
         throw SimulationError(fmt::format("OpenSTA failed (exit {}) on {}:\n{}", rc, netlist, tail_lines(log.string(), 10)));
     }
-    return parse_sta_report(read_text(log.string()), log.string());
+    TimingEstimate t = parse_sta_report(read_text(log.string()), log.string());
+    t.module = top;
+    return t;
+}
+
+std::string netlist_without_module(const std::string& netlist, const std::string& module, const std::string& origin) {
+    size_t line = 0;
+    while (line < netlist.size()) {
+        const size_t eol = std::min(netlist.find('\n', line), netlist.size());
+        const std::string_view text(netlist.data() + line, eol - line);
+        const std::string head = "module " + module;
+        if (text.substr(0, head.size()) == head && text.size() > head.size() &&
+            (text[head.size()] == '(' || text[head.size()] == ' ')) {
+            const size_t end = netlist.find("\nendmodule", eol);
+            if (end == std::string::npos) break;
+            const size_t after = std::min(netlist.find('\n', end + 1), netlist.size());
+            return netlist.substr(0, line) + netlist.substr(after == netlist.size() ? after : after + 1);
+        }
+        line = eol + 1;
+    }
+    throw SimulationError(fmt::format("{}: the netlist has no complete definition of module {}", origin, module));
+}
+
+TimingEstimate worse_timing(const TimingEstimate& a, const TimingEstimate& b) {
+    if (!a.computed) return b.computed ? b : a;
+    if (!b.computed) return a;
+    return b.critical_path_ns > a.critical_path_ns ? b : a;
 }
 
 json timing_to_json(const TimingEstimate& t) {
     if (!t.computed) return {{"computed", false}, {"note", t.note}};
     return {{"computed", true},
+            {"module", t.module},
             {"startpoint", t.startpoint},
             {"endpoint", t.endpoint},
             {"critical_path_ns", t.critical_path_ns},
@@ -110,6 +139,7 @@ TimingEstimate timing_from_json(const json& j) {
     TimingEstimate t;
     t.computed = j.value("computed", false);
     t.note = j.value("note", "");
+    t.module = j.value("module", "");
     t.startpoint = j.value("startpoint", "");
     t.endpoint = j.value("endpoint", "");
     t.critical_path_ns = j.value("critical_path_ns", 0.0);

@@ -20,6 +20,7 @@ std::string sta_script(const std::string& liberty, const std::string& netlist, c
 struct TimingEstimate {
     bool computed = false;       // false: no OpenSTA, or no constrained path; `note` says which
     std::string note;
+    std::string module;          // the netlist's top the path was found in (sasim_area_timing's parts)
     std::string startpoint, endpoint;  // of the critical path
     double critical_path_ns = 0;       // at the liberty's corner: data arrival plus setup
     double fmax_lib_mhz = 0;           // 1000 / critical_path_ns
@@ -35,6 +36,14 @@ TimingEstimate parse_sta_report(const std::string& text, const std::string& orig
 // not on PATH, returns computed = false with a note; a failing sta throws SimulationError with its log.
 TimingEstimate run_sta(const std::string& dir, const std::string& liberty, const std::string& netlist,
                        const std::string& top);
+
+// The netlist text without the definition of `module` (from its `module <name>(` line to its
+// `endmodule`), so that OpenSTA links every instance of it as a black box. Throws SimulationError naming
+// `origin` when the netlist does not define it.
+std::string netlist_without_module(const std::string& netlist, const std::string& module, const std::string& origin);
+
+// The estimate with the longer critical path (a computed one over one that is not).
+TimingEstimate worse_timing(const TimingEstimate& a, const TimingEstimate& b);
 
 nlohmann::json timing_to_json(const TimingEstimate& t);
 TimingEstimate timing_from_json(const nlohmann::json& j);
