@@ -2,7 +2,6 @@
 #include "rtl/area/area.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,14 +10,13 @@
 #include <cmath>
 #include <sstream>
 
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include "rtl/tools/process.h"
 #include "common/errors.h"
 #include "common/file_text.h"
 #include "rtl/generator/generator.h"
+#include "rtl/area/synthesis.h"
 #include "rtl/area/timing.h"
 
 namespace sasim::rtl {
@@ -27,27 +25,19 @@ using nlohmann::json;
 
 namespace {
 
-// The Yosys commands after reading the files: the steps of Yosys's `synth` without `fsm` and `share`
-// (share's SAT search over the load DMA's read-buffer ports took 24 GB on gemmini_16x16) and without its
-// generic ABC run, memories mapped to flip-flops, then one ABC run into the liberty's cells. Not
-// flattened, so a module is synthesized once however often it is instantiated. `LIB` is replaced by the
-// liberty path, `STAT` by the output file.
+// The Yosys commands of every part (synthesis.h) after it is elaborated: the steps of Yosys's `synth`
+// without `fsm` and `share` (share's SAT search over the load DMA's read-buffer ports took 24 GB on
+// gemmini_16x16) and without its generic ABC run, memories mapped to flip-flops, then one ABC run into
+// the liberty's cells. Not flattened, so a module is synthesized once however often it is instantiated.
+// `LIB` is replaced by the liberty path, `STAT` by the output file.
 const char* const kFlow =
-    "hierarchy -check -top sasim_top; proc; opt_expr; opt_clean; opt -nodffe -nosdff; wreduce; peepopt; "
+    "proc; opt_expr; opt_clean; opt -nodffe -nosdff; wreduce; peepopt; "
     "opt_clean; alumacc; opt; memory -nomap; opt_clean; opt -fast -full; memory_map; opt -full; techmap; "
     "opt -fast; dfflibmap -liberty LIB; abc -liberty LIB; opt_clean; tee -q -o STAT stat -json";
 
-// After the synthesis (and not part of the cache key: they change no cell): the netlist for OpenSTA, whose
-// netlist reader takes no parameters on instances, so the SRAM black boxes lose theirs.
-const char* const kNetlist = "setparam -unset WORDS -unset BITS -unset BANKS t:sasim_sram; write_verilog -noattr NETLIST";
-
-// Half of the physical memory, in KiB: the limit of the Yosys process (a run that needs more fails with
-// a message instead of making the machine swap or the kernel kill something else).
-uint64_t yosys_memory_limit_kib() {
-    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-    if (pages <= 0 || page <= 0) return 8ULL << 20;
-    return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 / 1024;
-}
+// After the synthesis: the netlist for OpenSTA, whose netlist reader takes no parameters on instances (so
+// the SRAM black boxes lose theirs) and no concatenation on the left of an assignment (-simple-lhs).
+const char* const kNetlist = "setparam -unset WORDS -unset BITS -unset BANKS t:sasim_sram; write_verilog -noattr -simple-lhs NETLIST";
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
     for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
@@ -289,50 +279,34 @@ struct CacheEntry {
     }
 };
 
-// Runs Yosys on cfg's generated RTL with `flow` (LIB already replaced) and the netlist commands, then moves
-// the cell counts and the netlist into the cache. Returns the seconds Yosys took.
+// Runs Yosys on cfg's generated RTL in parts (synthesis.h) with `flow` (LIB already replaced) and the
+// netlist commands, then moves the merged cell counts and netlist into the cache. Returns the seconds.
 double synthesize(const Config& cfg, const std::string& flow, const CacheEntry& entry, const AreaOptions& opt) {
-    const std::string yosys = find_on_path("yosys");
-    if (yosys.empty()) throw InputError("area needs yosys (Debian package yosys)");
     entry.create_dir();
     const fs::path tmp = make_temp_dir(entry.dir.string(), "." + entry.key + ".");
-    std::string files;
-    for (const GeneratedFile& f : generate_rtl(cfg, GenerateOptions{})) {
-        std::ofstream(tmp / f.name, std::ios::binary) << f.text;
-        if (f.name.size() > 3 && f.name.substr(f.name.size() - 3) == ".sv") {
-            const std::string path = (tmp / f.name).string();  // packages (*_pkg.sv) first
-            files = f.name.find("_pkg.sv") != std::string::npos ? path + " " + files : files + path + " ";
-        }
-    }
-    const std::string commands = replace_all(flow, "STAT", (tmp / "stat.json").string()) + "; " +
-                                 replace_all(kNetlist, "NETLIST", (tmp / "netlist.v").string());
-    std::ofstream(tmp / "synth.ys") << "read_verilog -sv " << files << "\n" << replace_all(commands, "; ", "\n") << "\n";
     if (!opt.quiet) {
-        std::cerr << fmt::format("synthesizing {} with yosys (cached afterwards; minutes for large arrays)...", entry.key)
+        std::cerr << fmt::format("synthesizing {} with yosys in {} parts (cached afterwards; minutes for large arrays)...",
+                                 entry.key, synthesis_parts(cfg).size())
                   << std::endl;
     }
-    const auto t0 = std::chrono::steady_clock::now();
-    const uint64_t limit_kib = yosys_memory_limit_kib();
-    const int rc = run_process({"/bin/sh", "-c", fmt::format("ulimit -v {} && exec \"$0\" \"$@\"", limit_kib), yosys,
-                                "-q", "-l", (tmp / "synth.log").string(), "-s", (tmp / "synth.ys").string()},
-                               (tmp / "yosys.out").string());
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::error_code ec;
-    if (rc != 0 || !fs::is_regular_file(tmp / "stat.json") || !fs::is_regular_file(tmp / "netlist.v")) {
-        const fs::path kept = entry.dir / (entry.key + ".failed.log");
-        fs::copy_file(tmp / "synth.log", kept, fs::copy_options::overwrite_existing, ec);
+    SynthesisRun run;
+    try {
+        run = run_synthesis(cfg, flow + "; " + kNetlist, tmp.string(), opt.jobs,
+                            (entry.dir / (entry.key + ".failed.log")).string(), opt.quiet);
+    } catch (...) {
         fs::remove_all(tmp, ec);
-        throw SimulationError(fmt::format("yosys failed (exit {}) synthesizing {} within its memory limit of {:.1f} GiB "
-                                          "(half of this machine's); log: {}",
-                                          rc, entry.key, static_cast<double>(limit_kib) / (1 << 20), kept.string()));
+        throw;
     }
     // The netlist first: a stat file in the cache promises its netlist.
+    std::ofstream(tmp / "netlist.v") << run.netlist;
+    std::ofstream(tmp / "stat.json") << run.stat_json;
     fs::rename(tmp / "netlist.v", entry.netlist, ec);
     if (!ec) fs::rename(tmp / "stat.json", entry.stat, ec);
     if (ec) throw SimulationError(fmt::format("{}: cannot write ({})", entry.stat.string(), ec.message()));
-    std::ofstream(entry.dir / (entry.key + ".seconds")) << seconds << '\n';
+    std::ofstream(entry.dir / (entry.key + ".seconds")) << run.seconds << '\n';
     fs::remove_all(tmp, ec);
-    return seconds;
+    return run.seconds;
 }
 
 // The mesh and the module it repeats (a mesh row of WS and IS, a mesh column of OS).
@@ -357,9 +331,9 @@ TimingEstimate cached_timing(const Config& cfg, const CacheEntry& entry, const A
     std::ofstream(outer) << netlist_without_module(read_text(entry.netlist.string()), mesh, entry.netlist.string());
     fs::create_directories(tmp / "outer");
     fs::create_directories(tmp / "part");
+    const TimingEstimate outer_timing = run_sta((tmp / "outer").string(), opt.liberty, outer, "sasim_top");
     const TimingEstimate timing =
-        worse_timing(run_sta((tmp / "outer").string(), opt.liberty, outer, "sasim_top"),
-                     run_sta((tmp / "part").string(), opt.liberty, entry.netlist.string(), part));
+        worse_timing(outer_timing, run_sta((tmp / "part").string(), opt.liberty, entry.netlist.string(), part));
     std::error_code ec;
     if (timing.computed) {
         std::ofstream(tmp / "timing.json") << timing_to_json(timing).dump(1) << '\n';
@@ -379,7 +353,12 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
     const auto lib = parse_liberty_areas(read_text(opt.liberty), opt.liberty);
     const std::string flow = replace_all(kFlow, "LIB", opt.liberty);
     const std::string hw = hardware_hash(cfg, GenerateOptions{});
-    const CacheEntry entry(fs::absolute(area_cache_dir(opt)), hw + "-" + fnv1a_hex(flow).substr(0, 8));
+    std::string method = flow;   // the cache key: the flow and how the design is split into parts
+    method += std::string("; ") + kNetlist;
+    for (const SynthesisPart& p : synthesis_parts(cfg)) {
+        method += fmt::format("; part {} {} -{}", p.name, p.top, fmt::join(p.black_boxes, ","));
+    }
+    const CacheEntry entry(fs::absolute(area_cache_dir(opt)), hw + "-" + fnv1a_hex(method).substr(0, 8));
     // A hit needs the cell counts and either the timing or the netlist to time (entries written before
     // sasim kept netlists are synthesized again).
     const bool cached = fs::is_regular_file(entry.stat) &&
@@ -398,7 +377,7 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
     } catch (const json::exception&) {
     }
     r.hardware_hash = hw;
-    r.flow = yosys_version + ": " + flow + "; " + kNetlist;
+    r.flow = yosys_version + ": " + method;
     r.timing = timing;
     r.liberty = opt.liberty;
     r.cached = cached;

@@ -73,6 +73,7 @@ struct AreaOptions {
     std::string cache_dir;   // empty: $SASIM_AREA_CACHE, else $XDG_CACHE_HOME/sasim/area, else ~/.cache/sasim/area
     std::string liberty = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
     bool quiet = false;      // no progress on stderr
+    unsigned jobs = 0;       // Yosys processes at a time (the design's parts, synthesis.h); 0: the machine's cores
 };
 
 // Synthesizes cfg's RTL with yosys (cached by hardware hash and flow), times the netlist with OpenSTA

@@ -50,6 +50,14 @@ std::string field_after(const std::string& text, const std::string& prefix) {
 
 TimingEstimate parse_sta_report(const std::string& text, const std::string& origin) {
     TimingEstimate t;
+    // OpenSTA goes on after an error in the netlist (a statement it cannot parse is dropped), so a report
+    // after one would time another circuit.
+    const size_t error = text.rfind("Error: ", 0) == 0 ? 0 : text.find("\nError: ");
+    if (error != std::string::npos) {
+        const size_t from = error == 0 ? 0 : error + 1;
+        throw SimulationError(fmt::format("{}: OpenSTA reported an error: {}", origin,
+                                          text.substr(from, text.find('\n', from) - from)));
+    }
     if (text.find("No paths found.") != std::string::npos) {
         t.note = "OpenSTA found no constrained path";
         return t;

@@ -31,16 +31,14 @@ module sasim_mesh #(
     // Skew: mesh row r delays its element by r + 1 cycles (stage 0 is the register after the read), in
     // r + 1 register stages of {stream element, stream slot, preload shift, k, slot, element}.
     localparam int SKW = 2 * OBITS + KBITS + 3;
-    logic [(r + 2)*SKW-1:0] sk;                 // stage i's input at i * SKW
-    assign sk[0 +: SKW] = {stream_row[r * OBITS +: OBITS], stream_slot, pre_shift, pre_k, pre_slot,
-                           pre_row[r * OBITS +: OBITS]};
-    for (genvar i = 0; i <= r; i++) begin : g_skew
-      sasim_reg #(.W(SKW)) stage (.clk, .d(sk[i * SKW +: SKW]), .q(sk[(i + 1) * SKW +: SKW]));
-    end
+    logic [SKW-1:0] sk;
+    sasim_delay #(.W(SKW), .N(r + 1)) skew (
+      .clk, .d({stream_row[r * OBITS +: OBITS], stream_slot, pre_shift, pre_k, pre_slot, pre_row[r * OBITS +: OBITS]}),
+      .q(sk));
     logic signed [OBITS-1:0] sk_a_r, pk_d_r;
     logic                    sk_s_r, pk_shift_r, pk_slot_r;
     logic [KBITS-1:0]        pk_k_r;
-    assign {sk_a_r, sk_s_r, pk_shift_r, pk_k_r, pk_slot_r, pk_d_r} = sk[(r + 1) * SKW +: SKW];
+    assign {sk_a_r, sk_s_r, pk_shift_r, pk_k_r, pk_slot_r, pk_d_r} = sk;
     logic [PW-1:0] p_above;
     if (r == 0) begin : g_top
       assign p_above = '0;
@@ -58,12 +56,7 @@ module sasim_mesh #(
     if (c == COLS - 1) begin : g_direct
       assign out[c * 32 +: 32] = p_q[(ROWS - 1) * PW + c * 32 +: 32];
     end else begin : g_delay
-      logic [(COLS - c)*32-1:0] d;              // stage i's input at i * 32
-      assign d[0 +: 32] = p_q[(ROWS - 1) * PW + c * 32 +: 32];
-      for (genvar i = 0; i < COLS - 1 - c; i++) begin : g_stage
-        sasim_reg #(.W(32)) stage (.clk, .d(d[i * 32 +: 32]), .q(d[(i + 1) * 32 +: 32]));
-      end
-      assign out[c * 32 +: 32] = d[(COLS - 1 - c) * 32 +: 32];
+      sasim_delay #(.W(32), .N(COLS - 1 - c)) deskew (.clk, .d(p_q[(ROWS - 1) * PW + c * 32 +: 32]), .q(out[c * 32 +: 32]));
     end
   end
 endmodule

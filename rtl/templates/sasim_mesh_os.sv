@@ -28,24 +28,16 @@ module sasim_mesh_os #(
   // Skew of the B elements: column c waits c + 1 cycles.
   logic [COLS*OBITS-1:0] b_sk;
   for (genvar c = 0; c < COLS; c++) begin : g_bskew
-    logic [(c + 2)*OBITS-1:0] d;                 // stage i's input at i * OBITS
-    assign d[0 +: OBITS] = b_row[c * OBITS +: OBITS];
-    for (genvar i = 0; i <= c; i++) begin : g_stage
-      sasim_reg #(.W(OBITS)) stage (.clk, .d(d[i * OBITS +: OBITS]), .q(d[(i + 1) * OBITS +: OBITS]));
-    end
-    assign b_sk[c * OBITS +: OBITS] = d[(c + 1) * OBITS +: OBITS];
+    sasim_delay #(.W(OBITS), .N(c + 1)) skew (.clk, .d(b_row[c * OBITS +: OBITS]), .q(b_sk[c * OBITS +: OBITS]));
   end
 
   for (genvar r = 0; r < ROWS; r++) begin : g_row
     // Skew of the A elements and of the step flags: row r waits r + 1 cycles, in r + 1 register stages
     // of {element, valid, first, slot}.
     localparam int SKW = OBITS + 3;
-    logic [(r + 2)*SKW-1:0] sk;                  // stage i's input at i * SKW
-    assign sk[0 +: SKW] = {a_col[r * OBITS +: OBITS], step_valid, step_first, step_slot};
-    for (genvar i = 0; i <= r; i++) begin : g_skew
-      sasim_reg #(.W(SKW)) stage (.clk, .d(sk[i * SKW +: SKW]), .q(sk[(i + 1) * SKW +: SKW]));
-    end
-    assign {a_c[r * OBITS +: OBITS], v_c[r], f_c[r], s_c[r]} = sk[(r + 1) * SKW +: SKW];
+    sasim_delay #(.W(SKW), .N(r + 1)) skew (
+      .clk, .d({a_col[r * OBITS +: OBITS], step_valid, step_first, step_slot}),
+      .q({a_c[r * OBITS +: OBITS], v_c[r], f_c[r], s_c[r]}));
   end
 
   for (genvar c = 0; c < COLS; c++) begin : g_col

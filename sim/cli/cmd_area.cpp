@@ -50,6 +50,8 @@ Command add_area_command(CLI::App& app) {
                     "~/.cache/sasim/area)");
     cmd->add_option("--liberty", a->opt.liberty, "Standard-cell liberty file (default: Debian's qflow-tech-osu018)");
     cmd->add_flag("-q,--quiet", a->opt.quiet, "No progress on stderr");
+    cmd->add_option("-j,--jobs", a->opt.jobs, "Yosys processes at a time: the design is synthesized in 4 parts (default: the machine's cores)")
+        ->check(CLI::Range(1u, 64u));
     return {cmd, [a] { return run_area(*a); }};
 }
 

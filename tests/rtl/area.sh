@@ -19,11 +19,12 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$sasim" area -q -c "$src/configs/tiny_4x4_ws.json" --cache-dir "$cache" --format json > "$dir/a4_again.json"
 "$sasim" area -q -c "$src/configs/tiny_4x4_ws.json" --cache-dir "$cache" --node 28 --format json > "$dir/a4_28.json"
 "$sasim" area -q -c "$src/configs/tiny_4x4_ws.json" --cache-dir "$cache" > "$dir/a4.txt"
+"$sasim" area -q -c "$src/configs/tiny_3x5_os.json" --cache-dir "$cache" --jobs 1 --format json > "$dir/os.json"
 
 /usr/bin/python3 - "$dir" <<'PY'
 import json, sys
 d = sys.argv[1]
-a2, a4, again, a28 = (json.load(open(f"{d}/{n}.json")) for n in ("a2", "a4", "a4_again", "a4_28"))
+a2, a4, again, a28, os_ = (json.load(open(f"{d}/{n}.json")) for n in ("a2", "a4", "a4_again", "a4_28", "os"))
 def block(r, name): return next(b for b in r["blocks"] if b["name"] == name)
 def check(cond, what):
     if not cond: print("FAIL:", what); sys.exit(1)
@@ -42,6 +43,10 @@ check(abs(t4["fmax_lib_mhz"] * t4["critical_path_ns"] - 1000) < 1e-6, "fmax at t
 check(abs(t4["fmax_mhz"] * t4["delay_scale"] - t4["fmax_lib_mhz"]) < 1e-6, "fmax at 45 nm is scaled from the corner")
 check(t28["critical_path_ns"] == t4["critical_path_ns"] and t28["fmax_mhz"] > t4["fmax_mhz"], "28 nm is faster, same path")
 check(again["timing"] == t4, "the timing is cached with the cells")
+check(t4["module"] in ("sasim_top", "sasim_mesh_row"), "the path is in the design without the mesh or in a mesh row")
+# OS: its own mesh (columns of PEs), synthesized in one process at a time.
+check(os_["pe"]["count"] == 15 and block(os_, "mesh")["mm2"] > 0, "the OS mesh of 3x5 PEs")
+check(os_["timing"]["computed"] and os_["timing"]["module"] in ("sasim_top", "sasim_mesh_col_os"), "the OS design is timed")
 PY
 grep -q "^  mesh " "$dir/a4.txt" || fail "the text report has no mesh row"
 grep -q "^  total " "$dir/a4.txt" || fail "the text report has no total row"

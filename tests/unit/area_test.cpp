@@ -203,10 +203,18 @@ TEST_CASE("area: OpenSTA without paths is no estimate, a report without slack is
     CHECK_FALSE(none.computed);
     CHECK(none.note == "OpenSTA found no constrained path");
     CHECK_FALSE(timing_to_json(none).at("computed").get<bool>());
-    REQUIRE_THROWS_WITH(parse_sta_report("Error: sasim_top not found\n", "sta.log"),
+    REQUIRE_THROWS_WITH(parse_sta_report("Warning: x\nno report\n", "sta.log"),
                         "sta.log: no slack line in the OpenSTA report");
     REQUIRE_THROWS_WITH(parse_sta_report("  2000.0 slack (MET)\n", "sta.log"),
                         Catch::Contains("sta.log: a slack of 2000 ns leaves no critical path"));
+}
+
+TEST_CASE("area: a report after an OpenSTA error is no estimate (a netlist statement was dropped)", "[area]") {
+    REQUIRE_THROWS_WITH(parse_sta_report("Error: n.v, line 7 syntax error, unexpected '{', expecting ID.\n" +
+                                             std::string(kStaReport), "sta.log"),
+                        "sta.log: OpenSTA reported an error: Error: n.v, line 7 syntax error, unexpected '{', expecting ID.");
+    REQUIRE_THROWS_AS(parse_sta_report(std::string(kStaReport) + "Error: sasim_top not found\n", "sta.log"),
+                      SimulationError);
 }
 
 TEST_CASE("area: the OpenSTA script clocks port clk and checks the worst setup path", "[area]") {
