@@ -30,9 +30,9 @@ std::vector<SynthesisPart> synthesis_parts(const Config& cfg) {
     const std::string mesh = cfg.array.dataflow == Dataflow::OS ? "sasim_mesh_os" : "sasim_mesh";
     return {
         {"load_dma", "sasim_load_dma", {}},
+        {"mesh", mesh, {}},
         {"store_dma", "sasim_store_dma", {}},
         {"rest", "sasim_top", {"sasim_load_dma", "sasim_store_dma", mesh}},
-        {"mesh", mesh, {}},
     };
 }
 
@@ -144,7 +144,9 @@ SynthesisRun run_synthesis(const Config& cfg, const std::string& flow, const std
     for (const GeneratedFile& f : generate_rtl(cfg, GenerateOptions{})) {
         std::ofstream(dir / f.name, std::ios::binary) << f.text;
         if (f.name.size() > 3 && f.name.substr(f.name.size() - 3) == ".sv") {
-            (f.name.find("_pkg.sv") != std::string::npos ? packages : modules).push_back((dir / f.name).string());
+            // Relative names (Yosys runs in `dir`): they end up in the netlist's wire names, and a path that
+            // differs from run to run would change ABC's results a little.
+            (f.name.find("_pkg.sv") != std::string::npos ? packages : modules).push_back(f.name);
         }
     }
     std::vector<std::string> files = packages;   // packages first
@@ -162,12 +164,11 @@ SynthesisRun run_synthesis(const Config& cfg, const std::string& flow, const std
         for (size_t i = next++; i < parts.size(); i = next++) {
             const SynthesisPart& p = parts[i];
             const fs::path script = dir / (p.name + ".ys");
-            std::ofstream(script) << part_script(files, p, flow, (dir / (p.name + ".stat.json")).string(),
-                                                 (dir / (p.name + ".netlist.v")).string());
+            std::ofstream(script) << part_script(files, p, flow, p.name + ".stat.json", p.name + ".netlist.v");
             const auto start = std::chrono::steady_clock::now();
             try {
-                rc[i] = run_process({"/bin/sh", "-c", fmt::format("ulimit -v {} && exec \"$0\" \"$@\"", limit_kib), yosys,
-                                     "-q", "-l", (dir / (p.name + ".log")).string(), "-s", script.string()},
+                rc[i] = run_process({"/bin/sh", "-c", fmt::format("ulimit -v {} && cd \"$0\" && exec \"$@\"", limit_kib),
+                                     dir.string(), yosys, "-q", "-l", p.name + ".log", "-s", p.name + ".ys"},
                                     (dir / (p.name + ".out")).string());
             } catch (const std::exception&) {
                 rc[i] = 127;

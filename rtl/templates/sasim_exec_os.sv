@@ -58,8 +58,6 @@ module sasim_exec_os #(
   /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] f_row;                    // A rows read so far (the transposer row of the next one)
   sasim_types_pkg::walk_t       f_walk;                   // the next A row's address
-  logic [SPAD_ROW_BITS-1:0] fill_buf [ROWS];
-  logic [SPAD_ROW_BITS-1:0] stream_buf [ROWS];
 
   // ---- stream stage -----------------------------------------------------------------------------
   logic        s_busy;
@@ -115,8 +113,9 @@ module sasim_exec_os #(
 
   // transposer column t and the B row, into the mesh
   logic [ROWS*OBITS-1:0] a_col;
-  for (genvar r = 0; r < ROWS; r++) begin : g_acol
-    assign a_col[r * OBITS +: OBITS] = handover ? fill_buf[r][cur_t * OBITS +: OBITS] : stream_buf[r][cur_t * OBITS +: OBITS];
+  for (genvar r = 0; r < ROWS; r++) begin : g_transposer
+    sasim_transposer_row row (.clk, .fill_wr(fill_rd && f_row == r), .fill_data, .copy(handover), .t(cur_t),
+                              .a(a_col[r * OBITS +: OBITS]));
   end
   logic [COLS*32-1:0] mesh_out;
   logic [31:0] d_row_now;
@@ -193,10 +192,8 @@ module sasim_exec_os #(
         f_walk <= sasim_types_pkg::walk_next(fill_window(f_in.win), f_walk);
         if (f_row + 1 == f_in.m) f_state <= F_READY;
       end
-      if (fill_rd) fill_buf[f_row] <= fill_data;
       // stream
       if (handover) begin
-        for (int r = 0; r < ROWS; r++) stream_buf[r] <= fill_buf[r];
         seq <= seq + 1;
         s_k <= f_in.k; s_b_row <= f_in.b_row; s_m <= f_in.m; s_n <= f_in.n; s_c_row <= f_in.c_row;
         s_acc <= f_in.accumulate; s_slot <= seq[0]; s_sp <= f_in.signal_prev; s_sn <= f_in.signal_next;

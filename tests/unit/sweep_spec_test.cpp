@@ -70,6 +70,7 @@ TEST_CASE("shipped sweep specs load and expand", "[sweep]") {
         const std::string path = kRoot + "/configs/sweeps/" + name + ".json";
         const Sweep s = load_sweep(path);
         CHECK(s.points.size() == count);
+        CHECK(s.spec.area);   // the shipped sweeps carry area (and, like every run, energy)
         std::set<std::string> ids;
         for (const auto& p : s.points) ids.insert(p.id);
         CHECK(ids.size() == count);
