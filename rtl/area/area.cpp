@@ -16,6 +16,7 @@
 #include "rtl/tools/process.h"
 #include "common/errors.h"
 #include "common/file_text.h"
+#include "common/text.h"
 #include "rtl/generator/generator.h"
 #include "rtl/area/synthesis.h"
 #include "rtl/area/timing.h"
@@ -39,11 +40,6 @@ const char* const kFlow =
 // After the synthesis: the netlist for OpenSTA, whose netlist reader takes no parameters on instances (so
 // the SRAM black boxes lose theirs) and no concatenation on the left of an assignment (-simple-lhs).
 const char* const kNetlist = "setparam -unset WORDS -unset BITS -unset BANKS t:sasim_sram; write_verilog -noattr -simple-lhs NETLIST";
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-    for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
-    return s;
-}
 
 std::string area_cache_dir(const AreaOptions& opt) {
     return resolve_cache_dir(opt.cache_dir, "SASIM_AREA_CACHE", "area", "area");
@@ -369,7 +365,7 @@ AreaReport run_area(const Config& cfg, const AreaOptions& opt) {
         throw InputError(fmt::format("{}: liberty file not found (Debian package qflow-tech-osu018)", opt.liberty));
     }
     const auto lib = parse_liberty_areas(read_text(opt.liberty), opt.liberty);
-    const std::string flow = replace_all(kFlow, "LIB", opt.liberty);
+    const std::string flow = text::replace_all(kFlow, "LIB", opt.liberty);
     const std::string hw = hardware_hash(cfg, GenerateOptions{});
     std::string method = flow;   // the cache key: the flow and how the design is split into parts
     method += std::string("; ") + kNetlist;

@@ -19,6 +19,7 @@
 
 #include "common/errors.h"
 #include "common/file_text.h"
+#include "common/text.h"
 #include "rtl/generator/generator.h"
 #include "rtl/tools/process.h"
 
@@ -37,11 +38,6 @@ std::vector<SynthesisPart> synthesis_parts(const Config& cfg) {
 }
 
 namespace {
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-    for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
-    return s;
-}
 
 std::string joined(const std::vector<std::string>& items, const char* sep) {
     std::string s;
@@ -67,8 +63,8 @@ std::string part_script(const std::vector<std::string>& files, const SynthesisPa
         s += "blackbox " + joined(part.black_boxes, " ") + "\n";
         s += "hierarchy -check -top " + part.top + "\n";
     }
-    const std::string commands = replace_all(replace_all(flow, "STAT", stat_path), "NETLIST", netlist_path);
-    return s + replace_all(commands, "; ", "\n") + "\n";
+    const std::string commands = text::replace_all(text::replace_all(flow, "STAT", stat_path), "NETLIST", netlist_path);
+    return s + text::replace_all(commands, "; ", "\n") + "\n";
 }
 
 std::map<std::string, ModuleCells> merge_stats(const std::vector<std::pair<std::string, std::string>>& stats) {
@@ -111,6 +107,24 @@ std::string merge_netlists(const std::vector<std::string>& netlists) {
             if (keep) out += line + '\n';
             if (line == "endmodule") keep = n == 0;
         }
+    }
+    return out;
+}
+
+std::string netlist_without_module(const std::string& netlist, const std::string& module, const std::string& origin) {
+    std::string out;
+    std::istringstream lines(netlist);
+    bool inside = false, removed = false;
+    for (std::string line; std::getline(lines, line);) {
+        if (!removed && defined_module(line) == module) inside = true;
+        if (!inside) out += line + '\n';
+        if (inside && line == "endmodule") {
+            inside = false;
+            removed = true;
+        }
+    }
+    if (!removed) {
+        throw SimulationError(fmt::format("{}: the netlist has no complete definition of module {}", origin, module));
     }
     return out;
 }

@@ -41,6 +41,11 @@ std::string stat_json_text(const std::map<std::string, ModuleCells>& modules, co
 // The parts' netlists as one: every module definition once (the first part's, when two parts wrote one).
 std::string merge_netlists(const std::vector<std::string>& netlists);
 
+// The netlist text without the definition of `module` (from its `module <name>(` line to its
+// `endmodule`), so that OpenSTA links every instance of it as a black box. Throws SimulationError naming
+// `origin` when the netlist does not define it.
+std::string netlist_without_module(const std::string& netlist, const std::string& module, const std::string& origin);
+
 struct SynthesisRun {
     std::string stat_json;   // merged, as stat_json_text writes it
     std::string netlist;     // merged

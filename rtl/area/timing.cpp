@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-#include <string_view>
 
 #include <fmt/format.h>
 
@@ -105,24 +104,6 @@ TimingEstimate run_sta(const std::string& dir, const std::string& liberty, const
     TimingEstimate t = parse_sta_report(read_text(log.string()), log.string());
     t.module = top;
     return t;
-}
-
-std::string netlist_without_module(const std::string& netlist, const std::string& module, const std::string& origin) {
-    size_t line = 0;
-    while (line < netlist.size()) {
-        const size_t eol = std::min(netlist.find('\n', line), netlist.size());
-        const std::string_view text(netlist.data() + line, eol - line);
-        const std::string head = "module " + module;
-        if (text.substr(0, head.size()) == head && text.size() > head.size() &&
-            (text[head.size()] == '(' || text[head.size()] == ' ')) {
-            const size_t end = netlist.find("\nendmodule", eol);
-            if (end == std::string::npos) break;
-            const size_t after = std::min(netlist.find('\n', end + 1), netlist.size());
-            return netlist.substr(0, line) + netlist.substr(after == netlist.size() ? after : after + 1);
-        }
-        line = eol + 1;
-    }
-    throw SimulationError(fmt::format("{}: the netlist has no complete definition of module {}", origin, module));
 }
 
 TimingEstimate worse_timing(const TimingEstimate& a, const TimingEstimate& b) {

@@ -37,11 +37,6 @@ TimingEstimate parse_sta_report(const std::string& text, const std::string& orig
 TimingEstimate run_sta(const std::string& dir, const std::string& liberty, const std::string& netlist,
                        const std::string& top);
 
-// The netlist text without the definition of `module` (from its `module <name>(` line to its
-// `endmodule`), so that OpenSTA links every instance of it as a black box. Throws SimulationError naming
-// `origin` when the netlist does not define it.
-std::string netlist_without_module(const std::string& netlist, const std::string& module, const std::string& origin);
-
 // The estimate with the longer critical path (a computed one over one that is not).
 TimingEstimate worse_timing(const TimingEstimate& a, const TimingEstimate& b);
 

@@ -43,4 +43,12 @@ inline std::string csv_field(const std::string& s) {
     return out + "\"";
 }
 
+// `s` with every occurrence of `from` (not empty) replaced by `to`, left to right.
+inline std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+    for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+        s.replace(pos, from.size(), to);
+    }
+    return s;
+}
+
 }  // namespace sasim::text

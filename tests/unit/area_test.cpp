@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "config/technology.h"
 #include "rtl/area/area.h"
+#include "rtl/area/synthesis.h"
 #include "rtl/generator/generator.h"
 
 using namespace sasim;
