@@ -23,7 +23,7 @@ namespace {
 constexpr const char* kStampName = "stamp";  // in <cache>/<hash>/: which sources the build came from
 constexpr size_t kLogTailLines = 20;
 // Bumped whenever the verilator command below changes, so cached builds made with the old one are redone.
-constexpr const char* kBuildRecipe = "verilator-cmd-2";
+constexpr const char* kBuildRecipe = "verilator-cmd-3";
 
 void write_text(const fs::path& p, const std::string& text) {
     std::ofstream f(p, std::ios::binary);
@@ -35,7 +35,8 @@ void write_text(const fs::path& p, const std::string& text) {
 // model and the headers it pulls in. A change to any of them invalidates cached builds.
 std::string harness_source_hash(const fs::path& src) {
     std::vector<fs::path> files = {src / "sim/model/dram_timing.cpp", src / "sim/model/dram_timing.h",
-                                   src / "sim/config/config.h", src / "sim/common/errors.h"};
+                                   src / "sim/config/config.h", src / "sim/common/errors.h",
+                                   src / "rtl/command/command_fields.h"};
     std::vector<fs::path> harness_files;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(src / "rtl/harness", ec)) {
@@ -112,7 +113,7 @@ void verilate(const fs::path& dir, const fs::path& src, const std::vector<Genera
                                      "--unroll-count", "65536", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal",
                                      "--top-module", "sasim_top", "-Mdir", (dir / "obj").string(),
                                      "+incdir+" + (dir / "rtl").string(), "-CFLAGS",
-                                     fmt::format("-std=c++17 -O2 -I{} -I{}", (src / "sim").string(),
+                                     fmt::format("-std=c++17 -O2 -I{} -I{} -I{}", src.string(), (src / "sim").string(),
                                                  (fs::path(SASIM_BINARY_DIR) / "generated").string()),
                                      "-o", (dir / "harness").string()};
     argv.insert(argv.end(), sv.begin(), sv.end());

@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: MIT
 // Case file (written here, read by the harness):
-//   sasim-rtl-case 2
+//   sasim-rtl-case 3
 //   dram <latency_cycles> <millibytes_per_cycle> <dram_max_outstanding>
 //   watchdog <cycles>
 //   delay_read <k>                      (-1 = none)
 //   image <nbytes>
 //   <hex, 64 bytes per line, lowercase, no separators; the last line may be shorter>
+//   fields cmd_word <F> <name_1> ... <name_F>     (rtl/command/command_fields.h, most significant first)
+//   fields conv_word <G> <name_1> ... <name_G>
+//   conv_word <G values>                (the program's convolution geometry; all 0 without LOAD_IM2COL)
 //   instrs <N>
-//   <N lines: op wait_prev wait_next signal_prev signal_next local_row rows elems block_elems block_stride
-//    dram_addr dram_stride a_row b_row c_row m n k preload accumulate shift relu>
+//   <N lines of F values: each instruction's command word (rtl/command/command_word.h, encode_command)>
 //   end
-// op is the Opcode value (0 Load2d, 1 LoadIm2col, 2 Execute, 3 Store). A LoadIm2col line goes on with
-// "conv pixel0 pos0 npos chan0 chan_count" and the ConvGeometry of program.convs[conv]: "input_addr batch
-// in_h in_w in_c out_h out_w kernel_w stride_h stride_w pad_top pad_left dilation_h dilation_w".
-// An Execute line goes on with its operand window: "win_w win_x0 win_col_step win_line_step" (all 0
-// without a window; with one, win_x0 < win_w, as the RTL's column counter needs). Version 1, the format
-// before operand windows, has no window fields; parse_case and the harness still read it.
+// The values are decimal and below 2^bits of their field. The field lists let the harness refuse a case
+// written for another command word. Versions 1 and 2 carried Instruction fields that the harness decoded;
+// the encoder now lives in sasim (rtl/command), and this version is the only one read.
 //
 // Result file (written by the harness):
 //   sasim-rtl-result 1
@@ -34,14 +33,12 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "rtl/command/command_word.h"
 
 namespace sasim::rtl {
 namespace {
 
 constexpr size_t kHexBytesPerLine = 64;
-constexpr size_t kBaseFields = 22;      // fields of every instruction line
-constexpr size_t kIm2colFields = 6 + 14; // LoadIm2col: chunk fields + ConvGeometry
-constexpr size_t kWindowFields = 4;      // Execute (version 2): the operand window
 
 // Reads a file line by line, keeping the line number for messages.
 class LineReader {
@@ -154,60 +151,96 @@ std::vector<uint8_t> read_image(LineReader& r, const std::vector<std::string>& h
     return out;
 }
 
+// "fields <port> <count> <names...>"
+template <size_t N>
+std::string field_names_line(const char* port, const WordField (&fields)[N]) {
+    std::string line = fmt::format("fields {} {}", port, N);
+    for (const WordField& f : fields) line += fmt::format(" {}", f.name);
+    return line + "\n";
+}
+
+template <size_t N>
+std::string values_line(const std::array<uint64_t, N>& values) {
+    std::string line;
+    for (size_t i = 0; i < N; ++i) line += fmt::format(i == 0 ? "{}" : " {}", values[i]);
+    return line;
+}
+
+// Reads a "fields <port> ..." line and checks that it names this build's fields, in order.
+template <size_t N>
+void check_field_names(LineReader& r, const char* port, const WordField (&fields)[N]) {
+    const std::vector<std::string> w = r.need(fmt::format("\"fields {}\"", port));
+    if (w.size() < 3 || w[0] != "fields" || w[1] != port) r.fail(fmt::format("expected \"fields {} <count> <names>\"", port));
+    if (w.size() != N + 3 || r.u64(w[2], "field count") != N) {
+        r.fail(fmt::format("{} has {} fields in this build; the case file names {} (written by another sasim?)", port,
+                           N, w.size() - 3));
+    }
+    for (size_t i = 0; i < N; ++i) {
+        if (w[3 + i] != fields[i].name) {
+            r.fail(fmt::format("{} field {} is \"{}\" in this build, \"{}\" in the case file (written by another sasim?)",
+                               port, i, fields[i].name, w[3 + i]));
+        }
+    }
+}
+
+// Reads one value per field from w[first ...], each below 2^bits of its field.
+template <size_t N>
+void read_values(const LineReader& r, const std::vector<std::string>& w, size_t first, const WordField (&fields)[N],
+                 std::array<uint64_t, N>& out, const char* what) {
+    for (size_t i = 0; i < N; ++i) {
+        out[i] = r.u64(w[first + i], fields[i].name);
+        if (out[i] != (out[i] & field_mask(fields[i].bits))) {
+            r.fail(fmt::format("{}: {} = {} does not fit its {} bits", what, fields[i].name, out[i], fields[i].bits));
+        }
+    }
+}
+
 }  // namespace
 
 void write_case(std::ostream& out, const Program& program, const std::vector<uint8_t>& image,
                 const CaseSettings& s) {
-    out << "sasim-rtl-case 2\n";
-    out << fmt::format("dram {} {} {}\n", s.dram.latency_cycles, s.dram.millibytes_per_cycle, s.dram.max_outstanding);
-    out << fmt::format("watchdog {}\n", s.watchdog_cycles);
-    out << fmt::format("delay_read {}\n", s.delay_read);
-    out << fmt::format("image {}\n", image.size());
-    write_hex(out, image);
-    out << fmt::format("instrs {}\n", program.instrs.size());
+    // Encode first, so that a program the RTL cannot run leaves no half-written file behind.
+    std::vector<CommandWord> words;
+    words.reserve(program.instrs.size());
     for (size_t i = 0; i < program.instrs.size(); ++i) {
         const Instruction& in = program.instrs[i];
         if ((in.op == Opcode::Load2d || in.op == Opcode::LoadIm2col) && in.dst != LocalMem::Scratchpad) {
             throw SimulationError(fmt::format("instruction #{} ({}): the RTL case format has no accumulator loads", i,
                                               disassemble(in)));
         }
-        std::string line = fmt::format(
-            "{} {:d} {:d} {:d} {:d} {} {} {} {} {} {} {} {} {} {} {} {} {} {:d} {:d} {} {:d}", static_cast<int>(in.op),
-            in.wait_prev, in.wait_next, in.signal_prev, in.signal_next, in.local_row, in.rows, in.elems, in.block_elems,
-            in.block_stride, in.dram_addr, in.dram_stride, in.a_row, in.b_row, in.c_row, in.m, in.n, in.k, in.preload,
-            in.accumulate, in.shift, in.relu);
-        if (in.op == Opcode::Execute) {
-            if (in.win_w != 0 && in.win_x0 >= in.win_w) {
-                throw SimulationError(fmt::format("instruction #{} ({}): window column {} is not below its width {}",
-                                                  i, disassemble(in), in.win_x0, in.win_w));
-            }
-            line += fmt::format(" {} {} {} {}", in.win_w, in.win_x0, in.win_col_step, in.win_line_step);
+        if (in.op == Opcode::Execute && in.win_w != 0 && in.win_x0 >= in.win_w) {
+            throw SimulationError(fmt::format("instruction #{} ({}): window column {} is not below its width {}", i,
+                                              disassemble(in), in.win_x0, in.win_w));
         }
-        if (in.op == Opcode::LoadIm2col) {
-            if (in.conv >= program.convs.size()) {
-                throw SimulationError(fmt::format("instruction #{} ({}): conv {} is not in the program's {} geometries",
-                                                  i, disassemble(in), in.conv, program.convs.size()));
-            }
-            const ConvGeometry& g = program.convs[in.conv];
-            line += fmt::format(" {} {} {} {} {} {}", in.conv, in.pixel0, in.pos0, in.npos, in.chan0, in.chan_count);
-            line += fmt::format(" {} {} {} {} {} {} {} {} {} {} {} {} {} {}", g.input_addr, g.batch, g.in_h, g.in_w,
-                                g.in_c, g.out_h, g.out_w, g.kernel_w, g.stride_h, g.stride_w, g.pad_top, g.pad_left,
-                                g.dilation_h, g.dilation_w);
+        try {
+            words.push_back(encode_command(in, program));
+        } catch (const SimulationError& e) {
+            throw SimulationError(fmt::format("instruction #{}: {}", i, e.what()));
         }
-        line += '\n';
-        out << line;
     }
+    const ConvWord conv = program_conv_word(program);
+
+    out << "sasim-rtl-case 3\n";
+    out << fmt::format("dram {} {} {}\n", s.dram.latency_cycles, s.dram.millibytes_per_cycle, s.dram.max_outstanding);
+    out << fmt::format("watchdog {}\n", s.watchdog_cycles);
+    out << fmt::format("delay_read {}\n", s.delay_read);
+    out << fmt::format("image {}\n", image.size());
+    write_hex(out, image);
+    out << field_names_line("cmd_word", kCommandFields) << field_names_line("conv_word", kConvFields);
+    out << "conv_word " << values_line(conv.value) << '\n';
+    out << fmt::format("instrs {}\n", words.size());
+    for (const CommandWord& w : words) out << values_line(w.value) << '\n';
     out << "end\n";
 }
 
 CaseFile parse_case(std::istream& in, const std::string& origin) {
     LineReader r(in, origin);
     CaseFile c;
-    std::vector<std::string> w = r.need("\"sasim-rtl-case 2\"");
-    if (w.size() != 2 || w[0] != "sasim-rtl-case" || (w[1] != "1" && w[1] != "2")) {
-        r.fail("not a \"sasim-rtl-case 2\" (or 1) file");
+    std::vector<std::string> w = r.need("\"sasim-rtl-case 3\"");
+    if (w.size() != 2 || w[0] != "sasim-rtl-case") r.fail("not a \"sasim-rtl-case 3\" file");
+    if (w[1] != "3") {
+        r.fail(fmt::format("sasim-rtl-case version {}: this sasim reads version 3 (write the case again)", w[1]));
     }
-    const bool windows = w[1] != "1";
     w = r.keyword("dram", 3);
     c.settings.dram.latency_cycles = r.u32(w[1], "dram latency");
     c.settings.dram.millibytes_per_cycle = r.u64(w[2], "dram millibytes per cycle");
@@ -218,73 +251,23 @@ CaseFile parse_case(std::istream& in, const std::string& origin) {
     c.settings.delay_read = r.i64(w[1], "delay_read");
     w = r.keyword("image", 1);
     c.image = read_image(r, w);
+    check_field_names(r, "cmd_word", kCommandFields);
+    check_field_names(r, "conv_word", kConvFields);
+    w = r.keyword("conv_word", kConvFieldCount);
+    read_values(r, w, 1, kConvFields, c.conv.value, "conv_word");
     w = r.keyword("instrs", 1);
     const uint64_t n = r.u64(w[1], "instrs");
-    std::vector<bool> conv_seen;
     for (uint64_t i = 0; i < n; ++i) {
         w = r.need(fmt::format("instruction {} of {}", i, n));
-        if (w.size() < kBaseFields) r.fail(fmt::format("instruction {}: {} fields, expected {}", i, w.size(), kBaseFields));
-        Instruction x;
-        const uint64_t op = r.u64(w[0], "op");
-        if (op > static_cast<uint64_t>(Opcode::Store)) r.fail(fmt::format("instruction {}: unknown op {}", i, op));
-        x.op = static_cast<Opcode>(op);
-        const size_t want = x.op == Opcode::LoadIm2col              ? kBaseFields + kIm2colFields
-                            : x.op == Opcode::Execute && windows ? kBaseFields + kWindowFields
-                                                                 : kBaseFields;
-        if (w.size() != want) r.fail(fmt::format("instruction {}: {} fields, expected {}", i, w.size(), want));
-        x.wait_prev = r.flag(w[1], "wait_prev");
-        x.wait_next = r.flag(w[2], "wait_next");
-        x.signal_prev = r.flag(w[3], "signal_prev");
-        x.signal_next = r.flag(w[4], "signal_next");
-        x.local_row = r.u64(w[5], "local_row");
-        x.rows = r.u32(w[6], "rows");
-        x.elems = r.u32(w[7], "elems");
-        x.block_elems = r.u32(w[8], "block_elems");
-        x.block_stride = r.u64(w[9], "block_stride");
-        x.dram_addr = r.u64(w[10], "dram_addr");
-        x.dram_stride = r.u64(w[11], "dram_stride");
-        x.a_row = r.u64(w[12], "a_row");
-        x.b_row = r.u64(w[13], "b_row");
-        x.c_row = r.u64(w[14], "c_row");
-        x.m = r.u32(w[15], "m");
-        x.n = r.u32(w[16], "n");
-        x.k = r.u32(w[17], "k");
-        x.preload = r.flag(w[18], "preload");
-        x.accumulate = r.flag(w[19], "accumulate");
-        x.shift = r.u32(w[20], "shift");
-        x.relu = r.flag(w[21], "relu");
-        if (x.op == Opcode::Execute && windows) {
-            x.win_w = r.u32(w[22], "win_w");
-            x.win_x0 = r.u32(w[23], "win_x0");
-            x.win_col_step = r.u32(w[24], "win_col_step");
-            x.win_line_step = r.u32(w[25], "win_line_step");
-            if (x.win_w != 0 && x.win_x0 >= x.win_w) {
-                r.fail(fmt::format("instruction {}: win_x0 {} is not below win_w {}", i, x.win_x0, x.win_w));
-            }
+        if (w.size() != kCommandFieldCount) {
+            r.fail(fmt::format("instruction {}: {} values, expected {}", i, w.size(), kCommandFieldCount));
         }
-        if (x.op == Opcode::LoadIm2col) {
-            x.conv = r.u32(w[22], "conv");
-            x.pixel0 = r.u64(w[23], "pixel0");
-            x.pos0 = r.u32(w[24], "pos0");
-            x.npos = r.u32(w[25], "npos");
-            x.chan0 = r.u32(w[26], "chan0");
-            x.chan_count = r.u32(w[27], "chan_count");
-            ConvGeometry g;
-            g.input_addr = r.u64(w[28], "input_addr");
-            uint32_t* fields[] = {&g.batch,    &g.in_h,     &g.in_w,    &g.in_c,     &g.out_h,      &g.out_w,     &g.kernel_w,
-                                  &g.stride_h, &g.stride_w, &g.pad_top, &g.pad_left, &g.dilation_h, &g.dilation_w};
-            for (size_t f = 0; f < 13; ++f) *fields[f] = r.u32(w[29 + f], "conv geometry");
-            if (x.conv > 1'000'000) r.fail(fmt::format("instruction {}: conv index {} is implausibly large", i, x.conv));
-            if (x.conv >= c.program.convs.size()) {
-                c.program.convs.resize(x.conv + 1);
-                conv_seen.resize(x.conv + 1, false);
-            }
-            if (!conv_seen[x.conv]) {
-                c.program.convs[x.conv] = g;
-                conv_seen[x.conv] = true;
-            }
+        CommandWord x;
+        read_values(r, w, 0, kCommandFields, x.value, "instruction");
+        if (x[CommandField::op] > static_cast<uint64_t>(Opcode::Store)) {
+            r.fail(fmt::format("instruction {}: unknown op {}", i, x[CommandField::op]));
         }
-        c.program.instrs.push_back(x);
+        c.commands.push_back(x);
     }
     w = r.keyword("end", 0);
     return c;

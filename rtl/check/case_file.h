@@ -2,7 +2,8 @@
 // The two text files between `sasim rtl check` and the Verilator harness (rtl/harness/harness.cpp):
 // the "case" file (one layer: DRAM timing, watchdog, perturbation, DRAM image, program) that the harness
 // reads, and the "result" file (issue/retire cycles, final DRAM image, or a watchdog report) it writes.
-// The exact formats are documented in case_file.cpp; the harness parses and writes them independently.
+// The exact formats are documented in case_file.cpp; the harness parses and writes them independently,
+// with the same field lists (rtl/command/command_fields.h).
 #pragma once
 #include <cstdint>
 #include <iosfwd>
@@ -11,6 +12,7 @@
 
 #include "compiler/isa.h"
 #include "model/dram_timing.h"
+#include "rtl/command/command_fields.h"
 
 namespace sasim::rtl {
 
@@ -25,7 +27,8 @@ struct CaseSettings {
 struct CaseFile {
     CaseSettings settings;
     std::vector<uint8_t> image;       // DRAM image before the layer
-    Program program;                  // instructions; convs holds the geometries the LoadIm2col lines carry
+    std::vector<CommandWord> commands; // the program, encoded (rtl/command/command_word.h)
+    ConvWord conv;                    // the program's convolution geometry, encoded
 };
 
 // What the harness reported for one layer.
@@ -39,9 +42,10 @@ struct HarnessResult {
     std::vector<std::string> watchdog; // the watchdog lines' messages, in file order
 };
 
-// Writes a case file. Throws SimulationError when the program uses something the format cannot carry
-// (a load into the accumulator, a LoadIm2col whose conv index is out of range, an EXECUTE window whose
-// first column is not below its width).
+// Writes a case file: the program as command words (encode_command). Throws SimulationError, before
+// writing anything, when the program uses something the RTL cannot run (a load into the accumulator, a
+// LoadIm2col whose conv index is out of range, two convolution geometries in one program, an EXECUTE
+// window whose first column is not below its width).
 void write_case(std::ostream& out, const Program& program, const std::vector<uint8_t>& image,
                 const CaseSettings& settings);
 

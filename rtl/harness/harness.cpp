@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The Verilator testbench of the generated RTL (docs/rtl.md, "Cross-check").
-// It reads one layer's case file (written by `sasim rtl check`: DRAM timing, DRAM image, program), feeds
-// the program through the command port one instruction per cycle, serves the memory port with the same
+// It reads one layer's case file (written by `sasim rtl check`: DRAM timing, DRAM image, the program as
+// command words), packs each word into the cmd_word port at the offsets of rtl/command/command_fields.h
+// and feeds the program through the command port one instruction per cycle, serves the memory port with the same
 // C++ DRAM timing class as the SystemC model (model::DramTiming), records every instruction's issue and
 // retire cycle from the unit event ports, and writes them with the final DRAM image to the result file.
 //   harness --case FILE --out FILE [--vcd FILE]
 // Exit status: 0 ran to the end, 2 bad arguments or case file, 3 the watchdog fired (result file says why).
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -21,33 +23,52 @@
 
 #include "Vsasim_top.h"
 #include "model/dram_timing.h"
-#include "model/im2col_encoding.h"
+#include "rtl/command/command_fields.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
 namespace {
-
-struct Instr {
-    uint32_t op = 0;
-    uint32_t wait_prev = 0, wait_next = 0, signal_prev = 0, signal_next = 0;
-    uint64_t f[17] = {};  // local_row rows elems block_elems block_stride dram_addr dram_stride a_row b_row c_row m n k
-                          // preload accumulate shift relu
-    uint64_t win[4] = {};  // Execute (case format 2): win_w win_x0 win_col_step win_line_step
-    // LoadIm2col
-    uint64_t conv = 0, pixel0 = 0, pos0 = 0, npos = 0, chan0 = 0, chan_count = 0;
-    uint64_t g[14] = {};  // input_addr batch in_h in_w in_c out_h out_w kernel_w stride_h stride_w pad_top pad_left
-                          // dilation_h dilation_w
-};
 
 struct Case {
     sasim::model::DramTiming::Params dram;
     uint64_t watchdog = 1000000;
     int64_t delay_read = -1;
     std::vector<uint8_t> image;
-    std::vector<Instr> instrs;
+    sasim::rtl::ConvWord conv;                   // the conv_word port, for the whole program
+    std::vector<sasim::rtl::CommandWord> instrs; // one cmd_word per instruction
 };
 
+using sasim::rtl::WordField;
+
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
+
+// Reads "fields <port> <count> <names...>" and checks the names against this build's list: a case file
+// written for another command word is refused rather than driven into the wrong bits.
+template <size_t N>
+void check_fields(std::istream& in, const std::string& path, const char* port, const WordField (&fields)[N]) {
+    std::string line, word, name;
+    size_t count = 0;
+    std::getline(in >> std::ws, line);
+    std::istringstream ls(line);
+    ls >> word >> name >> count;
+    if (word != "fields" || name != port) fail(path + ": expected \"fields " + port + " ...\"");
+    if (count != N) fail(path + ": " + port + " has " + std::to_string(N) + " fields in this harness, the case file " + std::to_string(count));
+    for (size_t i = 0; i < N; ++i) {
+        if (!(ls >> word) || word != fields[i].name) {
+            fail(path + ": " + port + " field " + std::to_string(i) + " is \"" + fields[i].name + "\" in this harness, \"" + word + "\" in the case file");
+        }
+    }
+}
+
+// Reads one value per field; each must fit its bits.
+template <size_t N>
+bool read_values(std::istream& in, const WordField (&fields)[N], std::array<uint64_t, N>& out) {
+    for (size_t i = 0; i < N; ++i) {
+        if (!(in >> out[i]) || out[i] != (out[i] & sasim::rtl::field_mask(fields[i].bits))) return false;
+    }
+    return true;
+}
+
 
 std::vector<uint8_t> read_hex(std::istream& in, uint64_t n, const std::string& origin) {
     std::vector<uint8_t> out;
@@ -70,9 +91,8 @@ Case read_case(const std::string& path) {
     if (word != "sasim-rtl-case") fail(path + ": not a sasim-rtl-case file");
     int version = 0;
     in >> version;
-    if (version != 1 && version != 2) {
-        fail(path + ": sasim-rtl-case version " + std::to_string(version) + " (this harness reads 1 and 2)");
-    }
+    if (version != 3) fail(path + ": sasim-rtl-case version " + std::to_string(version) + " (this harness reads 3)");
+    bool fields_seen = false;
     while (in >> word) {
         if (word == "dram") {
             in >> c.dram.latency_cycles >> c.dram.millibytes_per_cycle >> c.dram.max_outstanding;
@@ -86,7 +106,16 @@ Case read_case(const std::string& path) {
             std::string rest;
             std::getline(in, rest);
             c.image = read_hex(in, n, path);
+        } else if (word == "fields") {
+            // Both lists come together: put the word back and check them in order.
+            in.seekg(-static_cast<std::streamoff>(word.size()), std::ios::cur);
+            check_fields(in, path, "cmd_word", sasim::rtl::kCommandFields);
+            check_fields(in, path, "conv_word", sasim::rtl::kConvFields);
+            fields_seen = true;
+        } else if (word == "conv_word") {
+            if (!read_values(in, sasim::rtl::kConvFields, c.conv.value)) fail(path + ": the conv_word line is malformed");
         } else if (word == "instrs") {
+            if (!fields_seen) fail(path + ": \"instrs\" before the \"fields\" lines");
             size_t n = 0;
             in >> n;
             std::string line;
@@ -94,17 +123,11 @@ Case read_case(const std::string& path) {
             for (size_t i = 0; i < n; ++i) {
                 if (!std::getline(in, line)) fail(path + ": fewer instructions than announced");
                 std::istringstream ls(line);
-                Instr x;
-                ls >> x.op >> x.wait_prev >> x.wait_next >> x.signal_prev >> x.signal_next;
-                for (auto& v : x.f) ls >> v;
-                if (x.op == 2 && version >= 2) {
-                    for (auto& v : x.win) ls >> v;
+                sasim::rtl::CommandWord x;
+                if (!read_values(ls, sasim::rtl::kCommandFields, x.value)) {
+                    fail(path + ": instruction " + std::to_string(i) + " is malformed");
                 }
-                if (x.op == 1) {
-                    ls >> x.conv >> x.pixel0 >> x.pos0 >> x.npos >> x.chan0 >> x.chan_count;
-                    for (auto& v : x.g) ls >> v;
-                }
-                if (!ls) fail(path + ": instruction " + std::to_string(i) + " is malformed");
+                if (x[sasim::rtl::CommandField::op] > 3) fail(path + ": instruction " + std::to_string(i) + ": unknown op");
                 c.instrs.push_back(x);
             }
         } else if (word == "end") {
@@ -138,111 +161,15 @@ void get_bytes(const VlWide<W>& port, uint8_t* dst, size_t n) {
     for (size_t i = 0; i < n && i < W * 4; ++i) dst[i] = static_cast<uint8_t>(port[i / 4] >> (8 * (i % 4)));
 }
 
-// The instruction's convolution geometry (all zero for other opcodes), truncated to the RTL's 32 bits.
-sasim::ConvGeometry geometry(const Instr& x) {
-    sasim::ConvGeometry g;
-    g.input_addr = static_cast<uint32_t>(x.g[0]);
-    g.batch = static_cast<uint32_t>(x.g[1]);
-    g.in_h = static_cast<uint32_t>(x.g[2]);
-    g.in_w = static_cast<uint32_t>(x.g[3]);
-    g.in_c = static_cast<uint32_t>(x.g[4]);
-    g.out_h = static_cast<uint32_t>(x.g[5]);
-    g.out_w = static_cast<uint32_t>(x.g[6]);
-    g.kernel_w = static_cast<uint32_t>(x.g[7]);
-    g.stride_h = static_cast<uint32_t>(x.g[8]);
-    g.stride_w = static_cast<uint32_t>(x.g[9]);
-    g.pad_top = static_cast<uint32_t>(x.g[10]);
-    g.pad_left = static_cast<uint32_t>(x.g[11]);
-    g.dilation_h = static_cast<uint32_t>(x.g[12]);
-    g.dilation_w = static_cast<uint32_t>(x.g[13]);
-    return g;
-}
-
-void drive_command(Vsasim_top& top, const Instr& x) {
-    top.cmd_op = x.op;
-    top.cmd_wait_prev = x.wait_prev;
-    top.cmd_wait_next = x.wait_next;
-    top.cmd_signal_prev = x.signal_prev;
-    top.cmd_signal_next = x.signal_next;
-    top.cmd_local_row = x.f[0];
-    top.cmd_rows = x.f[1];
-    top.cmd_elems = x.f[2];
-    top.cmd_block_elems = x.f[3];
-    top.cmd_block_stride = x.f[4];
-    // Destination rows per DRAM row of a load: decoded here, so that the RTL needs no divider.
-    const uint64_t block = x.f[3] == 0 ? x.f[2] : x.f[3];
-    top.cmd_blocks = block == 0 ? 1 : (x.f[2] + block - 1) / block;
-    top.cmd_dram_addr = x.f[5];
-    top.cmd_dram_stride = x.f[6];
-    top.cmd_a_row = x.f[7];
-    top.cmd_b_row = x.f[8];
-    top.cmd_c_row = x.f[9];
-    top.cmd_m = x.f[10];
-    top.cmd_n = x.f[11];
-    top.cmd_k = x.f[12];
-    top.cmd_win_w = x.win[0];
-    top.cmd_win_x0 = x.win[1];
-    top.cmd_win_col_step = x.win[2];
-    top.cmd_win_line_step = x.win[3];
-    top.cmd_preload = x.f[13];
-    top.cmd_accumulate = x.f[14];
-    top.cmd_shift = x.f[15];
-    top.cmd_relu = x.f[16];
-    // LOAD_IM2COL: the encoder decodes the first pixel and filter position into the address generator's
-    // starting point (no divider and no wide multiplier in the RTL).
-    const sasim::model::Im2colStart st = sasim::model::im2col_start(
-        geometry(x), x.pixel0, static_cast<uint32_t>(x.pos0), static_cast<uint32_t>(x.chan0),
-        static_cast<uint32_t>(x.chan_count));
-    top.cmd_npos = x.npos;
-    top.cmd_chan_count = x.chan_count;
-    top.cmd_oh0 = st.oh0;
-    top.cmd_ow0 = st.ow0;
-    top.cmd_s0 = st.s0;
-    top.cmd_ih0 = static_cast<uint32_t>(st.ih0);
-    top.cmd_iw0 = static_cast<uint32_t>(st.iw0);
-    top.cmd_pix0 = st.pix0;
-    top.cmd_r0_dh = st.r0_dh;
-    top.cmd_s0_dw = st.s0_dw;
-    top.cmd_r0_off = st.r0_off;
-    top.cmd_s0_off = st.s0_off;
-    top.cmd_cont_s = st.cont.cols;
-    top.cmd_cont_r = st.cont.rows;
-}
-
-// The conv_* ports hold one geometry for the whole program: the first LOAD_IM2COL's (all must agree).
-void drive_geometry(Vsasim_top& top, const Case& c) {
-    const Instr* first = nullptr;
-    for (size_t i = 0; i < c.instrs.size(); ++i) {
-        const Instr& x = c.instrs[i];
-        if (x.op != 1) continue;
-        if (first == nullptr) first = &x;
-        if (!std::equal(std::begin(x.g), std::end(x.g), std::begin(first->g))) {
-            fail("instruction " + std::to_string(i) + ": a second convolution geometry (the RTL holds one)");
-        }
+// Drives a Verilator port of any width with a packed word (the ports are at least 2 32-bit words wide).
+template <std::size_t W, typename Word, size_t N>
+void drive_word(VlWide<W>& port, const WordField (&fields)[N], const Word& word) {
+    if (W * 32 < sasim::rtl::word_bits(fields) || W * 32 >= sasim::rtl::word_bits(fields) + 32) {
+        fail("the RTL's command ports are not as wide as rtl/command/command_fields.h says (stale build?)");
     }
-    for (const Instr& x : c.instrs) {
-        if (x.op != 1) continue;
-        top.conv_input_addr = x.g[0];
-        top.conv_in_h = x.g[2];
-        top.conv_in_w = x.g[3];
-        top.conv_in_c = x.g[4];
-        top.conv_out_h = x.g[5];
-        top.conv_out_w = x.g[6];
-        top.conv_kernel_w = x.g[7];
-        top.conv_stride_h = x.g[8];
-        top.conv_stride_w = x.g[9];
-        top.conv_pad_top = x.g[10];
-        top.conv_pad_left = x.g[11];
-        top.conv_dilation_h = x.g[12];
-        top.conv_dilation_w = x.g[13];
-        const sasim::model::Im2colSteps steps = sasim::model::im2col_steps(geometry(x));
-        top.conv_step_col = steps.col;
-        top.conv_step_row = steps.row;
-        top.conv_step_pixel = steps.pixel;
-        top.conv_wrap_w = steps.wrap_w;
-        top.conv_wrap_h = steps.wrap_h;
-        return;
-    }
+    uint32_t words[W];
+    sasim::rtl::pack_word(fields, word, words, W);
+    for (std::size_t i = 0; i < W; ++i) port[i] = words[i];
 }
 
 void write_hex(std::ostream& out, const std::vector<uint8_t>& img) {
@@ -296,14 +223,17 @@ int run(int argc, char** argv) {
         tick(true, -1);
     }
     top->rst = 0;
-    drive_geometry(*top, c);
+    drive_word(top->conv_word, sasim::rtl::kConvFields, c.conv);
 
     const size_t n = c.instrs.size();
     std::vector<size_t> unit_order[3];  // instruction indices per unit, program order
-    for (size_t i = 0; i < n; ++i) unit_order[c.instrs[i].op <= 1 ? 0 : c.instrs[i].op - 1].push_back(i);
+    for (size_t i = 0; i < n; ++i) {
+        const uint64_t op = c.instrs[i][sasim::rtl::CommandField::op];
+        unit_order[op <= 1 ? 0 : op - 1].push_back(i);
+    }
     size_t issued[3] = {0, 0, 0}, retired[3] = {0, 0, 0};
     std::vector<uint64_t> issue(n, 0), retire(n, 0);
-    size_t total_retired = 0, next_cmd = 0;
+    size_t total_retired = 0, next_cmd = 0, driven_cmd = SIZE_MAX;
 
     sasim::model::DramTiming dram(c.dram);
     dram.reset(0);
@@ -327,7 +257,10 @@ int run(int argc, char** argv) {
     for (uint64_t t = 0; total_retired < n; ++t) {
         // Inputs of cycle t.
         if (next_cmd < n) {
-            drive_command(*top, c.instrs[next_cmd]);
+            if (next_cmd != driven_cmd) {  // pack each instruction once, not in every cycle it waits
+                drive_word(top->cmd_word, sasim::rtl::kCommandFields, c.instrs[next_cmd]);
+                driven_cmd = next_cmd;
+            }
             top->cmd_valid = 1;
         } else {
             top->cmd_valid = 0;
@@ -405,17 +338,19 @@ int run(int argc, char** argv) {
                 out << "watchdog " << t << " " << names[u] << " unit: ";
                 if (issued[u] < unit_order[u].size()) {
                     const size_t i = unit_order[u][issued[u]];
-                    const Instr& x = c.instrs[i];
+                    const sasim::rtl::CommandWord& x = c.instrs[i];
+                    const bool wait_prev = x[sasim::rtl::CommandField::wait_prev] != 0;
+                    const bool wait_next = x[sasim::rtl::CommandField::wait_next] != 0;
                     std::string needs;
                     auto need = [&](bool flag, int ch, const char* what) {
                         if (flag && tok[ch] == 0) needs += std::string(needs.empty() ? "" : " and ") + what;
                     };
-                    if (u == 0) need(x.wait_next, 1, "an execute->load token");
+                    if (u == 0) need(wait_next, 1, "an execute->load token");
                     if (u == 1) {
-                        need(x.wait_prev, 0, "a load->execute token");
-                        need(x.wait_next, 3, "a store->execute token");
+                        need(wait_prev, 0, "a load->execute token");
+                        need(wait_next, 3, "a store->execute token");
                     }
-                    if (u == 2) need(x.wait_prev, 2, "an execute->store token");
+                    if (u == 2) need(wait_prev, 2, "an execute->store token");
                     out << "instruction #" << i << " not issued" << (i >= next_cmd ? " (not dispatched yet)" : "");
                     if (!needs.empty()) out << ": waits for " << needs << " (none available)";
                 } else {

@@ -63,6 +63,10 @@ module sasim_exec #(
   fill_t       f_state;
   /* verilator lint_off UNUSEDSIGNAL */
   sasim_types_pkg::instr_t      f_in;
+  // The operand windows of the head and of the fill stage's instruction, as window_t bits.
+  logic [127:0] head_win, f_in_win;
+  assign head_win = {head.win_w, head.win_x0, head.win_col_step, head.win_line_step};
+  assign f_in_win = {f_in.win_w, f_in.win_x0, f_in.win_col_step, f_in.win_line_step};
   /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] f_row;        // stationary rows read so far
   sasim_types_pkg::walk_t       f_walk;       // the next stationary row's address
@@ -93,7 +97,7 @@ module sasim_exec #(
     if (handover) begin
       cur_i = 0; cur_m = f_in.m; cur_c_row = f_in.c_row; cur_n = f_in.n; cur_acc = f_in.accumulate;
       cur_slot = f_slot; cur_sp = f_in.signal_prev; cur_sn = f_in.signal_next;
-      cur_win = stream_window(f_in.win);
+      cur_win = stream_window(f_in_win);
       cur_walk = sasim_types_pkg::walk_start(cur_win, f_in.a_row);
     end else begin
       cur_i = s_i; cur_m = s_m; cur_c_row = s_c_row; cur_n = s_n; cur_acc = s_acc;
@@ -123,7 +127,7 @@ module sasim_exec #(
       if (issue) begin
         f_in <= head;
         f_row <= 0;
-        f_walk <= sasim_types_pkg::walk_start(fill_window(head.win), head.b_row);
+        f_walk <= sasim_types_pkg::walk_start(fill_window(head_win), head.b_row);
         f_k <= KBITS'(1);
         if (head.preload) begin
           f_slot <= !last_slot;
@@ -142,7 +146,7 @@ module sasim_exec #(
         f_state <= F_IDLE;
       end else if (f_state == F_READ && fill_rd) begin
         f_row <= f_row + 1;
-        f_walk <= sasim_types_pkg::walk_next(fill_window(f_in.win), f_walk);
+        f_walk <= sasim_types_pkg::walk_next(fill_window(f_in_win), f_walk);
         f_k <= f_k + 1'b1;
         if (f_row + 1 == f_in.n) begin
           if (f_in.n >= COLS) f_state <= F_READY;

@@ -55,6 +55,10 @@ module sasim_exec_os #(
   fill_t       f_state;
   /* verilator lint_off UNUSEDSIGNAL */
   sasim_types_pkg::instr_t      f_in;
+  // The operand windows of the head and of the fill stage's instruction, as window_t bits.
+  logic [127:0] head_win, f_in_win;
+  assign head_win = {head.win_w, head.win_x0, head.win_col_step, head.win_line_step};
+  assign f_in_win = {f_in.win_w, f_in.win_x0, f_in.win_col_step, f_in.win_line_step};
   /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] f_row;                    // A rows read so far (the transposer row of the next one)
   sasim_types_pkg::walk_t       f_walk;                   // the next A row's address
@@ -183,13 +187,13 @@ module sasim_exec_os #(
       if (issue) begin
         f_in <= head;
         f_row <= 0;
-        f_walk <= sasim_types_pkg::walk_start(fill_window(head.win), head.a_row);
+        f_walk <= sasim_types_pkg::walk_start(fill_window(head_win), head.a_row);
         f_state <= head.m == 0 ? F_READY : F_READ;
       end else if (handover) begin
         f_state <= F_IDLE;
       end else if (fill_rd) begin
         f_row <= f_row + 1;
-        f_walk <= sasim_types_pkg::walk_next(fill_window(f_in.win), f_walk);
+        f_walk <= sasim_types_pkg::walk_next(fill_window(f_in_win), f_walk);
         if (f_row + 1 == f_in.m) f_state <= F_READY;
       end
       // stream

@@ -24,66 +24,10 @@ module sasim_top #(
   // command port: one instruction per cycle when cmd_valid && cmd_ready
   input  logic        cmd_valid,
   output logic        cmd_ready,
-  input  logic [1:0]  cmd_op,
-  input  logic        cmd_wait_prev,
-  input  logic        cmd_wait_next,
-  input  logic        cmd_signal_prev,
-  input  logic        cmd_signal_next,
-  input  logic        cmd_preload,
-  input  logic        cmd_accumulate,
-  input  logic        cmd_relu,
-  input  logic [5:0]  cmd_shift,
-  input  logic [31:0] cmd_local_row,
-  input  logic [31:0] cmd_rows,
-  input  logic [31:0] cmd_elems,
-  input  logic [31:0] cmd_block_elems,
-  input  logic [31:0] cmd_block_stride,
-  input  logic [31:0] cmd_blocks,        // loads: destination rows per DRAM row (decoded by the encoder)
-  input  logic [31:0] cmd_dram_addr,
-  input  logic [31:0] cmd_dram_stride,
-  input  logic [31:0] cmd_a_row,
-  input  logic [31:0] cmd_b_row,
-  input  logic [31:0] cmd_c_row,
-  input  logic [31:0] cmd_m,
-  input  logic [31:0] cmd_n,
-  input  logic [31:0] cmd_k,
-  input  logic [31:0] cmd_win_w,         // EXECUTE operand window (all four 0: consecutive rows)
-  input  logic [31:0] cmd_win_x0,
-  input  logic [31:0] cmd_win_col_step,
-  input  logic [31:0] cmd_win_line_step,
-  input  logic [31:0] cmd_npos,          // LOAD_IM2COL: the chunk, and the encoder's decoding (instr_t)
-  input  logic [31:0] cmd_chan_count,
-  input  logic [31:0] cmd_oh0,
-  input  logic [31:0] cmd_ow0,
-  input  logic [31:0] cmd_s0,
-  input  logic [31:0] cmd_ih0,
-  input  logic [31:0] cmd_iw0,
-  input  logic [31:0] cmd_pix0,
-  input  logic [31:0] cmd_r0_dh,
-  input  logic [31:0] cmd_s0_dw,
-  input  logic [31:0] cmd_r0_off,
-  input  logic [31:0] cmd_s0_off,
-  input  logic        cmd_cont_s,
-  input  logic        cmd_cont_r,
-  // convolution geometry for LOAD_IM2COL, set before the program starts
-  input  logic [31:0] conv_input_addr,
-  input  logic [31:0] conv_in_h,
-  input  logic [31:0] conv_in_w,
-  input  logic [31:0] conv_in_c,
-  input  logic [31:0] conv_out_h,
-  input  logic [31:0] conv_out_w,
-  input  logic [31:0] conv_kernel_w,
-  input  logic [31:0] conv_stride_h,
-  input  logic [31:0] conv_stride_w,
-  input  logic [31:0] conv_pad_top,
-  input  logic [31:0] conv_pad_left,
-  input  logic [31:0] conv_dilation_h,
-  input  logic [31:0] conv_dilation_w,
-  input  logic [31:0] conv_step_col,     // element steps from the encoder (conv_t)
-  input  logic [31:0] conv_step_row,
-  input  logic [31:0] conv_step_pixel,
-  input  logic [31:0] conv_wrap_w,
-  input  logic [31:0] conv_wrap_h,
+  // the instruction and the program's convolution geometry (for LOAD_IM2COL, set before the program
+  // starts), packed as sasim_types_pkg::instr_t and conv_t: the command word (docs/rtl.md)
+  input  logic [sasim_types_pkg::INSTR_BITS-1:0] cmd_word,
+  input  logic [sasim_types_pkg::CONV_BITS-1:0]  conv_word,
   // memory port: read requests, read data (one cycle after the request), read completions
   output logic        rd_req_valid,
   output logic [31:0] rd_req_addr,
@@ -119,67 +63,8 @@ module sasim_top #(
   // The command and geometry ports, as the packed types the units use.
   sasim_types_pkg::instr_t cmd;
   sasim_types_pkg::conv_t  conv;
-  always_comb begin
-    cmd.op = cmd_op;
-    cmd.wait_prev = cmd_wait_prev;
-    cmd.wait_next = cmd_wait_next;
-    cmd.signal_prev = cmd_signal_prev;
-    cmd.signal_next = cmd_signal_next;
-    cmd.preload = cmd_preload;
-    cmd.accumulate = cmd_accumulate;
-    cmd.relu = cmd_relu;
-    cmd.shift = cmd_shift;
-    cmd.local_row = cmd_local_row;
-    cmd.rows = cmd_rows;
-    cmd.elems = cmd_elems;
-    cmd.block_elems = cmd_block_elems;
-    cmd.block_stride = cmd_block_stride;
-    cmd.blocks = cmd_blocks;
-    cmd.dram_addr = cmd_dram_addr;
-    cmd.dram_stride = cmd_dram_stride;
-    cmd.a_row = cmd_a_row;
-    cmd.b_row = cmd_b_row;
-    cmd.c_row = cmd_c_row;
-    cmd.m = cmd_m;
-    cmd.n = cmd_n;
-    cmd.k = cmd_k;
-    cmd.win.w = cmd_win_w;
-    cmd.win.x0 = cmd_win_x0;
-    cmd.win.col_step = cmd_win_col_step;
-    cmd.win.line_step = cmd_win_line_step;
-    cmd.npos = cmd_npos;
-    cmd.chan_count = cmd_chan_count;
-    cmd.oh0 = cmd_oh0;
-    cmd.ow0 = cmd_ow0;
-    cmd.s0 = cmd_s0;
-    cmd.ih0 = cmd_ih0;
-    cmd.iw0 = cmd_iw0;
-    cmd.pix0 = cmd_pix0;
-    cmd.r0_dh = cmd_r0_dh;
-    cmd.s0_dw = cmd_s0_dw;
-    cmd.r0_off = cmd_r0_off;
-    cmd.s0_off = cmd_s0_off;
-    cmd.cont_s = cmd_cont_s;
-    cmd.cont_r = cmd_cont_r;
-    conv.input_addr = conv_input_addr;
-    conv.in_h = conv_in_h;
-    conv.in_w = conv_in_w;
-    conv.in_c = conv_in_c;
-    conv.out_h = conv_out_h;
-    conv.out_w = conv_out_w;
-    conv.kernel_w = conv_kernel_w;
-    conv.stride_h = conv_stride_h;
-    conv.stride_w = conv_stride_w;
-    conv.pad_top = conv_pad_top;
-    conv.pad_left = conv_pad_left;
-    conv.dilation_h = conv_dilation_h;
-    conv.dilation_w = conv_dilation_w;
-    conv.step_col = conv_step_col;
-    conv.step_row = conv_step_row;
-    conv.step_pixel = conv_step_pixel;
-    conv.wrap_w = conv_wrap_w;
-    conv.wrap_h = conv_wrap_h;
-  end
+  assign cmd = cmd_word;
+  assign conv = conv_word;
 
   // ---- dispatch and queues ------------------------------------------------------------------------
   logic   ld_push, ex_push, st_push, ld_can, ex_can, st_can;

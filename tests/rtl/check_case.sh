@@ -2,7 +2,7 @@
 # One RTL cross-check case: `sasim rtl check` must exit 0 and print "match: ...".
 #   check_case.sh SASIM CONFIG WORKLOAD CACHE_DIR [MAPPER]
 # MAPPER (default heuristic) is passed as --mapper; with "search" the check also requires that at least
-# one EXECUTE the RTL ran has an operand window (win_w, field 23 of an op-2 line of a kept case file).
+# one EXECUTE the RTL ran has an operand window (win_w of an op-2 command word in a kept case file, located by its "fields cmd_word" line).
 set -uo pipefail
 sasim="$1" cfg="$2" wl="$3" cache="$4" mapper="${5:-heuristic}"
 tmp="$(mktemp -d)"
@@ -17,7 +17,7 @@ if ! grep -q '^match: [0-9]* instructions, [0-9]* cycles, [0-9]* bytes$' <<<"$ou
   echo "FAIL: no match line"; exit 1
 fi
 if [ "$mapper" = search ]; then
-  windowed="$(cat "$tmp"/*.case | awk '/^instrs /{on=1; next} /^end/{on=0} on && $1 == 2 && $23 != 0' | wc -l)"
+  windowed="$(cat "$tmp"/*.case | awk '/^fields cmd_word /{for (i = 4; i <= NF; i++) {if ($i == "op") op = i - 3; if ($i == "win_w") w = i - 3}} /^instrs /{on=1; next} /^end/{on=0} on && $op == 2 && $w != 0' | wc -l)"
   echo "$windowed windowed EXECUTEs"
   [ "$windowed" -gt 0 ] || { echo "FAIL: --mapper search ran no EXECUTE with an operand window"; exit 1; }
 fi

@@ -21,7 +21,7 @@ rc=$?
 echo "$out"
 fail() { echo "FAIL: $*"; exit 1; }
 if [ "$mapper" = search ]; then
-  windowed="$(cat "$tmp"/*.case | awk '/^instrs /{on=1; next} /^end/{on=0} on && $1 == 2 && $23 != 0' | wc -l)"
+  windowed="$(cat "$tmp"/*.case | awk '/^fields cmd_word /{for (i = 4; i <= NF; i++) {if ($i == "op") op = i - 3; if ($i == "win_w") w = i - 3}} /^instrs /{on=1; next} /^end/{on=0} on && $op == 2 && $w != 0' | wc -l)"
   [ "$windowed" -gt 0 ] || fail "--mapper search ran no EXECUTE with an operand window"
   echo "$windowed windowed EXECUTEs"
 fi

@@ -266,16 +266,20 @@ def run_check(sasim, cfg_path, wl_path, cache, timeout, extra=()):
 
 
 def windowed_executes(case_dir):
-    """EXECUTE lines with an operand window (op 2, win_w = field 23 != 0) in the case files of case_dir."""
+    """EXECUTE command words with an operand window (op 2, win_w != 0) in the case files of case_dir; the
+    fields' positions come from each file's "fields cmd_word" line (rtl/command/command_fields.h)."""
     count = 0
     for name in sorted(os.listdir(case_dir)):
         with open(os.path.join(case_dir, name)) as f:
             in_instrs = False
+            op = win_w = None
             for line in f:
                 words = line.split()
-                if words and words[0] in ("instrs", "end"):
+                if words[:2] == ["fields", "cmd_word"]:
+                    op, win_w = words[3:].index("op"), words[3:].index("win_w")
+                elif words and words[0] in ("instrs", "end"):
                     in_instrs = words[0] == "instrs"
-                elif in_instrs and len(words) > 22 and words[0] == "2" and words[22] != "0":
+                elif in_instrs and op is not None and words[op] == "2" and words[win_w] != "0":
                     count += 1
     return count
 

@@ -3,6 +3,7 @@
 // writer and parser (round trips, exact text, malformed and truncated files), and compare_layer.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -12,6 +13,9 @@
 #include "rtl/check/build.h"
 #include "rtl/check/case_file.h"
 #include "rtl/check/check.h"
+#include "rtl/command/command_word.h"
+#include "rtl/generator/command_word_sv.h"
+#include "model/im2col_encoding.h"
 #include "rtl/generator/generator.h"
 #include "workload/workload.h"
 
@@ -138,7 +142,14 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 }  // namespace
 
-TEST_CASE("rtl case file: exact text of the header, image and a Store line", "[rtl]") {
+// The line of values write_case writes for a command word.
+std::string values_of(const rtl::CommandWord& w) {
+    std::string line;
+    for (size_t i = 0; i < w.value.size(); ++i) line += fmt::format(i == 0 ? "{}" : " {}", w.value[i]);
+    return line;
+}
+
+TEST_CASE("rtl case file: exact text of the header, image, field lists and a Store's command word", "[rtl]") {
     Program p;
     Instruction st;
     st.op = Opcode::Store;
@@ -164,16 +175,120 @@ TEST_CASE("rtl case file: exact text of the header, image and a Store line", "[r
     rtl::write_case(out, p, image, s);
     const std::string hex1 = "ab" + std::string(126, '0');
     const std::string hex2 = std::string(10, '0') + "0f";
-    CHECK(out.str() == "sasim-rtl-case 2\ndram 100 16000 32\nwatchdog 5000\ndelay_read -1\nimage 70\n" + hex1 + "\n" +
-                           hex2 + "\ninstrs 1\n3 1 0 1 0 0 4 4 0 0 128 24 0 0 7 0 0 0 0 0 9 1\nend\n");
+    std::string cmd_names, conv_names, conv_zeros;
+    for (const auto& f : rtl::kCommandFields) cmd_names += std::string(" ") + f.name;
+    for (const auto& f : rtl::kConvFields) conv_names += std::string(" ") + f.name;
+    for (size_t i = 0; i < rtl::kConvFieldCount; ++i) conv_zeros += " 0";
+    // op, the four tokens, local_row, rows, elems, block_elems, block_stride, blocks (decoded: 1), dram_addr,
+    // dram_stride, a_row, b_row, c_row, m, n, k, preload, accumulate, the window, shift, relu, the im2col fields.
+    std::string store_line = "3 1 0 1 0 0 4 4 0 0 1 128 24 0 0 7 0 0 0 0 0 0 0 0 0 9 1";
+    for (int i = 0; i < 14; ++i) store_line += " 0";
+    CHECK(out.str() == "sasim-rtl-case 3\ndram 100 16000 32\nwatchdog 5000\ndelay_read -1\nimage 70\n" + hex1 + "\n" +
+                           hex2 + "\nfields cmd_word 41" + cmd_names + "\nfields conv_word 18" + conv_names +
+                           "\nconv_word" + conv_zeros + "\ninstrs 1\n" + store_line + "\nend\n");
 }
 
-TEST_CASE("rtl case file: a conv program round-trips through write_case and parse_case", "[rtl]") {
+TEST_CASE("rtl command word: the encoder decodes loads and LOAD_IM2COL for the RTL", "[rtl]") {
     const Config cfg = tiny_config();
     const CompiledLayer comp = tiny_conv(cfg);
-    bool has_im2col = false;
-    for (const auto& in : comp.program.instrs) has_im2col = has_im2col || in.op == Opcode::LoadIm2col;
-    REQUIRE(has_im2col);
+    using F = rtl::CommandField;
+    bool saw_im2col = false;
+    for (const Instruction& in : comp.program.instrs) {
+        const rtl::CommandWord w = rtl::encode_command(in, comp.program);
+        INFO(disassemble(in));
+        CHECK(w[F::op] == static_cast<uint64_t>(in.op));
+        CHECK(w[F::blocks] == load_blocks(in));
+        CHECK(w[F::m] == in.m);
+        CHECK(w[F::c_row] == in.c_row);
+        if (in.op != Opcode::LoadIm2col) {
+            CHECK(w[F::pix0] == 0);
+            continue;
+        }
+        saw_im2col = true;
+        const model::Im2colStart st =
+            model::im2col_start(comp.program.convs[in.conv], in.pixel0, in.pos0, in.chan0, in.chan_count);
+        CHECK(w[F::oh0] == st.oh0);
+        CHECK(w[F::ow0] == st.ow0);
+        CHECK(w[F::ih0] == static_cast<uint32_t>(st.ih0));  // two's complement in 32 bits
+        CHECK(w[F::r0_off] == st.r0_off);
+        CHECK(w[F::cont_s] == (st.cont.cols ? 1u : 0u));
+    }
+    REQUIRE(saw_im2col);
+    // Padding 1: the first pixel's filter position (0, 0) reads input row -1.
+    const rtl::CommandWord first = rtl::encode_command(
+        *std::find_if(comp.program.instrs.begin(), comp.program.instrs.end(),
+                      [](const Instruction& in) { return in.op == Opcode::LoadIm2col && in.pixel0 == 0; }),
+        comp.program);
+    CHECK(first[F::ih0] == 0xffffffffu);
+
+    const rtl::ConvWord conv = rtl::program_conv_word(comp.program);
+    const model::Im2colSteps steps = model::im2col_steps(comp.program.convs[0]);
+    CHECK(conv[rtl::ConvField::in_c] == 3);
+    CHECK(conv[rtl::ConvField::kernel_w] == 3);
+    CHECK(conv[rtl::ConvField::step_row] == steps.row);
+    CHECK(conv[rtl::ConvField::wrap_w] == steps.wrap_w);
+
+    // Every value is masked to its field: a 64-bit DRAM address keeps its low 32 bits.
+    Instruction ld;
+    ld.op = Opcode::Load2d;
+    ld.dram_addr = (uint64_t{5} << 32) | 0x40;
+    CHECK(rtl::encode_command(ld, comp.program)[F::dram_addr] == 0x40);
+
+    // The RTL holds one geometry per program; a LOAD_IM2COL must name one that exists.
+    Program two = comp.program;
+    two.convs.push_back(two.convs[0]);
+    two.convs[1].input_addr += 64;
+    std::find_if(two.instrs.rbegin(), two.instrs.rend(),
+                 [](const Instruction& in) { return in.op == Opcode::LoadIm2col; })->conv = 1;
+    CHECK_THROWS_WITH(rtl::program_conv_word(two), Catch::Contains("a second convolution geometry"));
+    Instruction im = *std::find_if(comp.program.instrs.begin(), comp.program.instrs.end(),
+                                   [](const Instruction& in) { return in.op == Opcode::LoadIm2col; });
+    im.conv = 4;
+    CHECK_THROWS_WITH(rtl::encode_command(im, comp.program), Catch::Contains("conv 4 is not in the program's 1"));
+}
+
+TEST_CASE("rtl command word: fields are packed most significant first, as the SystemVerilog struct", "[rtl]") {
+    using F = rtl::CommandField;
+    constexpr uint32_t bits = rtl::kCommandBits;
+    constexpr size_t nwords = (bits + 31) / 32;
+    uint32_t words[nwords];
+    auto bit = [&](uint32_t i) { return (words[i / 32] >> (i % 32)) & 1u; };
+    rtl::CommandWord w;
+    w[F::op] = 2;  // binary 10: the top bit set, the one below clear
+    w[F::cont_r] = 1;                                  // the last field: bit 0
+    w[F::m] = 0x80000001u;                             // a 32-bit field straddling words
+    rtl::pack_word(rtl::kCommandFields, w, words, nwords);
+    CHECK(bit(bits - 1) == 1);
+    CHECK(bit(bits - 2) == 0);
+    CHECK(bit(0) == 1);
+    CHECK(bit(1) == 0);
+    const uint32_t m_lsb = rtl::field_lsb(rtl::kCommandFields, static_cast<size_t>(F::m));
+    CHECK(bit(m_lsb) == 1);
+    CHECK(bit(m_lsb + 31) == 1);
+    CHECK(bit(m_lsb + 1) == 0);
+    uint32_t set = 0;
+    for (uint32_t i = 0; i < nwords * 32; ++i) set += bit(i);
+    CHECK(set == 4);
+    // The widths add up to the port, and the generated struct lists the same fields in the same order.
+    uint32_t sum = 0;
+    for (const auto& f : rtl::kCommandFields) sum += f.bits;
+    CHECK(sum == bits);
+    const std::string sv = rtl::command_word_sv();
+    CHECK_THAT(sv, Catch::Contains(fmt::format("localparam int INSTR_BITS = {};", bits)));
+    size_t at = sv.find("} conv_t;");
+    size_t prev = 0;
+    for (const auto& f : rtl::kCommandFields) {
+        const size_t here = sv.find(fmt::format(" {};", f.name), prev);
+        INFO(f.name);
+        REQUIRE(here != std::string::npos);
+        CHECK(here < at);
+        prev = here;
+    }
+}
+
+TEST_CASE("rtl case file: a conv program round-trips as command words", "[rtl]") {
+    const Config cfg = tiny_config();
+    const CompiledLayer comp = tiny_conv(cfg);
     rtl::CaseSettings s;
     s.dram.latency_cycles = 3;
     s.dram.millibytes_per_cycle = 48571;
@@ -191,79 +306,49 @@ TEST_CASE("rtl case file: a conv program round-trips through write_case and pars
     CHECK(c.settings.watchdog_cycles == 123);
     CHECK(c.settings.delay_read == 4);
     CHECK(c.image == image);
-    REQUIRE(c.program.instrs.size() == comp.program.instrs.size());
-    for (size_t i = 0; i < c.program.instrs.size(); ++i) {
+    REQUIRE(c.commands.size() == comp.program.instrs.size());
+    for (size_t i = 0; i < c.commands.size(); ++i) {
         INFO("instruction " << i);
-        CHECK(disassemble(c.program.instrs[i]) == disassemble(comp.program.instrs[i]));
-        CHECK(c.program.instrs[i].conv == comp.program.instrs[i].conv);
+        CHECK(c.commands[i] == rtl::encode_command(comp.program.instrs[i], comp.program));
     }
-    REQUIRE(c.program.convs.size() == comp.program.convs.size());
-    const ConvGeometry& a = c.program.convs[0];
-    const ConvGeometry& b = comp.program.convs[0];
-    CHECK(a.input_addr == b.input_addr);
-    CHECK(a.in_h == b.in_h);
-    CHECK(a.in_c == b.in_c);
-    CHECK(a.out_w == b.out_w);
-    CHECK(a.kernel_w == b.kernel_w);
-    CHECK(a.pad_top == b.pad_top);
-    CHECK(a.dilation_w == b.dilation_w);
+    CHECK(c.conv == rtl::program_conv_word(comp.program));
+    CHECK(c.conv[rtl::ConvField::out_w] == comp.program.convs[0].out_w);
 }
 
-TEST_CASE("rtl case file: EXECUTE lines carry the operand window and round-trip", "[rtl]") {
+TEST_CASE("rtl case file: EXECUTE words carry the operand window; bad values and stale files are refused", "[rtl]") {
     const Program p = windowed_program();
-    const std::string text = case_text(p);
-    CHECK_THAT(text, Catch::Contains("\n2 1 0 0 0 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0 5 3 2 11\n"));
-    CHECK_THAT(text, Catch::Contains("\n2 0 0 0 1 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0 0 0 0 0\n"));
-    CHECK_THAT(text, Catch::Contains("\n0 0 0 0 1 0 3 4 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"));  // a LOAD: no window
-    const rtl::CaseFile c = parse_case_text(text);
-    REQUIRE(c.program.instrs.size() == p.instrs.size());
-    for (size_t i = 0; i < p.instrs.size(); ++i) {
-        INFO("instruction " << i);
-        const Instruction& a = c.program.instrs[i];
-        const Instruction& b = p.instrs[i];
-        CHECK(disassemble(a) == disassemble(b));
-        CHECK(a.win_w == b.win_w);
-        CHECK(a.win_x0 == b.win_x0);
-        CHECK(a.win_col_step == b.win_col_step);
-        CHECK(a.win_line_step == b.win_line_step);
-    }
-}
+    const std::string good = case_text(p);
+    const rtl::CommandWord ex = rtl::encode_command(p.instrs[1], p);
+    CHECK(ex[rtl::CommandField::win_w] == 5);
+    CHECK(ex[rtl::CommandField::win_line_step] == 11);
+    const std::string line = values_of(ex);
+    CHECK_THAT(good, Catch::Contains("\n" + line + "\n"));
+    const rtl::CaseFile c = parse_case_text(good);
+    REQUIRE(c.commands.size() == 4);
+    CHECK(c.commands[1] == ex);
 
-TEST_CASE("rtl case file: bad window fields are refused; version 1 files have none", "[rtl]") {
-    const std::string good = case_text(windowed_program());
-    const std::string line = "2 1 0 0 0 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0 5 3 2 11";
-    const std::string base = "2 1 0 0 0 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0";
-    // Five header lines and one image line, then the LOAD: the windowed EXECUTE is line 9.
-    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, base + " 5 5 2 11")),
-                      Catch::Contains("case.txt:9: instruction 1: win_x0 5 is not below win_w 5"));
-    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, base + " 5 3 x 11")),
-                      Catch::Contains("case.txt:9: win_col_step: \"x\" is not an unsigned integer"));
-    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, base + " 5 3 2 4294967296")),
-                      Catch::Contains("case.txt:9: win_line_step: 4294967296 is out of range"));
-    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, base)),
-                      Catch::Contains("case.txt:9: instruction 1: 22 fields, expected 26"));
+    // Six header and image lines, two field lists, conv_word and "instrs", then the LOAD: the EXECUTE is line 12.
+    rtl::CommandWord shifted = ex;
+    shifted[rtl::CommandField::shift] = 64;
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, values_of(shifted))),
+                      Catch::Contains("case.txt:12: instruction: shift = 64 does not fit its 6 bits"));
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, line, "x" + line.substr(1))),
+                      Catch::Contains("case.txt:12: op: \"x\" is not an unsigned integer"));
     CHECK_THROWS_WITH(parse_case_text(replaced(good, line, line + " 0")),
-                      Catch::Contains("case.txt:9: instruction 1: 27 fields, expected 26"));
-    CHECK_THROWS_WITH(parse_case_text(replaced(good, "sasim-rtl-case 2", "sasim-rtl-case 3")),
-                      Catch::Contains("case.txt:1: not a \"sasim-rtl-case 2\" (or 1) file"));
+                      Catch::Contains("case.txt:12: instruction 1: 42 values, expected 41"));
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, "sasim-rtl-case 3", "sasim-rtl-case 2")),
+                      Catch::Contains("case.txt:1: sasim-rtl-case version 2: this sasim reads version 3"));
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, " win_x0 ", " win_x1 ")),
+                      Catch::Contains("cmd_word field 22 is \"win_x0\" in this build, \"win_x1\" in the case file"));
+    CHECK_THROWS_WITH(parse_case_text(replaced(good, "fields conv_word 18", "fields conv_word 17")),
+                      Catch::Contains("conv_word has 18 fields in this build"));
 
-    // write_case refuses a window the RTL's column counter cannot walk.
+    // write_case refuses a window the RTL's column counter cannot walk, and writes nothing.
     Program bad = windowed_program();
     bad.instrs[1].win_x0 = 5;
     std::ostringstream out;
     CHECK_THROWS_WITH(rtl::write_case(out, bad, {}, {}), Catch::Contains("window column 5 is not below its width 5"));
-
-    // Version 1 (before windows): EXECUTE lines have 22 fields; with 26 they are malformed.
-    const std::string plain = "2 0 0 0 1 0 0 0 0 0 0 0 40 7 2 4 3 4 1 0 0 0";
-    const std::string v1 = replaced(replaced(replaced(good, line, base), plain + " 0 0 0 0", plain), "sasim-rtl-case 2",
-                                    "sasim-rtl-case 1");
-    const rtl::CaseFile c = parse_case_text(v1);
-    REQUIRE(c.program.instrs.size() == 4);
-    CHECK(c.program.instrs[1].win_w == 0);
-    CHECK(c.program.instrs[1].m == 4);
-    CHECK(c.program.instrs[2].signal_next);
-    CHECK_THROWS_WITH(parse_case_text(replaced(good, "sasim-rtl-case 2", "sasim-rtl-case 1")),
-                      Catch::Contains("case.txt:9: instruction 1: 26 fields, expected 22"));
+    CHECK(out.str().empty());
 }
 
 TEST_CASE("rtl hardware: a program's wider loads widen the read buffer to a power of two and change the hash",
