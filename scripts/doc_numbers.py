@@ -1,0 +1,235 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The numbers in docs/*.md and README.md that come from a run, regenerated or checked (issue #22).
+
+A number in a doc is written between markers, <!--n:KEY-->1,864,911<!--/n-->, and a generated block (a
+whole table) between <!--block:KEY--> and <!--/block--> on lines of their own. KEY names an entry of
+NUMBERS or BLOCKS below: the sasim command it comes from (SOURCES, run once each with --format json) and
+how it is read and printed.
+
+  doc_numbers.py --sasim build/sasim --check    # exit 1 listing every marker whose text is stale
+  doc_numbers.py --sasim build/sasim --write    # rewrite the markers' text (scripts/update_docs.sh)
+
+Unknown keys, unclosed markers and entries that no doc uses are errors in both modes, so a number cannot
+silently lose its source. Only deterministic numbers (cycles, bytes, ratios) are kept here; wall-clock
+times are measurements and stay as written, with the machine they were measured on.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCS = ["README.md"] + sorted("docs/" + f for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md"))
+
+GEMMINI = "configs/gemmini_16x16.json"
+# Each source: the sasim arguments (run from the source root, --format json added). Programs come from
+# the heuristic mapper unless a source says otherwise, so no mapper cache is involved.
+SOURCES = {
+    "alexnet_compare": ["compare", "--config", GEMMINI, "--workload", "workloads/alexnet.json"],
+    "alexnet_run": ["run", "-q", "--config", GEMMINI, "--workload", "workloads/alexnet.json",
+                    "--mapper", "heuristic", "--mapper-cache", "none"],
+    "rn50_tpu_roofline": ["roofline", "--config", "configs/tpu_v1.json", "--workload", "workloads/resnet50.json"],
+}
+
+
+def layer(j, name):
+    if name == "total":
+        return j["total"]
+    for l in j["layers"]:
+        if l["name"] == name:
+            return l
+    raise KeyError(f"no layer {name}")
+
+
+def comma(v):
+    return f"{v:,}"
+
+
+def plain(v):
+    return f"{v}"
+
+
+def f3(v):
+    return f"{v:.3f}"
+
+
+def f2(v):
+    return f"{v:.2f}"
+
+
+def f1(v):
+    return f"{v:.1f}"
+
+
+def pct1(v):
+    return f"{100 * v:.1f}"
+
+
+def pct0(v):
+    return f"{100 * v:.0f}"
+
+
+def f3_layer(key):
+    return lambda s: layer(s["alexnet_compare"], "features.3")[key]
+
+
+def f3_run(key):
+    return lambda s: layer(s["alexnet_run"], "features.3")["cycle_breakdown"][key]
+
+
+def f3_cycles(s):
+    return layer(s["alexnet_compare"], "features.3")["sasim_cycles"]
+
+
+def f3_compute_pipeline(s):
+    return f3_run("compute")(s) + f3_run("pipeline")(s)
+
+
+def f3_stalls(s):
+    return f3_cycles(s) - f3_compute_pipeline(s)
+
+
+def f3_dram_stalls(s):
+    return f3_run("dram_bandwidth")(s) + f3_run("dram_latency")(s)
+
+
+def f3_executes(s):
+    return layer(s["alexnet_run"], "features.3")["instructions"]["execute"]
+
+
+# key: (function of the sources' JSON, formatter)
+NUMBERS = {
+    "validation.f3.sasim": (f3_cycles, comma),
+    "validation.f3.compute": (f3_run("compute"), comma),
+    "validation.f3.pipeline": (f3_run("pipeline"), comma),
+    "validation.f3.dram_bandwidth": (f3_run("dram_bandwidth"), comma),
+    "validation.f3.dram_latency": (f3_run("dram_latency"), comma),
+    "validation.f3.bank_conflict": (f3_run("bank_conflict"), comma),
+    "validation.f3.queue_full": (f3_run("queue_full"), comma),
+    "validation.f3.dependency_wait": (f3_run("dependency_wait"), comma),
+    "validation.f3.executes": (f3_executes, comma),
+    "validation.f3.pipeline_per_execute": (lambda s: round(f3_run("pipeline")(s) / f3_executes(s)), plain),
+    "validation.f3.compute_pipeline": (f3_compute_pipeline, comma),
+    "validation.f3.compute_pipeline_vs_scalesim_pct":
+        (lambda s: f3_compute_pipeline(s) / (layer(s["alexnet_compare"], "features.3")["scalesim_cycles"] + 1) - 1,
+         lambda v: f"{abs(100 * v):.0f} % {'below' if v < 0 else 'above'}"),
+    "validation.f3.stalls": (f3_stalls, comma),
+    "validation.f3.dram_stalls": (f3_dram_stalls, comma),
+    "validation.f3.dram_bytes": (lambda s: layer(s["alexnet_compare"], "features.3")["roofline"]["dram_bytes"], comma),
+    "validation.f3.dram_cycles":
+        (lambda s: layer(s["alexnet_compare"], "features.3")["roofline"]["dram_bound_cycles"], comma),
+    "validation.f3.over_scalesim": (f3_layer("sasim_over_scalesim"), f2),
+    "validation.f3.over_bound": (f3_layer("sasim_over_bound"), f2),
+    "validation.f3.roof_pct": (lambda s: layer(s["alexnet_compare"], "features.3")["roofline"]["roof_fraction"], pct1),
+    "validation.c1.over_scalesim": (lambda s: layer(s["alexnet_compare"], "classifier.1")["sasim_over_scalesim"], f2),
+    "validation.c1.over_bound": (lambda s: layer(s["alexnet_compare"], "classifier.1")["sasim_over_bound"], f2),
+    "validation.total.over_scalesim": (lambda s: s["alexnet_compare"]["total"]["sasim_over_scalesim"], f3),
+    "roofline.rn50.macs_per_byte": (lambda s: s["rn50_tpu_roofline"]["total"]["macs_per_dram_byte"], f1),
+    "roofline.rn50.roof_pct": (lambda s: s["rn50_tpu_roofline"]["total"]["roof_fraction"], pct1),
+}
+
+
+def compare_table(s):
+    rows = ["| layer | M x N x K | sasim | SCALE-Sim | bound | binds | sasim/SS | sasim/bnd |",
+            "|---|---|---|---|---|---|---|---|"]
+    j = s["alexnet_compare"]
+    for name in ["features.0", "features.3", "classifier.1", "total"]:
+        l = layer(j, name)
+        g = l["gemm"]
+        shape = f"{g['m']}x{g['n']}x{g['k']}" if name != "total" else ""
+        label = name if name != "total" else f"total ({len(j['layers'])} layers)"
+        rows.append(f"| {label} | {shape} | {l['sasim_cycles']} | {l['scalesim_cycles']} | {l['bound_cycles']} | "
+                    f"{l['roofline']['binding_bound']} | {l['sasim_over_scalesim']:.3f} | {l['sasim_over_bound']:.3f} |")
+    return "\n".join(rows)
+
+
+BLOCKS = {
+    "validation.alexnet_compare_table": compare_table,
+}
+
+MARK = re.compile(r"<!--n:([\w.]+)-->(.*?)<!--/n-->")
+BLOCK = re.compile(r"^<!--block:([\w.]+)-->\n(.*?)^<!--/block-->$", re.S | re.M)
+
+
+def run_sources(sasim, needed):
+    out = {}
+    for name in sorted(needed):
+        args = [sasim] + SOURCES[name] + ["--format", "json"]
+        p = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(f"doc_numbers: {' '.join(args)} exited with {p.returncode}:\n{p.stderr}")
+        out[name] = json.loads(p.stdout)
+    return out
+
+
+def sources_of(fn):
+    """The SOURCES a key's function reads (found by name in its code's constants and globals)."""
+    import inspect
+    text = inspect.getsource(fn)
+    return {name for name in SOURCES if name in text} or set(SOURCES)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sasim", required=True)
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--check", action="store_true")
+    mode.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    sasim = os.path.abspath(args.sasim)
+
+    texts = {d: open(os.path.join(ROOT, d), encoding="utf-8").read() for d in DOCS}
+    errors, used = [], set()
+    for d, t in texts.items():
+        for m in MARK.finditer(t):
+            used.add(m.group(1))
+            if m.group(1) not in NUMBERS:
+                errors.append(f"{d}: unknown number key {m.group(1)}")
+        for m in BLOCK.finditer(t):
+            used.add(m.group(1))
+            if m.group(1) not in BLOCKS:
+                errors.append(f"{d}: unknown block key {m.group(1)}")
+        if t.count("<!--n:") != t.count("<!--/n-->") or t.count("<!--block:") != t.count("<!--/block-->"):
+            errors.append(f"{d}: a marker is not closed")
+    for key in sorted(set(NUMBERS) | set(BLOCKS)):
+        if key not in used:
+            errors.append(f"doc_numbers.py: {key} is used by no doc")
+    if errors:
+        sys.exit("\n".join(errors))
+
+    needed = set()
+    for key in used:
+        needed |= sources_of(NUMBERS[key][0] if key in NUMBERS else BLOCKS[key])
+    s = run_sources(sasim, needed)
+    values = {k: fmt(fn(s)) for k, (fn, fmt) in NUMBERS.items()}
+    blocks = {k: fn(s) for k, fn in BLOCKS.items()}
+
+    stale = []
+    for d, t in texts.items():
+        def num(m):
+            if m.group(2) != values[m.group(1)]:
+                stale.append(f"{d}: {m.group(1)}: the doc says {m.group(2)}, sasim gives {values[m.group(1)]}")
+            return f"<!--n:{m.group(1)}-->{values[m.group(1)]}<!--/n-->"
+
+        def blk(m):
+            if m.group(2).rstrip("\n") != blocks[m.group(1)]:
+                stale.append(f"{d}: block {m.group(1)} differs from sasim's output")
+            return f"<!--block:{m.group(1)}-->\n{blocks[m.group(1)]}\n<!--/block-->"
+
+        new = BLOCK.sub(blk, MARK.sub(num, t))
+        if args.write and new != t:
+            with open(os.path.join(ROOT, d), "w", encoding="utf-8") as f:
+                f.write(new)
+    if args.check and stale:
+        print("\n".join(stale))
+        print(f"{len(stale)} stale number(s): run scripts/update_docs.sh, then read the prose around them")
+        return 1
+    print(f"{len(used)} doc numbers and blocks {'written' if args.write else 'current'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
