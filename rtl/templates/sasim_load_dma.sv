@@ -145,17 +145,7 @@ module sasim_load_dma #(
     new_entry.last_of_instr = c_row_i + 1 == in.rows;
     new_entry.signal_next = in.signal_next;
   end
-  // This cycle's read data, placed in a buffer row: bytes 0 .. len-1 of rd_data go to bytes off ..
-  // off+len-1 of the row (those past its end are dropped). One data shifter and one byte mask, shared
-  // by the SRAM write and the head's same-cycle bypass.
-  logic [ROW_BUF_BITS-1:0] merge_data, merge_mask;
-  assign merge_data = ROW_BUF_BITS'(rd_data) << (data_off * 8);
-  sasim_byte_mask #(.BYTES(ROW_BUF_BITS / 8)) merge_bytes (
-    .off(data_off), .n(data_len > MAX_REQ_BYTES ? MAX_REQ_BYTES : data_len), .bits(merge_mask));
-
   entry_t hm;
-  logic [SPAD_ROW_BITS-1:0] block_mask;   // the bytes of the head block (bytes 0 .. block_bytes-1)
-  sasim_byte_mask #(.BYTES(SPAD_ROW_BITS / 8)) block_bytes_mask (.off(32'd0), .n(hm.block_bytes), .bits(block_mask));
   logic [ROW_BUF_BITS-1:0] hd;
   /* verilator lint_off UNUSEDSIGNAL */  // a block is narrower than a buffer row
   logic [ROW_BUF_BITS-1:0] hd_block;
@@ -170,7 +160,7 @@ module sasim_load_dma #(
     end else begin
       hm = rb_meta[rb_head];
       hd = rb_written[rb_head] ? rbuf_head : '0;
-      if (rd_data_valid && data_tag == rb_head) hd = (hd & ~merge_mask) | (merge_data & merge_mask);
+      if (rd_data_valid && data_tag == rb_head) hd = merge(hd, rd_data, data_off, data_len);
     end
     // complete: every request issued, and done (this cycle's completions included)
     head_ready = rb_count == 0 ? pad_row :
@@ -182,11 +172,23 @@ module sasim_load_dma #(
     spad_wr_row = dest_row;
     // The head block's bytes, moved down by one shifter (bytes past the buffer row read as 0).
     hd_block = hd >> (head_byte_off * 8);
+    spad_wr_data = SPAD_ROW_BITS'(hd_block) & ~({SPAD_ROW_BITS{1'b1}} << (hm.block_bytes * 8));
   end
-  assign spad_wr_data = SPAD_ROW_BITS'(hd_block) & block_mask;
   logic head_free;            // the head entry's last block is written this cycle
   assign head_free = spad_wr && head_block + 1 == hm.blocks;
   assign l2e_inc = head_free && hm.last_of_instr && hm.signal_next;
+
+  function automatic logic [ROW_BUF_BITS-1:0] merge(input logic [ROW_BUF_BITS-1:0] old,
+      input logic [REQ_BITS-1:0] d, input logic [31:0] off, input logic [31:0] len);
+    // Bytes 0 .. len-1 of d replace bytes off .. off+len-1 of the row (those past its end are dropped):
+    // two shifters and a mask, where a loop of variable part-selects would build a multiplexer per byte.
+    logic [ROW_BUF_BITS-1:0] data, mask;
+    logic [31:0] n;
+    n = len > MAX_REQ_BYTES ? MAX_REQ_BYTES : len;
+    data = ROW_BUF_BITS'(d) << (off * 8);
+    mask = ~({ROW_BUF_BITS{1'b1}} << (n * 8)) << (off * 8);
+    merge = (old & ~mask) | (data & mask);
+  endfunction
 
   // The read buffer's data: an SRAM (a black box for synthesis, priced per bit like the scratchpad).
   // Port A reads the row that this cycle's arriving data is merged into, port B the head row.
@@ -194,7 +196,7 @@ module sasim_load_dma #(
   sasim_sram #(.WORDS(ROWBUF), .BITS(ROW_BUF_BITS), .BANKS(1)) rbuf (
     .clk, .rd_a_addr(32'(data_tag)), .rd_a_data(rbuf_merge), .rd_b_addr(32'(rb_head)), .rd_b_data(rbuf_head),
     .wr_en(rd_data_valid), .wr_addr(32'(data_tag)),
-    .wr_data(((rb_written[data_tag] ? rbuf_merge : '0) & ~merge_mask) | (merge_data & merge_mask))
+    .wr_data(merge(rb_written[data_tag] ? rbuf_merge : '0, rd_data, data_off, data_len))
   );
 
   // ---- state update -------------------------------------------------------------------------------

@@ -98,8 +98,6 @@ module sasim_store_dma #(
 
   // ---- write request ----------------------------------------------------------------------------
   logic [31:0] req_len;
-  logic [REQ_BITS-1:0] req_mask;          // the request's bytes (bytes 0 .. req_len-1)
-  sasim_byte_mask #(.BYTES(REQ_BITS / 8)) req_bytes_mask (.off(32'd0), .n(req_len), .bits(req_mask));
   logic        can_issue, pop;
   sb_meta_t    f;
   logic [31:0] f_off;
@@ -112,8 +110,8 @@ module sasim_store_dma #(
     pop = can_issue && f_off + req_len == f.bytes;
     // Bytes off .. off+req_len-1 of the row, moved down by one shifter (bytes past the row read as 0).
     rest = sb_data[sb_head] >> (f_off * 8);
+    wr_req_data = REQ_BITS'(rest) & ~({REQ_BITS{1'b1}} << (req_len * 8));
   end
-  assign wr_req_data = REQ_BITS'(rest) & req_mask;
   assign wr_req_valid = can_issue;
   assign wr_req_addr = f.addr + f_off;
   assign wr_req_bytes = 16'(req_len);
