@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `sasim run`: simulate a workload on a config, print the table, write report.json and layers.csv.
+#include <chrono>
 #include <unistd.h>
 
 #include <csignal>
@@ -141,6 +142,28 @@ int run(const RunArgs& a) {
             } else if (i + 1 == n) {
                 std::cerr << "\r\033[K" << std::flush;
             }
+        };
+        // Inside a long layer: instructions retired, simulated cycles and the time left at the rate since the
+        // layer's first progress line.
+        struct Since {
+            size_t layer = SIZE_MAX;
+            std::chrono::steady_clock::time_point t0;
+            uint64_t retired0 = 0;
+        };
+        auto since = std::make_shared<Since>();
+        opt.layer_progress = [since](size_t i, size_t n, const Layer& layer, uint64_t retired, uint64_t instrs,
+                                     uint64_t cycles) {
+            const auto now = std::chrono::steady_clock::now();
+            if (since->layer != i) *since = Since{i, now, retired};
+            const double spent = std::chrono::duration<double>(now - since->t0).count();
+            std::string eta;
+            if (retired > since->retired0 && spent > 0) {
+                eta = fmt::format(", about {:.0f} s left",
+                                  spent * static_cast<double>(instrs - retired) / static_cast<double>(retired - since->retired0));
+            }
+            std::cerr << fmt::format("\r\033[K[{}/{}] {}: {} of {} instructions retired, {} cycles{}", i + 1, n,
+                                     layer.name, retired, instrs, cycles, eta)
+                      << std::flush;
         };
     }
     rep.config = &cfg;

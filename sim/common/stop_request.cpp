@@ -14,7 +14,7 @@ volatile sig_atomic_t g_stop_signal = 0;
 extern "C" void on_stop_signal(int sig) {
     if (g_stop_signal == 0) g_stop_signal = sig;
     // Only async-signal-safe calls here: write(2) and signal(2).
-    static const char msg[] = "\nsasim: stopping at the next layer or search candidate (again to quit at once)\n";
+    static const char msg[] = "\nsasim: stopping (again to quit at once)\n";
     const ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
     (void)ignored;
     ::signal(sig, SIG_DFL);

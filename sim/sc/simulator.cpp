@@ -60,6 +60,7 @@ public:
         m_accel.set_compute_values(opt.compute_values);
         SC_THREAD(control);
         if (opt.watchdog_cycles > 0) SC_THREAD(watchdog);
+        SC_THREAD(ticker);
     }
     // A stopped simulation may leave a reference check running: stop it (m_reference then joins it).
     ~ScSystem() override { m_cancel_reference = true; }
@@ -122,6 +123,35 @@ private:
         }
     }
 
+    // Every kTickCycles: a stop request (Ctrl-C, SIGTERM) stops inside a layer, keeping the layers done;
+    // layer_progress runs when a second of wall time has passed since it last did. A tick without progress
+    // and with nothing in flight ends the ticker, so that a deadlock with the watchdog off still runs the
+    // kernel out of events (and is reported as one) instead of ticking forever.
+    void ticker() {
+        auto last = std::chrono::steady_clock::now();
+        uint64_t last_progress = UINT64_MAX;
+        const LayerContext* last_ctx = nullptr;
+        while (!finished && !error) {
+            sc_core::wait(cycles(kTickCycles));
+            if (finished || error || m_ctx == nullptr) continue;
+            if (m_ctx == last_ctx && m_ctx->progress == last_progress && m_accel.requests_in_flight(now_cycle()) == 0) {
+                return;
+            }
+            last_ctx = m_ctx;
+            last_progress = m_ctx->progress;
+            if (const int sig = stop_requested()) {
+                error = std::make_exception_ptr(RunInterrupted(sig, results));
+                sc_core::sc_stop();
+                return;
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (!m_opt.layer_progress || now - last < std::chrono::seconds(1)) continue;
+            last = now;
+            m_opt.layer_progress(m_layer_index, m_wl.layers.size(), m_wl.layers[m_layer_index], m_ctx->rec.retired,
+                                 m_ctx->program->instrs.size(), now_cycle() - m_ctx->start_cycle);
+        }
+    }
+
     void run_layers() {
         std::ostream* log = nullptr;
         if (!m_opt.retire_log_path.empty()) {
@@ -134,6 +164,7 @@ private:
         uint64_t timeline_cycles = 0;  // sum of the cycles of the layers done
         for (size_t li = 0; li < m_wl.layers.size(); ++li) {
             const Layer& layer = m_wl.layers[li];
+            m_layer_index = li;
             if (const int sig = stop_requested()) throw RunInterrupted(sig, results);
             if (m_opt.search_only && layer.kind != LayerKind::Other && m_opt.search_claim &&
                 !m_opt.search_claim(li, layer)) {
@@ -429,6 +460,7 @@ private:
     // sc_stop() abandons that thread's stack, and destroying ScSystem must still remove the temporary file.
     std::unique_ptr<OutputFile> m_retire_log;
     LayerContext* m_ctx = nullptr;
+    size_t m_layer_index = 0;  // the layer run_layers is on (ticker's progress)
     bool m_fault_done = false;  // inject_fault applied
     // The current layer's reference check, computing on its own thread. ~ScSystem cancels it, and the future
     // (declared last: destroyed first) waits for the thread to stop.

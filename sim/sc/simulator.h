@@ -72,9 +72,19 @@ struct RunOptions {
     const std::map<std::string, Mapping>* replay = nullptr;
     // Called before each layer ("[3/53] conv2_1") and after it; may be empty.
     std::function<void(size_t index, size_t total, const model::LayerStats* done, const Layer& layer)> progress;
+    // Called inside a long layer, at most once per second of wall time (checked every kTickCycles simulated
+    // cycles): instructions retired of the layer's program so far, and cycles since the layer started.
+    // May be empty.
+    std::function<void(size_t index, size_t total, const Layer& layer, uint64_t retired, uint64_t instrs,
+                       uint64_t layer_cycles)>
+        layer_progress;
     // Called after each simulated (conv/gemm) layer, once its statistics and check are done; may be empty.
     std::function<void(const LayerTrace&)> layer_trace;
 };
+
+// How often (in simulated cycles) a running layer looks at the wall clock and at a stop request: a
+// Ctrl-C stops a long layer within this many cycles, and layer_progress runs no more than once a second.
+inline constexpr uint64_t kTickCycles = 1 << 16;
 
 // Thrown by run_workload when Ctrl-C or SIGTERM asked the run to stop (common/stop_request.h): it stopped
 // before a layer or between search candidates, and `done` holds the layers finished until then.
