@@ -19,7 +19,9 @@ import json
 import os
 import re
 import subprocess
+import shutil
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = ["README.md"] + sorted("docs/" + f for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md"))
@@ -32,6 +34,8 @@ SOURCES = {
     "alexnet_run": ["run", "-q", "--config", GEMMINI, "--workload", "workloads/alexnet.json",
                     "--mapper", "heuristic", "--mapper-cache", "none"],
     "rn50_tpu_roofline": ["roofline", "--config", "configs/tpu_v1.json", "--workload", "workloads/resnet50.json"],
+    # A script instead of one sasim command: run as SCRIPT SASIM ROOT WORK_DIR --json.
+    "stall_attribution": ["@script", "tests/analysis/stall_attribution.py"],
 }
 
 
@@ -146,8 +150,19 @@ def compare_table(s):
     return "\n".join(rows)
 
 
+def stall_attribution_table(s):
+    rows = ["| cause | the two runs differ in | cycles | extra cycles | booked to the cause |",
+            "|---|---|---|---|---|"]
+    for r in s["stall_attribution"]:
+        extra = r["slow_cycles"] - r["fast_cycles"]
+        rows.append(f"| `{r['bucket']}` | {r['what']} | {comma(r['fast_cycles'])} -> {comma(r['slow_cycles'])} | "
+                    f"{comma(extra)} | {comma(r['booked'])} ({100 * r['booked'] / extra:.0f} %) |")
+    return "\n".join(rows)
+
+
 BLOCKS = {
     "validation.alexnet_compare_table": compare_table,
+    "report.stall_attribution_table": stall_attribution_table,
 }
 
 MARK = re.compile(r"<!--n:([\w.]+)-->(.*?)<!--/n-->")
@@ -169,8 +184,14 @@ BLOCK = re.compile(r"^<!--block:([\w.]+)-->\n(.*?)^<!--/block-->$", re.S | re.M)
 def run_sources(sasim, needed):
     out = {}
     for name in sorted(needed):
-        args = [sasim] + SOURCES[name] + ["--format", "json"]
+        if SOURCES[name][0] == "@script":
+            work = tempfile.mkdtemp(prefix="sasim_doc_numbers_")
+            args = ["/usr/bin/python3", os.path.join(ROOT, SOURCES[name][1]), sasim, ROOT, work, "--json"]
+        else:
+            args = [sasim] + SOURCES[name] + ["--format", "json"]
         p = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+        if SOURCES[name][0] == "@script":
+            shutil.rmtree(work, ignore_errors=True)
         if p.returncode != 0:
             sys.exit(f"doc_numbers: {' '.join(args)} exited with {p.returncode}:\n{p.stderr}")
         out[name] = json.loads(p.stdout)

@@ -23,7 +23,7 @@ namespace {
 constexpr const char* kStampName = "stamp";  // in <cache>/<hash>/: which sources the build came from
 constexpr size_t kLogTailLines = 20;
 // Bumped whenever the verilator command below changes, so cached builds made with the old one are redone.
-constexpr const char* kBuildRecipe = "verilator-cmd-3";
+constexpr const char* kBuildRecipe = "verilator-cmd-4";
 
 void write_text(const fs::path& p, const std::string& text) {
     std::ofstream f(p, std::ios::binary);

@@ -19,6 +19,7 @@
 // Result file (written by the harness):
 //   sasim-rtl-result 1
 //   cycles <C>
+//   counters <compute_cycles> <dma_bank_conflict_cycles> <dispatch_blocked_cycles>
 //   instr <i> <issue> <retire>          (one per instruction, in program order)
 //   image <nbytes>
 //   <hex as above>
@@ -281,6 +282,8 @@ void write_result(std::ostream& out, const HarnessResult& res) {
         out << "end\n";
         return;
     }
+    out << fmt::format("counters {} {} {}\n", res.compute_cycles, res.dma_bank_conflict_cycles,
+                       res.dispatch_blocked_cycles);
     for (size_t i = 0; i < res.issue.size(); ++i) {
         out << fmt::format("instr {} {} {}\n", i, res.issue[i], i < res.retire.size() ? res.retire[i] : 0);
     }
@@ -294,7 +297,7 @@ HarnessResult parse_result(std::istream& in, const std::string& origin, size_t e
     HarnessResult res;
     std::vector<std::string> w = r.need("\"sasim-rtl-result 1\"");
     if (w.size() != 2 || w[0] != "sasim-rtl-result" || w[1] != "1") r.fail("not a \"sasim-rtl-result 1\" file");
-    bool have_cycles = false, have_image = false, ended = false;
+    bool have_cycles = false, have_counters = false, have_image = false, ended = false;
     while (r.next(w)) {
         if (w.empty()) continue;
         if (ended) r.fail(fmt::format("\"{}\" after \"end\"", w[0]));
@@ -303,6 +306,14 @@ HarnessResult parse_result(std::istream& in, const std::string& origin, size_t e
             if (w.size() != 2 || have_cycles) r.fail("expected one \"cycles <C>\" line");
             res.cycles = r.u64(w[1], "cycles");
             have_cycles = true;
+        } else if (kw == "counters") {
+            if (w.size() != 4 || have_counters || res.hung) {
+                r.fail("expected one \"counters <compute> <dma_bank_conflict> <dispatch_blocked>\" line");
+            }
+            res.compute_cycles = r.u64(w[1], "compute cycles");
+            res.dma_bank_conflict_cycles = r.u64(w[2], "DMA bank conflict cycles");
+            res.dispatch_blocked_cycles = r.u64(w[3], "dispatch blocked cycles");
+            have_counters = true;
         } else if (kw == "watchdog") {
             if (w.size() < 2) r.fail("expected \"watchdog <cycle> <message>\"");
             const uint64_t cyc = r.u64(w[1], "watchdog cycle");
@@ -321,6 +332,7 @@ HarnessResult parse_result(std::istream& in, const std::string& origin, size_t e
         } else if (kw == "image") {
             if (res.hung || have_image) r.fail("unexpected \"image\"");
             if (!have_cycles) r.fail("\"image\" before the \"cycles\" line");
+            if (!have_counters) r.fail("\"image\" before the \"counters\" line");
             if (expected_instrs != SIZE_MAX && res.issue.size() != expected_instrs) {
                 r.fail(fmt::format("{} instr lines, the program has {} instructions", res.issue.size(), expected_instrs));
             }

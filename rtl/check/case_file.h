@@ -34,6 +34,10 @@ struct CaseFile {
 // What the harness reported for one layer.
 struct HarnessResult {
     uint64_t cycles = 0;              // max retire cycle, relative to the layer start
+    // Counted by the harness from the RTL's observation ports; the model's LayerTrace has the same names.
+    uint64_t compute_cycles = 0;            // cycles the array streamed
+    uint64_t dma_bank_conflict_cycles = 0;  // load plus store DMA accesses refused by a bank
+    uint64_t dispatch_blocked_cycles = 0;   // cycles an instruction waited for room in its queue
     std::vector<uint64_t> issue;      // per instruction, relative to the layer start
     std::vector<uint64_t> retire;     // per instruction, relative to the layer start
     std::vector<uint8_t> image;       // DRAM image after the layer

@@ -90,6 +90,23 @@ CheckResult compare_layer(const sc::LayerTrace& model, const HarnessResult& rtl)
                                    "and {} in the RTL", name, model.cycles, rtl.cycles));
     }
 
+    // The stall counters behind cycle_breakdown (docs/report.md), counted by the harness from the RTL's
+    // observation ports: the attribution's inputs are cross-checked where the RTL can observe them.
+    const struct {
+        const char* what;
+        uint64_t model, rtl;
+    } counters[] = {
+        {"cycles in which the array streams", model.compute_cycles, rtl.compute_cycles},
+        {"DMA accesses refused by a bank (cycles)", model.dma_bank_conflict_cycles, rtl.dma_bank_conflict_cycles},
+        {"cycles dispatch waits for a queue", model.dispatch_blocked_cycles, rtl.dispatch_blocked_cycles},
+    };
+    for (const auto& c : counters) {
+        if (c.model != c.rtl) {
+            return diverge(fmt::format("layer {}: every instruction matches, but the model counts {} {}, the RTL {}",
+                                       name, c.model, c.what, c.rtl));
+        }
+    }
+
     const std::vector<uint8_t>& mi = *model.final_image;
     out.bytes = mi.size();
     if (rtl.image.size() != mi.size()) {

@@ -242,6 +242,8 @@ int run(int argc, char** argv) {
     bool data_pending = false;
     std::vector<uint8_t> data_next;
     uint64_t last_event = 0, max_retire = 0;
+    // Stall observation, compared with the model's counters of the same names (docs/rtl.md).
+    uint64_t compute_cycles = 0, dma_bank_conflict_cycles = 0, dispatch_blocked_cycles = 0;
 
     auto record = [&](int unit, bool is_issue, uint64_t t) -> void {
         size_t& k = is_issue ? issued[unit] : retired[unit];
@@ -284,7 +286,11 @@ int run(int argc, char** argv) {
         if (top->cmd_valid && top->cmd_ready) {
             ++next_cmd;
             event = true;
+        } else if (top->cmd_valid) {
+            ++dispatch_blocked_cycles;
         }
+        compute_cycles += top->dbg_streaming;
+        dma_bank_conflict_cycles += (top->dbg_dma_bank_wait & 1u) + (top->dbg_dma_bank_wait >> 1 & 1u);
         if (top->ld_issue) record(0, true, t);
         if (top->ex_issue) record(1, true, t);
         if (top->st_issue) record(2, true, t);
@@ -369,6 +375,7 @@ int run(int argc, char** argv) {
     std::ofstream out(out_path);
     if (!out) fail(out_path + ": cannot open for writing");
     out << "sasim-rtl-result 1\ncycles " << max_retire << '\n';
+    out << "counters " << compute_cycles << ' ' << dma_bank_conflict_cycles << ' ' << dispatch_blocked_cycles << '\n';
     for (size_t i = 0; i < n; ++i) out << "instr " << i << ' ' << issue[i] << ' ' << retire[i] << '\n';
     out << "image " << c.image.size() << '\n';
     write_hex(out, c.image);

@@ -45,7 +45,8 @@ module sasim_load_dma #(
   output logic [SPAD_ROW_BITS-1:0] spad_wr_data,
   output logic        l2e_inc,
   output logic        retire,            // pulse in the LOAD's retire cycle (last block write + 1)
-  output logic [7:0]  rows_buffered      // for waveforms
+  output logic [7:0]  rows_buffered,     // for waveforms
+  output logic        bank_wait          // the head row is ready but the execute unit reads its bank
 );
   // ---- the LOAD generating requests -----------------------------------------------------------
   logic        active;
@@ -169,6 +170,7 @@ module sasim_load_dma #(
     dest_bank = sasim_cfg_pkg::spad_bank(dest_row);
     head_blocked = (ex_stream_rd && ex_stream_bank == dest_bank) || (ex_fill_rd && ex_fill_bank == dest_bank);
     spad_wr = head_ready && !head_blocked;
+    bank_wait = head_ready && head_blocked;
     spad_wr_row = dest_row;
     // The head block's bytes, moved down by one shifter (bytes past the buffer row read as 0).
     hd_block = hd >> (head_byte_off * 8);

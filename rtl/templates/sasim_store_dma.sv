@@ -38,7 +38,8 @@ module sasim_store_dma #(
   input  logic [7:0]  wr_done,
   output logic        s2e_inc,           // last accumulator read of a STORE with signal_prev
   output logic [7:0]  retire,            // STOREs retiring this cycle (in program order)
-  output logic [7:0]  rows_buffered
+  output logic [7:0]  rows_buffered,
+  output logic        bank_wait          // the next row would be read now but the execute unit writes its bank
 );
   logic        active;
   sasim_types_pkg::instr_t r_in;
@@ -86,8 +87,10 @@ module sasim_store_dma #(
   logic [31:0] acc_row_addr;
   assign acc_row_addr = in.c_row + c_next_row;
   assign acc_rd_row = acc_row_addr;
-  assign acc_rd = (active || handover) && c_next_row < in.rows && 32'(sb_count) < SBUF &&
-                  !(ex_acc_wr && ex_acc_bank == sasim_cfg_pkg::acc_bank(acc_row_addr));
+  logic acc_rd_wanted;
+  assign acc_rd_wanted = (active || handover) && c_next_row < in.rows && 32'(sb_count) < SBUF;
+  assign bank_wait = acc_rd_wanted && ex_acc_wr && ex_acc_bank == sasim_cfg_pkg::acc_bank(acc_row_addr);
+  assign acc_rd = acc_rd_wanted && !bank_wait;
   assign s2e_inc = acc_rd && c_next_row + 1 == in.rows && in.signal_prev;
 
   logic [STORE_ROW_BITS-1:0] quantized;

@@ -58,7 +58,10 @@ module sasim_top #(
   output logic        dbg_load_dma_busy,
   output logic        dbg_store_dma_busy,
   output logic [7:0]  dbg_read_buffer_rows,
-  output logic [7:0]  dbg_store_buffer_rows
+  output logic [7:0]  dbg_store_buffer_rows,
+  // stall observation, counted by the harness and compared with the model's counters (docs/rtl.md)
+  output logic        dbg_streaming,        // the array streams a row (cycle_breakdown.compute)
+  output logic [1:0]  dbg_dma_bank_wait     // {store, load} DMA access refused by a bank this cycle
 );
   // The command and geometry ports, as the packed types the units use.
   sasim_types_pkg::instr_t cmd;
@@ -112,7 +115,8 @@ module sasim_top #(
     .clk, .rst, .handover(ld_pop), .head(ld_head), .conv, .idle(ld_idle),
     .ex_stream_rd, .ex_stream_bank(sasim_cfg_pkg::spad_bank(ex_stream_addr)), .ex_fill_rd, .ex_fill_bank(sasim_cfg_pkg::spad_bank(ex_fill_addr)),
     .rd_req_valid, .rd_req_addr, .rd_req_bytes, .rd_data_valid, .rd_data, .rd_done,
-    .spad_wr, .spad_wr_row, .spad_wr_data, .l2e_inc, .retire(ld_retire), .rows_buffered(dbg_read_buffer_rows)
+    .spad_wr, .spad_wr_row, .spad_wr_data, .l2e_inc, .retire(ld_retire), .rows_buffered(dbg_read_buffer_rows),
+    .bank_wait(dbg_dma_bank_wait[0])
   );
   assign dbg_load_dma_busy = !ld_idle;
 
@@ -138,6 +142,7 @@ module sasim_top #(
     );
   end
   assign ex_issue = ex_pop;
+  assign dbg_streaming = ex_stream_rd;
 
   // ---- store unit and store DMA ---------------------------------------------------------------------
   logic st_idle, acc_rd;
@@ -149,7 +154,7 @@ module sasim_top #(
     .ex_acc_wr(acc_wr), .ex_acc_bank(sasim_cfg_pkg::acc_bank(acc_wr_row)),
     .acc_rd, .acc_rd_row, .acc_rd_data,
     .wr_req_valid, .wr_req_addr, .wr_req_bytes, .wr_req_data, .wr_done,
-    .s2e_inc, .retire(st_retire), .rows_buffered(dbg_store_buffer_rows)
+    .s2e_inc, .retire(st_retire), .rows_buffered(dbg_store_buffer_rows), .bank_wait(dbg_dma_bank_wait[1])
   );
   assign dbg_store_dma_busy = !st_idle;
 

@@ -19,6 +19,7 @@
 #include "common/output_file.h"
 #include "common/stop_request.h"
 #include "compiler/mapping_file.h"
+#include "compiler/memory_estimate.h"
 #include "report/report.h"
 #include "rtl/area/area.h"
 #include "sc/simulator.h"
@@ -70,6 +71,7 @@ struct RunArgs {
     bool quiet = false;
     std::string format = "table";
     uint64_t watchdog_cycles = 10'000'000;
+    std::string max_memory;     // --max-memory: a size ("8G"); empty: default_max_memory_bytes()
     std::string inject_fault;
     std::string mapper = "search";
     unsigned jobs = 1;
@@ -127,6 +129,8 @@ int run(const RunArgs& a) {
     opt.retire_log_path = a.retire_log;
     opt.vcd_path = a.vcd;
     opt.watchdog_cycles = a.watchdog_cycles;
+    opt.max_memory_bytes = a.max_memory.empty() ? default_max_memory_bytes()
+                                                : parse_size_bytes(a.max_memory, "--max-memory");
     opt.inject_fault = a.inject_fault;
     opt.mapper = a.mapping_file.empty() ? a.mapper : "heuristic";  // replay: layers it does not name
     opt.exhaustive_search = a.exhaustive;
@@ -235,6 +239,10 @@ Command add_run_command(CLI::App& app) {
     cmd->add_option("--watchdog-cycles", args->watchdog_cycles,
                     "Stop with every unit's state when nothing progresses for this many cycles while no DMA "
                     "request is in flight (default 10000000; 0 = off)");
+    cmd->add_option("--max-memory", args->max_memory,
+                    fmt::format("Refuse, before anything runs, a workload with a layer estimated to need more memory "
+                                "than this (8G, 512M, bytes; default 80 % of physical memory: {} here; "
+                                "docs/reliability.md)", format_bytes(default_max_memory_bytes())));
     cmd->add_option("--inject-fault", args->inject_fault,
                     "Testing the checkers: drop-token removes one dependency token (the run must stop with a "
                     "deadlock report); late-result writes EXECUTE results one cycle late; kill-search-worker kills "

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "common/errors.h"
 #include "compiler/load_builders.h"
 
@@ -21,6 +23,16 @@ public:
     Emitter(const LayerLayout& lay, const TilePlan& plan, std::vector<KChunk> chunks, std::vector<ChunkGroup> groups)
         : m_lay(lay), m_plan(plan), m_chunks(std::move(chunks)), m_groups(std::move(groups)) {}
 
+    // The number of instructions run() emits, from the plan alone (emit_tile, counted).
+    uint64_t instruction_count() const {
+        const uint64_t outer = m_lay.view.count * ceil_div(m_plan.outer_dim, m_plan.outer_block);
+        const uint64_t tiles = outer * ceil_div(m_plan.inner_dim, m_plan.inner_tile);
+        const uint64_t groups = m_groups.size();
+        // Per tile: a tile load per group, every EXECUTE, a STORE; resident loads once per outer block
+        // (when resident) or once per group of every tile.
+        return tiles * (groups + m_chunks.size() + 1) + (m_plan.resident ? outer : tiles) * groups;
+    }
+
     Program run() {
         Program prog;
         if (m_lay.conv) prog.convs.push_back(*m_lay.conv);
@@ -28,6 +40,7 @@ public:
         const uint64_t inner_tiles = ceil_div(m_plan.inner_dim, m_plan.inner_tile);
         m_total_tiles = m_lay.view.count * outer_blocks * inner_tiles;
         m_total_groups = m_total_tiles * m_groups.size();
+        prog.instrs.reserve(instruction_count());  // exactly: no vector growth beyond the program's size
         m_prog = &prog;
         uint64_t outer_idx = 0;
         for (uint64_t g = 0; g < m_lay.view.count; ++g) {
@@ -40,6 +53,10 @@ public:
                     emit_tile(g, outer_idx, o0, olen, it, i0, ilen);
                 }
             }
+        }
+        if (prog.instrs.size() != instruction_count()) {
+            throw SimulationError(fmt::format("compiler: emitted {} instructions, instruction_count() says {}",
+                                              prog.instrs.size(), instruction_count()));
         }
         return prog;
     }
@@ -153,8 +170,18 @@ uint32_t wide_load_target(const Config& cfg, uint32_t kmax) {
     return static_cast<uint32_t>(std::max<uint64_t>(1, (cfg.dma.max_request_bytes + chunk_bytes - 1) / chunk_bytes));
 }
 
-CompiledLayer compile_layer(const Layer& layer, const Config& cfg) {
-    CompiledLayer out;
+namespace {
+
+// The heuristic compiler's choices for a layer: everything but the instructions.
+struct HeuristicPlan {
+    LayerLayout layout;
+    TilePlan plan;
+    std::vector<KChunk> chunks;
+    std::vector<ChunkGroup> groups;
+};
+
+HeuristicPlan plan_heuristic(const Layer& layer, const Config& cfg) {
+    HeuristicPlan out;
     out.layout = plan_layout(layer, cfg);
     const GemmView& v = out.layout.view;
     const uint32_t kmax = cfg.array.dataflow == Dataflow::OS ? cfg.derived.spad_row_elems : cfg.array.rows;
@@ -186,9 +213,27 @@ CompiledLayer compile_layer(const Layer& layer, const Config& cfg) {
         }
         if (target == 2) break;
     }
-    Emitter em(out.layout, out.plan, std::move(chunks), std::move(groups));
+    out.chunks = std::move(chunks);
+    out.groups = std::move(groups);
+    return out;
+}
+
+}  // namespace
+
+CompiledLayer compile_layer(const Layer& layer, const Config& cfg) {
+    HeuristicPlan hp = plan_heuristic(layer, cfg);
+    CompiledLayer out;
+    out.layout = std::move(hp.layout);
+    out.plan = hp.plan;
+    Emitter em(out.layout, out.plan, std::move(hp.chunks), std::move(hp.groups));
     out.program = em.run();
     return out;
+}
+
+ProgramSize heuristic_program_size(const Layer& layer, const Config& cfg) {
+    const HeuristicPlan hp = plan_heuristic(layer, cfg);
+    const Emitter em(hp.layout, hp.plan, hp.chunks, hp.groups);
+    return {em.instruction_count(), hp.layout.image_bytes};
 }
 
 }  // namespace sasim

@@ -57,12 +57,14 @@ ExecSchedule ExecTiming::issue(const Instruction& in, uint64_t s) {
         const auto [first, last] = schedule_reads(in, in.a_row, in.m, s + 1, true);
         sc.first_read = in.m > 0 ? first : s + 1;
         sc.load_end = last + 1;
-        uint64_t start = std::max(sc.load_end, prev_stream_end);
         // The PEs hold two results (double-buffered accumulators): this instruction reuses the buffer of the
         // one two back, which must have started draining (it drains one row per cycle, row i before any
         // product of this instruction reaches row i).
-        if (m_os_count >= 2) start = std::max(start, m_prev2_drain_start);
+        const uint64_t other = std::max(prev_stream_end, m_os_count >= 2 ? m_prev2_drain_start : 0);
+        const uint64_t start = std::max(sc.load_end, other);
         sc.stream_start = start;
+        const uint64_t unhindered_load_end = s + 1 + in.m;  // the fill reads at s + 1, s + 2, ...
+        sc.bank_stall_cycles = start - std::max(unhindered_load_end, other);
         claim_stream(in, in.b_row, in.k, start, false);
         sc.stream_end = start + in.k;
         // Row i of the result is final in its PEs cols cycles after the last B row enters (stream_end + i + cols).
@@ -84,6 +86,8 @@ ExecSchedule ExecTiming::issue(const Instruction& in, uint64_t s) {
             sc.first_read = first;
             preload_read = in.n > 0;
             sc.load_end = last + 1 + (m_array.cols - in.n);
+            const uint64_t unhindered_load_end = s + 1 + m_array.cols;  // reads at s + 1, s + 2, ...
+            sc.bank_stall_cycles = std::max(start, sc.load_end) - std::max(start, unhindered_load_end);
             start = std::max(start, sc.load_end);
         } else {
             sc.load_end = s + 1;

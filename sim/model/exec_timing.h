@@ -20,6 +20,9 @@ struct ExecSchedule {
     uint64_t stream_end = 0;       // one past the last streaming cycle; all scratchpad reads done
     uint64_t acc_first_write = 0;  // first accumulator row write
     uint64_t retire = 0;           // one past the last accumulator write
+    // Cycles stream_start came later than it would have had the preload / fill reads found their banks free
+    // (each read waiting only for the previous one): the stall a bank conflict caused, ending at stream_start.
+    uint64_t bank_stall_cycles = 0;
 };
 
 class ExecTiming {

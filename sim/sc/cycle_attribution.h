@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Where a layer's cycles went (docs/report.md, "cycle_breakdown"): each cycle of [begin, end) goes to the
-// first cause that applies, in the documented order of precedence, from the intervals the units recorded.
+// Where a layer's cycles went: gathers what the rule in model/stall_attribution.h needs that the units did
+// not record themselves (the DRAM bus, the DMA's instructions) and applies it.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -11,7 +11,8 @@
 
 namespace sasim::sc {
 
-model::CycleBreakdown attribute_cycles(LayerRecord& rec, std::vector<model::BusyInterval> dram_busy, uint64_t begin,
+model::CycleBreakdown attribute_cycles(LayerRecord& rec, const Program& program,
+                                       const std::vector<model::BusyInterval>& dram_busy, uint64_t begin,
                                        uint64_t end);
 
 }  // namespace sasim::sc

@@ -33,7 +33,7 @@ void ScDispatcher::run() {
                 if (m_wave != nullptr && (*port)->num_free() == 0) m_wave->dispatch_blocked();
                 while ((*port)->num_free() == 0) sc_core::wait((*port)->data_read_event());
                 const uint64_t at = now_cycle();
-                ctx.rec.dispatch_blocked.add(blocked_from, at);
+                ctx.rec.intervals.dispatch_blocked.add(blocked_from, at);
                 (*port)->write(QueuedInstr{i, at});
                 if (m_wave != nullptr) m_wave->dispatched(unit);
                 next = at + 1;

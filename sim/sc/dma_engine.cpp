@@ -167,7 +167,7 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
                                           write ? "write" : "read", bytes, addr, m_trans.get_response_string()));
     }
     const uint64_t complete = (sc_core::sc_time_stamp() + delay).value() / cycles(1).value();
-    m_ctx->rec.dma_outstanding.add(t, complete);
+    m_ctx->rec.intervals.dma_outstanding.add(t, complete);
     ++m_ctx->progress;
     if (m_wave != nullptr) {
         int& in_flight = write ? m_wave->dma_writes_in_flight : m_wave->dma_reads_in_flight;
@@ -285,7 +285,7 @@ void ScDmaEngine::store_side(uint64_t t) {
         const uint64_t row = in.c_row + m_write_next_row;
         const uint32_t bank = m_acc.calendar.bank_of(row);
         if (m_acc.calendar.next_free_advancing(bank, t) > t) {
-            m_ctx->rec.bank_blocked.add(t, t + 1);
+            m_ctx->rec.intervals.bank_blocked.add(t, t + 1);
             ++m_ctx->rec.traffic.dma_bank_conflict_cycles;
         } else {
             uint8_t* out = m_write_staging.data() + uint64_t{m_write_next_row} * row_bytes;
@@ -346,7 +346,7 @@ void ScDmaEngine::write_rows(uint64_t t) {
         if (free_cycle == t && m_acc_busy_cycle == t && m_acc_busy_bank == bank) free_cycle = t + 1;  // store read
     }
     if (free_cycle > t) {
-        m_ctx->rec.bank_blocked.add(t, free_cycle);
+        m_ctx->rec.intervals.bank_blocked.add(t, free_cycle);
         m_ctx->rec.traffic.dma_bank_conflict_cycles += free_cycle - t;
         m_row_blocked_until = free_cycle;
         return;

@@ -7,7 +7,7 @@
 #include <systemc>
 
 #include "compiler/isa.h"
-#include "model/interval_set.h"
+#include "model/stall_attribution.h"
 #include "model/stats.h"
 
 namespace sasim::sc {
@@ -18,11 +18,8 @@ struct LayerRecord {
     std::vector<uint64_t> retire;  // per instruction, absolute cycle
     uint64_t retired = 0;          // instructions retired so far
     uint64_t last_retire = 0;      // latest retire cycle seen
-    model::IntervalSet compute;           // cycles the array streams
-    model::IntervalSet exec_inflight;     // cycles an EXECUTE is between issue and retire
-    model::IntervalSet dma_outstanding;   // cycles a DMA request is in flight
-    model::IntervalSet bank_blocked;      // cycles a DMA access was refused by a bank
-    model::IntervalSet dispatch_blocked;  // cycles dispatch waited on a full queue
+    // Filled by the units as they go, except dram_busy and dma_active (by the simulator at the layer's end).
+    model::StallIntervals intervals;
     model::TrafficStats traffic;
     uint64_t macs = 0;             // MACs performed by EXECUTEs
     uint64_t array_slots = 0;      // sum over EXECUTEs of streamed rows * rows * cols

@@ -26,6 +26,7 @@
 #include "sc/accelerator.h"
 #include "sc/asan_stack.h"
 #include "sc/clock.h"
+#include "compiler/memory_estimate.h"
 #include "sc/cycle_attribution.h"
 #include "sc/dram_target.h"
 #include "sc/error_sink.h"
@@ -246,11 +247,11 @@ private:
                                                   ctx.rec.traffic.dram_write_bytes, comp.layout.output_bytes));
             }
             st.cycles = end - t0;
-            st.breakdown = attribute_cycles(ctx.rec, m_dram.timing().take_busy(), t0, end);
+            st.breakdown = attribute_cycles(ctx.rec, comp.program, m_dram.timing().take_busy(), t0, end);
             st.compute_cycles = st.breakdown.compute;
             st.array_slots_used = ctx.rec.array_slots;
             st.traffic = ctx.rec.traffic;
-            st.traffic.dispatch_blocked_cycles = ctx.rec.dispatch_blocked.measure();
+            st.traffic.dispatch_blocked_cycles = ctx.rec.intervals.dispatch_blocked.measure();
             st.compulsory_bytes = compulsory_bytes(comp.layout);
             st.energy = model::layer_energy(st, m_event_energy);
             for (const Instruction& in : comp.program.instrs) {
@@ -277,6 +278,9 @@ private:
                 trace.layout = &comp.layout;
                 trace.final_image = &m_dram.image();
                 trace.cycles = st.cycles;
+                trace.compute_cycles = st.breakdown.compute;
+                trace.dma_bank_conflict_cycles = st.traffic.dma_bank_conflict_cycles;
+                trace.dispatch_blocked_cycles = st.traffic.dispatch_blocked_cycles;
                 trace.issue.reserve(ctx.rec.issue.size());
                 trace.retire.reserve(ctx.rec.retire.size());
                 for (uint64_t c : ctx.rec.issue) trace.issue.push_back(c - t0);
@@ -487,6 +491,24 @@ std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl) {
     return out;
 }
 
+std::vector<std::string> check_memory(const Config& cfg, const Workload& wl, bool check, uint64_t max_memory_bytes) {
+    std::vector<std::string> out;
+    if (max_memory_bytes == UINT64_MAX) return out;
+    for (const Layer& layer : wl.layers) {
+        if (layer.kind == LayerKind::Other) continue;
+        const MemoryEstimate e = estimate_layer_memory(layer, cfg, check);
+        if (e.total_bytes <= max_memory_bytes) continue;
+        out.push_back(fmt::format(
+            "{}: layer {} needs about {} to simulate, more than --max-memory {} ({} instructions: {}; DRAM image {}; "
+            "operands {}{}); {}or raise --max-memory",
+            layer.origin, layer.name, format_bytes(e.total_bytes), format_bytes(max_memory_bytes),
+            fmt::group_digits(e.instructions), format_bytes(e.program_bytes), format_bytes(e.image_bytes),
+            format_bytes(e.tensor_bytes), check ? "; reference outputs " + format_bytes(e.reference_bytes) : "",
+            check ? "--timing-only (no reference outputs) may help, " : ""));
+    }
+    return out;
+}
+
 std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& wl, const RunOptions& opt) {
     if (!opt.inject_fault.empty() && opt.inject_fault != "drop-token" && opt.inject_fault != "late-result" &&
         opt.inject_fault != "kill-search-worker") {
@@ -495,6 +517,8 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
     }
     const auto problems = check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
+    const auto too_big = check_memory(cfg, wl, opt.check && opt.compute_values, opt.max_memory_bytes);
+    if (!too_big.empty()) throw InputError(too_big);
     if (!opt.vcd_path.empty()) check_waveform_path(opt.vcd_path);
     static bool elaborated = false;
     if (elaborated) throw SimulationError("run_workload: SystemC elaborates once per process; run one workload per process");

@@ -29,6 +29,10 @@ struct LayerTrace {
     const std::vector<uint8_t>* final_image = nullptr;  // DRAM image after the layer
     std::vector<uint64_t> issue, retire;       // per instruction, cycles relative to the layer start
     uint64_t cycles = 0;                       // the layer's cycles (LayerStats::cycles)
+    // Counters the RTL harness also counts (rtl/check/case_file.h, HarnessResult).
+    uint64_t compute_cycles = 0;               // LayerStats::breakdown.compute
+    uint64_t dma_bank_conflict_cycles = 0;     // LayerStats::traffic.dma_bank_conflict_cycles
+    uint64_t dispatch_blocked_cycles = 0;      // LayerStats::traffic.dispatch_blocked_cycles
 };
 
 struct RunOptions {
@@ -44,6 +48,9 @@ struct RunOptions {
     // Stop with every unit's state when no unit has made progress (issued, retired, moved data) for this
     // many cycles while no DMA request is in flight. 0 disables the watchdog.
     uint64_t watchdog_cycles = 10'000'000;
+    // Refuse (InputError, before anything runs) a workload with a layer whose estimated memory
+    // (compiler/memory_estimate.h) exceeds this many bytes. The CLI's default is a share of physical memory.
+    uint64_t max_memory_bytes = UINT64_MAX;
     // Fault injection for testing the checkers: "drop-token" removes the first load->execute token of the
     // first simulated layer (the model must then stop with a deadlock report, never hang); "late-result"
     // writes every EXECUTE's results one cycle late (the RTL cross-check must then diverge);
@@ -103,5 +110,9 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
 
 // Checks that every conv/gemm layer of `wl` can be tiled on `cfg`; returns the problems (one line each).
 std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl);
+
+// The layers whose estimated memory (compiler/memory_estimate.h) exceeds max_memory_bytes, one message
+// each naming the layer, the estimate and its parts. `check`: reference outputs are computed.
+std::vector<std::string> check_memory(const Config& cfg, const Workload& wl, bool check, uint64_t max_memory_bytes);
 
 }  // namespace sasim::sc

@@ -271,7 +271,7 @@ TEST_CASE("sc: an EXECUTE waiting for a load token nobody sends stops the simula
     CHECK_FALSE(tb.finished);
     CHECK(tb.ctx.rec.retired == 0);
     CHECK(tb.ctx.rec.macs == 0);
-    CHECK(tb.ctx.rec.compute.measure() == 0);
+    CHECK(tb.ctx.rec.intervals.compute.measure() == 0);
 }
 
 TEST_CASE("sc: DRAM latency changes the cycles but not the output bytes", "[sc]") {

@@ -134,6 +134,10 @@ TEST_CASE("exec: WS preload colliding with an earlier stream in the same bank is
         CHECK(s2.acc_first_write == 37);
         CHECK(s2.retire == 41);
         CHECK(r.spad.next_free(0, 16) == 27);  // bank 0: stream 16..23 then preload 24..26
+        // Reads at 17..19 would have ended the preload at 22, under I1's stream: start max(17, 24, 22) = 24.
+        // The bank cost 29 - 24 = 5 cycles (cycle_breakdown.bank_conflict, not pipeline).
+        CHECK(s2.bank_stall_cycles == 5);
+        CHECK(s1.bank_stall_cycles == 0);
     }
     SECTION("no conflict: preload from bank 1") {
         // Rows 67..69 at 17..19: load_end 22, stream_start = max(24, 22) = 24.
@@ -141,6 +145,7 @@ TEST_CASE("exec: WS preload colliding with an earlier stream in the same bank is
         CHECK(s2.load_end == 22);
         CHECK(s2.stream_start == 24);
         CHECK(s2.retire == 24 + 8 + 4);
+        CHECK(s2.bank_stall_cycles == 0);
     }
 }
 
@@ -210,6 +215,7 @@ TEST_CASE("exec: OS back-to-back fill overlaps the previous stream", "[exec]") {
     // Drain from max(27 + 4, previous drain end 29) = 31 -> retire 35.
     const ExecSchedule s2 = r.t.issue(ex(8, 72, 4, 4, 4, 6, false), 15);
     check(s2, 16, 20, 21, 27, 31, 35);
+    CHECK(s2.bank_stall_cycles == 0);
 }
 
 TEST_CASE("exec: OS fill yields to an earlier stream reservation", "[exec]") {
@@ -225,6 +231,9 @@ TEST_CASE("exec: OS fill yields to an earlier stream reservation", "[exec]") {
     CHECK(s2.acc_first_write == 35);
     CHECK(s2.retire == 39);
     CHECK(r.spad.next_free(1, 15) == 25);
+    // Unhindered, the fill would have ended at 15 + 1 + 4 = 20 and streaming started at max(20, 21) = 21:
+    // the bank cost 25 - 21 = 4 cycles.
+    CHECK(s2.bank_stall_cycles == 4);
 }
 
 TEST_CASE("exec: OS keeps at most two results in the array and drains in order", "[exec]") {

@@ -67,12 +67,18 @@ sc::LayerTrace make_trace(const CompiledLayer& comp, const std::vector<uint8_t>&
         t.retire.push_back(10 * i + 5);
     }
     t.cycles = t.retire.back();
+    t.compute_cycles = 17;
+    t.dma_bank_conflict_cycles = 3;
+    t.dispatch_blocked_cycles = 5;
     return t;
 }
 
 HarnessResult result_from(const sc::LayerTrace& t) {
     HarnessResult r;
     r.cycles = t.cycles;
+    r.compute_cycles = t.compute_cycles;
+    r.dma_bank_conflict_cycles = t.dma_bank_conflict_cycles;
+    r.dispatch_blocked_cycles = t.dispatch_blocked_cycles;
     r.issue = t.issue;
     r.retire = t.retire;
     r.image = *t.final_image;
@@ -415,13 +421,19 @@ TEST_CASE("rtl result file: round trip, exact text and a watchdog report", "[rtl
     r.cycles = 42;
     r.issue = {1, 2};
     r.retire = {5, 42};
+    r.compute_cycles = 30;
+    r.dma_bank_conflict_cycles = 4;
+    r.dispatch_blocked_cycles = 2;
     r.image = pattern(130);
     std::ostringstream out;
     rtl::write_result(out, r);
-    CHECK(out.str().rfind("sasim-rtl-result 1\ncycles 42\ninstr 0 1 5\ninstr 1 2 42\nimage 130\n", 0) == 0);
+    CHECK(out.str().rfind("sasim-rtl-result 1\ncycles 42\ncounters 30 4 2\ninstr 0 1 5\ninstr 1 2 42\nimage 130\n", 0) == 0);
     const HarnessResult back = parse_text(out.str(), 2);
     CHECK_FALSE(back.hung);
     CHECK(back.cycles == 42);
+    CHECK(back.compute_cycles == 30);
+    CHECK(back.dma_bank_conflict_cycles == 4);
+    CHECK(back.dispatch_blocked_cycles == 2);
     CHECK(back.issue == r.issue);
     CHECK(back.retire == r.retire);
     CHECK(back.image == r.image);
@@ -452,20 +464,26 @@ TEST_CASE("rtl result file: truncated or malformed files are SimulationErrors na
         INFO("cut at " << cut);
         CHECK_THROWS_AS(parse_text(good.substr(0, cut), 1), SimulationError);
     }
-    CHECK_THROWS_WITH(parse_text(good.substr(0, good.find("image") + 20), 1), Catch::Contains("result.txt:5: image data"));
-    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 0 1 9\n", 1),
-                      Catch::Contains("result.txt:4: truncated"));
+    CHECK_THROWS_WITH(parse_text(good.substr(0, good.find("image") + 20), 1), Catch::Contains("result.txt:6: image data"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ncounters 1 2 3\ninstr 0 1 9\n", 1),
+                      Catch::Contains("result.txt:5: truncated"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 0 1 9\nimage 0\nend\n", 1),
+                      Catch::Contains("result.txt:4: \"image\" before the \"counters\" line"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ncounters 1 2\n"), Catch::Contains("result.txt:3: expected one"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ncounters 1 2 3\ncounters 1 2 3\n"),
+                      Catch::Contains("result.txt:4: expected one"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ncounters 1 -2 3\n"), Catch::Contains("result.txt:3:"));
     CHECK_THROWS_WITH(parse_text("sasim-rtl-result 2\n"), Catch::Contains("result.txt:1:"));
     CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles x\n"), Catch::Contains("result.txt:2: cycles"));
     CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 1 1 9\n"), Catch::Contains("result.txt:3:"));
-    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 0 1 9\nimage 1\nzz\nend\n"),
-                      Catch::Contains("result.txt:5: image data"));
-    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 0 1 9\nimage 0\nend\n", 2),
-                      Catch::Contains("result.txt:4: 1 instr lines, the program has 2"));
-    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\nimage 0\nend\nimage 0\n"),
-                      Catch::Contains("result.txt:5:"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ncounters 0 0 0\ninstr 0 1 9\nimage 1\nzz\nend\n"),
+                      Catch::Contains("result.txt:6: image data"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ncounters 0 0 0\ninstr 0 1 9\nimage 0\nend\n", 2),
+                      Catch::Contains("result.txt:5: 1 instr lines, the program has 2"));
+    CHECK_THROWS_WITH(parse_text("sasim-rtl-result 1\ncycles 9\ncounters 0 0 0\nimage 0\nend\nimage 0\n"),
+                      Catch::Contains("result.txt:6:"));
     CHECK_THROWS_AS(parse_text(""), SimulationError);
-    CHECK_NOTHROW(parse_text("sasim-rtl-result 1\ncycles 9\ninstr 0 1 9\nimage 0\nend\n", 1));
+    CHECK_NOTHROW(parse_text("sasim-rtl-result 1\ncycles 9\ncounters 0 0 0\ninstr 0 1 9\nimage 0\nend\n", 1));
 }
 
 TEST_CASE("compare_layer: a match, the first divergence in time, total cycles and an image byte", "[rtl]") {
@@ -510,6 +528,22 @@ TEST_CASE("compare_layer: a match, the first divergence in time, total cycles an
         const rtl::CheckResult c = rtl::compare_layer(t, r);
         REQUIRE_FALSE(c.match);
         CHECK_THAT(c.lines[0], Catch::Contains("cycles in the model"));
+    }
+    SECTION("the stall counters: each one that differs is a divergence, named") {
+        HarnessResult r = result_from(t);
+        r.dma_bank_conflict_cycles += 1;
+        rtl::CheckResult c = rtl::compare_layer(t, r);
+        REQUIRE_FALSE(c.match);
+        CHECK(c.lines[0] == "layer conv: every instruction matches, but the model counts 3 DMA accesses refused by a "
+                            "bank (cycles), the RTL 4");
+        r = result_from(t);
+        r.compute_cycles -= 1;
+        c = rtl::compare_layer(t, r);
+        REQUIRE_FALSE(c.match);
+        CHECK_THAT(c.lines[0], Catch::Contains("17 cycles in which the array streams, the RTL 16"));
+        r = result_from(t);
+        r.dispatch_blocked_cycles = 0;
+        CHECK_THAT(rtl::compare_layer(t, r).lines[0], Catch::Contains("5 cycles dispatch waits for a queue, the RTL 0"));
     }
     SECTION("an image byte in the output tensor") {
         HarnessResult r = result_from(t);

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// How much memory simulating a layer takes, estimated before it starts (docs/reliability.md, "Resource
+// guards"), and the --max-memory limit it is held against. Plain C++: tested without the kernel.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "config/config.h"
+#include "workload/workload.h"
+
+namespace sasim {
+
+// Bytes the model keeps per instruction of a layer's program: the Instruction itself, its issue and
+// retire cycles, and the units' interval records (measured, docs/reliability.md).
+constexpr uint64_t kBytesPerInstruction = 480;
+// Bytes of a process that has elaborated the model and loaded a config and a workload (measured).
+constexpr uint64_t kBaseProcessBytes = 64ull << 20;
+
+struct MemoryEstimate {
+    uint64_t instructions = 0;      // of the heuristic program (a searched program has about as many)
+    uint64_t program_bytes = 0;     // instructions * kBytesPerInstruction
+    uint64_t image_bytes = 0;       // the DRAM image
+    uint64_t tensor_bytes = 0;      // the operands, generated once and written into the image
+    uint64_t reference_bytes = 0;   // the reference outputs (int32), when the results are checked
+    uint64_t total_bytes = 0;       // the above plus kBaseProcessBytes
+};
+
+// Throws what compile_layer throws (a config that cannot hold one tile). `check`: the reference runs.
+MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, bool check);
+
+// "8G", "512M", "64K", "1.5G", "1000000" (bytes; K/M/G/T are powers of 1024, an optional trailing "B"
+// or "iB" is accepted). Throws InputError naming `option` when the text is not a size or is 0.
+uint64_t parse_size_bytes(const std::string& text, const std::string& option);
+
+// "1.2 GB", "850 MB", "12 KB" (powers of 1024), for messages.
+std::string format_bytes(uint64_t bytes);
+
+// The machine's physical memory in bytes (0 when unknown).
+uint64_t physical_memory_bytes();
+
+// The default of --max-memory: 80 % of physical memory, or no limit (UINT64_MAX) when it is unknown.
+uint64_t default_max_memory_bytes();
+
+}  // namespace sasim
