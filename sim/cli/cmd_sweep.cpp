@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "compiler/memory_estimate.h"
 #include "common/errors.h"
 #include "sweep/expand.h"
 #include "sweep/results.h"
@@ -30,6 +31,7 @@ struct SweepArgs {
     bool retry_failed = false;
     bool dry_run = false;
     bool quiet = false;
+    std::string max_memory;  // --max-memory ("" = default_max_memory_bytes())
     std::vector<std::string> merge_inputs;
     std::string merge_out;
 };
@@ -37,6 +39,8 @@ struct SweepArgs {
 int run_sweep_command(const SweepArgs& a) {
     if (a.spec.empty()) throw InputError("sweep: name a sweep spec file, e.g. sasim sweep configs/sweeps/rect.json");
     const sweep::Shard shard = sweep::parse_shard(a.shard);
+    const uint64_t max_memory = a.max_memory.empty() ? default_max_memory_bytes()
+                                                     : parse_size_bytes(a.max_memory, "--max-memory");
     const sweep::Sweep sw = sweep::load_sweep(a.spec);
     if (a.dry_run) {
         size_t n = 0;
@@ -61,6 +65,7 @@ int run_sweep_command(const SweepArgs& a) {
     opt.shard = shard;
     opt.retry_failed = a.retry_failed;
     opt.quiet = a.quiet;
+    opt.max_memory_bytes = max_memory;
     opt.progress_bar = isatty(STDERR_FILENO) != 0;
     const sweep::RunnerSummary s = sweep::run_sweep(sw, opt, std::cerr);
     std::cout << fmt::format("sweep {}: {} of {} points done ({} ok, {} failed); ran {} in {}s, {} already done\n",
@@ -94,6 +99,11 @@ Command add_sweep_command(CLI::App& app) {
                     "Sweep directory: results.csv, points.jsonl, sweep.json, points/<id>/ (default out/sweeps/<name>)");
     cmd->add_option("-j,--jobs", args->jobs, "Points run at the same time (default: the number of CPUs)")
         ->check(CLI::Range(1u, 1024u));
+    cmd->add_option("--max-memory", args->max_memory,
+                    fmt::format("Memory the points running at once may take together (8G, 512M, bytes): a point "
+                                "starts when its estimate fits beside the running ones, and one that cannot fit "
+                                "fails with its estimate (default 80 % of physical memory: {} here)",
+                                format_bytes(default_max_memory_bytes())));
     cmd->add_option("--shard", args->shard, "Run only slice i of N (points with index % N == i), e.g. 0/4");
     cmd->add_flag("--retry-failed", args->retry_failed, "Run points that failed before again");
     cmd->add_flag("--dry-run", args->dry_run, "List the points (index, id, workload, axis values) and exit");

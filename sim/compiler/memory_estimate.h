@@ -10,11 +10,12 @@
 
 namespace sasim {
 
-// Bytes the model keeps per instruction of a layer's program: the Instruction itself, its issue and
-// retire cycles, and the units' interval records (measured, docs/reliability.md).
-constexpr uint64_t kBytesPerInstruction = 480;
+// Bytes the model keeps per instruction of a layer's program: the Instruction (152 B) and its issue and
+// retire cycles (16 B), with some room; the units' stall records are attributed while the layer runs and
+// stay small (docs/reliability.md, "Resource guards", has the measurements).
+constexpr uint64_t kBytesPerInstruction = 192;
 // Bytes of a process that has elaborated the model and loaded a config and a workload (measured).
-constexpr uint64_t kBaseProcessBytes = 64ull << 20;
+constexpr uint64_t kBaseProcessBytes = 32ull << 20;
 
 struct MemoryEstimate {
     uint64_t instructions = 0;      // of the heuristic program (a searched program has about as many)

@@ -42,6 +42,12 @@ uint64_t IntervalSet::measure() {
     return total;
 }
 
+void IntervalSet::drop_before(uint64_t cycle) {
+    normalize();
+    const auto keep = std::find_if(m_spans.begin(), m_spans.end(), [cycle](const Span& s) { return s.end > cycle; });
+    m_spans.erase(m_spans.begin(), keep);
+}
+
 const std::vector<IntervalSet::Span>& IntervalSet::spans() {
     normalize();
     return m_spans;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A set of cycles stored as half-open intervals; used to attribute idle cycles to stall causes.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -16,6 +17,9 @@ public:
     uint64_t measure();                      // cycles covered
     const std::vector<Span>& spans();        // normalized
     void clear() { m_spans.clear(); m_normal = true; }
+    // Drops the spans that end at or before `cycle` (a span that straddles it stays whole).
+    void drop_before(uint64_t cycle);
+    size_t span_count() const { return m_spans.size(); }
 
     // Cycles of `window` covered by `a` and not by `b`.
     static IntervalSet minus(IntervalSet& a, IntervalSet& b);

@@ -5,6 +5,10 @@
 #include <array>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "common/errors.h"
+
 namespace sasim::model {
 
 namespace {
@@ -34,7 +38,9 @@ private:
 
 }  // namespace
 
-CycleBreakdown attribute_cycles(StallIntervals& in, uint64_t begin, uint64_t end) {
+void StallAttributor::advance(StallIntervals& in, uint64_t upto) {
+    if (upto <= m_done) return;
+    const uint64_t begin = m_done, end = upto;
     // Between two consecutive boundaries of any set, each set covers all cycles or none, so the rule is
     // applied once per segment. The segments are found by merging the sets' boundaries on the fly.
     Cursor compute(in.compute), exec_bank(in.exec_bank_stall), inflight(in.exec_inflight), busy(in.dram_busy),
@@ -42,8 +48,8 @@ CycleBreakdown attribute_cycles(StallIntervals& in, uint64_t begin, uint64_t end
         dispatch(in.dispatch_blocked);
     std::array<Cursor*, 8> cursors = {&compute, &exec_bank, &inflight, &busy, &outstanding, &active, &blocked,
                                       &dispatch};
-    CycleBreakdown out;
-    uint64_t debt = 0;  // bank-refused DMA cycles not yet paid back by an idle array
+    CycleBreakdown& out = m_out;
+    uint64_t& debt = m_debt;  // bank-refused DMA cycles not yet paid back by an idle array
     for (uint64_t a = begin, b = begin; a < end; a = b) {
         b = end;
         for (Cursor* c : cursors) b = std::min(b, c->next(a));
@@ -75,7 +81,26 @@ CycleBreakdown attribute_cycles(StallIntervals& in, uint64_t begin, uint64_t end
         else if (dispatch.covers(a)) out.queue_full += len;
         else out.dependency_wait += len;
     }
-    return out;
+    m_done = upto;
+    in.attributed_before = upto;
+    for (IntervalSet* s : {&in.compute, &in.exec_bank_stall, &in.exec_inflight, &in.dram_busy, &in.dma_outstanding,
+                           &in.dma_active, &in.bank_blocked, &in.dispatch_blocked}) {
+        s->drop_before(upto);
+    }
+}
+
+void StallIntervals::record(IntervalSet StallIntervals::*set, uint64_t begin, uint64_t end) {
+    if (begin < attributed_before && begin < end) {
+        throw SimulationError(fmt::format("stall attribution: a span [{}, {}) arrived after cycles up to {} were "
+                                          "attributed", begin, end, attributed_before));
+    }
+    (this->*set).add(begin, end);
+}
+
+CycleBreakdown attribute_cycles(StallIntervals& in, uint64_t begin, uint64_t end) {
+    StallAttributor a(begin);
+    a.advance(in, end);
+    return a.result();
 }
 
 }  // namespace sasim::model

@@ -42,6 +42,9 @@ public:
     std::vector<std::string> describe_units(const LayerContext& ctx, uint64_t cycle) const;
     // Requests in flight in the DMA engine (the watchdog does not fire while memory is still answering).
     size_t requests_in_flight(uint64_t cycle) const { return m_dma.requests_in_flight(cycle); }
+    // No unit will record a stall interval (LayerRecord::intervals) that covers a cycle before this one,
+    // except from the current cycle on: cycles before min(now, this) can be attributed for good.
+    uint64_t attribution_horizon() const { return std::min(m_dma.earliest_open_cycle(), m_dispatch.blocked_since()); }
 
     const model::Scratchpad& scratchpad() const { return m_spad; }
     const model::Accumulator& accumulator() const { return m_acc; }

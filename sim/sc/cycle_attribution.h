@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Where a layer's cycles went: gathers what the rule in model/stall_attribution.h needs that the units did
-// not record themselves (the DRAM bus, the DMA's instructions) and applies it.
+// Where a layer's cycles went: feeds the rule of model/stall_attribution.h what the units did not record
+// themselves (the DRAM bus's busy periods) and advances it, during the layer and at its end.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -11,8 +11,7 @@
 
 namespace sasim::sc {
 
-model::CycleBreakdown attribute_cycles(LayerRecord& rec, const Program& program,
-                                       const std::vector<model::BusyInterval>& dram_busy, uint64_t begin,
-                                       uint64_t end);
+// Adds `dram_busy` to the record and attributes the cycles before `upto` (see StallAttributor::advance).
+void advance_attribution(LayerRecord& rec, const std::vector<model::BusyInterval>& dram_busy, uint64_t upto);
 
 }  // namespace sasim::sc

@@ -31,9 +31,12 @@ void ScDispatcher::run() {
                 }
                 const uint64_t blocked_from = now_cycle();
                 if (m_wave != nullptr && (*port)->num_free() == 0) m_wave->dispatch_blocked();
+                if ((*port)->num_free() == 0) m_blocked_since = blocked_from;
                 while ((*port)->num_free() == 0) sc_core::wait((*port)->data_read_event());
                 const uint64_t at = now_cycle();
-                ctx.rec.intervals.dispatch_blocked.add(blocked_from, at);
+                m_blocked_since = UINT64_MAX;
+                ctx.rec.intervals.record(&model::StallIntervals::dispatch_blocked, blocked_from, at);
+                ctx.rec.traffic.dispatch_blocked_cycles += at - blocked_from;
                 (*port)->write(QueuedInstr{i, at});
                 if (m_wave != nullptr) m_wave->dispatched(unit);
                 next = at + 1;

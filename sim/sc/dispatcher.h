@@ -22,6 +22,9 @@ public:
     // Starts dispatching ctx's program at the current cycle (called from another thread).
     void start(LayerContext* ctx);
     const UnitState& state() const { return m_state; }
+    // The cycle from which dispatch has been waiting on a full queue (UINT64_MAX when it is not): its
+    // dispatch_blocked span is recorded only when the wait ends, so it must not be attributed before then.
+    uint64_t blocked_since() const { return m_blocked_since; }
     void attach_waveform(ScWaveform& wave) { m_wave = &wave; }
 
 private:
@@ -29,6 +32,7 @@ private:
     LayerContext* m_ctx = nullptr;
     sc_core::sc_event m_start;
     UnitState m_state;
+    uint64_t m_blocked_since = UINT64_MAX;
     ScWaveform* m_wave = nullptr;  // tracing off when null
 };
 

@@ -167,7 +167,7 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
                                           write ? "write" : "read", bytes, addr, m_trans.get_response_string()));
     }
     const uint64_t complete = (sc_core::sc_time_stamp() + delay).value() / cycles(1).value();
-    m_ctx->rec.intervals.dma_outstanding.add(t, complete);
+    m_ctx->rec.intervals.record(&model::StallIntervals::dma_outstanding, t, complete);
     ++m_ctx->progress;
     if (m_wave != nullptr) {
         int& in_flight = write ? m_wave->dma_writes_in_flight : m_wave->dma_reads_in_flight;
@@ -175,6 +175,15 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
         m_wave->add_at(complete, in_flight, -1);
     }
     return complete;
+}
+
+uint64_t ScDmaEngine::earliest_open_cycle() const {
+    uint64_t c = UINT64_MAX;
+    if (m_read_pending) c = std::min(c, m_read_pending_cycle);
+    if (!m_reads.empty()) c = std::min(c, m_ctx->rec.issue[m_reads.front()->index]);  // in order: front is oldest
+    if (m_write_pending) c = std::min(c, m_write_pending_cycle);
+    if (m_write_active) c = std::min(c, m_ctx->rec.issue[m_write_index]);
+    return c;
 }
 
 size_t ScDmaEngine::requests_in_flight(uint64_t cycle) const {
@@ -285,7 +294,7 @@ void ScDmaEngine::store_side(uint64_t t) {
         const uint64_t row = in.c_row + m_write_next_row;
         const uint32_t bank = m_acc.calendar.bank_of(row);
         if (m_acc.calendar.next_free_advancing(bank, t) > t) {
-            m_ctx->rec.intervals.bank_blocked.add(t, t + 1);
+            m_ctx->rec.intervals.record(&model::StallIntervals::bank_blocked, t, t + 1);
             ++m_ctx->rec.traffic.dma_bank_conflict_cycles;
         } else {
             uint8_t* out = m_write_staging.data() + uint64_t{m_write_next_row} * row_bytes;
@@ -323,6 +332,7 @@ void ScDmaEngine::store_side(uint64_t t) {
         m_write_free_cycle = t + 1;
         const uint64_t retire = std::max(m_write_max_complete, t + 1);
         m_ctx->record_retire(m_write_index, retire);
+        m_ctx->rec.intervals.record(&model::StallIntervals::dma_active, m_ctx->rec.issue[m_write_index], retire);
         if (m_wave != nullptr) m_wave->retire_at(retire, Unit::Store);
         m_write_freed.notify(sc_core::SC_ZERO_TIME);
     }
@@ -346,7 +356,7 @@ void ScDmaEngine::write_rows(uint64_t t) {
         if (free_cycle == t && m_acc_busy_cycle == t && m_acc_busy_bank == bank) free_cycle = t + 1;  // store read
     }
     if (free_cycle > t) {
-        m_ctx->rec.intervals.bank_blocked.add(t, free_cycle);
+        m_ctx->rec.intervals.record(&model::StallIntervals::bank_blocked, t, free_cycle);
         m_ctx->rec.traffic.dma_bank_conflict_cycles += free_cycle - t;
         m_row_blocked_until = free_cycle;
         return;
@@ -367,6 +377,7 @@ void ScDmaEngine::retire_reads() {
         if (x.rows_written < x.rows_to_write) break;
         const uint64_t at = x.last_write + 1;
         m_ctx->record_retire(x.index, at);
+        m_ctx->rec.intervals.record(&model::StallIntervals::dma_active, m_ctx->rec.issue[x.index], at);
         if (m_wave != nullptr) m_wave->retire_at(at, Unit::Load);
         if (x.in->signal_next) m_l2e.push(at);
         m_reads.pop_front();

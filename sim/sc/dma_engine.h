@@ -47,6 +47,9 @@ public:
     size_t rows_waiting() const { return m_row_writes.size(); }
     // Requests issued and not yet complete at `cycle` (load and store DMA).
     size_t requests_in_flight(uint64_t cycle) const;
+    // The issue cycle of the oldest load or store the engine has taken and not retired (UINT64_MAX: none):
+    // its dma_active span is recorded at its retirement.
+    uint64_t earliest_open_cycle() const;
     // One line on what the load and store sides are doing.
     std::string describe(uint64_t cycle) const;
     // Traces the read and store buffers and updates the waveform's DMA values and load/store retirements.

@@ -55,9 +55,9 @@ void ScExecuteUnit::run() {
                                              : uint64_t{in.m} * in.n * in.k;
             const uint64_t stream_rows = sc.stream_end - sc.stream_start;
             ctx.rec.array_slots += stream_rows * pes;
-            ctx.rec.intervals.compute.add(sc.stream_start, sc.stream_end);
-            ctx.rec.intervals.exec_inflight.add(s, sc.retire);
-            ctx.rec.intervals.exec_bank_stall.add(sc.stream_start - sc.bank_stall_cycles, sc.stream_start);
+            ctx.rec.intervals.record(&model::StallIntervals::compute, sc.stream_start, sc.stream_end);
+            ctx.rec.intervals.record(&model::StallIntervals::exec_inflight, s, sc.retire);
+            ctx.rec.intervals.record(&model::StallIntervals::exec_bank_stall, sc.stream_start - sc.bank_stall_cycles, sc.stream_start);
             const bool os = m_array.dataflow == Dataflow::OS;
             ctx.rec.traffic.spad_reads += os ? uint64_t{in.m} + in.k : (in.preload ? uint64_t{in.n} : 0) + in.m;
             ctx.rec.traffic.acc_writes += in.m;

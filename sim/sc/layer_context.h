@@ -20,6 +20,8 @@ struct LayerRecord {
     uint64_t last_retire = 0;      // latest retire cycle seen
     // Filled by the units as they go, except dram_busy and dma_active (by the simulator at the layer's end).
     model::StallIntervals intervals;
+    // Attributes `intervals` as the layer runs (the simulator's ticker) and drops what it has used.
+    model::StallAttributor attributor;
     model::TrafficStats traffic;
     uint64_t macs = 0;             // MACs performed by EXECUTEs
     uint64_t array_slots = 0;      // sum over EXECUTEs of streamed rows * rows * cols
@@ -46,6 +48,7 @@ struct LayerContext {
         program = p;
         start_cycle = start;
         rec = LayerRecord{};
+        rec.attributor = model::StallAttributor(start);
         progress = 0;
         rec.issue.assign(p->instrs.size(), 0);
         rec.retire.assign(p->instrs.size(), 0);

@@ -140,6 +140,9 @@ private:
             }
             last_ctx = m_ctx;
             last_progress = m_ctx->progress;
+            // Attribute what no unit can still change, so the records stay small however long the layer.
+            advance_attribution(m_ctx->rec, m_dram.timing().take_busy(),
+                                std::min(now_cycle(), m_accel.attribution_horizon()));
             if (const int sig = stop_requested()) {
                 error = std::make_exception_ptr(RunInterrupted(sig, results));
                 sc_core::sc_stop();
@@ -247,11 +250,11 @@ private:
                                                   ctx.rec.traffic.dram_write_bytes, comp.layout.output_bytes));
             }
             st.cycles = end - t0;
-            st.breakdown = attribute_cycles(ctx.rec, comp.program, m_dram.timing().take_busy(), t0, end);
+            advance_attribution(ctx.rec, m_dram.timing().take_busy(), end);
+            st.breakdown = ctx.rec.attributor.result();
             st.compute_cycles = st.breakdown.compute;
             st.array_slots_used = ctx.rec.array_slots;
             st.traffic = ctx.rec.traffic;
-            st.traffic.dispatch_blocked_cycles = ctx.rec.intervals.dispatch_blocked.measure();
             st.compulsory_bytes = compulsory_bytes(comp.layout);
             st.energy = model::layer_energy(st, m_event_energy);
             for (const Instruction& in : comp.program.instrs) {

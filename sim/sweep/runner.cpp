@@ -19,6 +19,8 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "compiler/memory_estimate.h"
+#include "config/config.h"
 #include "sweep/expand.h"
 #include "sweep/io.h"
 #include "sweep/results.h"
@@ -31,6 +33,26 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// The memory a point's run is estimated to take: its largest layer (layers run one after another).
+// A point whose config or workload does not load is estimated at a bare process: its run reports why.
+uint64_t point_memory_bytes(const Sweep& sweep, const Point& p, std::map<size_t, Workload>& workloads) {
+    try {
+        auto it = workloads.find(p.workload);
+        if (it == workloads.end()) {
+            it = workloads.emplace(p.workload, load_workload(sweep.spec.workloads[p.workload].path)).first;
+        }
+        const Config cfg = config_from_json(p.config, "config.json");
+        uint64_t most = kBaseProcessBytes;
+        for (const Layer& layer : it->second.layers) {
+            if (layer.kind == LayerKind::Other) continue;
+            most = std::max(most, estimate_layer_memory(layer, cfg, sweep.spec.check).total_bytes);
+        }
+        return most;
+    } catch (const InputError&) {
+        return kBaseProcessBytes;
+    }
+}
 
 std::string clock_text(double seconds) {
     const auto s = static_cast<long long>(seconds + 0.5);
@@ -51,6 +73,10 @@ pid_t start_point(const Sweep& sweep, const RunnerOptions& opt, const Point& p) 
     std::vector<std::string> args = {opt.exe, "run",    "--config", "config.json", "--workload", workload, "--out", ".",
                                      "--format", "json", "-q",      "--seed", std::to_string(sweep.spec.seed)};
     if (!sweep.spec.check) args.emplace_back("--timing-only");
+    if (opt.max_memory_bytes != UINT64_MAX) {
+        args.emplace_back("--max-memory");
+        args.emplace_back(std::to_string(opt.max_memory_bytes));
+    }
     if (sweep.spec.area) args.emplace_back("--area");
     // One search process per point: the sweep's --jobs already runs points side by side. The mapper cache
     // ($SASIM_MAPPER_CACHE or ~/.cache/sasim) is shared, so points of one config search each shape once.
@@ -221,11 +247,22 @@ RunnerSummary run_sweep(const Sweep& sweep, const RunnerOptions& opt, std::ostre
         Clock::time_point start;
     };
     std::map<pid_t, Running> running;
+    std::map<size_t, Workload> workloads;  // loaded once each, for the memory estimates
+    std::map<size_t, uint64_t> memory;     // point index -> estimated bytes, for the points not yet done
+    uint64_t running_memory = 0;
+    if (opt.max_memory_bytes != UINT64_MAX) {
+        for (size_t i : pending) memory[i] = point_memory_bytes(sweep, sweep.points[i], workloads);
+    }
     auto last_draw = Clock::now();
     while (!pending.empty() || !running.empty()) {
         while (!pending.empty() && running.size() < std::max(1u, opt.jobs)) {
             const size_t i = pending.front();
+            // In order: the next point waits until its estimate fits beside the running points (a point
+            // that does not fit alone still starts, alone, and its run refuses with the estimate).
+            const uint64_t need = memory.count(i) ? memory[i] : 0;
+            if (!running.empty() && need > opt.max_memory_bytes - std::min(running_memory, opt.max_memory_bytes)) break;
             pending.pop_front();
+            running_memory += need;
             running[start_point(sweep, opt, sweep.points[i])] = Running{i, Clock::now()};
         }
         int status = 0;
@@ -246,6 +283,7 @@ RunnerSummary run_sweep(const Sweep& sweep, const RunnerOptions& opt, std::ostre
         const Point& p = sweep.points[it->second.point];
         const double secs = std::chrono::duration<double>(Clock::now() - it->second.start).count();
         running.erase(it);
+        if (memory.count(p.index)) running_memory -= std::min(running_memory, memory[p.index]);
         const PointResult r = collect(opt, p, status, secs);
         write_result(opt.dir, r);  // the point is done from here on; the appends below are a convenience
         append_durable(csv_path, csv_rows(index, p.index, r));

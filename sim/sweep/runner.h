@@ -17,6 +17,10 @@ struct RunnerOptions {
     bool retry_failed = false;  // run failed points again (by default they count as done)
     bool progress_bar = false;  // redraw one progress line (a terminal) instead of printing lines
     bool quiet = false;         // no progress output at all
+    // Memory the running points may take together (UINT64_MAX: no limit). A point starts only when its
+    // estimate (compiler/memory_estimate.h) fits beside the running ones, and it runs with this as its
+    // --max-memory, so a point too big for the machine fails with the run's message instead of starting.
+    uint64_t max_memory_bytes = UINT64_MAX;
 };
 
 struct RunnerSummary {

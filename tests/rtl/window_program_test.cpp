@@ -108,10 +108,9 @@ sc::LayerTrace trace_of(const Tb& tb, const CompiledLayer& comp, const std::vect
     for (uint64_t c : tb.ctx.rec.retire) t.retire.push_back(c - tb.start_cycle);
     t.cycles = tb.cycles();
     model::IntervalSet compute = tb.ctx.rec.intervals.compute;  // measure() normalizes: copies of const records
-    model::IntervalSet dispatch = tb.ctx.rec.intervals.dispatch_blocked;
     t.compute_cycles = compute.measure();
     t.dma_bank_conflict_cycles = tb.ctx.rec.traffic.dma_bank_conflict_cycles;
-    t.dispatch_blocked_cycles = dispatch.measure();
+    t.dispatch_blocked_cycles = tb.ctx.rec.traffic.dispatch_blocked_cycles;
     return t;
 }
 

@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+# The memory guard (docs/reliability.md, "Resource guards"). A 100000^3 GEMM used to grow to 16.8 GB
+# before printing anything; with --max-memory it is refused at once with the estimate, in one line,
+# exit 2, without allocating. Bad sizes are refused; a run under the limit runs; a sweep whose point cannot
+# fit fails that point with the run's message and still finishes the others.
+# Usage: memory_guard.py SASIM SOURCE_DIR WORK_DIR
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+
+sasim, src, work = sys.argv[1], sys.argv[2], sys.argv[3]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+failures = []
+
+
+def run(*args):
+    start = time.monotonic()
+    p = subprocess.run([sasim, *args], capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+
+
+def expect(cond, what, detail=""):
+    if not cond:
+        failures.append(f"{what}\n{detail}")
+
+
+huge = os.path.join(work, "huge.json")
+with open(huge, "w") as f:
+    json.dump({"name": "huge", "source": "memory guard test",
+               "layers": [{"name": "huge", "type": "gemm", "m": 100000, "n": 100000, "k": 100000}]}, f)
+cfg = os.path.join(src, "configs", "gemmini_16x16.json")
+
+rc, out, err, secs = run("run", "-q", "--config", cfg, "--workload", huge, "--max-memory", "8G")
+rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+lines = err.strip().splitlines()
+expect(rc == 2, f"huge GEMM: exit {rc}, expected 2", err)
+expect(len(lines) == 1, f"huge GEMM: {len(lines)} lines on stderr, expected 1", err)
+expect("layer huge needs about" in err and "more than --max-memory 8.0 GB" in err and "reference outputs" in err,
+       "huge GEMM: the message lacks the estimate", err)
+expect(out == "", "huge GEMM: something on stdout", out)
+expect(secs < 30, f"huge GEMM: refused after {secs:.1f} s")
+expect(rss_mb < 500, f"huge GEMM: the refused run reached {rss_mb:.0f} MB")
+
+rc, out, err, _ = run("run", "-q", "--config", cfg, "--workload", huge, "--max-memory", "8G", "--timing-only")
+expect(rc == 2 and "reference outputs" not in err and "--timing-only" not in err,
+       "huge GEMM --timing-only: refused without suggesting --timing-only", err)
+
+for bad, why in (("8X", "expected a size"), ("0", "must be at least 1 byte"), ("-1", "expected a size")):
+    rc, _, err, _ = run("run", "-q", "--config", cfg, "--workload", huge, "--max-memory", bad)
+    expect(rc == 2 and f'--max-memory "{bad}": {why}' in err, f"--max-memory {bad}: exit {rc}", err)
+
+small = os.path.join(src, "workloads", "tiny", "gemm_small.json")
+rc, _, err, _ = run("run", "-q", "--config", cfg, "--workload", small, "--max-memory", "1G", "--format", "csv")
+expect(rc == 0, f"gemm_small under 1G: exit {rc}", err)
+rc, _, err, _ = run("run", "-q", "--config", cfg, "--workload", small, "--max-memory", "1M")
+expect(rc == 2 and "more than --max-memory 1 MB" in err, "gemm_small under 1M: not refused", err)
+
+# A sweep: the huge point fails with the run's message, the small one runs.
+spec = os.path.join(work, "sweep.json")
+with open(spec, "w") as f:
+    json.dump({"name": "memory_guard", "base": cfg, "axes": [{"key": "clock_mhz", "values": [1000]}],
+               "workloads": [small, huge]}, f)
+rc, out, err, _ = run("sweep", spec, "-q", "-o", os.path.join(work, "sweep"), "--jobs", "2", "--max-memory", "2G")
+with open(os.path.join(work, "sweep", "points.jsonl")) as f:
+    points = [json.loads(line) for line in f if line.strip()]
+status = {p.get("workload"): (p.get("status"), p.get("error", "")) for p in points}
+expect(status.get("gemm_small", ("",))[0] == "ok", "sweep: the small point did not run", str(status))
+expect(status.get("huge", ("",))[0] == "failed" and "needs about" in status.get("huge", ("", ""))[1],
+       "sweep: the huge point did not fail with the estimate", str(status))
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print("memory guard: ok")
