@@ -59,12 +59,33 @@ int check_exit_code(const report::RunReport& rep) {
 
 namespace {
 
+// "FROM:TO" in cycles, either side may be empty: the window [FROM, TO). Throws InputError when malformed.
+std::pair<uint64_t, uint64_t> parse_cycle_window(const std::string& text) {
+    const auto bad = [&](const char* why) {
+        return InputError(fmt::format("--vcd-window \"{}\": {} (expected FROM:TO in cycles, e.g. 1000:5000, 1000: "
+                                      "or :5000)", text, why));
+    };
+    const size_t colon = text.find(':');
+    if (colon == std::string::npos || text.find(':', colon + 1) != std::string::npos) throw bad("no single colon");
+    auto number = [&](const std::string& part, uint64_t empty) {
+        if (part.empty()) return empty;
+        if (part.find_first_not_of("0123456789") != std::string::npos || part.size() > 19) throw bad("not a cycle number");
+        return static_cast<uint64_t>(std::stoull(part));
+    };
+    const uint64_t from = number(text.substr(0, colon), 0);
+    const uint64_t to = number(text.substr(colon + 1), UINT64_MAX);
+    if (to <= from) throw bad("the window is empty");
+    return {from, to};
+}
+
 struct RunArgs {
     std::string config;
     std::string workload;
     std::string out_dir;
     std::string retire_log;
     std::string vcd;
+    std::string vcd_window;            // --vcd-window FROM:TO (cycles; either side may be empty)
+    std::string vcd_max_size = "1G";   // --vcd-max-size
     uint64_t seed = 1;
     bool no_check = false;
     bool timing_only = false;
@@ -128,6 +149,16 @@ int run(const RunArgs& a) {
     opt.compute_values = !a.timing_only;
     opt.retire_log_path = a.retire_log;
     opt.vcd_path = a.vcd;
+    if (!a.vcd_window.empty() || a.vcd_max_size != "1G") {
+        if (a.vcd.empty()) throw InputError("--vcd-window and --vcd-max-size need --vcd");
+    }
+    if (!a.vcd_window.empty()) {
+        const auto [from, to] = parse_cycle_window(a.vcd_window);
+        opt.vcd_from_cycle = from;
+        opt.vcd_to_cycle = to;
+    }
+    opt.vcd_max_bytes = parse_size_bytes(a.vcd_max_size, "--vcd-max-size");
+    if (opt.vcd_max_bytes < 4096) throw InputError("--vcd-max-size \"" + a.vcd_max_size + "\": must be at least 4K");
     opt.watchdog_cycles = a.watchdog_cycles;
     opt.max_memory_bytes = a.max_memory.empty() ? default_max_memory_bytes()
                                                 : parse_size_bytes(a.max_memory, "--max-memory");
@@ -230,6 +261,10 @@ Command add_run_command(CLI::App& app) {
                     "Write a VCD waveform of the model's queues, units (issued/retired, instruction in flight), "
                     "tokens and DMA buffers over the whole run, 1 cycle = 1 ns (docs/waveforms.md; use a small "
                     "workload)");
+    cmd->add_option("--vcd-window", args->vcd_window,
+                    "With --vcd: write only cycles FROM to TO (FROM:TO, either side may be empty: 1000000: or :5000)");
+    cmd->add_option("--vcd-max-size", args->vcd_max_size,
+                    "With --vcd: the waveform stops (with a warning) before it reaches this size (default 1G)");
     cmd->add_option("--seed", args->seed, "Seed of the random operand values (default 1)");
     cmd->add_flag("--no-check", args->no_check, "Skip comparing outputs against the reference (faster)");
     cmd->add_flag("--timing-only", args->timing_only,

@@ -48,8 +48,8 @@ void ScDmaEngine::begin_layer(LayerContext* ctx) {
 
 void ScDmaEngine::attach_waveform(ScWaveform& wave) {
     m_wave = &wave;
-    sc_core::sc_trace(wave.file(), m_read_buffer_rows, "model.dma.read_buffer_rows");
-    sc_core::sc_trace(wave.file(), m_store_buffer_rows, "model.dma.store_buffer_rows");
+    wave.watch("model.dma.read_buffer_rows", m_read_buffer_rows);
+    wave.watch("model.dma.store_buffer_rows", m_store_buffer_rows);
 }
 
 void ScDmaEngine::start_read(uint64_t index, uint64_t cycle) {
@@ -123,6 +123,7 @@ void ScDmaEngine::process_cycle(uint64_t t) {
     store_side(t);
     write_rows(t);
     retire_reads();
+    if (m_wave != nullptr) m_wave->touch();  // buffers and requests may have changed in this cycle
     if (t >= m_prune_at + 4096) {
         m_spad.calendar.prune(t);
         m_acc.calendar.prune(t);

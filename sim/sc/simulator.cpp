@@ -54,7 +54,8 @@ public:
           m_event_energy(model::event_energy(cfg, builtin_tech_table(cfg.technology))) {
         m_accel.mem_socket().bind(m_dram.socket);
         if (!opt.vcd_path.empty()) {
-            m_wave = std::make_unique<ScWaveform>("waveform", opt.vcd_path);
+            m_wave = std::make_unique<ScWaveform>("waveform", opt.vcd_path,
+                                                  WaveformOptions{opt.vcd_from_cycle, opt.vcd_to_cycle, opt.vcd_max_bytes});
             m_accel.attach_waveform(*m_wave);
         }
         if (opt.inject_fault == "late-result") m_accel.set_extra_result_cycles(1);
@@ -222,7 +223,7 @@ private:
             std::vector<uint8_t> image = model::build_dram_image(layer, comp.layout, m_cfg.array.dataflow, *tensors);
             LayerTrace trace;
             if (m_opt.layer_trace) trace.initial_image = image;  // load_image takes the image over
-            if (m_wave) m_wave->layer = static_cast<int>(li);
+            if (m_wave) m_wave->set_layer(static_cast<int>(li));
             LayerContext ctx;
             const uint64_t t0 = now_cycle();
             const uint64_t end = simulate_program(comp, std::move(image), ctx, layer.name);

@@ -45,6 +45,11 @@ struct RunOptions {
     // --vcd: a VCD waveform of the model's queues, units, tokens and DMA buffers over the whole run, written
     // to exactly this path ("" = none; docs/waveforms.md). Off, it costs one null-pointer test per event.
     std::string vcd_path;
+    // --vcd-window, --vcd-max-size: the cycles written [from, to) and the size the file stays below (a
+    // warning on stderr says where it stopped).
+    uint64_t vcd_from_cycle = 0;
+    uint64_t vcd_to_cycle = UINT64_MAX;
+    uint64_t vcd_max_bytes = uint64_t{1} << 30;
     // Stop with every unit's state when no unit has made progress (issued, retired, moved data) for this
     // many cycles while no DMA request is in flight. 0 disables the watchdog.
     uint64_t watchdog_cycles = 10'000'000;

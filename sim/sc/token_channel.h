@@ -32,7 +32,10 @@ public:
         const uint64_t at = std::max({from, m_tokens.front(), now_cycle_ceil()});
         m_tokens.pop_front();
         wait_until_cycle(at);
-        if (m_wave != nullptr) --*m_wave_count;
+        if (m_wave != nullptr) {
+            --*m_wave_count;
+            m_wave->touch();
+        }
         return at;
     }
 

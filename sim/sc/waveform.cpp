@@ -4,8 +4,6 @@
 #include <sys/stat.h>
 
 #include <cstdio>
-#include <fstream>
-#include <system_error>
 
 #include <fmt/format.h>
 
@@ -14,18 +12,6 @@
 #include "sc/clock.h"
 
 namespace sasim::sc {
-namespace {
-
-bool ends_with_vcd(const std::string& path) {
-    return path.size() > 4 && path.compare(path.size() - 4, 4, ".vcd") == 0;
-}
-
-// sc_create_vcd_trace_file appends ".vcd" to the name it is given: the name to give it for `path`.
-std::string trace_file_stem(const std::string& path) {
-    return ends_with_vcd(path) ? path.substr(0, path.size() - 4) : path + ".tmp";
-}
-
-}  // namespace
 
 void check_waveform_path(const std::string& path) {
     check_output_path(path);
@@ -34,55 +20,109 @@ void check_waveform_path(const std::string& path) {
         // The waveform is renamed into place at the end: never over a device, a FIFO or a socket.
         throw InputError(fmt::format("{}: exists and is not a regular file; --vcd needs a file path", path));
     }
-    const std::string written = trace_file_stem(path) + ".vcd";
-    std::ofstream f(written);
-    if (!f) throw InputError(fmt::format("{}: cannot open for writing", written));
 }
 
-ScWaveform::ScWaveform(sc_core::sc_module_name name, const std::string& path)
-    : sc_core::sc_module(name), m_path(path), m_written(trace_file_stem(path) + ".vcd") {
-    m_file = sc_core::sc_create_vcd_trace_file(trace_file_stem(path).c_str());
-    // Whole cycles at n ns, the DMA engine's half cycles at n.5 ns.
-    m_file->set_time_unit(100, sc_core::SC_PS);
-    sc_core::sc_trace(m_file, layer, "model.layer");
-    sc_core::sc_trace(m_file, m_dispatched, "model.dispatch.dispatched");
-    sc_core::sc_trace(m_file, m_dispatch_blocked, "model.dispatch.blocked");
+ScWaveform::ScWaveform(sc_core::sc_module_name name, const std::string& path, const WaveformOptions& opt)
+    : sc_core::sc_module(name), m_path(path), m_file(std::make_unique<OutputFile>(path)) {
+    VcdWriter::Options w;
+    w.timescale = "100 ps";  // whole cycles at n ns, the DMA engine's half cycles at n.5 ns
+    w.from_tick = opt.from_cycle > UINT64_MAX / 10 ? UINT64_MAX : opt.from_cycle * 10;
+    w.to_tick = opt.to_cycle > UINT64_MAX / 10 ? UINT64_MAX : opt.to_cycle * 10;
+    w.max_bytes = opt.max_bytes;
+    m_vcd = std::make_unique<VcdWriter>(m_file->stream(), w);
+    m_from = cycles(std::min<uint64_t>(opt.from_cycle, uint64_t{1} << 52));
+    m_to = cycles(std::min<uint64_t>(opt.to_cycle, uint64_t{1} << 52));
+    watch("model.layer", layer);
+    watch("model.dispatch.dispatched", m_dispatched);
+    watch("model.dispatch.blocked", m_dispatch_blocked);
     for (Unit u : {Unit::Load, Unit::Execute, Unit::Store}) {
-        const UnitWave& w = unit(u);
+        const UnitWave& uw = unit(u);
         const std::string p = std::string("model.") + to_string(u) + ".";
-        sc_core::sc_trace(m_file, w.queue, p + "queue");
-        sc_core::sc_trace(m_file, w.head, p + "head");
-        sc_core::sc_trace(m_file, w.instr, p + "instr");
-        sc_core::sc_trace(m_file, w.busy, p + "busy");
-        sc_core::sc_trace(m_file, w.issued, p + "issued");
-        sc_core::sc_trace(m_file, w.retired, p + "retired");
+        watch(p + "queue", uw.queue);
+        watch(p + "head", uw.head);
+        watch(p + "instr", uw.instr);
+        watch(p + "busy", uw.busy);
+        watch(p + "issued", uw.issued);
+        watch(p + "retired", uw.retired);
     }
-    sc_core::sc_trace(m_file, token_load_to_execute, "model.tokens.load_to_execute");
-    sc_core::sc_trace(m_file, token_execute_to_load, "model.tokens.execute_to_load");
-    sc_core::sc_trace(m_file, token_execute_to_store, "model.tokens.execute_to_store");
-    sc_core::sc_trace(m_file, token_store_to_execute, "model.tokens.store_to_execute");
-    sc_core::sc_trace(m_file, dma_rows_waiting, "model.dma.rows_waiting");
-    sc_core::sc_trace(m_file, dma_reads_in_flight, "model.dma.reads_in_flight");
-    sc_core::sc_trace(m_file, dma_writes_in_flight, "model.dma.writes_in_flight");
+    watch("model.tokens.load_to_execute", token_load_to_execute);
+    watch("model.tokens.execute_to_load", token_execute_to_load);
+    watch("model.tokens.execute_to_store", token_execute_to_store);
+    watch("model.tokens.store_to_execute", token_store_to_execute);
+    watch("model.dma.rows_waiting", dma_rows_waiting);
+    watch("model.dma.reads_in_flight", dma_reads_in_flight);
+    watch("model.dma.writes_in_flight", dma_writes_in_flight);
     SC_METHOD(apply_due);
     sensitive << m_wake;
     dont_initialize();
+    SC_METHOD(sample);
+    sensitive << m_sample;
+    dont_initialize();
+    if (opt.from_cycle > 0) SC_THREAD(window_start);
 }
 
-ScWaveform::~ScWaveform() {
-    if (m_file == nullptr) return;
-    sc_core::sc_close_vcd_trace_file(m_file);
-    m_file = nullptr;
-    if (m_written != m_path) std::rename(m_written.c_str(), m_path.c_str());
+void ScWaveform::window_start() {
+    sc_core::wait(m_from + sc_core::sc_time(50, sc_core::SC_PS));  // after every event of the first cycle
+    m_touched = m_from;
+    m_sample_due = false;
+    write_sample(m_from);
+}
+
+// Without close() (an error unwinding): OutputFile removes the temporary file.
+ScWaveform::~ScWaveform() = default;
+
+void ScWaveform::watch(const std::string& path, const int& value) {
+    m_vcd->add_signal(path, 32);
+    m_probes.push_back({&value, 0});
+}
+void ScWaveform::watch(const std::string& path, const uint32_t& value) {
+    m_vcd->add_signal(path, 32);
+    m_probes.push_back({&value, 1});
+}
+void ScWaveform::watch(const std::string& path, const bool& value) {
+    m_vcd->add_signal(path, 1);
+    m_probes.push_back({&value, 2});
+}
+
+void ScWaveform::sample() {
+    // Runs 50 ps after the time step whose changes it writes.
+    m_sample_due = false;
+    write_sample(m_touched);
+}
+
+void ScWaveform::write_sample(const sc_core::sc_time& step) {
+    if (!m_vcd) return;
+    m_values.resize(m_probes.size());
+    for (size_t i = 0; i < m_probes.size(); ++i) {
+        const Probe& p = m_probes[i];
+        switch (p.kind) {
+            case 0: m_values[i] = *static_cast<const int*>(p.value); break;
+            case 1: m_values[i] = static_cast<int32_t>(*static_cast<const uint32_t*>(p.value)); break;
+            default: m_values[i] = *static_cast<const bool*>(p.value) ? 1 : 0; break;
+        }
+    }
+    const uint64_t tick = step.value() / sc_core::sc_time(100, sc_core::SC_PS).value();
+    m_vcd->sample(tick, m_values);
+    if (m_vcd->truncated() && !m_warned) {
+        m_warned = true;
+        std::fprintf(stderr, "sasim: warning: %s reached the --vcd-max-size of %llu bytes at cycle %llu: the "
+                     "waveform stops there (use --vcd-window or a larger --vcd-max-size)\n", m_path.c_str(),
+                     static_cast<unsigned long long>(m_vcd->bytes_written()),
+                     static_cast<unsigned long long>(m_vcd->truncated_at_tick() / 10));
+    }
 }
 
 void ScWaveform::close() {
-    if (m_file == nullptr) return;
-    sc_core::sc_close_vcd_trace_file(m_file);
-    m_file = nullptr;
-    if (m_written != m_path && std::rename(m_written.c_str(), m_path.c_str()) != 0) {
-        throw InputError(fmt::format("{}: cannot move the waveform {} there", m_path, m_written));
+    if (!m_file) return;
+    // A time step whose sample is still pending (the run ended inside it) is written now.
+    if (m_sample_due) {
+        m_sample_due = false;
+        write_sample(m_touched);
     }
+    m_vcd->finish();
+    m_vcd.reset();
+    std::unique_ptr<OutputFile> f = std::move(m_file);
+    f->commit();
 }
 
 void ScWaveform::schedule(uint64_t cycle, int* value, int delta, UnitWave* retire) {
@@ -91,6 +131,7 @@ void ScWaveform::schedule(uint64_t cycle, int* value, int delta, UnitWave* retir
     const sc_core::sc_time now = sc_core::sc_time_stamp();
     if (at <= now) {
         apply(c);
+        touch();
         return;
     }
     m_pending.push(c);
@@ -117,6 +158,7 @@ void ScWaveform::apply_due() {
         apply(m_pending.top());
         m_pending.pop();
     }
+    touch();
     if (!m_pending.empty()) m_wake.notify(cycles(m_pending.top().cycle) - now);
 }
 

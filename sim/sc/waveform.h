@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The VCD waveform of the model's main state (RunOptions::vcd_path, `sasim run --vcd`; docs/waveforms.md):
 // queue occupancies, what each unit holds and has issued and retired, usable dependency tokens, the DMA
-// buffers, the layer. The values are plain variables traced by reference: SystemC samples them once per
-// time step, after every process of that time step has run, so a value shows from the time step in which
-// it was set. Units act at whole cycles (cycle c = c ns) and the DMA engine at c + 0.5 ns, so the trace
-// time unit is 100 ps and a change the DMA engine makes in cycle c shows at c.5 ns.
+// buffers, the layer. The values are plain variables read by reference (watch()); whoever changes one calls
+// touch(), and the values are sampled 50 ps later, after every process of that time step has run, and
+// handed to a VcdWriter (common/vcd_writer.h: window and size cap), so a value shows from the time step in
+// which it was set. Units act at whole cycles (cycle c = c ns) and the DMA engine at c + 0.5 ns, so the
+// trace time unit is 100 ps and a change the DMA engine makes in cycle c shows at c.5 ns.
 //
 // Contract: which change lands at which cycle.
 // - dispatch.dispatched, <unit>.queue +1: the cycle dispatch puts the instruction into the queue.
@@ -26,12 +27,15 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <queue>
 #include <string>
 #include <vector>
 
 #include <systemc>
 
+#include "common/output_file.h"
+#include "common/vcd_writer.h"
 #include "compiler/isa.h"
 
 namespace sasim::sc {
@@ -46,19 +50,43 @@ struct UnitWave {
     int retired = 0;     // instructions retired since the run started
 };
 
+// What part of the run --vcd writes.
+struct WaveformOptions {
+    uint64_t from_cycle = 0;          // first cycle written (all values at it, then the changes)
+    uint64_t to_cycle = UINT64_MAX;   // cycles at or after this are not written
+    uint64_t max_bytes = UINT64_MAX;  // the file stops before this size, with a warning on stderr
+};
+
 class ScWaveform : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(ScWaveform);
-    // Creates the VCD file at exactly `path` (written under a temporary name when it does not end in ".vcd",
-    // since SystemC appends that extension) and traces this module's values.
-    ScWaveform(sc_core::sc_module_name name, const std::string& path);
+    // Opens the VCD file for `path` (written to a temporary file beside it and renamed into place by
+    // close()) and declares this module's values. Others are declared with watch() before the simulation.
+    ScWaveform(sc_core::sc_module_name name, const std::string& path, const WaveformOptions& opt);
     ~ScWaveform() override;
 
-    // The trace file, for components that trace their own members (while elaborating).
-    sc_core::sc_trace_file* file() const { return m_file; }
+    // Shows `value` (read whenever the values are sampled) as signal `path` ("model.dma.read_buffer_rows").
+    void watch(const std::string& path, const int& value);
+    void watch(const std::string& path, const uint32_t& value);
+    void watch(const std::string& path, const bool& value);
+    // A watched value changed in the current time step: the values are sampled once after it (50 ps later,
+    // before any unit acts again) and the changes written at the time step.
+    void touch() {
+        // Before the window nothing is written (window_start() samples its first cycle in full); after
+        // it, nothing more.
+        if (sc_core::sc_time_stamp() < m_from || sc_core::sc_time_stamp() >= m_to) return;
+        m_touched = sc_core::sc_time_stamp();
+        m_sample_due = true;
+        m_sample.notify(sc_core::sc_time(50, sc_core::SC_PS));
+    }
+    // The layer being run (its index in the workload) from now on.
+    void set_layer(int index) {
+        layer = index;
+        touch();
+    }
+
     bool is_open() const { return m_file != nullptr; }
-    // Writes the rest of the file and closes it; changes of the current time step are not written (let the
-    // simulation advance first). Throws InputError if the file cannot be moved to its path.
+    // Writes the last sample, ends the file and renames it into place. Throws InputError when it cannot.
     void close();
 
     UnitWave& unit(Unit u) { return m_units[static_cast<int>(u)]; }
@@ -68,13 +96,18 @@ public:
         ++m_dispatched;
         m_dispatch_blocked = false;
         ++unit(u).queue;
+        touch();
     }
-    void dispatch_blocked() { m_dispatch_blocked = true; }
+    void dispatch_blocked() {
+        m_dispatch_blocked = true;
+        touch();
+    }
     // `u` took instruction `index` out of its queue into its head register (now).
     void taken(Unit u, uint64_t index) {
         UnitWave& w = unit(u);
         --w.queue;
         w.head = static_cast<int>(index);
+        touch();
     }
     // `u` issued instruction `index` (now).
     void issued(Unit u, uint64_t index) {
@@ -83,6 +116,7 @@ public:
         w.head = -1;
         w.instr = static_cast<int>(index);
         w.busy = true;
+        touch();
     }
     // An instruction of `u` retires at `cycle` (now or later).
     void retire_at(uint64_t cycle, Unit u) { schedule(cycle, nullptr, 0, &unit(u)); }
@@ -110,10 +144,24 @@ private:
     void schedule(uint64_t cycle, int* value, int delta, UnitWave* retire);
     static void apply(const Change& c);
     void apply_due();  // SC_METHOD: applies the changes whose cycle has come
+    void sample();     // SC_METHOD: writes the values after a time step in which something changed
+    void window_start();  // SC_THREAD: writes every value at the window's first cycle
+    void write_sample(const sc_core::sc_time& step);
 
+    struct Probe {
+        const void* value = nullptr;
+        int kind = 0;  // 0 int, 1 uint32_t, 2 bool
+    };
     std::string m_path;          // where the file must end up
-    std::string m_written;       // the file SystemC writes (m_path, or a temporary to rename)
-    sc_core::sc_trace_file* m_file = nullptr;
+    std::unique_ptr<OutputFile> m_file;
+    std::unique_ptr<VcdWriter> m_vcd;
+    std::vector<Probe> m_probes;  // in VcdWriter signal order
+    std::vector<int32_t> m_values;
+    sc_core::sc_event m_sample;
+    sc_core::sc_time m_touched;   // the time step of the latest touch()
+    sc_core::sc_time m_from, m_to;  // the window (WaveformOptions), as times
+    bool m_sample_due = false;    // touched since the last sample
+    bool m_warned = false;        // the size-cap warning was printed
     UnitWave m_units[3];
     int m_dispatched = 0;        // instructions dispatched since the run started
     bool m_dispatch_blocked = false;  // dispatch waits for a full queue
