@@ -2,6 +2,7 @@
 #include "sweep/io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -40,7 +41,16 @@ void fsync_dir(const std::string& path) {
 
 }  // namespace
 
+void refuse_special_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        throw InputError(fmt::format("{}: exists and is not a regular file; a sweep directory's files must be "
+                                     "regular files (it renames over them and appends to them)", path));
+    }
+}
+
 void write_atomic(const std::string& path, const std::string& text) {
+    refuse_special_file(path);
     const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw InputError(fmt::format("{}: cannot open for writing: {}", tmp, std::strerror(errno)));
@@ -62,6 +72,7 @@ void write_atomic(const std::string& path, const std::string& text) {
 }
 
 void append_durable(const std::string& path, const std::string& text) {
+    refuse_special_file(path);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) throw InputError(fmt::format("{}: cannot open for appending: {}", path, std::strerror(errno)));
     try {
@@ -84,6 +95,7 @@ void fsync_path(const std::string& path) {
 
 DirLock::DirLock(const std::string& dir) {
     const std::string path = (fs::path(dir) / ".lock").string();
+    refuse_special_file(path);
     m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (m_fd < 0) throw InputError(fmt::format("{}: cannot create lock file: {}", path, std::strerror(errno)));
     if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {

@@ -8,7 +8,11 @@
 
 namespace sasim::sweep {
 
-// Writes `text` to a temporary file next to `path`, fsyncs it, renames it over `path` and fsyncs the
+// Throws InputError when `path` exists and is not a regular file (a device, a FIFO, a directory, a socket):
+// the sweep's files are renamed over or appended to, which must never happen to those.
+void refuse_special_file(const std::string& path);
+
+// Refuses a special file at `path` (above); then writes `text` to a temporary file next to `path`, fsyncs it, renames it over `path` and fsyncs the
 // directory. Throws InputError when the directory is not writable.
 void write_atomic(const std::string& path, const std::string& text);
 

@@ -214,6 +214,10 @@ RunnerSummary run_sweep(const Sweep& sweep, const RunnerOptions& opt, std::ostre
     if (ec || !fs::is_directory(fs::path(opt.dir) / "points")) {
         throw InputError(fmt::format("{}: cannot create sweep directory ({})", opt.dir, ec.message()));
     }
+    // Before any point runs: the files the sweep renames over or appends to must not be special files.
+    for (const char* name : {"results.csv", "points.jsonl", "sweep.json"}) {
+        refuse_special_file((fs::path(opt.dir) / name).string());
+    }
     DirLock lock(opt.dir);
     const SweepIndex index = make_index(sweep, opt.shard);
     write_index(opt.dir, index);
