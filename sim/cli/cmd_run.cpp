@@ -171,12 +171,37 @@ int run(const RunArgs& a) {
     if (!a.mapping_file.empty()) opt.replay = &replay;
     const bool tty = isatty(STDERR_FILENO) != 0 && !a.quiet;
     if (tty) {
-        opt.progress = [](size_t i, size_t n, const model::LayerStats* done, const Layer& layer) {
+        // At a layer's start: its size and memory (compiler/memory_estimate.h) and, once a layer of this run
+        // has been simulated, the time at this run's rate so far (seconds per instruction).
+        struct Rate {
+            std::chrono::steady_clock::time_point start;
+            double seconds = 0;      // wall time of the simulated layers finished so far
+            uint64_t instrs = 0;     // their instructions
+        };
+        auto rate = std::make_shared<Rate>();
+        const bool check = opt.check;
+        opt.progress = [rate, &cfg, check](size_t i, size_t n, const model::LayerStats* done, const Layer& layer) {
+            const auto now = std::chrono::steady_clock::now();
             if (done == nullptr) {
-                std::cerr << fmt::format("\r\033[K[{}/{}] {}", i + 1, n, layer.name) << std::flush;
-            } else if (i + 1 == n) {
-                std::cerr << "\r\033[K" << std::flush;
+                rate->start = now;
+                std::string about;
+                if (layer.kind != LayerKind::Other) {
+                    const MemoryEstimate e = estimate_layer_memory(layer, cfg, check);
+                    about = fmt::format(": {} instructions, about {}", fmt::group_digits(e.instructions),
+                                        format_bytes(e.total_bytes));
+                    if (rate->instrs > 0) {
+                        about += fmt::format(", about {:.0f} s", rate->seconds / static_cast<double>(rate->instrs) *
+                                                                   static_cast<double>(e.instructions));
+                    }
+                }
+                std::cerr << fmt::format("\r\033[K[{}/{}] {}{}", i + 1, n, layer.name, about) << std::flush;
+                return;
             }
+            if (done->simulated) {
+                rate->seconds += std::chrono::duration<double>(now - rate->start).count();
+                rate->instrs += done->instructions.loads + done->instructions.executes + done->instructions.stores;
+            }
+            if (i + 1 == n) std::cerr << "\r\033[K" << std::flush;
         };
         // Inside a long layer: instructions retired, simulated cycles and the time left at the rate since the
         // layer's first progress line.

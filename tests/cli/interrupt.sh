@@ -36,7 +36,7 @@ stop heuristic_term TERM 143 --mapper heuristic
 stop search_int INT 130
 stop search_jobs_int INT 130 --jobs 2
 
-# Inside one long layer (about 30 s of simulation): on a terminal the progress line counts the layer's
+# Inside one long layer (about 13 s of simulation): on a terminal the progress line counts the layer's
 # retired instructions, and SIGINT stops the layer within a tick (kTickCycles) instead of at its end.
 printf '{"name": "long", "layers": [{"name": "g", "type": "gemm", "m": 1024, "n": 1024, "k": 1024}]}\n' > "$out/long.json"
 script -qfc "'$sasim' run --config '$src/configs/tiny_2x2_ws.json' --workload '$out/long.json' --mapper heuristic \
@@ -45,6 +45,9 @@ spid=$!
 for _ in $(seq 600); do grep -q "instructions retired" "$out/long.tty" 2>/dev/null && break; sleep 0.1; done
 grep -q "g: [0-9]* of [0-9]* instructions retired, [0-9]* cycles" "$out/long.tty" || {
   echo "long: no progress line inside the layer"; cat -v "$out/long.tty"; kill "$spid"; exit 1; }
+# At the layer's start: its size and memory estimate (compiler/memory_estimate.h).
+grep -q "g: 2,953,728 instructions, about [0-9]* MB" "$out/long.tty" || {
+  echo "long: no size estimate at the layer's start"; cat -v "$out/long.tty"; kill "$spid"; exit 1; }
 pkill -INT -f -- "--workload $out/long.json"
 start=$(date +%s)
 rc=0; wait "$spid" || rc=$?
