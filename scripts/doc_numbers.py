@@ -34,6 +34,10 @@ SOURCES = {
     "alexnet_run": ["run", "-q", "--config", GEMMINI, "--workload", "workloads/alexnet.json",
                     "--mapper", "heuristic", "--mapper-cache", "none"],
     "rn50_tpu_roofline": ["roofline", "--config", "configs/tpu_v1.json", "--workload", "workloads/resnet50.json"],
+    "rn50_gemmini_search": ["run", "-q", "--config", GEMMINI, "--workload", "workloads/resnet50.json",
+                            "--mapper", "search", "--mapper-cache", "none", "--jobs", "2", "--timing-only"],
+    "rn50_gemmini_heuristic": ["run", "-q", "--config", GEMMINI, "--workload", "workloads/resnet50.json",
+                               "--mapper", "heuristic", "--mapper-cache", "none", "--timing-only"],
     # A script instead of one sasim command: run as SCRIPT SASIM ROOT WORK_DIR --json.
     "stall_attribution": ["@script", "tests/analysis/stall_attribution.py"],
 }
@@ -104,6 +108,12 @@ def f3_executes(s):
     return layer(s["alexnet_run"], "features.3")["instructions"]["execute"]
 
 
+def dram_multiple(run):
+    """DRAM bytes moved over the compulsory bytes (input + weights + output once each)."""
+    t = run["totals"]["traffic"]
+    return (t["dram_read_bytes"] + t["dram_write_bytes"]) / t["compulsory_bytes"]
+
+
 # key: (function of the sources' JSON, formatter)
 NUMBERS = {
     "validation.f3.sasim": (f3_cycles, comma),
@@ -131,6 +141,10 @@ NUMBERS = {
     "validation.c1.over_scalesim": (lambda s: layer(s["alexnet_compare"], "classifier.1")["sasim_over_scalesim"], f2),
     "validation.c1.over_bound": (lambda s: layer(s["alexnet_compare"], "classifier.1")["sasim_over_bound"], f2),
     "validation.total.over_scalesim": (lambda s: s["alexnet_compare"]["total"]["sasim_over_scalesim"], f3),
+    "readme.rn50.search_dram_multiple": (lambda s: dram_multiple(s["rn50_gemmini_search"]), f2),
+    "readme.rn50.heuristic_dram_multiple": (lambda s: dram_multiple(s["rn50_gemmini_heuristic"]), f2),
+    "readme.rn50.search_utilization": (lambda s: s["rn50_gemmini_search"]["totals"]["utilization"], pct1),
+    "readme.rn50.heuristic_utilization": (lambda s: s["rn50_gemmini_heuristic"]["totals"]["utilization"], pct1),
     "roofline.rn50.macs_per_byte": (lambda s: s["rn50_tpu_roofline"]["total"]["macs_per_dram_byte"], f1),
     "roofline.rn50.roof_pct": (lambda s: s["rn50_tpu_roofline"]["total"]["roof_fraction"], pct1),
 }
