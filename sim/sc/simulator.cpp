@@ -107,12 +107,12 @@ private:
     // Every watchdog_cycles, checks that some unit made progress or that memory still has requests to answer.
     void watchdog() {
         uint64_t last = UINT64_MAX;
-        const LayerContext* last_ctx = nullptr;
+        uint64_t last_serial = 0;
         while (!finished && !error) {
             sc_core::wait(cycles(m_opt.watchdog_cycles));
             if (finished || error || m_ctx == nullptr) continue;
             const uint64_t now = now_cycle();
-            if (m_ctx == last_ctx && m_ctx->progress == last && m_accel.requests_in_flight(now) == 0) {
+            if (m_ctx_serial == last_serial && m_ctx->progress == last && m_accel.requests_in_flight(now) == 0) {
                 std::string msg = fmt::format("watchdog: no unit made progress for {} cycles ({}, cycle {} of the layer):",
                                               m_opt.watchdog_cycles, describe_stall(), now - m_ctx->start_cycle);
                 for (const auto& l : m_accel.describe_units(*m_ctx, now)) msg += "\n  " + l;
@@ -121,7 +121,7 @@ private:
                 return;
             }
             last = m_ctx->progress;
-            last_ctx = m_ctx;
+            last_serial = m_ctx_serial;
         }
     }
 
@@ -130,31 +130,34 @@ private:
     // and with nothing in flight ends the ticker, so that a deadlock with the watchdog off still runs the
     // kernel out of events (and is reported as one) instead of ticking forever.
     void ticker() {
-        auto last = std::chrono::steady_clock::now();
-        uint64_t last_progress = UINT64_MAX;
-        const LayerContext* last_ctx = nullptr;
-        while (!finished && !error) {
-            sc_core::wait(cycles(kTickCycles));
-            if (finished || error || m_ctx == nullptr) continue;
-            if (m_ctx == last_ctx && m_ctx->progress == last_progress && m_accel.requests_in_flight(now_cycle()) == 0) {
-                return;
+        guarded([&] {
+            auto last = std::chrono::steady_clock::now();
+            uint64_t last_progress = UINT64_MAX;
+            uint64_t last_serial = 0;
+            while (!finished && !error) {
+                sc_core::wait(cycles(kTickCycles));
+                if (finished || error || m_ctx == nullptr) continue;
+                if (m_ctx_serial == last_serial && m_ctx->progress == last_progress &&
+                    m_accel.requests_in_flight(now_cycle()) == 0) {
+                    return;
+                }
+                last_serial = m_ctx_serial;
+                last_progress = m_ctx->progress;
+                // Attribute what no unit can still change, so the records stay small however long the layer.
+                advance_attribution(m_ctx->rec, m_dram.timing().take_busy(),
+                                    std::min(now_cycle(), m_accel.attribution_horizon()));
+                if (const int sig = stop_requested()) {
+                    error = std::make_exception_ptr(RunInterrupted(sig, results));
+                    sc_core::sc_stop();
+                    return;
+                }
+                const auto now = std::chrono::steady_clock::now();
+                if (!m_opt.layer_progress || now - last < std::chrono::seconds(1)) continue;
+                last = now;
+                m_opt.layer_progress(m_layer_index, m_wl.layers.size(), m_wl.layers[m_layer_index], m_ctx->rec.retired,
+                                     m_ctx->program->instrs.size(), now_cycle() - m_ctx->start_cycle);
             }
-            last_ctx = m_ctx;
-            last_progress = m_ctx->progress;
-            // Attribute what no unit can still change, so the records stay small however long the layer.
-            advance_attribution(m_ctx->rec, m_dram.timing().take_busy(),
-                                std::min(now_cycle(), m_accel.attribution_horizon()));
-            if (const int sig = stop_requested()) {
-                error = std::make_exception_ptr(RunInterrupted(sig, results));
-                sc_core::sc_stop();
-                return;
-            }
-            const auto now = std::chrono::steady_clock::now();
-            if (!m_opt.layer_progress || now - last < std::chrono::seconds(1)) continue;
-            last = now;
-            m_opt.layer_progress(m_layer_index, m_wl.layers.size(), m_wl.layers[m_layer_index], m_ctx->rec.retired,
-                                 m_ctx->program->instrs.size(), now_cycle() - m_ctx->start_cycle);
-        }
+        });
     }
 
     void run_layers() {
@@ -306,6 +309,7 @@ private:
         m_dram.load_image(std::move(image), t0);
         ctx.reset(&comp.program, t0);
         m_ctx = &ctx;
+        ++m_ctx_serial;
         m_accel.start_layer(&ctx);
         sc_core::wait(ctx.all_retired);
         const uint64_t end = std::max(now_cycle() + 1, ctx.rec.last_retire);
@@ -468,6 +472,9 @@ private:
     // sc_stop() abandons that thread's stack, and destroying ScSystem must still remove the temporary file.
     std::unique_ptr<OutputFile> m_retire_log;
     LayerContext* m_ctx = nullptr;
+    // Bumped per simulated program: the watchdog and the ticker tell a new layer from the last one even when
+    // its LayerContext has the same address and the same progress count.
+    uint64_t m_ctx_serial = 0;
     size_t m_layer_index = 0;  // the layer run_layers is on (ticker's progress)
     bool m_fault_done = false;  // inject_fault applied
     // The current layer's reference check, computing on its own thread. ~ScSystem cancels it, and the future

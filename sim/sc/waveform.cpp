@@ -23,7 +23,7 @@ void check_waveform_path(const std::string& path) {
 }
 
 ScWaveform::ScWaveform(sc_core::sc_module_name name, const std::string& path, const WaveformOptions& opt)
-    : sc_core::sc_module(name), m_path(path), m_file(std::make_unique<OutputFile>(path)) {
+    : sc_core::sc_module(name), m_path(path), m_max_bytes(opt.max_bytes), m_file(std::make_unique<OutputFile>(path)) {
     VcdWriter::Options w;
     w.timescale = "100 ps";  // whole cycles at n ns, the DMA engine's half cycles at n.5 ns
     w.from_tick = opt.from_cycle > UINT64_MAX / 10 ? UINT64_MAX : opt.from_cycle * 10;
@@ -107,7 +107,7 @@ void ScWaveform::write_sample(const sc_core::sc_time& step) {
         m_warned = true;
         std::fprintf(stderr, "sasim: warning: %s reached the --vcd-max-size of %llu bytes at cycle %llu: the "
                      "waveform stops there (use --vcd-window or a larger --vcd-max-size)\n", m_path.c_str(),
-                     static_cast<unsigned long long>(m_vcd->bytes_written()),
+                     static_cast<unsigned long long>(m_max_bytes),
                      static_cast<unsigned long long>(m_vcd->truncated_at_tick() / 10));
     }
 }

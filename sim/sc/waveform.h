@@ -153,6 +153,7 @@ private:
         int kind = 0;  // 0 int, 1 uint32_t, 2 bool
     };
     std::string m_path;          // where the file must end up
+    uint64_t m_max_bytes = UINT64_MAX;  // WaveformOptions::max_bytes, for the warning
     std::unique_ptr<OutputFile> m_file;
     std::unique_ptr<VcdWriter> m_vcd;
     std::vector<Probe> m_probes;  // in VcdWriter signal order

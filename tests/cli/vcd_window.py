@@ -51,7 +51,7 @@ if inside_full != inside_win:
 capped = os.path.join(work, "capped.vcd")
 p = run("--vcd", capped, "--vcd-max-size", "8K")
 size = os.path.getsize(capped)
-if p.returncode != 0 or size > 8192 or "reached the --vcd-max-size" not in p.stderr:
+if p.returncode != 0 or size > 8192 or "reached the --vcd-max-size of 8192 bytes" not in p.stderr:
     failures.append(f"cap: exit {p.returncode}, {size} bytes, stderr: {p.stderr.strip()}")
 with open(capped) as f:
     if "$comment truncated" not in f.read():
