@@ -18,47 +18,49 @@ namespace {
 //    execute s-2 pushes when it has finished reading (execute -> load token);
 //  - accumulator slots alternate per tile: the last execute of a tile signals its store, and the first
 //    execute of tile t waits for store t-2 to have read its slot (store -> execute token).
-class Emitter {
+class HeuristicSource final : public InstructionSource {
 public:
-    Emitter(const LayerLayout& lay, const TilePlan& plan, std::vector<KChunk> chunks, std::vector<ChunkGroup> groups)
-        : m_lay(lay), m_plan(plan), m_chunks(std::move(chunks)), m_groups(std::move(groups)) {}
+    HeuristicSource(LayerLayout lay, const TilePlan& plan, std::vector<KChunk> chunks, std::vector<ChunkGroup> groups)
+        : m_chunks(std::move(chunks)), m_groups(std::move(groups)) {
+        m_layout = std::move(lay);
+        m_plan = plan;
+        if (m_layout.conv) m_convs.push_back(*m_layout.conv);
+        m_outer_blocks = ceil_div(m_plan.outer_dim, m_plan.outer_block);
+        m_inner_tiles = ceil_div(m_plan.inner_dim, m_plan.inner_tile);
+        m_total_tiles = m_layout.view.count * m_outer_blocks * m_inner_tiles;
+        m_total_groups = m_total_tiles * m_groups.size();
+    }
 
-    // The number of instructions run() emits, from the plan alone (emit_tile, counted).
-    uint64_t instruction_count() const {
-        const uint64_t outer = m_lay.view.count * ceil_div(m_plan.outer_dim, m_plan.outer_block);
-        const uint64_t tiles = outer * ceil_div(m_plan.inner_dim, m_plan.inner_tile);
+    // The number of instructions the program has, from the plan alone (emit_tile, counted).
+    uint64_t instruction_count() override { return count(); }
+    uint64_t count() const {
+        const uint64_t outer = m_layout.view.count * m_outer_blocks;
         const uint64_t groups = m_groups.size();
         // Per tile: a tile load per group, every EXECUTE, a STORE; resident loads once per outer block
         // (when resident) or once per group of every tile.
-        return tiles * (groups + m_chunks.size() + 1) + (m_plan.resident ? outer : tiles) * groups;
+        return m_total_tiles * (groups + m_chunks.size() + 1) + (m_plan.resident ? outer : m_total_tiles) * groups;
     }
 
-    Program run() {
-        Program prog;
-        if (m_lay.conv) prog.convs.push_back(*m_lay.conv);
-        const uint64_t outer_blocks = ceil_div(m_plan.outer_dim, m_plan.outer_block);
-        const uint64_t inner_tiles = ceil_div(m_plan.inner_dim, m_plan.inner_tile);
-        m_total_tiles = m_lay.view.count * outer_blocks * inner_tiles;
-        m_total_groups = m_total_tiles * m_groups.size();
-        prog.instrs.reserve(instruction_count());  // exactly: no vector growth beyond the program's size
-        m_prog = &prog;
-        uint64_t outer_idx = 0;
-        for (uint64_t g = 0; g < m_lay.view.count; ++g) {
-            for (uint64_t ob = 0; ob < outer_blocks; ++ob, ++outer_idx) {
-                const uint64_t o0 = ob * m_plan.outer_block;
-                const uint32_t olen = static_cast<uint32_t>(std::min<uint64_t>(m_plan.outer_block, m_plan.outer_dim - o0));
-                for (uint64_t it = 0; it < inner_tiles; ++it) {
-                    const uint64_t i0 = it * m_plan.inner_tile;
-                    const uint32_t ilen = static_cast<uint32_t>(std::min<uint64_t>(m_plan.inner_tile, m_plan.inner_dim - i0));
-                    emit_tile(g, outer_idx, o0, olen, it, i0, ilen);
-                }
+    // One tile per call: tiles in (GEMM, outer block, inner tile) order.
+    bool next(std::vector<Instruction>& out) override {
+        if (m_tile_idx == m_total_tiles) {
+            if (m_emitted != count()) {
+                throw SimulationError(fmt::format("compiler: emitted {} instructions, instruction_count() says {}",
+                                                  m_emitted, count()));
             }
+            return false;
         }
-        if (prog.instrs.size() != instruction_count()) {
-            throw SimulationError(fmt::format("compiler: emitted {} instructions, instruction_count() says {}",
-                                              prog.instrs.size(), instruction_count()));
-        }
-        return prog;
+        const uint64_t it = m_tile_idx % m_inner_tiles;
+        const uint64_t outer_idx = m_tile_idx / m_inner_tiles;  // GEMM * outer_blocks + outer block
+        const uint64_t g = outer_idx / m_outer_blocks;
+        const uint64_t o0 = (outer_idx % m_outer_blocks) * m_plan.outer_block;
+        const uint32_t olen = static_cast<uint32_t>(std::min<uint64_t>(m_plan.outer_block, m_plan.outer_dim - o0));
+        const uint64_t i0 = it * m_plan.inner_tile;
+        const uint32_t ilen = static_cast<uint32_t>(std::min<uint64_t>(m_plan.inner_tile, m_plan.inner_dim - i0));
+        const size_t before = out.size();
+        emit_tile(out, g, outer_idx, o0, olen, it, i0, ilen);
+        m_emitted += out.size() - before;
+        return true;
     }
 
 private:
@@ -68,20 +70,21 @@ private:
     Instruction load_resident(uint64_t g, uint64_t o0, uint32_t olen, const ChunkGroup& grp, uint64_t row) const {
         const uint64_t stride = m_plan.res_rows_per_chunk;
         switch (m_plan.dataflow) {
-            case Dataflow::WS: return load_wt_rows(m_lay, g, o0, olen, grp, row, stride);
-            case Dataflow::IS: return load_a_rows(m_lay, g, o0, olen, grp, row, stride);
-            case Dataflow::OS: return load_b_rows(m_lay, g, o0, olen, grp, row);
+            case Dataflow::WS: return load_wt_rows(m_layout, g, o0, olen, grp, row, stride);
+            case Dataflow::IS: return load_a_rows(m_layout, g, o0, olen, grp, row, stride);
+            case Dataflow::OS: return load_b_rows(m_layout, g, o0, olen, grp, row);
         }
         return {};
     }
 
     // The load of the tile operand's chunk group for inner tile [i0, i0+ilen).
     Instruction load_tile(uint64_t g, uint64_t i0, uint32_t ilen, const ChunkGroup& grp, uint64_t row) const {
-        if (m_plan.dataflow == Dataflow::IS) return load_wt_rows(m_lay, g, i0, ilen, grp, row, m_plan.inner_tile);
-        return load_a_rows(m_lay, g, i0, ilen, grp, row, m_plan.inner_tile);
+        if (m_plan.dataflow == Dataflow::IS) return load_wt_rows(m_layout, g, i0, ilen, grp, row, m_plan.inner_tile);
+        return load_a_rows(m_layout, g, i0, ilen, grp, row, m_plan.inner_tile);
     }
 
-    void emit_tile(uint64_t g, uint64_t outer_idx, uint64_t o0, uint32_t olen, uint64_t it, uint64_t i0, uint32_t ilen) {
+    void emit_tile(std::vector<Instruction>& out, uint64_t g, uint64_t outer_idx, uint64_t o0, uint32_t olen, uint64_t it,
+                   uint64_t i0, uint32_t ilen) {
         const uint64_t acc_slot = m_tile_idx % 2;
         const uint64_t res_region = m_plan.resident ? outer_idx % m_plan.res_regions : 0;
         const uint64_t rpc = m_plan.res_rows_per_chunk;
@@ -89,23 +92,23 @@ private:
             const uint64_t slot = m_group_idx % 2;
             Instruction lt = load_tile(g, i0, ilen, grp, m_plan.tile_base[slot]);
             lt.wait_next = m_group_idx >= 2;
-            m_prog->instrs.push_back(lt);
-            size_t last_load = m_prog->instrs.size() - 1;
+            out.push_back(lt);
+            size_t last_load = out.size() - 1;
 
             // First scratchpad row of the group's resident chunks.
             uint64_t stat_base = 0;
             if (m_plan.resident) {
                 stat_base = m_plan.res_base[res_region] + grp.first * rpc;
                 if (it == 0) {
-                    m_prog->instrs.push_back(load_resident(g, o0, olen, grp, stat_base));
-                    last_load = m_prog->instrs.size() - 1;
+                    out.push_back(load_resident(g, o0, olen, grp, stat_base));
+                    last_load = out.size() - 1;
                 }
             } else {
                 stat_base = m_plan.res_base[slot];
-                m_prog->instrs.push_back(load_resident(g, o0, olen, grp, stat_base));
-                last_load = m_prog->instrs.size() - 1;
+                out.push_back(load_resident(g, o0, olen, grp, stat_base));
+                last_load = out.size() - 1;
             }
-            m_prog->instrs[last_load].signal_next = true;
+            out[last_load].signal_next = true;
 
             for (size_t c = 0; c < grp.count; ++c) {
                 const size_t j = grp.first + c;
@@ -129,7 +132,7 @@ private:
                 const bool reuse = m_plan.resident && m_chunks.size() == 1 && it > 0;
                 ex.preload = m_plan.dataflow != Dataflow::OS && !reuse;
                 ex.accumulate = j > 0;
-                m_prog->instrs.push_back(ex);
+                out.push_back(ex);
             }
             ++m_group_idx;
         }
@@ -140,22 +143,21 @@ private:
         st.c_row = m_plan.acc_base[acc_slot];
         st.rows = ilen;
         st.elems = olen;
-        const uint64_t ob = m_lay.operand_bytes;
-        const GemmAddrs& ga = m_lay.gemms[g];
+        const uint64_t ob = m_layout.operand_bytes;
+        const GemmAddrs& ga = m_layout.gemms[g];
         // WS/OS: tile rows are i (pixels), columns o (channels). IS: tile rows are i (channels), columns o (pixels).
         st.dram_addr = ga.c_addr + (i0 * ga.c_row_stride + o0) * ob;
         st.dram_stride = ga.c_row_stride * ob;
-        st.shift = m_lay.shift;
-        st.relu = m_lay.relu;
-        m_prog->instrs.push_back(st);
+        st.shift = m_layout.shift;
+        st.relu = m_layout.relu;
+        out.push_back(st);
         ++m_tile_idx;
     }
 
-    const LayerLayout& m_lay;
-    const TilePlan& m_plan;
     std::vector<KChunk> m_chunks;
     std::vector<ChunkGroup> m_groups;
-    Program* m_prog = nullptr;
+    uint64_t m_outer_blocks = 0, m_inner_tiles = 0;
+    uint64_t m_emitted = 0;      // instructions produced so far
     uint64_t m_group_idx = 0;    // global chunk-group index (tile slots alternate per group)
     uint64_t m_tile_idx = 0;     // global tile (STORE) index
     uint64_t m_total_groups = 0;
@@ -220,20 +222,36 @@ HeuristicPlan plan_heuristic(const Layer& layer, const Config& cfg) {
 
 }  // namespace
 
-CompiledLayer compile_layer(const Layer& layer, const Config& cfg) {
+std::unique_ptr<InstructionSource> stream_layer(const Layer& layer, const Config& cfg) {
     HeuristicPlan hp = plan_heuristic(layer, cfg);
+    return std::make_unique<HeuristicSource>(std::move(hp.layout), hp.plan, std::move(hp.chunks), std::move(hp.groups));
+}
+
+Program drain(InstructionSource& src) {
+    Program prog;
+    prog.convs = src.convs();
+    while (src.next(prog.instrs)) {
+    }
+    return prog;
+}
+
+CompiledLayer compile_layer(const Layer& layer, const Config& cfg) {
+    const std::unique_ptr<InstructionSource> src = stream_layer(layer, cfg);
     CompiledLayer out;
-    out.layout = std::move(hp.layout);
-    out.plan = hp.plan;
-    Emitter em(out.layout, out.plan, std::move(hp.chunks), std::move(hp.groups));
-    out.program = em.run();
+    out.program.convs = src->convs();
+    out.program.instrs.reserve(src->instruction_count());  // exactly: no vector growth beyond the program's size
+    while (src->next(out.program.instrs)) {
+    }
+    out.layout = src->layout();
+    out.plan = src->plan();
     return out;
 }
 
 ProgramSize heuristic_program_size(const Layer& layer, const Config& cfg) {
-    const HeuristicPlan hp = plan_heuristic(layer, cfg);
-    const Emitter em(hp.layout, hp.plan, hp.chunks, hp.groups);
-    return {em.instruction_count(), hp.layout.image_bytes};
+    HeuristicPlan hp = plan_heuristic(layer, cfg);
+    const uint64_t image = hp.layout.image_bytes;
+    const HeuristicSource src(std::move(hp.layout), hp.plan, std::move(hp.chunks), std::move(hp.groups));
+    return {src.count(), image};
 }
 
 }  // namespace sasim

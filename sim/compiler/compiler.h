@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lowers one conv or gemm layer to a tiled program for the accelerator (docs/isa.md).
 #pragma once
+#include "compiler/instruction_source.h"
 #include "compiler/isa.h"
 #include "compiler/layout.h"
 #include "compiler/tiling.h"

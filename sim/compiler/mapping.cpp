@@ -103,27 +103,31 @@ public:
         layout_memory();
     }
 
-    Program run() {
-        prepare();
+    // The tables the program's LoadIm2col instructions index: the layer's convolution, and with on-chip
+    // im2col the natural-layout input tiles (conv 1).
+    void add_convs(std::vector<ConvGeometry>& convs) const {
+        if (m_lay.conv) convs.push_back(*m_lay.conv);
+        if (m_chip) convs.push_back(m_tile_geom);
+    }
 
-        // The step list, then program order with the loads of step s+1 ahead of the body of step s.
-        std::vector<Step> steps;
-        for_each_step([&](uint64_t g, uint64_t pi, uint64_t qi, size_t kt) { steps.push_back(emit_step(g, pi, qi, kt)); });
-        Program prog;
-        if (m_lay.conv) prog.convs.push_back(*m_lay.conv);
-        if (m_chip) prog.convs.push_back(m_tile_geom);  // conv 1: the natural-layout input tiles
-        std::vector<BufferUse> uses;
-        auto append = [&](std::vector<Instruction>& ins, std::vector<BufferUse>& us) {
-            prog.instrs.insert(prog.instrs.end(), ins.begin(), ins.end());
-            uses.insert(uses.end(), us.begin(), us.end());
-        };
-        if (!steps.empty()) append(steps[0].loads, steps[0].load_uses);
-        for (size_t s = 0; s < steps.size(); ++s) {
-            if (s + 1 < steps.size()) append(steps[s + 1].loads, steps[s + 1].load_uses);
-            append(steps[s].body, steps[s].body_uses);
-        }
-        derive_tokens(prog, uses);
-        return prog;
+    // The number of steps (one K tile of one P x Q tile each), after prepare().
+    uint64_t step_count() const {
+        return m_lay.view.count * m_outer_n * m_inner_n * m_ktiles.size();
+    }
+
+    // Step s of for_each_step's order. Steps carry state (buffer slots, what the array holds): call it for
+    // s = 0, 1, 2, ... in turn.
+    Step step_at(uint64_t s) {
+        const bool inner = m_map.gemms_inner;
+        const uint64_t kts = m_ktiles.size();
+        const size_t kt = static_cast<size_t>(s % kts);
+        s /= kts;
+        const uint64_t i = s % m_inner_n;
+        s /= m_inner_n;
+        const uint64_t nb = inner ? m_lay.view.count : m_outer_n;
+        const uint64_t b = s % nb, a = s / nb;
+        const uint64_t g = inner ? b : a, o = inner ? a : b;
+        return emit_step(g, m_map.order == LoopOrder::PQ ? o : i, m_map.order == LoopOrder::PQ ? i : o, kt);
     }
 
 private:
@@ -455,6 +459,76 @@ private:
     std::tuple<uint64_t, uint64_t, uint32_t, uint32_t> m_stat;  // (Q version, b_row, n, k) in the array
 };
 
+
+// A mapped program in program order: the loads of step s+1 ahead of the body of step s (so they overlap
+// it), tokens derived as the instructions come (TokenDeriver).
+class MappedSource final : public InstructionSource {
+public:
+    MappedSource(const Config& cfg, LayerLayout lay, const Mapping& map, size_t token_scan_every = 0)
+        : m_cfg(cfg), m_map(map), m_tokens(token_scan_every == 0 ? TokenDeriver::kScanEvery : token_scan_every) {
+        m_layout = std::move(lay);
+        m_plan.dataflow = cfg.array.dataflow;
+        m_em = std::make_unique<MappedEmitter>(cfg, m_layout, map);
+        m_em->prepare();
+        m_em->add_convs(m_convs);
+        m_steps = m_em->step_count();
+    }
+
+    bool next(std::vector<Instruction>& out) override {
+        if (m_done) return false;
+        const size_t before = out.size();
+        if (m_next_step == 0 && m_steps > 0 && !m_started) {
+            m_started = true;
+            m_ahead = m_em->step_at(0);
+            add(m_ahead.loads, m_ahead.load_uses);
+        }
+        while (out.size() == before && m_next_step < m_steps) {
+            const Step cur = std::move(m_ahead);
+            if (m_next_step + 1 < m_steps) {
+                m_ahead = m_em->step_at(m_next_step + 1);
+                add(m_ahead.loads, m_ahead.load_uses);
+            }
+            add(cur.body, cur.body_uses);
+            ++m_next_step;
+            m_tokens.take_final(out);
+        }
+        if (m_next_step == m_steps) {
+            m_tokens.take_all(out);
+            m_done = out.size() == before;
+        }
+        return !m_done;
+    }
+
+    uint64_t instruction_count() override {
+        if (m_count == UINT64_MAX) {
+            MappedEmitter em(m_cfg, m_layout, m_map);  // a second pass, counting
+            em.prepare();
+            m_count = 0;
+            for (uint64_t s = 0; s < m_steps; ++s) {
+                const Step st = em.step_at(s);
+                m_count += st.loads.size() + st.body.size();
+            }
+        }
+        return m_count;
+    }
+
+private:
+    void add(const std::vector<Instruction>& ins, const std::vector<BufferUse>& uses) {
+        for (size_t k = 0; k < ins.size(); ++k) m_tokens.add(ins[k], uses[k]);
+    }
+
+    const Config& m_cfg;
+    const Mapping m_map;
+    std::unique_ptr<MappedEmitter> m_em;  // refers to m_layout
+    TokenDeriver m_tokens;
+    Step m_ahead;                 // step m_next_step, whose loads are already added
+    uint64_t m_steps = 0;
+    uint64_t m_next_step = 0;     // the next step whose body is added
+    bool m_started = false;
+    bool m_done = false;
+    uint64_t m_count = UINT64_MAX;  // instruction_count(), once counted
+};
+
 }  // namespace
 
 void check_mapping_fits(const LayerLayout& lay, const Config& cfg, const Mapping& map) {
@@ -462,12 +536,17 @@ void check_mapping_fits(const LayerLayout& lay, const Config& cfg, const Mapping
     em.prepare();
 }
 
+std::unique_ptr<InstructionSource> stream_mapped(const Layer& layer, const Config& cfg, const Mapping& map,
+                                                 size_t token_scan_every) {
+    return std::make_unique<MappedSource>(cfg, mapped_layout(layer, cfg, map), map, token_scan_every);
+}
+
 CompiledLayer compile_mapped(const Layer& layer, const Config& cfg, const Mapping& map) {
+    MappedSource src(cfg, mapped_layout(layer, cfg, map), map);
     CompiledLayer out;
-    out.layout = mapped_layout(layer, cfg, map);
-    MappedEmitter em(cfg, out.layout, map);
-    out.program = em.run();
-    out.plan.dataflow = cfg.array.dataflow;
+    out.program = drain(src);
+    out.layout = src.layout();
+    out.plan = src.plan();
     return out;
 }
 

@@ -10,6 +10,8 @@
 // The "P operand" is indexed (p, k) (WS: im2col rows, IS: weights [n][k], OS: im2col rows), the
 // "Q operand" (q, k) (WS: weights, IS: im2col rows, OS: weights [k][n]).
 #pragma once
+#include <deque>
+#include <map>
 #include <cstdint>
 #include <string>
 
@@ -89,6 +91,48 @@ struct BufferUse {
 // one writer and one reader at a time (docs/mapper.md, "Tokens"). Requires every dependency to point
 // backwards in program order; throws std::logic_error otherwise.
 void derive_tokens(Program& prog, const std::vector<BufferUse>& uses);
+
+// derive_tokens one instruction at a time, for programs produced as they run (InstructionSource): holds
+// only the instructions whose signal flags a later instruction may still set.
+class TokenDeriver {
+public:
+    static constexpr size_t kScanEvery = 1024;
+    // `scan_every`: how many held instructions make take_final look (1: at every call, for tests).
+    explicit TokenDeriver(size_t scan_every = kScanEvery) : m_scan_every(scan_every == 0 ? 1 : scan_every),
+                                                           m_scan_at(m_scan_every) {}
+    // Appends `in` (its token flags replaced) as the next instruction; sets its wait flags and the signal
+    // flags of the earlier instructions it depends on. Throws std::logic_error on a forward dependency.
+    void add(Instruction in, const BufferUse& u);
+    // Moves the instructions no later add() can change to `out`, in program order; looks only every
+    // kScanEvery instructions or so (it may move nothing).
+    void take_final(std::vector<Instruction>& out);
+    // Moves every held instruction to `out`: the program has ended.
+    void take_all(std::vector<Instruction>& out);
+    uint64_t held_count() const { return m_held.size(); }
+
+private:
+    struct BufState {
+        int64_t last_writer = -1;        // instruction index
+        int64_t last_exec_reader = -1;   // scratchpad buffers: the last EXECUTE that read the current content
+        int64_t last_store_reader = -1;  // accumulator slots: the last STORE that read the current content
+        bool accumulator = false;        // last written by an EXECUTE (else by a load: a scratchpad buffer)
+    };
+    // A token channel: the k-th waiting instruction takes the k-th token, so producers are waited for in
+    // increasing order, and one not later than the last waited for needs no token (its unit is in order).
+    struct Channel {
+        int64_t waited = -1;
+        bool need(int64_t producer);  // true: the consumer must wait on `producer` (which then signals)
+    };
+    Instruction& held(int64_t index);
+    uint64_t open_from() const;  // the first instruction a later add() may still change
+
+    std::map<int64_t, BufState> m_bufs;  // by BufferUse id
+    Channel m_l2e, m_e2l, m_e2s, m_s2e;
+    std::deque<Instruction> m_held;      // instructions m_base, m_base + 1, ...
+    uint64_t m_base = 0;
+    size_t m_scan_every;
+    size_t m_scan_at;                    // take_final looks when this many instructions are held
+};
 
 }  // namespace sasim
 

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -20,12 +21,13 @@ uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MA
 
 }  // namespace
 
-MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, bool check) {
+MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, bool check, bool whole_program) {
     const ProgramSize size = heuristic_program_size(layer, cfg);
     const GemmView v = layer.gemm_view();
     MemoryEstimate e;
     e.instructions = size.instructions;
-    e.program_bytes = mul_sat(size.instructions, kBytesPerInstruction);
+    e.program_bytes =
+        mul_sat(whole_program ? size.instructions : std::min(size.instructions, kHeldInstructions), kBytesPerInstruction);
     e.image_bytes = size.image_bytes;
     uint64_t input = mul_sat(mul_sat(v.count, v.m), v.k);
     if (layer.kind == LayerKind::Conv) {

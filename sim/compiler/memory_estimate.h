@@ -10,16 +10,20 @@
 
 namespace sasim {
 
-// Bytes the model keeps per instruction of a layer's program: the Instruction (152 B) and its issue and
-// retire cycles (16 B), with some room; the units' stall records are attributed while the layer runs and
-// stay small (docs/reliability.md, "Resource guards", has the measurements).
+// Bytes the model keeps per instruction it holds: the Instruction (152 B) and its issue and retire cycles
+// (16 B), with some room; the units' stall records are attributed while the layer runs and stay small
+// (docs/reliability.md, "Resource guards", has the measurements).
 constexpr uint64_t kBytesPerInstruction = 192;
+// Instructions a streamed layer holds at most, in practice: those in flight between the oldest unretired
+// one and the dispatcher, plus what the token deriver keeps open (about 2 * TokenDeriver::kScanEvery).
+// Programs are produced as they run (compiler/instruction_source.h), so this does not grow with the layer.
+constexpr uint64_t kHeldInstructions = 16384;
 // Bytes of a process that has elaborated the model and loaded a config and a workload (measured).
 constexpr uint64_t kBaseProcessBytes = 32ull << 20;
 
 struct MemoryEstimate {
     uint64_t instructions = 0;      // of the heuristic program (a searched program has about as many)
-    uint64_t program_bytes = 0;     // instructions * kBytesPerInstruction
+    uint64_t program_bytes = 0;     // held instructions * kBytesPerInstruction
     uint64_t image_bytes = 0;       // the DRAM image
     uint64_t tensor_bytes = 0;      // the operands, generated once and written into the image
     uint64_t reference_bytes = 0;   // the reference outputs (int32), when the results are checked
@@ -27,7 +31,8 @@ struct MemoryEstimate {
 };
 
 // Throws what compile_layer throws (a config that cannot hold one tile). `check`: the reference runs.
-MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, bool check);
+// `whole_program`: every instruction is kept (layer traces for the RTL check), not at most kHeldInstructions.
+MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, bool check, bool whole_program = false);
 
 // "8G", "512M", "64K", "1.5G", "1000000" (bytes; K/M/G/T are powers of 1024, an optional trailing "B"
 // or "iB" is accepted). Throws InputError naming `option` when the text is not a size or is 0.

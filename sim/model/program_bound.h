@@ -18,5 +18,7 @@ struct ProgramBound {
 };
 
 ProgramBound program_bound(const CompiledLayer& comp, const Config& cfg);
+// The same over a program produced on demand, from where `src` stands (it is consumed).
+ProgramBound program_bound(InstructionSource& src, const Config& cfg);
 
 }  // namespace sasim::model

@@ -74,7 +74,7 @@ namespace sasim::sc {
 
 std::vector<std::string> ScAccelerator::describe_units(const LayerContext& ctx, uint64_t cycle) const {
     auto line = [&](const char* unit, const UnitState& st) {
-        if (st.instr < 0) return fmt::format("{}: {}", unit, st.what);
+        if (st.instr < 0 || !ctx.program.holds(static_cast<uint64_t>(st.instr))) return fmt::format("{}: {}", unit, st.what);
         return fmt::format("{}: {} for instruction #{} ({})", unit, st.what, st.instr,
                            disassemble(ctx.instr(static_cast<uint64_t>(st.instr))));
     };

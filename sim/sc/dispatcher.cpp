@@ -19,11 +19,10 @@ void ScDispatcher::run() {
             sc_core::wait(m_start);
             LayerContext& ctx = *m_ctx;
             uint64_t next = now_cycle();
-            const auto& instrs = ctx.program->instrs;
-            for (uint64_t i = 0; i < instrs.size(); ++i) {
+            for (uint64_t i = 0; ctx.program.fetch(i); ++i) {
                 wait_until_cycle(next);
                 sc_core::sc_port<sc_core::sc_fifo_out_if<QueuedInstr>>* port = &load_o;
-                const Unit unit = unit_of(instrs[i].op);
+                const Unit unit = unit_of(ctx.instr(i).op);
                 switch (unit) {
                     case Unit::Load: port = &load_o; break;
                     case Unit::Execute: port = &execute_o; break;
@@ -41,6 +40,7 @@ void ScDispatcher::run() {
                 if (m_wave != nullptr) m_wave->dispatched(unit);
                 next = at + 1;
             }
+            ctx.program_ended();
         }
     });
 }

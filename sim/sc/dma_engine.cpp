@@ -101,8 +101,8 @@ void ScDmaEngine::process_cycle(uint64_t t) {
         x->in = &m_ctx->instr(x->index);
         x->rows_to_write = uint64_t{x->in->rows} * load_blocks(*x->in);
         const uint32_t eb = x->in->dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
-        x->gen = std::make_unique<model::LoadAddressGen>(*x->in, m_ctx->program->convs, eb);
-        m_ctx->rec.issue[x->index] = m_read_pending_cycle;
+        x->gen = std::make_unique<model::LoadAddressGen>(*x->in, m_ctx->convs(), eb);
+        m_ctx->record_issue(x->index, m_read_pending_cycle);
         m_reads.push_back(std::move(x));
         m_read_pending = false;
         m_read_active = true;
@@ -111,7 +111,7 @@ void ScDmaEngine::process_cycle(uint64_t t) {
     if (m_write_pending && !m_write_active && m_write_pending_cycle <= t) {
         m_write_index = m_write_pending_index;
         m_write_in = &m_ctx->instr(m_write_index);
-        m_ctx->rec.issue[m_write_index] = m_write_pending_cycle;
+        m_ctx->record_issue(m_write_index, m_write_pending_cycle);
         m_write_next_row = 0;
         m_write_start = t;
         m_write_max_complete = t;
@@ -181,9 +181,9 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
 uint64_t ScDmaEngine::earliest_open_cycle() const {
     uint64_t c = UINT64_MAX;
     if (m_read_pending) c = std::min(c, m_read_pending_cycle);
-    if (!m_reads.empty()) c = std::min(c, m_ctx->rec.issue[m_reads.front()->index]);  // in order: front is oldest
+    if (!m_reads.empty()) c = std::min(c, m_ctx->issue_cycle(m_reads.front()->index));  // in order: front is oldest
     if (m_write_pending) c = std::min(c, m_write_pending_cycle);
-    if (m_write_active) c = std::min(c, m_ctx->rec.issue[m_write_index]);
+    if (m_write_active) c = std::min(c, m_ctx->issue_cycle(m_write_index));
     return c;
 }
 
@@ -332,8 +332,8 @@ void ScDmaEngine::store_side(uint64_t t) {
         m_write_active = false;
         m_write_free_cycle = t + 1;
         const uint64_t retire = std::max(m_write_max_complete, t + 1);
-        m_ctx->record_retire(m_write_index, retire);
-        m_ctx->rec.intervals.record(&model::StallIntervals::dma_active, m_ctx->rec.issue[m_write_index], retire);
+        m_ctx->rec.intervals.record(&model::StallIntervals::dma_active, m_ctx->issue_cycle(m_write_index), retire);
+        m_ctx->record_retire(m_write_index, retire);  // last: the instruction may be released from here on
         if (m_wave != nullptr) m_wave->retire_at(retire, Unit::Store);
         m_write_freed.notify(sc_core::SC_ZERO_TIME);
     }
@@ -377,10 +377,10 @@ void ScDmaEngine::retire_reads() {
         ReadXfer& x = *m_reads.front();
         if (x.rows_written < x.rows_to_write) break;
         const uint64_t at = x.last_write + 1;
-        m_ctx->record_retire(x.index, at);
-        m_ctx->rec.intervals.record(&model::StallIntervals::dma_active, m_ctx->rec.issue[x.index], at);
+        m_ctx->rec.intervals.record(&model::StallIntervals::dma_active, m_ctx->issue_cycle(x.index), at);
         if (m_wave != nullptr) m_wave->retire_at(at, Unit::Load);
         if (x.in->signal_next) m_l2e.push(at);
+        m_ctx->record_retire(x.index, at);  // last: the instruction may be released from here on
         m_reads.pop_front();
     }
 }

@@ -63,7 +63,7 @@ void ScExecuteUnit::run() {
             ctx.rec.traffic.acc_writes += in.m;
             if (in.signal_prev) m_e2l.push(sc.stream_end);
             if (in.signal_next) m_e2s.push(sc.retire);
-            ctx.rec.issue[q.index] = s;
+            ctx.record_issue(q.index, s);
             ctx.record_retire(q.index, sc.retire);
             m_busy_until = sc.retire;
         }

@@ -7,6 +7,7 @@
 #include <systemc>
 
 #include "compiler/isa.h"
+#include "model/program_window.h"
 #include "model/stall_attribution.h"
 #include "model/stats.h"
 
@@ -14,8 +15,6 @@ namespace sasim::sc {
 
 // Filled by the units during a layer; turned into LayerStats by the simulator.
 struct LayerRecord {
-    std::vector<uint64_t> issue;   // per instruction, absolute cycle
-    std::vector<uint64_t> retire;  // per instruction, absolute cycle
     uint64_t retired = 0;          // instructions retired so far
     uint64_t last_retire = 0;      // latest retire cycle seen
     // Filled by the units as they go, except dram_busy and dma_active (by the simulator at the layer's end).
@@ -38,27 +37,36 @@ struct UnitState {
 };
 
 struct LayerContext {
-    const Program* program = nullptr;
+    // The program as far as the machine has reached it; each instruction's issue and retire cycles.
+    model::ProgramWindow program;
     uint64_t start_cycle = 0;      // absolute cycle the layer starts
     LayerRecord rec;
     sc_core::sc_event all_retired; // notified when the last instruction has retired (its cycle may be ahead)
     uint64_t progress = 0;         // bumped whenever any unit issues, retires, or moves data (watchdog)
 
-    void reset(const Program* p, uint64_t start) {
-        program = p;
+    // `src` (which must outlive the layer), on_release and keep_all: ProgramWindow::reset.
+    void reset(InstructionSource* src, uint64_t start, model::ProgramWindow::ReleaseFn on_release = {},
+               bool keep_all = false) {
+        program.reset(src, std::move(on_release), keep_all);
         start_cycle = start;
         rec = LayerRecord{};
         rec.attributor = model::StallAttributor(start);
         progress = 0;
-        rec.issue.assign(p->instrs.size(), 0);
-        rec.retire.assign(p->instrs.size(), 0);
     }
-    const Instruction& instr(uint64_t i) const { return program->instrs[i]; }
+    const Instruction& instr(uint64_t i) const { return program.at(i); }
+    const std::vector<ConvGeometry>& convs() const { return program.convs(); }
+    void record_issue(uint64_t index, uint64_t cycle) { program.set_issue(index, cycle); }
+    uint64_t issue_cycle(uint64_t index) const { return program.issue(index); }
     void record_retire(uint64_t index, uint64_t cycle) {
         ++progress;
-        rec.retire[index] = cycle;
+        ++rec.retired;
         if (cycle > rec.last_retire) rec.last_retire = cycle;
-        if (++rec.retired == program->instrs.size()) all_retired.notify(sc_core::SC_ZERO_TIME);
+        program.retire(index, cycle);
+        if (program.all_retired()) all_retired.notify(sc_core::SC_ZERO_TIME);
+    }
+    // The dispatcher found the program's end: a program of no instructions is done at once.
+    void program_ended() {
+        if (program.all_retired()) all_retired.notify(sc_core::SC_ZERO_TIME);
     }
 };
 

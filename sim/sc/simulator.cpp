@@ -30,6 +30,7 @@
 #include "sc/cycle_attribution.h"
 #include "sc/dram_target.h"
 #include "sc/error_sink.h"
+#include "sc/fault_injection.h"
 #include "sc/parallel_search.h"
 #include "sc/waveform.h"
 
@@ -155,13 +156,13 @@ private:
                 if (!m_opt.layer_progress || now - last < std::chrono::seconds(1)) continue;
                 last = now;
                 m_opt.layer_progress(m_layer_index, m_wl.layers.size(), m_wl.layers[m_layer_index], m_ctx->rec.retired,
-                                     m_ctx->program->instrs.size(), now_cycle() - m_ctx->start_cycle);
+                                     m_ctx->program.total_instructions(), now_cycle() - m_ctx->start_cycle);
             }
         });
     }
 
     void run_layers() {
-        std::ostream* log = nullptr;
+        std::ostream* log = nullptr;  // the retire log, written as instructions leave the program window
         if (!m_opt.retire_log_path.empty()) {
             m_retire_log = std::make_unique<OutputFile>(m_opt.retire_log_path);
             log = &m_retire_log->stream();
@@ -193,7 +194,7 @@ private:
                 continue;
             }
             state = "layer " + layer.name;
-            CompiledLayer comp = choose_program(layer, st.mapping);
+            std::unique_ptr<InstructionSource> src = choose_program(layer, st.mapping);
             if (m_opt.search_only) {
                 st.simulated = true;
                 st.cycles = m_chosen_cycles;
@@ -202,14 +203,10 @@ private:
                 continue;
             }
             if (m_opt.inject_fault == "drop-token" && !m_fault_done) {
-                for (Instruction& in : comp.program.instrs) {
-                    if (unit_of(in.op) == Unit::Load && in.signal_next) {
-                        in.signal_next = false;
-                        m_fault_done = true;
-                        break;
-                    }
-                }
+                src = std::make_unique<DropFirstLoadToken>(std::move(src));
+                m_fault_done = true;
             }
+            const LayerLayout& layout = src->layout();
             auto tensors = std::make_shared<model::CanonicalTensors>();
             model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name), *tensors);
             // The reference check needs only the tensors: it runs on a second thread while the layer simulates.
@@ -223,13 +220,22 @@ private:
                     m_reference = std::async(std::launch::deferred, compute);  // no thread to be had: run it at get()
                 }
             }
-            std::vector<uint8_t> image = model::build_dram_image(layer, comp.layout, m_cfg.array.dataflow, *tensors);
+            std::vector<uint8_t> image = model::build_dram_image(layer, layout, m_cfg.array.dataflow, *tensors);
             LayerTrace trace;
             if (m_opt.layer_trace) trace.initial_image = image;  // load_image takes the image over
             if (m_wave) m_wave->set_layer(static_cast<int>(li));
             LayerContext ctx;
             const uint64_t t0 = now_cycle();
-            const uint64_t end = simulate_program(comp, std::move(image), ctx, layer.name);
+            model::ProgramWindow::ReleaseFn to_log;
+            if (log != nullptr) {
+                to_log = [log, li, t0](uint64_t i, const Instruction& in, uint64_t issue, uint64_t retire) {
+                    *log << li << ' ' << i << ' ' << to_string(unit_of(in.op)) << ' ' << issue - t0 << ' '
+                         << retire - t0 << '\n';
+                };
+            }
+            // A layer trace needs the whole program afterwards; otherwise retired instructions are dropped.
+            const uint64_t end = simulate_program(*src, std::move(image), ctx, layer.name, std::move(to_log),
+                                                  static_cast<bool>(m_opt.layer_trace));
             if (st.mapping.strategy == "search" && end - t0 != m_chosen_cycles) {
                 if (!st.mapping.cache_hit) {
                     throw SimulationError(fmt::format("layer {}: the chosen program took {} cycles, its search run {}",
@@ -243,15 +249,15 @@ private:
                              static_cast<unsigned long long>(end - t0), m_cache.path().c_str());
             }
             st.simulated = true;
-            st.gemm = comp.layout.layer_view;
+            st.gemm = layout.layer_view;
             st.macs = st.gemm.macs();  // useful MACs: packed groups also multiply the zeros between groups
-            if (ctx.rec.macs != comp.layout.view.macs()) {
+            if (ctx.rec.macs != layout.view.macs()) {
                 throw SimulationError(fmt::format("layer {}: EXECUTEs performed {} MACs, the program has {}",
-                                                  layer.name, ctx.rec.macs, comp.layout.view.macs()));
+                                                  layer.name, ctx.rec.macs, layout.view.macs()));
             }
-            if (ctx.rec.traffic.dram_write_bytes != comp.layout.output_bytes) {
+            if (ctx.rec.traffic.dram_write_bytes != layout.output_bytes) {
                 throw SimulationError(fmt::format("layer {}: STOREs wrote {} bytes, the output tensor has {}", layer.name,
-                                                  ctx.rec.traffic.dram_write_bytes, comp.layout.output_bytes));
+                                                  ctx.rec.traffic.dram_write_bytes, layout.output_bytes));
             }
             st.cycles = end - t0;
             advance_attribution(ctx.rec, m_dram.timing().take_busy(), end);
@@ -259,39 +265,28 @@ private:
             st.compute_cycles = st.breakdown.compute;
             st.array_slots_used = ctx.rec.array_slots;
             st.traffic = ctx.rec.traffic;
-            st.compulsory_bytes = compulsory_bytes(comp.layout);
+            st.compulsory_bytes = compulsory_bytes(layout);
             st.energy = model::layer_energy(st, m_event_energy);
-            for (const Instruction& in : comp.program.instrs) {
-                switch (unit_of(in.op)) {
-                    case Unit::Load: ++st.instructions.loads; break;
-                    case Unit::Execute: ++st.instructions.executes; break;
-                    case Unit::Store: ++st.instructions.stores; break;
-                }
-            }
+            st.instructions.loads = ctx.program.per_unit()[static_cast<int>(Unit::Load)];
+            st.instructions.executes = ctx.program.per_unit()[static_cast<int>(Unit::Execute)];
+            st.instructions.stores = ctx.program.per_unit()[static_cast<int>(Unit::Store)];
             if (check) {
                 const std::vector<int32_t> ref = m_reference.get();
-                st.check = model::check_outputs(layer, comp.layout, ref, m_dram.image(), bits);
-            }
-            if (log) {
-                for (size_t i = 0; i < comp.program.instrs.size(); ++i) {
-                    *log << li << ' ' << i << ' ' << to_string(unit_of(comp.program.instrs[i].op)) << ' '
-                         << ctx.rec.issue[i] - t0 << ' ' << ctx.rec.retire[i] - t0 << '\n';
-                }
+                st.check = model::check_outputs(layer, layout, ref, m_dram.image(), bits);
             }
             if (m_opt.layer_trace) {
+                const Program whole = ctx.program.kept_program();
                 trace.layer_index = li;
                 trace.name = layer.name;
-                trace.program = &comp.program;
-                trace.layout = &comp.layout;
+                trace.program = &whole;
+                trace.layout = &layout;
                 trace.final_image = &m_dram.image();
                 trace.cycles = st.cycles;
                 trace.compute_cycles = st.breakdown.compute;
                 trace.dma_bank_conflict_cycles = st.traffic.dma_bank_conflict_cycles;
                 trace.dispatch_blocked_cycles = st.traffic.dispatch_blocked_cycles;
-                trace.issue.reserve(ctx.rec.issue.size());
-                trace.retire.reserve(ctx.rec.retire.size());
-                for (uint64_t c : ctx.rec.issue) trace.issue.push_back(c - t0);
-                for (uint64_t c : ctx.rec.retire) trace.retire.push_back(c - t0);
+                for (uint64_t c : ctx.program.kept_issue()) trace.issue.push_back(c - t0);
+                for (uint64_t c : ctx.program.kept_retire()) trace.retire.push_back(c - t0);
                 m_opt.layer_trace(trace);
             }
             m_ctx = nullptr;
@@ -302,12 +297,14 @@ private:
         if (m_retire_log) m_retire_log->commit();
     }
 
-    // Runs `comp` from an idle machine at the current cycle on `image`; returns the layer's end cycle.
-    uint64_t simulate_program(const CompiledLayer& comp, std::vector<uint8_t> image, LayerContext& ctx,
-                              const std::string& name) {
+    // Runs `src` from an idle machine at the current cycle on `image`; returns the layer's end cycle.
+    // on_release and keep_all: model::ProgramWindow::reset (the retire log, layer traces).
+    uint64_t simulate_program(InstructionSource& src, std::vector<uint8_t> image, LayerContext& ctx,
+                              const std::string& name, model::ProgramWindow::ReleaseFn on_release = {},
+                              bool keep_all = false) {
         const uint64_t t0 = now_cycle();
         m_dram.load_image(std::move(image), t0);
-        ctx.reset(&comp.program, t0);
+        ctx.reset(&src, t0, std::move(on_release), keep_all);
         m_ctx = &ctx;
         ++m_ctx_serial;
         m_accel.start_layer(&ctx);
@@ -316,15 +313,16 @@ private:
         wait_until_cycle(end);
         const auto problems = m_accel.end_of_layer_problems();
         if (!problems.empty()) throw SimulationError(fmt::format("layer {}: {}", name, problems.front()));
+        ctx.program.finish();
         return end;
     }
 
-    // Cycles of `comp` without values (a search run): an all-zero image of the layer's size.
-    uint64_t time_program(const CompiledLayer& comp, const std::string& name) {
+    // Cycles of `src` without values (a search run): an all-zero image of the layer's size.
+    uint64_t time_program(InstructionSource& src, const std::string& name) {
         m_accel.set_compute_values(false);
         LayerContext ctx;
         const uint64_t t0 = now_cycle();
-        const uint64_t end = simulate_program(comp, std::vector<uint8_t>(comp.layout.image_bytes, 0), ctx, name);
+        const uint64_t end = simulate_program(src, std::vector<uint8_t>(src.layout().image_bytes, 0), ctx, name);
         (void)m_dram.timing().take_busy();
         m_ctx = nullptr;
         m_accel.set_compute_values(m_opt.compute_values);
@@ -332,18 +330,17 @@ private:
     }
 
     // The program a layer runs, per RunOptions::mapper / replay (docs/mapper.md); fills `choice`.
-    CompiledLayer choose_program(const Layer& layer, model::MappingChoice& choice) {
+    std::unique_ptr<InstructionSource> choose_program(const Layer& layer, model::MappingChoice& choice) {
         if (m_opt.replay != nullptr) {
             choice.strategy = "replay";
             const auto it = m_opt.replay->find(layer.name);
-            if (it == m_opt.replay->end()) return compile_layer(layer, m_cfg);
+            if (it == m_opt.replay->end()) return stream_layer(layer, m_cfg);
             choice.heuristic = false;
             choice.mapping = it->second;
-            CompiledLayer c = compile_mapped(layer, m_cfg, it->second);
-            choice.bound_cycles = model::program_bound(c, m_cfg).cycles();
-            return c;
+            choice.bound_cycles = model::program_bound(*stream_mapped(layer, m_cfg, it->second), m_cfg).cycles();
+            return stream_mapped(layer, m_cfg, it->second);
         }
-        if (m_opt.mapper != "search") return compile_layer(layer, m_cfg);
+        if (m_opt.mapper != "search") return stream_layer(layer, m_cfg);
         choice.strategy = "search";
         const std::string key = mapper_shape_key(layer);
         if (const auto it = m_memo.find(key); it != m_memo.end()) {
@@ -352,7 +349,7 @@ private:
             choice.memo_hit = true;
             choice.search_seconds = 0;
             m_chosen_cycles = e.cycles;
-            return e.choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, e.choice.mapping);
+            return e.choice.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, e.choice.mapping);
         }
         if (const auto it = m_presearched.find(key); it != m_presearched.end()) {
             // Chosen by a worker of this run: its cycles must be reproduced exactly (checked in run_layers).
@@ -360,14 +357,14 @@ private:
             choice.search_seconds = it->second.search_seconds;
             m_memo[key] = MemoEntry{choice, it->second.choice.cycles};
             m_cache.put(key, it->second.choice);
-            return choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, choice.mapping);
+            return choice.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, choice.mapping);
         }
         if (const std::optional<CachedChoice> c = m_cache.find(key)) {
             adopt(*c, choice);
             choice.cache_hit = true;
             m_memo[key] = MemoEntry{choice, c->cycles};
             try {
-                return choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, choice.mapping);
+                return choice.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, choice.mapping);
             } catch (const InputError&) {
                 // Only a changed compiler makes a cached mapping not fit: search again.
                 choice = model::MappingChoice{};
@@ -381,12 +378,9 @@ private:
             uint64_t bound = 0;
         };
         std::vector<Cand> cands;
-        {
-            const CompiledLayer h = compile_layer(layer, m_cfg);
-            cands.push_back({std::nullopt, model::program_bound(h, m_cfg).cycles()});
-        }
+        cands.push_back({std::nullopt, model::program_bound(*stream_layer(layer, m_cfg), m_cfg).cycles()});
         for (const Mapping& m : candidate_mappings(layer, m_cfg)) {
-            cands.push_back({m, model::program_bound(compile_mapped(layer, m_cfg, m), m_cfg).cycles()});
+            cands.push_back({m, model::program_bound(*stream_mapped(layer, m_cfg, m), m_cfg).cycles()});
         }
         std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.bound < b.bound; });
         uint64_t best = UINT64_MAX;
@@ -395,8 +389,9 @@ private:
         for (size_t i = 0; i < cands.size(); ++i) {
             if (!m_opt.exhaustive_search && cands[i].bound >= best) break;  // no later candidate can be faster
             if (const int sig = stop_requested()) throw RunInterrupted(sig, results);
-            const CompiledLayer c = cands[i].map ? compile_mapped(layer, m_cfg, *cands[i].map) : compile_layer(layer, m_cfg);
-            const uint64_t cyc = time_program(c, layer.name);
+            const std::unique_ptr<InstructionSource> c =
+                cands[i].map ? stream_mapped(layer, m_cfg, *cands[i].map) : stream_layer(layer, m_cfg);
+            const uint64_t cyc = time_program(*c, layer.name);
             if (cyc < cands[i].bound) {
                 throw SimulationError(fmt::format("layer {}: a program took {} cycles, below its bound {}", layer.name,
                                                   cyc, cands[i].bound));
@@ -422,7 +417,7 @@ private:
         cached.simulated = choice.simulated;
         cached.heuristic_cycles = choice.heuristic_cycles;
         m_cache.put(key, cached);
-        return choice.heuristic ? compile_layer(layer, m_cfg) : compile_mapped(layer, m_cfg, choice.mapping);
+        return choice.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, choice.mapping);
     }
 
     // Takes a choice made elsewhere (a worker, an earlier run) as this layer's.
@@ -445,13 +440,13 @@ private:
 
 public:
     // Where a stalled layer stands, for the deadlock message.
-    std::string describe_stall() const {
+    std::string describe_stall() {
         if (m_ctx == nullptr) return state;
         return fmt::format("{}: {} of {} instructions retired", state, m_ctx->rec.retired,
-                           m_ctx->program->instrs.size());
+                           m_ctx->program.total_instructions());
     }
     // describe_stall() plus every unit's state, one line each.
-    std::string describe_units() const {
+    std::string describe_units() {
         std::string msg = describe_stall();
         if (m_ctx == nullptr) return msg;
         for (const auto& l : m_accel.describe_units(*m_ctx, now_cycle())) msg += "\n  " + l;
@@ -485,41 +480,6 @@ private:
 
 }  // namespace
 
-std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl) {
-    std::vector<std::string> out;
-    for (const Layer& layer : wl.layers) {
-        if (layer.kind == LayerKind::Other) continue;
-        try {
-            const LayerLayout lay = plan_layout(layer, cfg);
-            const uint32_t kmax = cfg.array.dataflow == Dataflow::OS ? cfg.derived.spad_row_elems : cfg.array.rows;
-            const size_t chunks = lay.is_conv ? make_chunks_conv(lay.conv_positions, lay.conv_in_c_per_group, kmax).size()
-                                              : make_chunks_gemm(lay.view.k, kmax).size();
-            (void)plan_tiles(cfg, lay.view.count, lay.view.m, lay.view.n, chunks);
-        } catch (const InputError& e) {
-            for (const auto& l : e.lines()) out.push_back(fmt::format("{} (layer {} at {})", l, layer.name, layer.origin));
-        }
-    }
-    return out;
-}
-
-std::vector<std::string> check_memory(const Config& cfg, const Workload& wl, bool check, uint64_t max_memory_bytes) {
-    std::vector<std::string> out;
-    if (max_memory_bytes == UINT64_MAX) return out;
-    for (const Layer& layer : wl.layers) {
-        if (layer.kind == LayerKind::Other) continue;
-        const MemoryEstimate e = estimate_layer_memory(layer, cfg, check);
-        if (e.total_bytes <= max_memory_bytes) continue;
-        out.push_back(fmt::format(
-            "{}: layer {} needs about {} to simulate, more than --max-memory {} ({} instructions: {}; DRAM image {}; "
-            "operands {}{}); {}or raise --max-memory",
-            layer.origin, layer.name, format_bytes(e.total_bytes), format_bytes(max_memory_bytes),
-            fmt::group_digits(e.instructions), format_bytes(e.program_bytes), format_bytes(e.image_bytes),
-            format_bytes(e.tensor_bytes), check ? "; reference outputs " + format_bytes(e.reference_bytes) : "",
-            check ? "--timing-only (no reference outputs) may help, " : ""));
-    }
-    return out;
-}
-
 std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& wl, const RunOptions& opt) {
     if (!opt.inject_fault.empty() && opt.inject_fault != "drop-token" && opt.inject_fault != "late-result" &&
         opt.inject_fault != "kill-search-worker") {
@@ -528,7 +488,8 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
     }
     const auto problems = check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
-    const auto too_big = check_memory(cfg, wl, opt.check && opt.compute_values, opt.max_memory_bytes);
+    const auto too_big = check_memory(cfg, wl, opt.check && opt.compute_values, static_cast<bool>(opt.layer_trace),
+                                      opt.max_memory_bytes);
     if (!too_big.empty()) throw InputError(too_big);
     if (!opt.vcd_path.empty()) check_waveform_path(opt.vcd_path);
     static bool elaborated = false;

@@ -117,7 +117,9 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
 std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl);
 
 // The layers whose estimated memory (compiler/memory_estimate.h) exceeds max_memory_bytes, one message
-// each naming the layer, the estimate and its parts. `check`: reference outputs are computed.
-std::vector<std::string> check_memory(const Config& cfg, const Workload& wl, bool check, uint64_t max_memory_bytes);
+// each naming the layer, the estimate and its parts. `check`: reference outputs are computed;
+// `whole_program`: every instruction is kept (a layer trace), not only those in flight.
+std::vector<std::string> check_memory(const Config& cfg, const Workload& wl, bool check, bool whole_program,
+                                      uint64_t max_memory_bytes);
 
 }  // namespace sasim::sc

@@ -104,8 +104,8 @@ sc::LayerTrace trace_of(const Tb& tb, const CompiledLayer& comp, const std::vect
     t.layout = &comp.layout;
     t.initial_image = initial;
     t.final_image = &tb.memory.image();
-    for (uint64_t c : tb.ctx.rec.issue) t.issue.push_back(c - tb.start_cycle);
-    for (uint64_t c : tb.ctx.rec.retire) t.retire.push_back(c - tb.start_cycle);
+    for (uint64_t c : tb.ctx.program.kept_issue()) t.issue.push_back(c - tb.start_cycle);
+    for (uint64_t c : tb.ctx.program.kept_retire()) t.retire.push_back(c - tb.start_cycle);
     t.cycles = tb.cycles();
     model::IntervalSet compute = tb.ctx.rec.intervals.compute;  // measure() normalizes: copies of const records
     t.compute_cycles = compute.measure();
@@ -140,9 +140,9 @@ void check_windows_on_rtl(const std::string& dataflow, uint32_t operand_bits, bo
     // The windows change the values, and where reads move to contended banks, the cycles.
     CHECK(tb.memory.image() != plain.memory.image());
     size_t moved = 0;  // instructions whose issue or retire cycle the windows changed
-    for (size_t i = 0; i < windowed.instrs.size(); ++i) {
-        moved += tb.ctx.rec.issue[i] != plain.ctx.rec.issue[i] || tb.ctx.rec.retire[i] != plain.ctx.rec.retire[i];
-    }
+    const std::vector<uint64_t> wi = tb.ctx.program.kept_issue(), pi = plain.ctx.program.kept_issue();
+    const std::vector<uint64_t> wr = tb.ctx.program.kept_retire(), pr = plain.ctx.program.kept_retire();
+    for (size_t i = 0; i < windowed.instrs.size(); ++i) moved += wi[i] != pi[i] || wr[i] != pr[i];
     if (expect_moved) CHECK(moved > 0);
 
     rtl::BuildOptions bopt;

@@ -175,28 +175,29 @@ void run_tiny_conv_on_dram(const std::string& config_name) {
 
     const auto& instrs = tb.program().instrs;
     const auto& rec = tb.ctx.rec;
-    REQUIRE(rec.issue.size() == instrs.size());
-    REQUIRE(rec.retire.size() == instrs.size());
+    const std::vector<uint64_t> issue = tb.ctx.program.kept_issue(), retire = tb.ctx.program.kept_retire();
+    REQUIRE(issue.size() == instrs.size());
+    REQUIRE(retire.size() == instrs.size());
     bool seen_exec = false, seen_load = false;
     uint64_t last_exec_issue = 0, last_load_retire = 0;
     uint64_t executes = 0;
     for (size_t i = 0; i < instrs.size(); ++i) {
-        INFO("instruction " << i << ": " << disassemble(instrs[i]) << " issue " << rec.issue[i] << " retire "
-                            << rec.retire[i]);
-        CHECK(rec.issue[i] >= tb.start_cycle);
-        CHECK(rec.issue[i] <= rec.retire[i]);
-        CHECK(rec.retire[i] <= tb.end_cycle);
+        INFO("instruction " << i << ": " << disassemble(instrs[i]) << " issue " << issue[i] << " retire "
+                            << retire[i]);
+        CHECK(issue[i] >= tb.start_cycle);
+        CHECK(issue[i] <= retire[i]);
+        CHECK(retire[i] <= tb.end_cycle);
         switch (unit_of(instrs[i].op)) {
             case Unit::Execute:
-                if (seen_exec) CHECK(rec.issue[i] > last_exec_issue);
+                if (seen_exec) CHECK(issue[i] > last_exec_issue);
                 seen_exec = true;
-                last_exec_issue = rec.issue[i];
+                last_exec_issue = issue[i];
                 ++executes;
                 break;
             case Unit::Load:
-                if (seen_load) CHECK(rec.retire[i] >= last_load_retire);
+                if (seen_load) CHECK(retire[i] >= last_load_retire);
                 seen_load = true;
-                last_load_retire = rec.retire[i];
+                last_load_retire = retire[i];
                 break;
             case Unit::Store: break;
         }
@@ -233,11 +234,12 @@ TEST_CASE("sc: accelerator on a user-supplied TLM-2.0 memory with fixed 7-cycle 
     // The annotated latency is honoured: some load waits at least the latency for its data, then a cycle to
     // write its last row; no load retires before it issues.
     const auto& instrs = tb.program().instrs;
+    const std::vector<uint64_t> issue = tb.ctx.program.kept_issue(), retire = tb.ctx.program.kept_retire();
     bool waited_latency = false;
     for (size_t i = 0; i < instrs.size(); ++i) {
         if (unit_of(instrs[i].op) != Unit::Load) continue;
-        CHECK(tb.ctx.rec.retire[i] > tb.ctx.rec.issue[i]);
-        if (tb.ctx.rec.retire[i] >= tb.ctx.rec.issue[i] + kLatency + 1) waited_latency = true;
+        CHECK(retire[i] > issue[i]);
+        if (retire[i] >= issue[i] + kLatency + 1) waited_latency = true;
     }
     CHECK(waited_latency);
 }

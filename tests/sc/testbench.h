@@ -162,7 +162,9 @@ private:
             prog = &compiled->program;
         }
         memory.load_image(std::move(m_image), start_cycle);
-        ctx.reset(prog, start_cycle);
+        // Every instruction is kept, so that tests can read each one's issue and retire cycles afterwards.
+        m_source = std::make_unique<ProgramSource>(*prog);
+        ctx.reset(m_source.get(), start_cycle, {}, true);
         accel.start_layer(&ctx);
         started = true;
         sc_core::wait(ctx.all_retired);
@@ -173,6 +175,7 @@ private:
 
     uint64_t m_seed = 1;
     Program m_program;
+    std::unique_ptr<InstructionSource> m_source;  // serves the program to ctx
     std::vector<uint8_t> m_image;
 };
 

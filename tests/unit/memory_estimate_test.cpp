@@ -3,6 +3,8 @@
 // count it uses is the compiler's exactly, its parts follow the layer's sizes, and sizes parse strictly.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -63,7 +65,14 @@ TEST_CASE("memory estimate: parts and total", "[memory]") {
     const MemoryEstimate checked = estimate_layer_memory(l, cfg, true);
     const MemoryEstimate timing = estimate_layer_memory(l, cfg, false);
     CHECK(checked.instructions == compile_layer(l, cfg).program.instrs.size());
-    CHECK(checked.program_bytes == checked.instructions * kBytesPerInstruction);
+    CHECK(checked.program_bytes == std::min(checked.instructions, kHeldInstructions) * kBytesPerInstruction);
+    // Programs are streamed: the part for the program stops growing; a layer trace keeps it whole.
+    const Layer big = gemm(3000, 2000, 1000);
+    const MemoryEstimate streamed = estimate_layer_memory(big, cfg, false);
+    const MemoryEstimate traced = estimate_layer_memory(big, cfg, false, true);
+    CHECK(streamed.instructions > kHeldInstructions);
+    CHECK(streamed.program_bytes == kHeldInstructions * kBytesPerInstruction);
+    CHECK(traced.program_bytes == traced.instructions * kBytesPerInstruction);
     CHECK(checked.tensor_bytes == (300 * 100 + 100 * 200) * 2);
     CHECK(checked.reference_bytes == 300 * 200 * 4);
     CHECK(timing.reference_bytes == 0);
