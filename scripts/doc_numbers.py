@@ -40,7 +40,11 @@ SOURCES = {
                                "--mapper", "heuristic", "--mapper-cache", "none", "--timing-only"],
     # A script instead of one sasim command: run as SCRIPT SASIM ROOT WORK_DIR --json.
     "stall_attribution": ["@script", "tests/analysis/stall_attribution.py"],
+    # Every shipped config x network, heuristic and searched: minutes. With --quick (the docs_numbers
+    # test) the script runs only its fast pairs, and only their rows are checked.
+    "mapper_table": ["@script", "scripts/mapper_table.py"],
 }
+QUICK_SOURCES = {"mapper_table"}
 
 
 def layer(j, name):
@@ -174,7 +178,21 @@ def stall_attribution_table(s):
     return "\n".join(rows)
 
 
+def mapper_results_table(s):
+    rows = ["| config | workload | heuristic cycles | util | searched cycles | util | speedup | "
+            "DRAM bytes / compulsory (heuristic -> searched) | roofline bound | layers slower |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in s["mapper_table"]:
+        rows.append(f"| {r['config']} | {r['workload']} | {comma(r['heuristic_cycles'])} | "
+                    f"{100 * r['heuristic_utilization']:.1f} % | {comma(r['searched_cycles'])} | "
+                    f"{100 * r['searched_utilization']:.1f} % | {r['heuristic_cycles'] / r['searched_cycles']:.2f}x | "
+                    f"{r['heuristic_dram_multiple']:.2f} -> {r['searched_dram_multiple']:.2f} | "
+                    f"{comma(r['bound_cycles'])} | {r['layers_slower']} |")
+    return "\n".join(rows)
+
+
 BLOCKS = {
+    "mapper.results_table": mapper_results_table,
     "validation.alexnet_compare_table": compare_table,
     "report.stall_attribution_table": stall_attribution_table,
 }
@@ -195,12 +213,14 @@ def outside_code(text, fn):
 BLOCK = re.compile(r"^<!--block:([\w.]+)-->\n(.*?)^<!--/block-->$", re.S | re.M)
 
 
-def run_sources(sasim, needed):
+def run_sources(sasim, needed, quick):
     out = {}
     for name in sorted(needed):
         if SOURCES[name][0] == "@script":
             work = tempfile.mkdtemp(prefix="sasim_doc_numbers_")
             args = ["/usr/bin/python3", os.path.join(ROOT, SOURCES[name][1]), sasim, ROOT, work, "--json"]
+            if quick and name in QUICK_SOURCES:
+                args.append("--quick")
         else:
             args = [sasim] + SOURCES[name] + ["--format", "json"]
         p = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
@@ -225,7 +245,11 @@ def main():
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--check", action="store_true")
     mode.add_argument("--write", action="store_true")
+    ap.add_argument("--quick", action="store_true",
+                    help="with --check: the sources in QUICK_SOURCES run their fast part; only its rows are checked")
     args = ap.parse_args()
+    if args.quick and args.write:
+        sys.exit("doc_numbers: --quick checks part of a table; --write needs all of it")
     sasim = os.path.abspath(args.sasim)
 
     texts = {d: open(os.path.join(ROOT, d), encoding="utf-8").read() for d in DOCS}
@@ -251,7 +275,7 @@ def main():
     needed = set()
     for key in used:
         needed |= sources_of(NUMBERS[key][0] if key in NUMBERS else BLOCKS[key])
-    s = run_sources(sasim, needed)
+    s = run_sources(sasim, needed, args.quick)
     values = {k: fmt(fn(s)) for k, (fn, fmt) in NUMBERS.items()}
     blocks = {k: fn(s) for k, fn in BLOCKS.items()}
 
@@ -263,6 +287,13 @@ def main():
             return f"<!--n:{m.group(1)}-->{values[m.group(1)]}<!--/n-->"
 
         def blk(m):
+            if args.quick and sources_of(BLOCKS[m.group(1)]) & QUICK_SOURCES:
+                # Part of the table was generated: each of its rows must be in the doc as it is.
+                have = set(m.group(2).rstrip("\n").split("\n"))
+                for line in blocks[m.group(1)].split("\n"):
+                    if line not in have:
+                        stale.append(f"{d}: block {m.group(1)}: sasim gives the row {line}, not in the doc")
+                return m.group(0)
             if m.group(2).rstrip("\n") != blocks[m.group(1)]:
                 stale.append(f"{d}: block {m.group(1)} differs from sasim's output")
             return f"<!--block:{m.group(1)}-->\n{blocks[m.group(1)]}\n<!--/block-->"

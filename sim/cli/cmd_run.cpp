@@ -179,14 +179,14 @@ int run(const RunArgs& a) {
             uint64_t instrs = 0;     // their instructions
         };
         auto rate = std::make_shared<Rate>();
-        const bool check = opt.check;
-        opt.progress = [rate, &cfg, check](size_t i, size_t n, const model::LayerStats* done, const Layer& layer) {
+        const MemoryNeeds needs{opt.compute_values, opt.check, false};
+        opt.progress = [rate, &cfg, needs](size_t i, size_t n, const model::LayerStats* done, const Layer& layer) {
             const auto now = std::chrono::steady_clock::now();
             if (done == nullptr) {
                 rate->start = now;
                 std::string about;
                 if (layer.kind != LayerKind::Other) {
-                    const MemoryEstimate e = estimate_layer_memory(layer, cfg, check);
+                    const MemoryEstimate e = estimate_layer_memory(layer, cfg, needs);
                     about = fmt::format(": {} instructions, about {}", fmt::group_digits(e.instructions),
                                         format_bytes(e.total_bytes));
                     if (rate->instrs > 0) {

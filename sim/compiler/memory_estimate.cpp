@@ -21,21 +21,23 @@ uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MA
 
 }  // namespace
 
-MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, bool check, bool whole_program) {
+MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, const MemoryNeeds& needs) {
     const ProgramSize size = heuristic_program_size(layer, cfg);
     const GemmView v = layer.gemm_view();
     MemoryEstimate e;
     e.instructions = size.instructions;
-    e.program_bytes =
-        mul_sat(whole_program ? size.instructions : std::min(size.instructions, kHeldInstructions), kBytesPerInstruction);
-    e.image_bytes = size.image_bytes;
-    uint64_t input = mul_sat(mul_sat(v.count, v.m), v.k);
-    if (layer.kind == LayerKind::Conv) {
-        const ConvShape& c = layer.conv;
-        input = uint64_t{c.batch} * c.in_h * c.in_w * c.in_c;
+    const uint64_t held = needs.whole_program ? size.instructions : std::min(size.instructions, kHeldInstructions);
+    e.program_bytes = mul_sat(held, kBytesPerInstruction);
+    if (needs.values) {
+        e.image_bytes = size.image_bytes;
+        uint64_t input = mul_sat(mul_sat(v.count, v.m), v.k);
+        if (layer.kind == LayerKind::Conv) {
+            const ConvShape& c = layer.conv;
+            input = uint64_t{c.batch} * c.in_h * c.in_w * c.in_c;
+        }
+        e.tensor_bytes = mul_sat(add_sat(input, mul_sat(mul_sat(v.count, v.n), v.k)), sizeof(int16_t));
+        e.reference_bytes = needs.check ? mul_sat(mul_sat(mul_sat(v.count, v.m), v.n), sizeof(int32_t)) : 0;
     }
-    e.tensor_bytes = mul_sat(add_sat(input, mul_sat(mul_sat(v.count, v.n), v.k)), sizeof(int16_t));
-    e.reference_bytes = check ? mul_sat(mul_sat(mul_sat(v.count, v.m), v.n), sizeof(int32_t)) : 0;
     e.total_bytes = kBaseProcessBytes;
     for (uint64_t b : {e.program_bytes, e.image_bytes, e.tensor_bytes, e.reference_bytes}) {
         e.total_bytes = add_sat(e.total_bytes, b);

@@ -24,15 +24,21 @@ constexpr uint64_t kBaseProcessBytes = 32ull << 20;
 struct MemoryEstimate {
     uint64_t instructions = 0;      // of the heuristic program (a searched program has about as many)
     uint64_t program_bytes = 0;     // held instructions * kBytesPerInstruction
-    uint64_t image_bytes = 0;       // the DRAM image
-    uint64_t tensor_bytes = 0;      // the operands, generated once and written into the image
+    uint64_t image_bytes = 0;       // the DRAM image (0 without values)
+    uint64_t tensor_bytes = 0;      // the operands, generated once and written into the image (0 without values)
     uint64_t reference_bytes = 0;   // the reference outputs (int32), when the results are checked
     uint64_t total_bytes = 0;       // the above plus kBaseProcessBytes
 };
 
-// Throws what compile_layer throws (a config that cannot hold one tile). `check`: the reference runs.
-// `whole_program`: every instruction is kept (layer traces for the RTL check), not at most kHeldInstructions.
-MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, bool check, bool whole_program = false);
+// What a run keeps besides the instructions it holds.
+struct MemoryNeeds {
+    bool values = true;          // operands and the DRAM image exist (false: --timing-only)
+    bool check = true;           // the reference outputs are computed (needs values)
+    bool whole_program = false;  // every instruction is kept (layer traces for the RTL check)
+};
+
+// Throws what compile_layer throws (a config that cannot hold one tile).
+MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, const MemoryNeeds& needs = {});
 
 // "8G", "512M", "64K", "1.5G", "1000000" (bytes; K/M/G/T are powers of 1024, an optional trailing "B"
 // or "iB" is accepted). Throws InputError naming `option` when the text is not a size or is 0.

@@ -14,6 +14,15 @@ ScDramTarget::ScDramTarget(sc_core::sc_module_name name, const model::DramTiming
 
 void ScDramTarget::load_image(std::vector<uint8_t> image, uint64_t now) {
     m_image = std::move(image);
+    m_size = m_image.size();
+    m_dataless = false;
+    m_timing.reset(now);
+}
+
+void ScDramTarget::load_dataless(uint64_t bytes, uint64_t now) {
+    std::vector<uint8_t>().swap(m_image);
+    m_size = bytes;
+    m_dataless = true;
     m_timing.reset(now);
 }
 
@@ -24,15 +33,19 @@ void ScDramTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
         trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return;
     }
-    if (addr > m_image.size() || len > m_image.size() - addr) {
+    if (addr > m_size || len > m_size - addr) {
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
     const bool write = trans.get_command() == tlm::TLM_WRITE_COMMAND;
     if (write) {
-        std::memcpy(m_image.data() + addr, trans.get_data_ptr(), len);
+        if (!m_dataless) std::memcpy(m_image.data() + addr, trans.get_data_ptr(), len);
     } else if (trans.get_command() == tlm::TLM_READ_COMMAND) {
-        std::memcpy(trans.get_data_ptr(), m_image.data() + addr, len);
+        if (m_dataless) {
+            std::memset(trans.get_data_ptr(), 0, len);
+        } else {
+            std::memcpy(trans.get_data_ptr(), m_image.data() + addr, len);
+        }
     } else {
         trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
         return;

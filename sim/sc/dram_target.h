@@ -21,12 +21,17 @@ public:
 
     // Replaces the memory contents and idles the channel at `now_cycle` (between layers).
     void load_image(std::vector<uint8_t> image, uint64_t now_cycle);
+    // A memory of `bytes` that holds no data (runs without values): reads return zeros, writes are
+    // dropped, the timing is the same. image() is then empty.
+    void load_dataless(uint64_t bytes, uint64_t now_cycle);
     const std::vector<uint8_t>& image() const { return m_image; }
     model::DramTiming& timing() { return m_timing; }
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     std::vector<uint8_t> m_image;
+    uint64_t m_size = 0;       // addressable bytes (m_image.size() unless dataless)
+    bool m_dataless = false;   // load_dataless: no contents
     model::DramTiming m_timing;
 };
 

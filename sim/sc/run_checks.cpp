@@ -26,13 +26,14 @@ std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl) {
     return out;
 }
 
-std::vector<std::string> check_memory(const Config& cfg, const Workload& wl, bool check, bool whole_program,
+std::vector<std::string> check_memory(const Config& cfg, const Workload& wl, const MemoryNeeds& needs,
                                       uint64_t max_memory_bytes) {
     std::vector<std::string> out;
     if (max_memory_bytes == UINT64_MAX) return out;
     for (const Layer& layer : wl.layers) {
         if (layer.kind == LayerKind::Other) continue;
-        const MemoryEstimate e = estimate_layer_memory(layer, cfg, check, whole_program);
+        const MemoryEstimate e = estimate_layer_memory(layer, cfg, needs);
+        const bool check = needs.values && needs.check;
         if (e.total_bytes <= max_memory_bytes) continue;
         out.push_back(fmt::format(
             "{}: layer {} needs about {} to simulate, more than --max-memory {} (program {} of {} instructions; "

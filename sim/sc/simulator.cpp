@@ -207,8 +207,14 @@ private:
                 m_fault_done = true;
             }
             const LayerLayout& layout = src->layout();
+            // Without values (--timing-only) no operand, image or reference exists: memory then grows with
+            // neither the tensors nor the program (docs/reliability.md, "Resource guards").
+            const bool dataless = !m_opt.compute_values && !m_opt.layer_trace;
             auto tensors = std::make_shared<model::CanonicalTensors>();
-            model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name), *tensors);
+            if (!dataless) {
+                model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name),
+                                        *tensors);
+            }
             // The reference check needs only the tensors: it runs on a second thread while the layer simulates.
             // The job owns what it reads and ScSystem owns the job: if the simulation is stopped (sc_stop
             // abandons this thread's stack), destroying ScSystem still waits for it.
@@ -220,12 +226,17 @@ private:
                     m_reference = std::async(std::launch::deferred, compute);  // no thread to be had: run it at get()
                 }
             }
-            std::vector<uint8_t> image = model::build_dram_image(layer, layout, m_cfg.array.dataflow, *tensors);
             LayerTrace trace;
-            if (m_opt.layer_trace) trace.initial_image = image;  // load_image takes the image over
+            const uint64_t t0 = now_cycle();
+            if (dataless) {
+                m_dram.load_dataless(layout.image_bytes, t0);
+            } else {
+                std::vector<uint8_t> image = model::build_dram_image(layer, layout, m_cfg.array.dataflow, *tensors);
+                if (m_opt.layer_trace) trace.initial_image = image;  // load_image takes the image over
+                m_dram.load_image(std::move(image), t0);
+            }
             if (m_wave) m_wave->set_layer(static_cast<int>(li));
             LayerContext ctx;
-            const uint64_t t0 = now_cycle();
             model::ProgramWindow::ReleaseFn to_log;
             if (log != nullptr) {
                 to_log = [log, li, t0](uint64_t i, const Instruction& in, uint64_t issue, uint64_t retire) {
@@ -234,7 +245,7 @@ private:
                 };
             }
             // A layer trace needs the whole program afterwards; otherwise retired instructions are dropped.
-            const uint64_t end = simulate_program(*src, std::move(image), ctx, layer.name, std::move(to_log),
+            const uint64_t end = simulate_program(*src, ctx, layer.name, std::move(to_log),
                                                   static_cast<bool>(m_opt.layer_trace));
             if (st.mapping.strategy == "search" && end - t0 != m_chosen_cycles) {
                 if (!st.mapping.cache_hit) {
@@ -297,13 +308,12 @@ private:
         if (m_retire_log) m_retire_log->commit();
     }
 
-    // Runs `src` from an idle machine at the current cycle on `image`; returns the layer's end cycle.
-    // on_release and keep_all: model::ProgramWindow::reset (the retire log, layer traces).
-    uint64_t simulate_program(InstructionSource& src, std::vector<uint8_t> image, LayerContext& ctx,
-                              const std::string& name, model::ProgramWindow::ReleaseFn on_release = {},
-                              bool keep_all = false) {
+    // Runs `src` from an idle machine at the current cycle on what the DRAM was just loaded with; returns
+    // the layer's end cycle. on_release and keep_all: model::ProgramWindow::reset (the retire log, layer
+    // traces).
+    uint64_t simulate_program(InstructionSource& src, LayerContext& ctx, const std::string& name,
+                              model::ProgramWindow::ReleaseFn on_release = {}, bool keep_all = false) {
         const uint64_t t0 = now_cycle();
-        m_dram.load_image(std::move(image), t0);
         ctx.reset(&src, t0, std::move(on_release), keep_all);
         m_ctx = &ctx;
         ++m_ctx_serial;
@@ -317,12 +327,13 @@ private:
         return end;
     }
 
-    // Cycles of `src` without values (a search run): an all-zero image of the layer's size.
+    // Cycles of `src` without values (a search run), on a memory of the layer's size that holds no data.
     uint64_t time_program(InstructionSource& src, const std::string& name) {
         m_accel.set_compute_values(false);
         LayerContext ctx;
         const uint64_t t0 = now_cycle();
-        const uint64_t end = simulate_program(src, std::vector<uint8_t>(src.layout().image_bytes, 0), ctx, name);
+        m_dram.load_dataless(src.layout().image_bytes, t0);
+        const uint64_t end = simulate_program(src, ctx, name);
         (void)m_dram.timing().take_busy();
         m_ctx = nullptr;
         m_accel.set_compute_values(m_opt.compute_values);
@@ -488,8 +499,11 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
     }
     const auto problems = check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
-    const auto too_big = check_memory(cfg, wl, opt.check && opt.compute_values, static_cast<bool>(opt.layer_trace),
-                                      opt.max_memory_bytes);
+    MemoryNeeds needs;
+    needs.values = opt.compute_values || static_cast<bool>(opt.layer_trace);
+    needs.check = opt.check && opt.compute_values;
+    needs.whole_program = static_cast<bool>(opt.layer_trace);
+    const auto too_big = check_memory(cfg, wl, needs, opt.max_memory_bytes);
     if (!too_big.empty()) throw InputError(too_big);
     if (!opt.vcd_path.empty()) check_waveform_path(opt.vcd_path);
     static bool elaborated = false;

@@ -12,6 +12,7 @@
 #include "compiler/isa.h"
 #include "compiler/layout.h"
 #include "compiler/mapping.h"
+#include "compiler/memory_estimate.h"
 #include "config/config.h"
 #include "model/stats.h"
 #include "workload/workload.h"
@@ -117,9 +118,8 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
 std::vector<std::string> check_mappable(const Config& cfg, const Workload& wl);
 
 // The layers whose estimated memory (compiler/memory_estimate.h) exceeds max_memory_bytes, one message
-// each naming the layer, the estimate and its parts. `check`: reference outputs are computed;
-// `whole_program`: every instruction is kept (a layer trace), not only those in flight.
-std::vector<std::string> check_memory(const Config& cfg, const Workload& wl, bool check, bool whole_program,
+// each naming the layer, the estimate and its parts.
+std::vector<std::string> check_memory(const Config& cfg, const Workload& wl, const MemoryNeeds& needs,
                                       uint64_t max_memory_bytes);
 
 }  // namespace sasim::sc

@@ -46,7 +46,8 @@ uint64_t point_memory_bytes(const Sweep& sweep, const Point& p, std::map<size_t,
         uint64_t most = kBaseProcessBytes;
         for (const Layer& layer : it->second.layers) {
             if (layer.kind == LayerKind::Other) continue;
-            most = std::max(most, estimate_layer_memory(layer, cfg, sweep.spec.check).total_bytes);
+            const MemoryNeeds needs{sweep.spec.check, sweep.spec.check, false};  // values and check, or --timing-only
+            most = std::max(most, estimate_layer_memory(layer, cfg, needs).total_bytes);
         }
         return most;
     } catch (const InputError&) {

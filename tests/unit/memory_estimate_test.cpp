@@ -62,17 +62,23 @@ TEST_CASE("memory estimate: the instruction count is the compiler's, for every s
 TEST_CASE("memory estimate: parts and total", "[memory]") {
     const Config cfg = load_config(src("configs/gemmini_16x16.json"));
     const Layer l = gemm(300, 200, 100);
-    const MemoryEstimate checked = estimate_layer_memory(l, cfg, true);
-    const MemoryEstimate timing = estimate_layer_memory(l, cfg, false);
+    const MemoryEstimate checked = estimate_layer_memory(l, cfg, MemoryNeeds{true, true, false});
+    const MemoryEstimate timing = estimate_layer_memory(l, cfg, MemoryNeeds{true, false, false});
     CHECK(checked.instructions == compile_layer(l, cfg).program.instrs.size());
     CHECK(checked.program_bytes == std::min(checked.instructions, kHeldInstructions) * kBytesPerInstruction);
     // Programs are streamed: the part for the program stops growing; a layer trace keeps it whole.
     const Layer big = gemm(3000, 2000, 1000);
-    const MemoryEstimate streamed = estimate_layer_memory(big, cfg, false);
-    const MemoryEstimate traced = estimate_layer_memory(big, cfg, false, true);
+    const MemoryEstimate streamed = estimate_layer_memory(big, cfg, MemoryNeeds{true, false, false});
+    const MemoryEstimate traced = estimate_layer_memory(big, cfg, MemoryNeeds{true, false, true});
     CHECK(streamed.instructions > kHeldInstructions);
     CHECK(streamed.program_bytes == kHeldInstructions * kBytesPerInstruction);
     CHECK(traced.program_bytes == traced.instructions * kBytesPerInstruction);
+    // Without values (--timing-only) there are neither operands nor an image.
+    const MemoryEstimate dataless = estimate_layer_memory(big, cfg, MemoryNeeds{false, false, false});
+    CHECK(dataless.image_bytes == 0);
+    CHECK(dataless.tensor_bytes == 0);
+    CHECK(dataless.reference_bytes == 0);
+    CHECK(dataless.total_bytes == kBaseProcessBytes + dataless.program_bytes);
     CHECK(checked.tensor_bytes == (300 * 100 + 100 * 200) * 2);
     CHECK(checked.reference_bytes == 300 * 200 * 4);
     CHECK(timing.reference_bytes == 0);
@@ -80,7 +86,7 @@ TEST_CASE("memory estimate: parts and total", "[memory]") {
                                      checked.tensor_bytes + checked.reference_bytes);
     CHECK(timing.total_bytes == checked.total_bytes - checked.reference_bytes);
     // The issue's example: a 100000^3 GEMM needs tens of GB, more than any default limit here.
-    const MemoryEstimate huge = estimate_layer_memory(gemm(100000, 100000, 100000), cfg, true);
+    const MemoryEstimate huge = estimate_layer_memory(gemm(100000, 100000, 100000), cfg);
     CHECK(huge.image_bytes >= 3 * uint64_t{100000} * 100000);
     CHECK(huge.total_bytes > (uint64_t{40} << 30));
 }
