@@ -89,6 +89,7 @@ struct RunArgs {
     uint64_t seed = 1;
     bool no_check = false;
     bool timing_only = false;
+    bool no_layer_reuse = false;
     bool quiet = false;
     std::string format = "table";
     uint64_t watchdog_cycles = 10'000'000;
@@ -147,6 +148,7 @@ int run(const RunArgs& a) {
     opt.seed = a.seed;
     opt.check = !a.no_check && !a.timing_only;
     opt.compute_values = !a.timing_only;
+    opt.reuse_layers = !a.no_layer_reuse;
     opt.retire_log_path = a.retire_log;
     opt.vcd_path = a.vcd;
     if (!a.vcd_window.empty() || a.vcd_max_size != "1G") {
@@ -295,6 +297,9 @@ Command add_run_command(CLI::App& app) {
     cmd->add_flag("--timing-only", args->timing_only,
                   "Compute no output values (implies --no-check): the same cycles and statistics, faster; "
                   "the output tensors in DRAM are then meaningless");
+    cmd->add_flag("--no-layer-reuse", args->no_layer_reuse,
+                  "With --timing-only: simulate every layer, also those with the shape of an earlier one "
+                  "(whose statistics are otherwise reused: the same numbers, faster)");
     cmd->add_flag("-q,--quiet", args->quiet, "No progress line on a terminal");
     cmd->add_option("--watchdog-cycles", args->watchdog_cycles,
                     "Stop with every unit's state when nothing progresses for this many cycles while no DMA "

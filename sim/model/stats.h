@@ -76,6 +76,9 @@ struct LayerStats {
     uint64_t macs = 0;
     uint64_t cycles = 0;
     uint64_t start_cycle = 0;       // absolute cycle at which the layer started (layers run back to back)
+    // Without values: the earlier layer of the same shape whose statistics these are (RunOptions::
+    // reuse_layers); empty when this layer was simulated.
+    std::string reused_from;
     uint64_t compute_cycles = 0;    // == breakdown.compute
     uint64_t array_slots_used = 0;  // sum over EXECUTEs of streamed rows * rows * cols (for mapping efficiency)
     CycleBreakdown breakdown;

@@ -117,6 +117,7 @@ nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df)
     j["macs"] = l.macs;
     j["cycles"] = l.cycles;
     j["start_cycle"] = l.start_cycle;
+    if (!l.reused_from.empty()) j["reused_from"] = l.reused_from;
     j["utilization"] = l.utilization(pes);
     j["mapping_efficiency"] = l.mapping_efficiency(pes);
     const auto& b = l.breakdown;
@@ -196,6 +197,7 @@ nlohmann::json to_json(const RunReport& r) {
     tj.erase("kind");
     tj.erase("gemm");
     tj.erase("start_cycle");
+    tj.erase("reused_from");
     tj["seconds"] = static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e6);
     // Average power over the run and its efficiency (two operations per MAC), from dynamic energy only.
     const double seconds = static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e6);

@@ -194,6 +194,21 @@ private:
                 continue;
             }
             state = "layer " + layer.name;
+            const std::string reuse_key = reuse_key_of(layer);
+            if (const auto it = m_reusable.find(reuse_key); !reuse_key.empty() && it != m_reusable.end()) {
+                model::LayerStats again = it->second;
+                again.reused_from = it->second.name;
+                again.name = layer.name;
+                again.start_cycle = timeline_cycles;
+                if (again.mapping.strategy == "search") {  // as the search's memo would have answered
+                    again.mapping.memo_hit = true;
+                    again.mapping.search_seconds = 0;
+                }
+                timeline_cycles += again.cycles;
+                results.push_back(std::move(again));
+                if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
+                continue;
+            }
             std::unique_ptr<InstructionSource> src = choose_program(layer, st.mapping);
             if (m_opt.search_only) {
                 st.simulated = true;
@@ -302,10 +317,21 @@ private:
             }
             m_ctx = nullptr;
             timeline_cycles += st.cycles;
+            if (!reuse_key.empty()) m_reusable.emplace(reuse_key, st);
             results.push_back(std::move(st));
             if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
         }
         if (m_retire_log) m_retire_log->commit();
+    }
+
+    // The key under which a layer's statistics may serve a later layer (RunOptions::reuse_layers), or ""
+    // when this run simulates every layer: the shape, and with replayed mappings the layer's name.
+    std::string reuse_key_of(const Layer& layer) const {
+        if (!m_opt.reuse_layers || m_opt.compute_values || m_opt.layer_trace || !m_opt.retire_log_path.empty() ||
+            m_wave || !m_opt.inject_fault.empty()) {
+            return "";
+        }
+        return mapper_shape_key(layer) + (m_opt.replay != nullptr ? " " + layer.name : std::string());
     }
 
     // Runs `src` from an idle machine at the current cycle on what the DRAM was just loaded with; returns
@@ -447,6 +473,7 @@ private:
         uint64_t cycles = 0;
     };
     std::map<std::string, MemoEntry> m_memo;  // search results of this run, by shape_key
+    std::map<std::string, model::LayerStats> m_reusable;  // simulated layers, by reuse_key_of
     uint64_t m_chosen_cycles = 0;             // search: cycles of the chosen program's search run
 
 public:
