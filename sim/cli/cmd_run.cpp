@@ -199,7 +199,7 @@ int run(const RunArgs& a) {
                 std::cerr << fmt::format("\r\033[K[{}/{}] {}{}", i + 1, n, layer.name, about) << std::flush;
                 return;
             }
-            if (done->simulated) {
+            if (done->simulated && done->reused_from.empty()) {  // a reused layer took no time to simulate
                 rate->seconds += std::chrono::duration<double>(now - rate->start).count();
                 rate->instrs += done->instructions.loads + done->instructions.executes + done->instructions.stores;
             }

@@ -31,7 +31,7 @@ public:
         m_total_groups = m_total_tiles * m_groups.size();
     }
 
-    // The number of instructions the program has, from the plan alone (emit_tile, counted).
+    // The number of instructions the program has, from the plan alone (emit_group and emit_store, counted).
     uint64_t instruction_count() override { return count(); }
     uint64_t count() const {
         const uint64_t outer = m_layout.view.count * m_outer_blocks;
@@ -41,7 +41,8 @@ public:
         return m_total_tiles * (groups + m_chunks.size() + 1) + (m_plan.resident ? outer : m_total_tiles) * groups;
     }
 
-    // One tile per call: tiles in (GEMM, outer block, inner tile) order.
+    // One chunk group per call (its loads and EXECUTEs, and the tile's STORE after its last group), tiles in
+    // (GEMM, outer block, inner tile) order: a call yields a few instructions however large K is.
     bool next(std::vector<Instruction>& out) override {
         if (m_tile_idx == m_total_tiles) {
             if (m_emitted != count()) {
@@ -50,15 +51,14 @@ public:
             }
             return false;
         }
-        const uint64_t it = m_tile_idx % m_inner_tiles;
-        const uint64_t outer_idx = m_tile_idx / m_inner_tiles;  // GEMM * outer_blocks + outer block
-        const uint64_t g = outer_idx / m_outer_blocks;
-        const uint64_t o0 = (outer_idx % m_outer_blocks) * m_plan.outer_block;
-        const uint32_t olen = static_cast<uint32_t>(std::min<uint64_t>(m_plan.outer_block, m_plan.outer_dim - o0));
-        const uint64_t i0 = it * m_plan.inner_tile;
-        const uint32_t ilen = static_cast<uint32_t>(std::min<uint64_t>(m_plan.inner_tile, m_plan.inner_dim - i0));
+        if (m_group_in_tile == 0) start_tile();
         const size_t before = out.size();
-        emit_tile(out, g, outer_idx, o0, olen, it, i0, ilen);
+        emit_group(out, m_groups[m_group_in_tile]);
+        if (++m_group_in_tile == m_groups.size()) {
+            emit_store(out);
+            m_group_in_tile = 0;
+            ++m_tile_idx;
+        }
         m_emitted += out.size() - before;
         return true;
     }
@@ -83,76 +83,99 @@ private:
         return load_a_rows(m_layout, g, i0, ilen, grp, row, m_plan.inner_tile);
     }
 
-    void emit_tile(std::vector<Instruction>& out, uint64_t g, uint64_t outer_idx, uint64_t o0, uint32_t olen, uint64_t it,
-                   uint64_t i0, uint32_t ilen) {
-        const uint64_t acc_slot = m_tile_idx % 2;
-        const uint64_t res_region = m_plan.resident ? outer_idx % m_plan.res_regions : 0;
-        const uint64_t rpc = m_plan.res_rows_per_chunk;
-        for (const ChunkGroup& grp : m_groups) {
-            const uint64_t slot = m_group_idx % 2;
-            Instruction lt = load_tile(g, i0, ilen, grp, m_plan.tile_base[slot]);
-            lt.wait_next = m_group_idx >= 2;
-            out.push_back(lt);
-            size_t last_load = out.size() - 1;
+    // The coordinates of tile m_tile_idx, for its groups and its STORE.
+    void start_tile() {
+        const uint64_t it = m_tile_idx % m_inner_tiles;
+        const uint64_t outer_idx = m_tile_idx / m_inner_tiles;  // GEMM * outer_blocks + outer block
+        Tile& t = m_tile;
+        t.g = outer_idx / m_outer_blocks;
+        t.o0 = (outer_idx % m_outer_blocks) * m_plan.outer_block;
+        t.olen = static_cast<uint32_t>(std::min<uint64_t>(m_plan.outer_block, m_plan.outer_dim - t.o0));
+        t.it = it;
+        t.i0 = it * m_plan.inner_tile;
+        t.ilen = static_cast<uint32_t>(std::min<uint64_t>(m_plan.inner_tile, m_plan.inner_dim - t.i0));
+        t.acc_slot = m_tile_idx % 2;
+        t.res_region = m_plan.resident ? outer_idx % m_plan.res_regions : 0;
+    }
 
-            // First scratchpad row of the group's resident chunks.
-            uint64_t stat_base = 0;
-            if (m_plan.resident) {
-                stat_base = m_plan.res_base[res_region] + grp.first * rpc;
-                if (it == 0) {
-                    out.push_back(load_resident(g, o0, olen, grp, stat_base));
-                    last_load = out.size() - 1;
-                }
-            } else {
-                stat_base = m_plan.res_base[slot];
-                out.push_back(load_resident(g, o0, olen, grp, stat_base));
+    // A chunk group of the current tile: the tile operand's load, the resident operand's (when it is not
+    // already resident) and one EXECUTE per chunk.
+    void emit_group(std::vector<Instruction>& out, const ChunkGroup& grp) {
+        const Tile& t = m_tile;
+        const uint64_t rpc = m_plan.res_rows_per_chunk;
+        const uint64_t slot = m_group_idx % 2;
+        Instruction lt = load_tile(t.g, t.i0, t.ilen, grp, m_plan.tile_base[slot]);
+        lt.wait_next = m_group_idx >= 2;
+        out.push_back(lt);
+        size_t last_load = out.size() - 1;
+
+        // First scratchpad row of the group's resident chunks.
+        uint64_t stat_base = 0;
+        if (m_plan.resident) {
+            stat_base = m_plan.res_base[t.res_region] + grp.first * rpc;
+            if (t.it == 0) {
+                out.push_back(load_resident(t.g, t.o0, t.olen, grp, stat_base));
                 last_load = out.size() - 1;
             }
-            out[last_load].signal_next = true;
-
-            for (size_t c = 0; c < grp.count; ++c) {
-                const size_t j = grp.first + c;
-                const bool first_in_group = c == 0;
-                const bool last_in_group = c + 1 == grp.count;
-                Instruction ex;
-                ex.op = Opcode::Execute;
-                ex.wait_prev = first_in_group;
-                ex.wait_next = j == 0 && m_tile_idx >= 2;
-                ex.signal_prev = last_in_group && m_group_idx + 2 < m_total_groups;
-                ex.signal_next = j + 1 == m_chunks.size();
-                ex.a_row = m_plan.tile_base[slot] + c * m_plan.inner_tile;
-                // WS/IS: one block of `rpc` rows per chunk. OS: the chunks' k rows follow each other.
-                ex.b_row = m_plan.dataflow == Dataflow::OS ? stat_base + (m_chunks[j].kstart - grp.kstart)
-                                                           : stat_base + c * rpc;
-                ex.c_row = m_plan.acc_base[acc_slot];
-                ex.m = ilen;
-                ex.n = olen;
-                ex.k = m_chunks[j].klen;
-                // WS/IS with a single chunk: the stationary operand stays in the array across tiles.
-                const bool reuse = m_plan.resident && m_chunks.size() == 1 && it > 0;
-                ex.preload = m_plan.dataflow != Dataflow::OS && !reuse;
-                ex.accumulate = j > 0;
-                out.push_back(ex);
-            }
-            ++m_group_idx;
+        } else {
+            stat_base = m_plan.res_base[slot];
+            out.push_back(load_resident(t.g, t.o0, t.olen, grp, stat_base));
+            last_load = out.size() - 1;
         }
+        out[last_load].signal_next = true;
+
+        for (size_t c = 0; c < grp.count; ++c) {
+            const size_t j = grp.first + c;
+            const bool first_in_group = c == 0;
+            const bool last_in_group = c + 1 == grp.count;
+            Instruction ex;
+            ex.op = Opcode::Execute;
+            ex.wait_prev = first_in_group;
+            ex.wait_next = j == 0 && m_tile_idx >= 2;
+            ex.signal_prev = last_in_group && m_group_idx + 2 < m_total_groups;
+            ex.signal_next = j + 1 == m_chunks.size();
+            ex.a_row = m_plan.tile_base[slot] + c * m_plan.inner_tile;
+            // WS/IS: one block of `rpc` rows per chunk. OS: the chunks' k rows follow each other.
+            ex.b_row = m_plan.dataflow == Dataflow::OS ? stat_base + (m_chunks[j].kstart - grp.kstart)
+                                                       : stat_base + c * rpc;
+            ex.c_row = m_plan.acc_base[t.acc_slot];
+            ex.m = t.ilen;
+            ex.n = t.olen;
+            ex.k = m_chunks[j].klen;
+            // WS/IS with a single chunk: the stationary operand stays in the array across tiles.
+            const bool reuse = m_plan.resident && m_chunks.size() == 1 && t.it > 0;
+            ex.preload = m_plan.dataflow != Dataflow::OS && !reuse;
+            ex.accumulate = j > 0;
+            out.push_back(ex);
+        }
+        ++m_group_idx;
+    }
+
+    // The current tile's STORE, after its last group.
+    void emit_store(std::vector<Instruction>& out) const {
+        const Tile& t = m_tile;
         Instruction st;
         st.op = Opcode::Store;
         st.wait_prev = true;
         st.signal_prev = m_tile_idx + 2 < m_total_tiles;
-        st.c_row = m_plan.acc_base[acc_slot];
-        st.rows = ilen;
-        st.elems = olen;
+        st.c_row = m_plan.acc_base[t.acc_slot];
+        st.rows = t.ilen;
+        st.elems = t.olen;
         const uint64_t ob = m_layout.operand_bytes;
-        const GemmAddrs& ga = m_layout.gemms[g];
+        const GemmAddrs& ga = m_layout.gemms[t.g];
         // WS/OS: tile rows are i (pixels), columns o (channels). IS: tile rows are i (channels), columns o (pixels).
-        st.dram_addr = ga.c_addr + (i0 * ga.c_row_stride + o0) * ob;
+        st.dram_addr = ga.c_addr + (t.i0 * ga.c_row_stride + t.o0) * ob;
         st.dram_stride = ga.c_row_stride * ob;
         st.shift = m_layout.shift;
         st.relu = m_layout.relu;
         out.push_back(st);
-        ++m_tile_idx;
     }
+
+    // Where the current tile sits: GEMM g, outer block [o0, o0+olen), inner tile `it` = [i0, i0+ilen).
+    struct Tile {
+        uint64_t g = 0, o0 = 0, it = 0, i0 = 0, acc_slot = 0, res_region = 0;
+        uint32_t olen = 0, ilen = 0;
+    };
 
     std::vector<KChunk> m_chunks;
     std::vector<ChunkGroup> m_groups;
@@ -160,6 +183,8 @@ private:
     uint64_t m_emitted = 0;      // instructions produced so far
     uint64_t m_group_idx = 0;    // global chunk-group index (tile slots alternate per group)
     uint64_t m_tile_idx = 0;     // global tile (STORE) index
+    size_t m_group_in_tile = 0;  // the next group of tile m_tile_idx to emit
+    Tile m_tile;                 // coordinates of tile m_tile_idx (set by start_tile at its first group)
     uint64_t m_total_groups = 0;
     uint64_t m_total_tiles = 0;
 };

@@ -107,23 +107,25 @@ private:
 
     // Every watchdog_cycles, checks that some unit made progress or that memory still has requests to answer.
     void watchdog() {
-        uint64_t last = UINT64_MAX;
-        uint64_t last_serial = 0;
-        while (!finished && !error) {
-            sc_core::wait(cycles(m_opt.watchdog_cycles));
-            if (finished || error || m_ctx == nullptr) continue;
-            const uint64_t now = now_cycle();
-            if (m_ctx_serial == last_serial && m_ctx->progress == last && m_accel.requests_in_flight(now) == 0) {
-                std::string msg = fmt::format("watchdog: no unit made progress for {} cycles ({}, cycle {} of the layer):",
-                                              m_opt.watchdog_cycles, describe_stall(), now - m_ctx->start_cycle);
-                for (const auto& l : m_accel.describe_units(*m_ctx, now)) msg += "\n  " + l;
-                error = std::make_exception_ptr(SimulationError(msg));
-                sc_core::sc_stop();
-                return;
+        guarded([&] {
+            uint64_t last = UINT64_MAX;
+            uint64_t last_serial = 0;
+            while (!finished && !error) {
+                sc_core::wait(cycles(m_opt.watchdog_cycles));
+                if (finished || error || m_ctx == nullptr) continue;
+                const uint64_t now = now_cycle();
+                if (m_ctx_serial == last_serial && m_ctx->progress == last && m_accel.requests_in_flight(now) == 0) {
+                    std::string msg = fmt::format("watchdog: no unit made progress for {} cycles ({}, cycle {} of the layer):",
+                                                  m_opt.watchdog_cycles, describe_stall(), now - m_ctx->start_cycle);
+                    for (const auto& l : m_accel.describe_units(*m_ctx, now)) msg += "\n  " + l;
+                    error = std::make_exception_ptr(SimulationError(msg));
+                    sc_core::sc_stop();
+                    return;
+                }
+                last = m_ctx->progress;
+                last_serial = m_ctx_serial;
             }
-            last = m_ctx->progress;
-            last_serial = m_ctx_serial;
-        }
+        });
     }
 
     // Every kTickCycles: a stop request (Ctrl-C, SIGTERM) stops inside a layer, keeping the layers done;

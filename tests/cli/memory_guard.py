@@ -67,6 +67,16 @@ def peak_checks():
     rc, mb, err = peak_rss_mb("run", "-q", "--config", tiny, "--workload", g256, "--timing-only", "--mapper", "search",
                               "--max-memory", "60M", "--format", "csv")
     expect(rc == 0 and mb < 60, f"searched 256^3 GEMM under 60M: exit {rc}, peak {mb} MB", err)
+    # A huge K: 4 x 4 x 1,000,000 on 2x2 is two tiles of 500,000 EXECUTEs each. The heuristic program is
+    # produced a chunk group at a time; when it was produced a tile at a time, each tile was held whole
+    # (242 MB peak, measured); now 82 MB.
+    huge_k = os.path.join(work, "huge_k.json")
+    with open(huge_k, "w") as f:
+        json.dump({"name": "huge_k", "source": "memory guard test",
+                   "layers": [{"name": "huge_k", "type": "gemm", "m": 4, "n": 4, "k": 1000000}]}, f)
+    rc, mb, err = peak_rss_mb("run", "-q", "--config", tiny, "--workload", huge_k, "--timing-only",
+                              "--mapper", "heuristic", "--format", "csv")
+    expect(rc == 0 and mb < 130, f"4 x 4 x 1M GEMM: exit {rc}, peak {mb} MB (expected under 130 MB)", err)
 
 
 

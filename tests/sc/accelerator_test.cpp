@@ -346,3 +346,36 @@ TEST_CASE("sc: the DMA engine does not run past a memory target's own timed acti
     CHECK(tb.memory.penalties > 0);  // the state-dependent latency was exercised
     CHECK(tb.memory.issued_ahead == 0);
 }
+
+// The path run_workload takes: the program window releases instructions as they retire (model::ProgramWindow).
+// A larger tiny conv (24x24x8 input), on tiny_2x2_ws so that its program is long, runs kept and then streamed from the idle
+// machine: every instruction must be released once, in order, with the kept run's cycles, and the window
+// must hold far fewer than the whole program.
+TEST_CASE("sc: a streamed run releases every instruction in order with the kept run's cycles", "[sc]") {
+    const Config cfg = sctest::shipped_config("tiny_2x2_ws");
+    Testbench<sc::ScDramTarget> tb("tb", cfg, model::DramTiming::params_from(cfg));
+    tb.rerun_streamed = true;
+    Layer l = sctest::tiny_conv();
+    l.conv.in_h = l.conv.in_w = 24;
+    l.conv.in_c = 8;
+    tb.run_layer(l);
+    sctest::simulate();
+    require_clean_finish(tb);
+    const model::CheckResult chk = tb.check();
+    INFO(chk.first_mismatch);
+    CHECK(chk.pass);
+
+    const auto& instrs = tb.program().instrs;
+    const std::vector<uint64_t> issue = tb.ctx.program.kept_issue(), retire = tb.ctx.program.kept_retire();
+    REQUIRE(instrs.size() > 100);
+    REQUIRE(tb.released.size() == instrs.size());
+    for (size_t i = 0; i < instrs.size(); ++i) {
+        INFO("instruction " << i << ": " << disassemble(instrs[i]));
+        REQUIRE(tb.released[i].index == i);
+        CHECK(tb.released[i].issue_cycle == issue[i] - tb.start_cycle);
+        CHECK(tb.released[i].retire_cycle == retire[i] - tb.start_cycle);
+    }
+    CHECK(tb.rerun_cycles == tb.cycles());
+    CHECK(tb.rerun_output == tb.output_bytes());
+    CHECK(tb.rerun_peak_held < instrs.size() / 4);
+}

@@ -117,6 +117,18 @@ public:
     }
     uint64_t cycles() const { return end_cycle - start_cycle; }
 
+    // Before simulate(): after the first run (which keeps every instruction), run the same program again
+    // on the same image from the idle machine, streamed as run_workload runs it: the window releases each
+    // instruction once it and everything before it have retired. Its releases land in `released`.
+    bool rerun_streamed = false;
+    struct Released {
+        uint64_t index, issue_cycle, retire_cycle;  // cycles relative to the rerun's start
+    };
+    std::vector<Released> released;
+    uint64_t rerun_cycles = 0;       // end_cycle - start of the rerun, as cycles() for the first run
+    uint64_t rerun_peak_held = 0;    // the most instructions the rerun's window held at once
+    std::vector<uint8_t> rerun_output;  // the output region of the image after the rerun (layer runs)
+
 private:
     static const sc_core::sc_module_name& fresh(const sc_core::sc_module_name& name) {
         require_fresh_process();
@@ -161,6 +173,7 @@ private:
             m_image = model::build_dram_image(*layer, compiled->layout, m_cfg.array.dataflow, tensors);
             prog = &compiled->program;
         }
+        const std::vector<uint8_t> image = rerun_streamed ? m_image : std::vector<uint8_t>{};
         memory.load_image(std::move(m_image), start_cycle);
         // Every instruction is kept, so that tests can read each one's issue and retire cycles afterwards.
         m_source = std::make_unique<ProgramSource>(*prog);
@@ -171,11 +184,33 @@ private:
         end_cycle = std::max(sc::now_cycle() + 1, ctx.rec.last_retire);
         sc::wait_until_cycle(end_cycle);
         problems = accel.end_of_layer_problems();
+        if (!rerun_streamed) return;
+
+        const uint64_t t0 = sc::now_cycle();
+        memory.load_image(image, t0);
+        m_rerun_source = std::make_unique<ProgramSource>(*prog);
+        m_rerun_ctx.reset(m_rerun_source.get(), t0,
+                          [this, t0](uint64_t i, const Instruction&, uint64_t issue, uint64_t retire) {
+                              released.push_back({i, issue - t0, retire - t0});
+                          });
+        accel.start_layer(&m_rerun_ctx);
+        sc_core::wait(m_rerun_ctx.all_retired);
+        const uint64_t end = std::max(sc::now_cycle() + 1, m_rerun_ctx.rec.last_retire);
+        sc::wait_until_cycle(end);
+        m_rerun_ctx.program.finish();
+        rerun_cycles = end - t0;
+        rerun_peak_held = m_rerun_ctx.program.peak_held();
+        if (compiled) {
+            const auto first = memory.image().begin() + static_cast<std::ptrdiff_t>(compiled->layout.output_addr);
+            rerun_output.assign(first, first + static_cast<std::ptrdiff_t>(compiled->layout.output_bytes));
+        }
     }
 
     uint64_t m_seed = 1;
     Program m_program;
     std::unique_ptr<InstructionSource> m_source;  // serves the program to ctx
+    std::unique_ptr<InstructionSource> m_rerun_source;  // rerun_streamed: serves it again to m_rerun_ctx
+    sc::LayerContext m_rerun_ctx;
     std::vector<uint8_t> m_image;
 };
 
