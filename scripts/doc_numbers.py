@@ -45,9 +45,15 @@ SOURCES = {
     "mapper_table": ["@script", "scripts/mapper_table.py"],
     # ResNet-50 on gemmini_16x16 with its dataflow edited to OS and IS, heuristic and searched (a minute).
     "dataflow_table": ["@script", "scripts/dataflow_table.py"],
+    # The ONNX models of tests/onnx/make_models.py imported (a second).
+    "onnx_example": ["@script", "scripts/onnx_example.py"],
+    # tpu_v1: a 4096^3 GEMM and ResNet-50, searched, timing only (seconds).
+    "energy_checks": ["@script", "scripts/energy_checks.py"],
+    # `sasim area` of four designs: minutes of Yosys with an empty area cache, a second with a warm one.
+    "area_table": ["@script", "scripts/area_table.py"],
 }
 QUICK_SOURCES = {"mapper_table"}
-SLOW_SOURCES = {"dataflow_table"}  # with --quick their numbers are not checked
+SLOW_SOURCES = {"dataflow_table", "area_table"}  # with --quick their numbers are not checked
 
 
 def layer(j, name):
@@ -115,10 +121,67 @@ def f3_executes(s):
     return layer(s["alexnet_run"], "features.3")["instructions"]["execute"]
 
 
+def rn50_convs(s):
+    """ResNet-50's conv layers in the heuristic timing-only run (where layers of one shape are reused)."""
+    return [l for l in s["rn50_gemmini_heuristic"]["layers"] if l.get("kind") == "conv"]
+
+
 def dram_multiple(run):
     """DRAM bytes moved over the compulsory bytes (input + weights + output once each)."""
     t = run["totals"]["traffic"]
     return (t["dram_read_bytes"] + t["dram_write_bytes"]) / t["compulsory_bytes"]
+
+
+def energy(run):
+    return run["totals"]["energy"]
+
+
+def g16_energy_share(part):
+    return lambda s: energy(s["rn50_gemmini_search"])[part] / energy(s["rn50_gemmini_search"])["total_pj"]
+
+
+def tpu_gemm_pj_per_mac(part):
+    return lambda s: energy(s["energy_checks"]["tpu_gemm"])[part] / s["energy_checks"]["tpu_gemm"]["totals"]["macs"]
+
+
+def tpu_gemm_onchip_pj_per_mac(s):
+    return tpu_gemm_pj_per_mac("total_pj")(s) - tpu_gemm_pj_per_mac("dram_pj")(s)
+
+
+def tpu_gemm_macs_per_second(s):
+    """MACs per second at the config's clock."""
+    t = s["energy_checks"]["tpu_gemm"]["totals"]
+    with open(os.path.join(ROOT, "configs", "tpu_v1.json")) as f:
+        mhz = json.load(f)["clock_mhz"]
+    return t["macs"] / t["cycles"] * mhz * 1e6
+
+
+def quarters(v):
+    words = {1: "a quarter", 2: "half", 3: "three quarters", 4: "all"}
+    return words.get(round(4 * v), f"{100 * v:.0f} %")
+
+
+def design(s, name):
+    for d in s["area_table"]:
+        if d["design"] == name:
+            return d["area"]
+    raise KeyError(f"no design {name}")
+
+
+def block_mm2(s, name, block):
+    return sum(b["mm2"] for b in design(s, name)["blocks"] if b["name"] == block)
+
+
+def share(s, name, block):
+    """A block's share of a design's area (block "SRAM": all SRAM macros)."""
+    a = design(s, name)
+    part = a["sram_mm2"] if block == "SRAM" else block_mm2(s, name, block)
+    return part / a["area_mm2"]
+
+
+def nand2_um2_45nm():
+    with open(os.path.join(ROOT, "configs", "tech", "45nm.json")) as f:
+        return json.load(f)["nand2_um2"]["value"]
 
 
 # key: (function of the sources' JSON, formatter)
@@ -168,6 +231,55 @@ NUMBERS = {
     "readme.rn50.heuristic_utilization": (lambda s: s["rn50_gemmini_heuristic"]["totals"]["utilization"], pct1),
     "roofline.rn50.macs_per_byte": (lambda s: s["rn50_tpu_roofline"]["total"]["macs_per_dram_byte"], f1),
     "roofline.rn50.roof_pct": (lambda s: s["rn50_tpu_roofline"]["total"]["roof_fraction"], pct1),
+    "perf.l102.cycles": (lambda s: layer(s["rn50_gemmini_heuristic"], "layer1.0.conv2")["cycles"], comma),
+    "perf.l102.macs_m": (lambda s: layer(s["rn50_gemmini_heuristic"], "layer1.0.conv2")["macs"] / 1e6, f1),
+    "perf.l102.dram_reads":
+        (lambda s: layer(s["rn50_gemmini_heuristic"], "layer1.0.conv2")["traffic"]["dram_read_requests"], comma),
+    "perf.l102.spad_row_writes":
+        (lambda s: layer(s["rn50_gemmini_heuristic"], "layer1.0.conv2")["traffic"]["spad_row_writes"], comma),
+    "perf.rn50.conv_layers": (lambda s: len(rn50_convs(s)), plain),
+    "perf.rn50.conv_simulated": (lambda s: sum(1 for l in rn50_convs(s) if not l.get("reused_from")), plain),
+    "cost.g16.sram_pct": (lambda s: share(s, "gemmini_16x16", "SRAM"), pct0),
+    "cost.g16.mesh_pct": (lambda s: share(s, "gemmini_16x16", "mesh"), pct0),
+    "cost.g16.load_dma_pct": (lambda s: share(s, "gemmini_16x16", "load DMA"), pct0),
+    "cost.g16.store_dma_pct": (lambda s: share(s, "gemmini_16x16", "store DMA"), pct0),
+    "cost.os_pe_nand2": (lambda s: round(design(s, "os_64x64")["pe"]["nand2_eq"]), comma),
+    "cost.ws_pe_nand2": (lambda s: round(design(s, "gemmini_16x16")["pe"]["nand2_eq"]), comma),
+    # NAND2 equivalents x the 45 nm table's NAND2 area, to the hundred.
+    "cost.ws_pe_um2": (lambda s: round(design(s, "gemmini_16x16")["pe"]["nand2_eq"] * nand2_um2_45nm(), -2),
+                       lambda v: f"{v:.0f}"),
+    "cost.os_over_ws_pct":
+        (lambda s: design(s, "os_64x64")["area_mm2"] / design(s, "ws_64x64")["area_mm2"] - 1, pct0),
+    "cost.os64.total": (lambda s: design(s, "os_64x64")["area_mm2"], f3),
+    "cost.g16.path_ns": (lambda s: design(s, "gemmini_16x16")["timing"]["critical_path_ns"], lambda v: f"{v:,.1f}"),
+    "cost.g16.fmax_lib_mhz": (lambda s: design(s, "gemmini_16x16")["timing"]["fmax_lib_mhz"], f2),
+    "cost.g16.fmax_mhz": (lambda s: design(s, "gemmini_16x16")["timing"]["fmax_mhz"], f1),
+    "cost.ws64.path_ns": (lambda s: design(s, "ws_64x64")["timing"]["critical_path_ns"], lambda v: f"{v:,.1f}"),
+    "cost.tiny.path_ns": (lambda s: design(s, "tiny_2x2_ws")["timing"]["critical_path_ns"], lambda v: f"{v:,.1f}"),
+    "cost.os64.path_ns": (lambda s: design(s, "os_64x64")["timing"]["critical_path_ns"], lambda v: f"{v:,.0f}"),
+    "energy.g16.pj_per_mac": (lambda s: energy(s["rn50_gemmini_search"])["pj_per_mac"], f2),
+    "energy.g16.dram_pct": (g16_energy_share("dram_pj"), pct0),
+    "energy.g16.acc_pct": (g16_energy_share("accumulator_pj"), pct0),
+    "energy.g16.reg_pct": (g16_energy_share("pe_register_pj"), pct0),
+    "energy.g16.mac_pct": (g16_energy_share("mac_pj"), pct0),
+    "energy.g16.spad_pct": (g16_energy_share("scratchpad_pj"), pct0),
+    "energy.g16.power_w": (lambda s: energy(s["rn50_gemmini_search"])["power_w"], f2),
+    "energy.tpu.gemm_util_pct": (lambda s: s["energy_checks"]["tpu_gemm"]["totals"]["utilization"], pct0),
+    "energy.tpu.onchip_pj_per_mac": (tpu_gemm_onchip_pj_per_mac, f2),
+    "energy.tpu.mac_pj": (tpu_gemm_pj_per_mac("mac_pj"), f2),
+    "energy.tpu.reg_pj": (tpu_gemm_pj_per_mac("pe_register_pj"), f2),
+    "energy.tpu.spad_pj": (tpu_gemm_pj_per_mac("scratchpad_pj"), f2),
+    "energy.tpu.acc_pj": (tpu_gemm_pj_per_mac("accumulator_pj"), f2),
+    "energy.tpu.dram_pj": (tpu_gemm_pj_per_mac("dram_pj"), f2),
+    "energy.tpu.tmacs": (lambda s: tpu_gemm_macs_per_second(s) / 1e12, f1),
+    "energy.tpu.onchip_w": (lambda s: tpu_gemm_onchip_pj_per_mac(s) * 1e-12 * tpu_gemm_macs_per_second(s), f1),
+    "energy.tpu.rn50_util_pct": (lambda s: s["energy_checks"]["tpu_rn50"]["totals"]["utilization"], pct0),
+    "energy.tpu.rn50_pj_per_mac": (lambda s: energy(s["energy_checks"]["tpu_rn50"])["pj_per_mac"], f1),
+    "energy.tpu.rn50_dram_share":
+        (lambda s: energy(s["energy_checks"]["tpu_rn50"])["dram_pj"] / energy(s["energy_checks"]["tpu_rn50"])["total_pj"],
+         quarters),
+    "onnx.bert_products": (lambda s: s["onnx_example"]["bert_products"], plain),
+    "onnx.bert_macs": (lambda s: s["onnx_example"]["bert_macs"], comma),
 }
 
 
@@ -208,7 +320,28 @@ def mapper_results_table(s):
     return "\n".join(rows)
 
 
+def area_table(s):
+    rows = ["| config | mesh | execute | load DMA | store DMA | control | SRAM | total at 45 nm |",
+            "|---|---|---|---|---|---|---|---|"]
+    labels = {"ws_64x64": "ws_64x64 (gemmini_16x16 with a 64x64 array, 1 MiB scratchpad, 256 KiB accumulator)",
+              "os_64x64": "os_64x64 (ws_64x64, output-stationary)"}
+    for d in s["area_table"]:
+        n = d["design"]
+        parts = [block_mm2(s, n, b) for b in ("mesh", "execute", "load DMA", "store DMA", "control")]
+        rows.append(f"| {labels.get(n, n)} | {parts[0]:.4f} mm2 | " + " | ".join(f"{v:.4f}" for v in parts[1:]) +
+                    f" | {d['area']['sram_mm2']:.4f} | {d['area']['area_mm2']:.3f} mm2 |")
+    return "\n".join(rows)
+
+
+def onnx_import_block(s):
+    e = s["onnx_example"]
+    return "\n".join(["```"] + e["resnet50_summary"] + ["```", "", "```json"] +
+                     [l + "," for l in e["resnet50_first_layers"]] + ["```"])
+
+
 BLOCKS = {
+    "cost.area_table": area_table,
+    "onnx.resnet50_import": onnx_import_block,
     "mapper.results_table": mapper_results_table,
     "validation.alexnet_compare_table": compare_table,
     "report.stall_attribution_table": stall_attribution_table,
