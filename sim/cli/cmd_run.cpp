@@ -60,10 +60,10 @@ int check_exit_code(const report::RunReport& rep) {
 namespace {
 
 // "FROM:TO" in cycles, either side may be empty: the window [FROM, TO). Throws InputError when malformed.
-std::pair<uint64_t, uint64_t> parse_cycle_window(const std::string& text) {
+std::pair<uint64_t, uint64_t> parse_cycle_window(const std::string& text, const std::string& option) {
     const auto bad = [&](const char* why) {
-        return InputError(fmt::format("--vcd-window \"{}\": {} (expected FROM:TO in cycles, e.g. 1000:5000, 1000: "
-                                      "or :5000)", text, why));
+        return InputError(fmt::format("{} \"{}\": {} (expected FROM:TO in cycles, e.g. 1000:5000, 1000: "
+                                      "or :5000)", option, text, why));
     };
     const size_t colon = text.find(':');
     if (colon == std::string::npos || text.find(':', colon + 1) != std::string::npos) throw bad("no single colon");
@@ -86,6 +86,9 @@ struct RunArgs {
     std::string vcd;
     std::string vcd_window;            // --vcd-window FROM:TO (cycles; either side may be empty)
     std::string vcd_max_size = "1G";   // --vcd-max-size
+    std::string trace;                 // --trace FILE.json (Perfetto trace events)
+    std::string trace_window;          // --trace-window FROM:TO
+    std::string trace_max_size = "1G";  // --trace-max-size
     uint64_t seed = 1;
     bool no_check = false;
     bool timing_only = false;
@@ -150,17 +153,27 @@ int run(const RunArgs& a) {
     opt.compute_values = !a.timing_only;
     opt.reuse_layers = !a.no_layer_reuse;
     opt.retire_log_path = a.retire_log;
-    opt.vcd_path = a.vcd;
+    // --vcd and --trace write the same signals through one waveform module, so one of them at a time.
+    if (!a.vcd.empty() && !a.trace.empty()) throw InputError("--vcd and --trace: choose one (a run writes one waveform)");
     if (!a.vcd_window.empty() || a.vcd_max_size != "1G") {
         if (a.vcd.empty()) throw InputError("--vcd-window and --vcd-max-size need --vcd");
     }
-    if (!a.vcd_window.empty()) {
-        const auto [from, to] = parse_cycle_window(a.vcd_window);
+    if (!a.trace_window.empty() || a.trace_max_size != "1G") {
+        if (a.trace.empty()) throw InputError("--trace-window and --trace-max-size need --trace");
+    }
+    const bool trace = !a.trace.empty();
+    const std::string wave_opt = trace ? "--trace" : "--vcd";
+    opt.vcd_path = trace ? a.trace : a.vcd;
+    opt.vcd_as_trace_events = trace;
+    const std::string& window = trace ? a.trace_window : a.vcd_window;
+    const std::string& max_size = trace ? a.trace_max_size : a.vcd_max_size;
+    if (!window.empty()) {
+        const auto [from, to] = parse_cycle_window(window, wave_opt + "-window");
         opt.vcd_from_cycle = from;
         opt.vcd_to_cycle = to;
     }
-    opt.vcd_max_bytes = parse_size_bytes(a.vcd_max_size, "--vcd-max-size");
-    if (opt.vcd_max_bytes < 4096) throw InputError("--vcd-max-size \"" + a.vcd_max_size + "\": must be at least 4K");
+    opt.vcd_max_bytes = parse_size_bytes(max_size, wave_opt + "-max-size");
+    if (opt.vcd_max_bytes < 4096) throw InputError(wave_opt + "-max-size \"" + max_size + "\": must be at least 4K");
     opt.watchdog_cycles = a.watchdog_cycles;
     opt.max_memory_bytes = a.max_memory.empty() ? default_max_memory_bytes()
                                                 : parse_size_bytes(a.max_memory, "--max-memory");
@@ -292,6 +305,12 @@ Command add_run_command(CLI::App& app) {
                     "With --vcd: write only cycles FROM to TO (FROM:TO, either side may be empty: 1000000: or :5000)");
     cmd->add_option("--vcd-max-size", args->vcd_max_size,
                     "With --vcd: the waveform stops (with a warning) before it reaches this size (default 1G)");
+    cmd->add_option("--trace", args->trace,
+                    "Write a trace-event JSON file for the Perfetto UI or chrome://tracing: every instruction a "
+                    "slice on its unit's tracks, the --vcd signals as counters, 1 cycle = 1 ns (docs/waveforms.md)");
+    cmd->add_option("--trace-window", args->trace_window, "With --trace: write only cycles FROM to TO (FROM:TO)");
+    cmd->add_option("--trace-max-size", args->trace_max_size,
+                    "With --trace: the file stops (with a warning) before it reaches this size (default 1G)");
     cmd->add_option("--seed", args->seed, "Seed of the random operand values (default 1)");
     cmd->add_flag("--no-check", args->no_check, "Skip comparing outputs against the reference (faster)");
     cmd->add_flag("--timing-only", args->timing_only,

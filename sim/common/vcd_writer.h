@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "common/signal_writer.h"
+
 namespace sasim {
 
-class VcdWriter {
+class VcdWriter final : public SignalWriter {
 public:
     struct Options {
         std::string timescale = "1 ns";   // one tick
@@ -23,18 +25,18 @@ public:
 
     // Declares a signal before the first sample: `path` is dot-separated ("model.load.queue", scopes then
     // the name), `bits` is 1 (a bit) or 32 (a signed integer, two's complement). Returns its index.
-    size_t add_signal(const std::string& path, unsigned bits);
+    size_t add_signal(const std::string& path, unsigned bits) override;
 
     // The values of every signal (in add_signal order) after the events of tick `tick`. Ticks must not go
     // back. Writes the header on the first call, then the changes since the last sample written.
-    void sample(uint64_t tick, const std::vector<int32_t>& values);
+    void sample(uint64_t tick, const std::vector<int32_t>& values) override;
 
     // Ends the file (writes the header if nothing was sampled). Further samples are ignored.
-    void finish();
+    void finish() override;
 
-    bool truncated() const { return m_truncated; }       // the size cap was reached
-    uint64_t truncated_at_tick() const { return m_truncated_tick; }
-    uint64_t bytes_written() const { return m_bytes; }
+    bool truncated() const override { return m_truncated; }       // the size cap was reached
+    uint64_t truncated_at_tick() const override { return m_truncated_tick; }
+    uint64_t bytes_written() const override { return m_bytes; }
 
 private:
     struct Signal {

@@ -56,7 +56,10 @@ public:
         m_accel.mem_socket().bind(m_dram.socket);
         if (!opt.vcd_path.empty()) {
             m_wave = std::make_unique<ScWaveform>("waveform", opt.vcd_path,
-                                                  WaveformOptions{opt.vcd_from_cycle, opt.vcd_to_cycle, opt.vcd_max_bytes});
+                                                  WaveformOptions{opt.vcd_as_trace_events
+                                                                      ? WaveformOptions::Format::TraceEvents
+                                                                      : WaveformOptions::Format::Vcd,
+                                                                  opt.vcd_from_cycle, opt.vcd_to_cycle, opt.vcd_max_bytes});
             m_accel.attach_waveform(*m_wave);
         }
         if (opt.inject_fault == "late-result") m_accel.set_extra_result_cycles(1);
@@ -255,10 +258,14 @@ private:
             if (m_wave) m_wave->set_layer(static_cast<int>(li));
             LayerContext ctx;
             model::ProgramWindow::ReleaseFn to_log;
-            if (log != nullptr) {
-                to_log = [log, li, t0](uint64_t i, const Instruction& in, uint64_t issue, uint64_t retire) {
-                    *log << li << ' ' << i << ' ' << to_string(unit_of(in.op)) << ' ' << issue - t0 << ' '
-                         << retire - t0 << '\n';
+            ScWaveform* slices = m_opt.vcd_as_trace_events ? m_wave.get() : nullptr;  // --trace draws instructions
+            if (log != nullptr || slices != nullptr) {
+                to_log = [log, slices, li, t0](uint64_t i, const Instruction& in, uint64_t issue, uint64_t retire) {
+                    if (log != nullptr) {
+                        *log << li << ' ' << i << ' ' << to_string(unit_of(in.op)) << ' ' << issue - t0 << ' '
+                             << retire - t0 << '\n';
+                    }
+                    if (slices != nullptr) slices->instruction(unit_of(in.op), li, i, in, issue, retire);
                 };
             }
             // A layer trace needs the whole program afterwards; otherwise retired instructions are dropped.

@@ -51,7 +51,10 @@ struct RunOptions {
     // --vcd: a VCD waveform of the model's queues, units, tokens and DMA buffers over the whole run, written
     // to exactly this path ("" = none; docs/waveforms.md). Off, it costs one null-pointer test per event.
     std::string vcd_path;
-    // --vcd-window, --vcd-max-size: the cycles written [from, to) and the size the file stays below (a
+    // --trace: the same file is trace-event JSON (Perfetto, chrome://tracing) instead of a VCD: the same
+    // signals as counters, and every instruction a slice on its unit's tracks.
+    bool vcd_as_trace_events = false;
+    // --vcd-window, --vcd-max-size (--trace-window, --trace-max-size): the cycles written [from, to) and the size the file stays below (a
     // warning on stderr says where it stopped).
     uint64_t vcd_from_cycle = 0;
     uint64_t vcd_to_cycle = UINT64_MAX;

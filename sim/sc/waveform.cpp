@@ -9,6 +9,8 @@
 
 #include "common/errors.h"
 #include "common/output_file.h"
+#include "common/trace_event_writer.h"
+#include "common/vcd_writer.h"
 #include "sc/clock.h"
 
 namespace sasim::sc {
@@ -18,18 +20,32 @@ void check_waveform_path(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
         // The waveform is renamed into place at the end: never over a device, a FIFO or a socket.
-        throw InputError(fmt::format("{}: exists and is not a regular file; --vcd needs a file path", path));
+        throw InputError(fmt::format("{}: exists and is not a regular file; --vcd and --trace need a file path", path));
     }
 }
 
 ScWaveform::ScWaveform(sc_core::sc_module_name name, const std::string& path, const WaveformOptions& opt)
     : sc_core::sc_module(name), m_path(path), m_max_bytes(opt.max_bytes), m_file(std::make_unique<OutputFile>(path)) {
-    VcdWriter::Options w;
-    w.timescale = "100 ps";  // whole cycles at n ns, the DMA engine's half cycles at n.5 ns
-    w.from_tick = opt.from_cycle > UINT64_MAX / 10 ? UINT64_MAX : opt.from_cycle * 10;
-    w.to_tick = opt.to_cycle > UINT64_MAX / 10 ? UINT64_MAX : opt.to_cycle * 10;
-    w.max_bytes = opt.max_bytes;
-    m_vcd = std::make_unique<VcdWriter>(m_file->stream(), w);
+    // Ticks of 100 ps: whole cycles at n ns, the DMA engine's half cycles at n.5 ns.
+    const uint64_t from_tick = opt.from_cycle > UINT64_MAX / 10 ? UINT64_MAX : opt.from_cycle * 10;
+    const uint64_t to_tick = opt.to_cycle > UINT64_MAX / 10 ? UINT64_MAX : opt.to_cycle * 10;
+    if (opt.format == WaveformOptions::Format::Vcd) {
+        VcdWriter::Options w;
+        w.timescale = "100 ps";
+        w.from_tick = from_tick;
+        w.to_tick = to_tick;
+        w.max_bytes = opt.max_bytes;
+        m_vcd = std::make_unique<VcdWriter>(m_file->stream(), w);
+    } else {
+        TraceEventWriter::Options w;
+        w.ticks_per_us = 10000;
+        w.from_tick = from_tick;
+        w.to_tick = to_tick;
+        w.max_bytes = opt.max_bytes;
+        m_vcd = std::make_unique<TraceEventWriter>(m_file->stream(), w);
+        m_slices = true;
+    }
+    m_option = opt.format == WaveformOptions::Format::Vcd ? "--vcd" : "--trace";
     m_from = cycles(std::min<uint64_t>(opt.from_cycle, uint64_t{1} << 52));
     m_to = cycles(std::min<uint64_t>(opt.to_cycle, uint64_t{1} << 52));
     watch("model.layer", layer);
@@ -103,13 +119,24 @@ void ScWaveform::write_sample(const sc_core::sc_time& step) {
     }
     const uint64_t tick = step.value() / sc_core::sc_time(100, sc_core::SC_PS).value();
     m_vcd->sample(tick, m_values);
-    if (m_vcd->truncated() && !m_warned) {
-        m_warned = true;
-        std::fprintf(stderr, "sasim: warning: %s reached the --vcd-max-size of %llu bytes at cycle %llu: the "
-                     "waveform stops there (use --vcd-window or a larger --vcd-max-size)\n", m_path.c_str(),
-                     static_cast<unsigned long long>(m_max_bytes),
-                     static_cast<unsigned long long>(m_vcd->truncated_at_tick() / 10));
-    }
+    if (m_vcd->truncated()) warn_truncated();
+}
+
+void ScWaveform::warn_truncated() {
+    if (m_warned) return;
+    m_warned = true;
+    std::fprintf(stderr, "sasim: warning: %s reached the %s-max-size of %llu bytes at cycle %llu: the "
+                 "file stops there (use %s-window or a larger %s-max-size)\n", m_path.c_str(), m_option,
+                 static_cast<unsigned long long>(m_max_bytes), static_cast<unsigned long long>(m_vcd->truncated_at_tick() / 10),
+                 m_option, m_option);
+}
+
+void ScWaveform::instruction(Unit u, uint64_t layer, uint64_t index, const Instruction& in, uint64_t issue_cycle,
+                             uint64_t retire_cycle) {
+    if (!m_slices || !m_vcd) return;
+    const bool was_truncated = m_vcd->truncated();
+    m_vcd->instruction(to_string(u), layer, index, disassemble(in), issue_cycle * 10, retire_cycle * 10);
+    if (!was_truncated && m_vcd->truncated()) warn_truncated();
 }
 
 void ScWaveform::close() {

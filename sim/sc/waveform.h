@@ -35,7 +35,7 @@
 #include <systemc>
 
 #include "common/output_file.h"
-#include "common/vcd_writer.h"
+#include "common/signal_writer.h"
 #include "compiler/isa.h"
 
 namespace sasim::sc {
@@ -50,8 +50,10 @@ struct UnitWave {
     int retired = 0;     // instructions retired since the run started
 };
 
-// What part of the run --vcd writes.
+// What part of the run --vcd (or --trace) writes, and in which format.
 struct WaveformOptions {
+    enum class Format { Vcd, TraceEvents };
+    Format format = Format::Vcd;      // Vcd: --vcd; TraceEvents: --trace (Perfetto, common/trace_event_writer.h)
     uint64_t from_cycle = 0;          // first cycle written (all values at it, then the changes)
     uint64_t to_cycle = UINT64_MAX;   // cycles at or after this are not written
     uint64_t max_bytes = UINT64_MAX;  // the file stops before this size, with a warning on stderr
@@ -60,7 +62,7 @@ struct WaveformOptions {
 class ScWaveform : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(ScWaveform);
-    // Opens the VCD file for `path` (written to a temporary file beside it and renamed into place by
+    // Opens the VCD or trace file for `path` (written to a temporary file beside it and renamed into place by
     // close()) and declares this module's values. Others are declared with watch() before the simulation.
     ScWaveform(sc_core::sc_module_name name, const std::string& path, const WaveformOptions& opt);
     ~ScWaveform() override;
@@ -118,6 +120,10 @@ public:
         w.busy = true;
         touch();
     }
+    // Instruction `index` of layer `layer` ran on `u` from `issue_cycle` to `retire_cycle` (a slice in a
+    // trace; nothing in a VCD, whose unit signals show it). Called as the program window releases it.
+    void instruction(Unit u, uint64_t layer, uint64_t index, const Instruction& in, uint64_t issue_cycle,
+                     uint64_t retire_cycle);
     // An instruction of `u` retires at `cycle` (now or later).
     void retire_at(uint64_t cycle, Unit u) { schedule(cycle, nullptr, 0, &unit(u)); }
     // `value += delta` at `cycle` (now if `cycle` has begun).
@@ -147,6 +153,7 @@ private:
     void sample();     // SC_METHOD: writes the values after a time step in which something changed
     void window_start();  // SC_THREAD: writes every value at the window's first cycle
     void write_sample(const sc_core::sc_time& step);
+    void warn_truncated();  // once, on stderr, when the writer reached the size cap
 
     struct Probe {
         const void* value = nullptr;
@@ -154,9 +161,11 @@ private:
     };
     std::string m_path;          // where the file must end up
     uint64_t m_max_bytes = UINT64_MAX;  // WaveformOptions::max_bytes, for the warning
+    const char* m_option = "--vcd";     // the option that asked for the file, for the warning
     std::unique_ptr<OutputFile> m_file;
-    std::unique_ptr<VcdWriter> m_vcd;
-    std::vector<Probe> m_probes;  // in VcdWriter signal order
+    std::unique_ptr<SignalWriter> m_vcd;  // a VcdWriter or a TraceEventWriter
+    bool m_slices = false;        // the writer draws instructions (TraceEvents)
+    std::vector<Probe> m_probes;  // in the writer's signal order
     std::vector<int32_t> m_values;
     sc_core::sc_event m_sample;
     sc_core::sc_time m_touched;   // the time step of the latest touch()
