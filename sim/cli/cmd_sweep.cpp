@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `sasim sweep SPEC`: run a design-space sweep (docs/sweeps.md); `sasim sweep merge`: combine shards.
+#include <cstdlib>
 #include <unistd.h>
 
 #include <filesystem>
@@ -58,8 +59,13 @@ int run_sweep_command(const SweepArgs& a) {
     sweep::RunnerOptions opt;
     // The children exec /proc/self/exe, which a forked child resolves to the binary of this process:
     // every point runs the same sasim, even when build/sasim is rebuilt while the sweep runs.
-    opt.exe = "/proc/self/exe";
-    if (access(opt.exe.c_str(), X_OK) != 0) throw SimulationError("sweep: cannot run /proc/self/exe (is /proc mounted?)");
+    // Inside another program (the Python module: /proc/self/exe is python), $SASIM_EXE names the binary.
+    const char* exe = std::getenv("SASIM_EXE");
+    opt.exe = exe != nullptr && *exe != '\0' ? exe : "/proc/self/exe";
+    if (access(opt.exe.c_str(), X_OK) != 0) {
+        throw SimulationError(fmt::format("sweep: cannot run {} ({})", opt.exe,
+                                          exe != nullptr ? "$SASIM_EXE" : "is /proc mounted?"));
+    }
     opt.dir = a.out_dir.empty() ? (fs::path("out") / "sweeps" / sw.spec.name).string() : a.out_dir;
     opt.jobs = a.jobs > 0 ? a.jobs : std::max(1u, std::thread::hardware_concurrency());
     opt.shard = shard;

@@ -14,6 +14,11 @@
 
 namespace sasim::cli {
 
+// The whole command line: parses argv, runs the chosen subcommand, prints errors as one line each on
+// stderr and returns the exit code (0, 1 a check failed, 2 bad input, 3 simulation error). SystemC
+// elaborates once per process, so a process runs at most one simulating command.
+int cli_main(int argc, char** argv);
+
 struct Command {
     CLI::App* app = nullptr;
     std::function<int()> run;  // returns the exit code (0 ok, 1 check failed)
