@@ -210,6 +210,20 @@ public:
                                                     g.axes.front().key, g.size(), uneven->key, uneven->values.size()));
                     continue;
                 }
+                // Values may repeat within a zipped axis, but two positions with the same values in every
+                // axis would be the same point twice.
+                bool same = false;
+                for (size_t i = 1; i < g.size() && !same; ++i) {
+                    for (size_t k = 0; k < i && !same; ++k) {
+                        same = std::all_of(g.axes.begin(), g.axes.end(),
+                                           [&](const Axis& ax) { return ax.values[i] == ax.values[k]; });
+                        if (same) {
+                            add(where + ".zip", fmt::format("position {} repeats position {} in every zipped axis "
+                                                            "(the same point twice)", i, k));
+                        }
+                    }
+                }
+                if (same) continue;
             } else if (auto axis = read_axis(a, where)) {
                 g.axes.push_back(*axis);
             }
@@ -327,7 +341,9 @@ private:
             return std::nullopt;
         }
         ax.from_range = has_range;
-        ok = (has_values ? read_values(a.at("values"), where + ".values", ax.values)
+        // In a zip a value may repeat (capacities zipped with sizes): the zipped tuples must differ instead.
+        const bool in_zip = where.find(".zip[") != std::string::npos;
+        ok = (has_values ? read_values(a.at("values"), where + ".values", ax.values, in_zip)
                          : read_range(a.at("range"), where + ".range", ax.values)) && ok;
         if (!ok) return std::nullopt;
         return ax;
@@ -365,7 +381,7 @@ private:
         return false;
     }
 
-    bool read_values(const json& v, const std::string& where, std::vector<json>& out) {
+    bool read_values(const json& v, const std::string& where, std::vector<json>& out, bool repeats_allowed = false) {
         if (!v.is_array() || v.empty()) {
             add(where, "expected a non-empty array of values, got " + describe_json(v));
             return false;
@@ -380,7 +396,7 @@ private:
                 ok = false;
                 continue;
             }
-            for (size_t k = 0; k < i; ++k) {
+            for (size_t k = 0; k < i && !repeats_allowed; ++k) {
                 if (v[k] == v[i]) {
                     add(fmt::format("{}[{}]", where, i), fmt::format("repeats {} (values[{}])", v[i].dump(), k));
                     ok = false;

@@ -117,6 +117,18 @@ TEST_CASE("zip advances axes together; ranges are inclusive", "[sweep]") {
     CHECK(labels(sweep_from_json(linear, kSpecPath)) == "[load=1][load=4][load=7][load=10]");
 }
 
+TEST_CASE("a zipped axis may repeat a value; a repeated tuple is refused, as is a repeat outside a zip", "[sweep]") {
+    json j = base_spec();
+    j["axes"] = json::parse(R"([{"zip": [{"key": "array.rows", "values": [2, 4, 4]},
+                                         {"key": "array.cols", "values": [2, 2, 4]}]}])");
+    CHECK(labels(sweep_from_json(j, kSpecPath)) == "[rows=2 cols=2][rows=4 cols=2][rows=4 cols=4]");
+    j["axes"] = json::parse(R"([{"zip": [{"key": "array.rows", "values": [2, 4, 2]},
+                                         {"key": "array.cols", "values": [2, 2, 2]}]}])");
+    CHECK(has_line(problems(j), "axes[0].zip: position 2 repeats position 0 in every zipped axis (the same point twice)"));
+    j["axes"] = json::parse(R"([{"key": "array.rows", "values": [2, 4, 2]}])");
+    CHECK(has_line(problems(j), "axes[0].values[2]: repeats 2 (values[0])"));
+}
+
 TEST_CASE("constraints prune points; they read axis names and config keys", "[sweep]") {
     json j = base_spec();
     j["axes"] = json::parse(R"([{"key": "array.dataflow", "values": ["os", "ws", "is"]},
