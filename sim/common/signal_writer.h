@@ -24,6 +24,9 @@ public:
                              uint64_t issue_tick, uint64_t retire_tick) {
         (void)unit, (void)layer, (void)index, (void)label, (void)issue_tick, (void)retire_tick;
     }
+    // A counter value at `tick` that the caller computed itself (not a sampled signal); ticks may come out
+    // of order. A VCD has no such record; a trace writes it on the counter track `name`.
+    virtual void counter(const std::string& name, uint64_t tick, double value) { (void)name, (void)tick, (void)value; }
     // Ends the file. Further samples are ignored.
     virtual void finish() = 0;
 

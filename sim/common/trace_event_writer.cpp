@@ -120,6 +120,14 @@ void TraceEventWriter::instruction(const std::string& unit, uint64_t layer, uint
           issue_tick);
 }
 
+void TraceEventWriter::counter(const std::string& name, uint64_t tick, double value) {
+    if (!m_started) start();
+    if (m_done || tick < m_opt.from_tick || tick >= m_opt.to_tick) return;
+    event(fmt::format("{{\"ph\": \"C\", \"pid\": 1, \"name\": {}, \"ts\": {}, \"args\": {{\"value\": {}}}}}", quoted(name),
+                      micros(tick), value),
+          tick);
+}
+
 void TraceEventWriter::finish() {
     if (!m_started) start();
     m_done = true;

@@ -35,6 +35,7 @@ public:
     void sample(uint64_t tick, const std::vector<int32_t>& values) override;
     void instruction(const std::string& unit, uint64_t layer, uint64_t index, const std::string& label,
                      uint64_t issue_tick, uint64_t retire_tick) override;
+    void counter(const std::string& name, uint64_t tick, double value) override;
     void finish() override;
 
     bool truncated() const override { return m_truncated; }

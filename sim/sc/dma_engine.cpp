@@ -174,6 +174,7 @@ uint64_t ScDmaEngine::transport(uint64_t t, bool write, uint64_t addr, uint8_t* 
         int& in_flight = write ? m_wave->dma_writes_in_flight : m_wave->dma_reads_in_flight;
         ++in_flight;
         m_wave->add_at(complete, in_flight, -1);
+        m_wave->dram_request(write, complete, bytes);
     }
     return complete;
 }

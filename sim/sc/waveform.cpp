@@ -119,6 +119,7 @@ void ScWaveform::write_sample(const sc_core::sc_time& step) {
     }
     const uint64_t tick = step.value() / sc_core::sc_time(100, sc_core::SC_PS).value();
     m_vcd->sample(tick, m_values);
+    flush_bandwidth(tick / 10);
     if (m_vcd->truncated()) warn_truncated();
 }
 
@@ -139,8 +140,32 @@ void ScWaveform::instruction(Unit u, uint64_t layer, uint64_t index, const Instr
     if (!was_truncated && m_vcd->truncated()) warn_truncated();
 }
 
+void ScWaveform::dram_request(bool write, uint64_t complete_cycle, uint64_t bytes) {
+    if (!m_slices) return;
+    m_dram_window_bytes[write ? 1 : 0][complete_cycle / kBandwidthWindowCycles] += bytes;
+}
+
+void ScWaveform::flush_bandwidth(uint64_t before_cycle) {
+    if (!m_slices || !m_vcd) return;
+    static const char* const names[2] = {"dram.read_bytes_per_cycle", "dram.write_bytes_per_cycle"};
+    for (int d = 0; d < 2; ++d) {
+        auto& windows = m_dram_window_bytes[d];
+        while (!windows.empty() && (windows.begin()->first + 1) * kBandwidthWindowCycles <= before_cycle) {
+            const auto [w, bytes] = *windows.begin();
+            const uint64_t start = w * kBandwidthWindowCycles;
+            // Back to 0 at the end of the window unless the next window has traffic of its own.
+            m_vcd->counter(names[d], start * 10, static_cast<double>(bytes) / kBandwidthWindowCycles);
+            windows.erase(windows.begin());
+            if (windows.empty() || windows.begin()->first != w + 1) {
+                m_vcd->counter(names[d], (start + kBandwidthWindowCycles) * 10, 0);
+            }
+        }
+    }
+}
+
 void ScWaveform::close() {
     if (!m_file) return;
+    flush_bandwidth(UINT64_MAX);
     // A time step whose sample is still pending (the run ended inside it) is written now.
     if (m_sample_due) {
         m_sample_due = false;

@@ -27,6 +27,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <queue>
 #include <string>
@@ -124,6 +125,12 @@ public:
     // trace; nothing in a VCD, whose unit signals show it). Called as the program window releases it.
     void instruction(Unit u, uint64_t layer, uint64_t index, const Instruction& in, uint64_t issue_cycle,
                      uint64_t retire_cycle);
+    // A DRAM request of `bytes` completes at `complete_cycle` (issued now). A trace shows DRAM bandwidth
+    // from these: counters dram.read_bytes_per_cycle and dram.write_bytes_per_cycle, each value the
+    // bytes of the requests that complete in a window of kBandwidthWindowCycles, divided by its length,
+    // written at the window's start once the window has passed.
+    void dram_request(bool write, uint64_t complete_cycle, uint64_t bytes);
+    static constexpr uint64_t kBandwidthWindowCycles = 100;
     // An instruction of `u` retires at `cycle` (now or later).
     void retire_at(uint64_t cycle, Unit u) { schedule(cycle, nullptr, 0, &unit(u)); }
     // `value += delta` at `cycle` (now if `cycle` has begun).
@@ -154,6 +161,7 @@ private:
     void window_start();  // SC_THREAD: writes every value at the window's first cycle
     void write_sample(const sc_core::sc_time& step);
     void warn_truncated();  // once, on stderr, when the writer reached the size cap
+    void flush_bandwidth(uint64_t before_cycle);  // writes the bandwidth windows that end at or before it
 
     struct Probe {
         const void* value = nullptr;
@@ -177,6 +185,7 @@ private:
     bool m_dispatch_blocked = false;  // dispatch waits for a full queue
     std::priority_queue<Change, std::vector<Change>, std::greater<Change>> m_pending;
     uint64_t m_seq = 0;
+    std::map<uint64_t, uint64_t> m_dram_window_bytes[2];  // trace: bytes completing per window (read, write)
     sc_core::sc_event m_wake;    // the earliest pending change is due
 };
 

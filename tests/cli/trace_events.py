@@ -16,7 +16,7 @@ sasim, src, work = sys.argv[1], sys.argv[2], sys.argv[3]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 base = [sasim, "run", "-q", "--config", os.path.join(src, "configs", "tiny_4x4_ws.json"), "--workload",
-        os.path.join(src, "workloads", "tiny", "resblock_small.json"), "--mapper", "heuristic", "--format", "csv"]
+        os.path.join(src, "workloads", "tiny", "resblock_small.json"), "--mapper", "heuristic", "--format", "json"]
 failures = []
 
 
@@ -36,6 +36,7 @@ def us_to_cycles(us):
 trace, log = os.path.join(work, "run.json"), os.path.join(work, "retire.log")
 p = run("--trace", trace, "--retire-log", log)
 assert p.returncode == 0, p.stderr
+report = json.loads(p.stdout)
 with open(trace) as f:
     t = json.load(f)
 events = t["traceEvents"]
@@ -86,6 +87,16 @@ for unit, n in units.items():
            f"the log has {n}")
 expect(last.get("model.load.queue") == 0 and last.get("model.dma.reads_in_flight") == 0, "queues not empty at the end")
 expect(t["otherData"]["truncated"] is False, "full trace marked truncated")
+
+# DRAM bandwidth: per 100-cycle window, bytes per cycle; over the run they add up to the report's bytes.
+for direction in ("read", "write"):
+    vals = [e["args"]["value"] for e in counters if e["name"] == f"dram.{direction}_bytes_per_cycle"]
+    total = report["totals"]["traffic"][f"dram_{direction}_bytes"]
+    expect(vals and abs(sum(vals) * 100 - total) < 1e-6 * total,
+           f"dram.{direction}_bytes_per_cycle adds up to {sum(vals) * 100} bytes, the report has {total}")
+    with open(os.path.join(src, "configs", "tiny_4x4_ws.json")) as f:
+        bus = json.load(f)["dma"]["bus_bytes_per_cycle"]
+    expect(all(0 <= v <= bus for v in vals), f"dram.{direction}_bytes_per_cycle outside 0..{bus} (the bus width)")
 
 # A window keeps what overlaps it.
 run_end = max(us_to_cycles(e["ts"] + e["dur"]) for e in slices)
