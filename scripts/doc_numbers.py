@@ -49,11 +49,13 @@ SOURCES = {
     "onnx_example": ["@script", "scripts/onnx_example.py"],
     # tpu_v1: a 4096^3 GEMM and ResNet-50, searched, timing only (seconds).
     "energy_checks": ["@script", "scripts/energy_checks.py"],
+    # Llama-2-7B prefill and decode on gemmini_128x128, timing only (about 45 s).
+    "llm_table": ["@script", "scripts/llm_table.py"],
     # `sasim area` of four designs: minutes of Yosys with an empty area cache, a second with a warm one.
     "area_table": ["@script", "scripts/area_table.py"],
 }
 QUICK_SOURCES = {"mapper_table"}
-SLOW_SOURCES = {"dataflow_table", "area_table"}  # with --quick their numbers are not checked
+SLOW_SOURCES = {"dataflow_table", "area_table", "llm_table"}  # with --quick their numbers are not checked
 
 
 def layer(j, name):
@@ -278,6 +280,22 @@ NUMBERS = {
     "energy.tpu.rn50_dram_share":
         (lambda s: energy(s["energy_checks"]["tpu_rn50"])["dram_pj"] / energy(s["energy_checks"]["tpu_rn50"])["total_pj"],
          quarters),
+    "llm.prefill_l1.layers": (lambda s: s["llm_table"]["prefill_l1"]["layers"], comma),
+    "llm.prefill_l1.simulated": (lambda s: s["llm_table"]["prefill_l1"]["simulated"], comma),
+    "llm.prefill_l1.macs": (lambda s: s["llm_table"]["prefill_l1"]["macs"], comma),
+    "llm.prefill_l1.cycles": (lambda s: s["llm_table"]["prefill_l1"]["cycles"], comma),
+    "llm.prefill_l1.util": (lambda s: s["llm_table"]["prefill_l1"]["utilization"], pct1),
+    "llm.prefill.layers": (lambda s: s["llm_table"]["prefill"]["layers"], comma),
+    "llm.prefill.simulated": (lambda s: s["llm_table"]["prefill"]["simulated"], comma),
+    "llm.prefill.macs": (lambda s: s["llm_table"]["prefill"]["macs"], comma),
+    "llm.prefill.cycles": (lambda s: s["llm_table"]["prefill"]["cycles"], comma),
+    "llm.prefill.util": (lambda s: s["llm_table"]["prefill"]["utilization"], pct1),
+    "llm.prefill_heuristic.cycles": (lambda s: s["llm_table"]["prefill_heuristic"]["cycles"], comma),
+    "llm.decode.layers": (lambda s: s["llm_table"]["decode"]["layers"], comma),
+    "llm.decode.simulated": (lambda s: s["llm_table"]["decode"]["simulated"], comma),
+    "llm.decode.macs": (lambda s: s["llm_table"]["decode"]["macs"], comma),
+    "llm.decode.cycles": (lambda s: s["llm_table"]["decode"]["cycles"], comma),
+    "llm.decode.util": (lambda s: s["llm_table"]["decode"]["utilization"], pct1),
     "onnx.bert_products": (lambda s: s["onnx_example"]["bert_products"], plain),
     "onnx.bert_macs": (lambda s: s["onnx_example"]["bert_macs"], comma),
 }

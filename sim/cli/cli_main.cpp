@@ -45,6 +45,7 @@ int sasim::cli::cli_main(int argc, char** argv) {
         cli::add_rtl_command(app),
         cli::add_map_command(app),
         cli::add_area_command(app),
+        cli::add_workload_command(app),
     };
 
     try {

@@ -33,6 +33,7 @@ Command add_sweep_command(CLI::App& app);      // cmd_sweep.cpp (design-space sw
 Command add_rtl_command(CLI::App& app);        // cmd_rtl.cpp (generated Verilog; model vs RTL cross-check)
 Command add_map_command(CLI::App& app);        // cmd_map.cpp (mapping search, mapping files)
 Command add_area_command(CLI::App& app);       // cmd_area.cpp (area from Yosys synthesis)
+Command add_workload_command(CLI::App& app);   // cmd_workload.cpp (generated traces: `workload llm`)
 
 // The mapper cache directory when none is given: $SASIM_MAPPER_CACHE, else $XDG_CACHE_HOME/sasim or
 // ~/.cache/sasim, else "" (no cache).

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The imported network as our JSON layer trace (one layer per line, like workloads/*.json), and the
-// summary `sasim import` prints.
+// The imported network as our JSON layer trace (written by the workload library's to_json_trace, with
+// each layer's ONNX op as its comment), and the summary `sasim import` prints.
 #include <algorithm>
-#include <sstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "onnx/onnx_import.h"
 
@@ -13,47 +11,12 @@ namespace sasim::onnx_import {
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
-
-// Invalid UTF-8 in a node name becomes U+FFFD instead of an exception.
-std::string dump(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
-
-// `v` when h == w, else [h, w].
-ojson pair(uint32_t h, uint32_t w) { return h == w ? ojson(h) : ojson::array({h, w}); }
-
-ojson layer_json(const Layer& l, const LayerInfo& info) {
-    ojson j;
-    j["name"] = l.name;
-    j["type"] = info.type;
-    if (l.kind == LayerKind::Conv) {
-        const ConvShape& c = l.conv;
-        if (c.batch != 1) j["batch"] = c.batch;
-        j["in_h"] = c.in_h;
-        j["in_w"] = c.in_w;
-        j["in_c"] = c.in_c;
-        j["out_c"] = c.out_c;
-        j["kernel"] = pair(c.kernel_h, c.kernel_w);
-        if (c.stride_h != 1 || c.stride_w != 1) j["stride"] = pair(c.stride_h, c.stride_w);
-        if (c.pad_top == c.pad_bottom && c.pad_left == c.pad_right) {
-            if (c.pad_top != 0 || c.pad_left != 0) j["padding"] = pair(c.pad_top, c.pad_left);
-        } else {
-            j["padding"] = ojson::array({c.pad_top, c.pad_bottom, c.pad_left, c.pad_right});
-        }
-        if (c.dilation_h != 1 || c.dilation_w != 1) j["dilation"] = pair(c.dilation_h, c.dilation_w);
-        if (c.groups != 1) j["groups"] = c.groups;
-    } else if (l.kind == LayerKind::Gemm) {
-        if (l.gemm.batch != 1) j["batch"] = l.gemm.batch;
-        j["m"] = l.gemm.m;
-        j["n"] = l.gemm.n;
-        j["k"] = l.gemm.k;
-    } else {
-        j["elements"] = l.elements;
-    }
+// The layer's "type" and its comment: the ONNX op, the node when its name differs, how it was lowered.
+TraceLayerText layer_text(const Layer& l, const LayerInfo& info) {
     std::string comment = "ONNX " + info.onnx_op;
     if (info.node != l.name) comment += info.node.empty() ? " (node without a name, named after its output)" : " node '" + info.node + "'";
     if (!info.note.empty()) comment += "; " + info.note;
-    j["comment"] = comment;
-    return j;
+    return {info.type, comment};
 }
 
 // "Relu x49, Add x16" in order of first appearance.
@@ -94,28 +57,11 @@ std::string to_json_trace(const Imported& im) {
         "Imported by sasim import (docs/onnx.md). Input shapes: {}. Layer names are the ONNX node names; each "
         "layer's comment gives its ONNX op. Folded as constants (computed from weights, not listed): {}.",
         join(im.inputs), counted(im.folded));
-    std::ostringstream os;
-    os << "{\n";
-    os << "  \"name\": " << dump(im.workload.name) << ",\n";
-    os << "  \"source\": " << dump(im.workload.source) << ",\n";
-    os << "  \"comment\": " << dump(comment) << ",\n";
-    os << "  \"layers\": [\n";
+    std::vector<TraceLayerText> text;
     for (size_t i = 0; i < im.workload.layers.size(); ++i) {
-        const ojson j = layer_json(im.workload.layers[i], im.info[i]);
-        std::string line;
-        for (const auto& [key, value] : j.items()) {
-            std::string v = dump(value);
-            if (value.is_array()) {  // [1, 0] as in the hand-written traces, not [1,0]
-                v.clear();
-                for (const auto& e : value) v += (v.empty() ? "[" : ", ") + dump(e);
-                v += "]";
-            }
-            line += fmt::format("{}{}: {}", line.empty() ? "" : ", ", dump(key), v);
-        }
-        os << "    {" << line << "}" << (i + 1 < im.workload.layers.size() ? ",\n" : "\n");
+        text.push_back(layer_text(im.workload.layers[i], im.info[i]));
     }
-    os << "  ]\n}\n";
-    return os.str();
+    return sasim::to_json_trace(im.workload, comment, text);
 }
 
 std::string summary(const Imported& im) {

@@ -87,6 +87,18 @@ Workload load_workload(const std::string& path);
 using WorkloadLoader = Workload (*)(const std::string& path);
 void register_workload_loader(const std::string& extension, WorkloadLoader loader);
 
+// What a written trace says about a layer beyond its shape.
+struct TraceLayerText {
+    std::string type;     // JSON "type": "gemm" or "matmul" for a Gemm layer; "" = from the layer ("conv", "gemm", op)
+    std::string comment;  // JSON "comment"; "" = none
+};
+
+// `workload` as our JSON trace (workloads/README.md): "name", "source", `comment` (left out when empty) and
+// the layers, one per line as in workloads/*.json (keys at their defaults left out). `text` is empty or
+// parallel to workload.layers. The layers are written as they are: validate them first.
+std::string to_json_trace(const Workload& workload, const std::string& comment,
+                          const std::vector<TraceLayerText>& text = {});
+
 // Checks one layer's shape (positive sizes, divisibility by groups, filter fits the padded input, no 64-bit
 // overflow in MAC counts). Returns the problems found, each "<origin>: <problem>"; empty when valid.
 std::vector<std::string> validate_layer(const Layer& layer);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs `sasim run` on one bad input and checks it is refused cleanly:
 # exit code 2, and the first stderr line equals <input>.expected with @FILE@ replaced by the input's path.
-#   bad_input.sh SASIM KIND FILE      KIND: config | workload | mapping
+#   bad_input.sh SASIM KIND FILE      KIND: config | workload | mapping | llm
 # Mapping files are replayed (run --mapping) on configs/tiny_4x4_ws.json and workloads/tiny/mixed.json.
+# An llm file (*.args) holds the arguments of `sasim workload llm` on one line, @FILE@ standing for its path.
 set -uo pipefail
 sasim="$1"; kind="$2"; file="$3"
 src="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -11,6 +12,9 @@ if [ "$kind" = config ]; then
   args=(run -q --config "$file" --workload "$src/workloads/tiny/gemm_small.json")
 elif [ "$kind" = mapping ]; then
   args=(run -q --config "$src/configs/tiny_4x4_ws.json" --workload "$src/workloads/tiny/mixed.json" --mapping "$file")
+elif [ "$kind" = llm ]; then
+  read -r -a llm_args < "$file"
+  args=(workload llm "${llm_args[@]//@FILE@/$file}")
 else
   args=(run -q --config "$src/configs/tiny_4x4_ws.json" --workload "$file")
 fi
