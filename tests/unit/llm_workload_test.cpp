@@ -180,7 +180,8 @@ TEST_CASE("llm: grouped-query attention shapes of llama2-70b", "[llm]") {
 
     LlmParams d = decode(2048, 1);
     d.layers = 1;
-    const Layer& ds = find_layer(build_llm_trace(m, d).workload, "t0.layers.0.self_attn.scores");
+    const Workload dw = build_llm_trace(m, d).workload;  // kept: find_layer returns a reference into it
+    const Layer& ds = find_layer(dw, "t0.layers.0.self_attn.scores");
     CHECK((ds.gemm.batch == 8 && ds.gemm.m == 8 && ds.gemm.n == 2049));
 }
 
