@@ -14,10 +14,10 @@ import os
 import subprocess
 import sys
 
-if len(sys.argv) != 5 or sys.argv[4] != "--json":
-    sys.exit(__doc__)
-sasim, root, work = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
-os.makedirs(work, exist_ok=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from doc_source import source_args  # noqa: E402
+
+sasim, root, work = source_args(__doc__)
 with open(os.path.join(root, "configs", "gemmini_16x16.json")) as f:
     base = json.load(f)
 designs = [("tiny_2x2_ws", os.path.join(root, "configs", "tiny_2x2_ws.json")),

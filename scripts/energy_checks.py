@@ -12,10 +12,10 @@ import os
 import subprocess
 import sys
 
-if len(sys.argv) != 5 or sys.argv[4] != "--json":
-    sys.exit(__doc__)
-sasim, root, work = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
-os.makedirs(work, exist_ok=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from doc_source import source_args  # noqa: E402
+
+sasim, root, work = source_args(__doc__)
 gemm = os.path.join(work, "gemm_4096.json")
 with open(gemm, "w") as f:
     json.dump({"name": "gemm_4096", "source": "docs/energy.md",

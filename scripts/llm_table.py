@@ -11,10 +11,10 @@ import os
 import subprocess
 import sys
 
-if len(sys.argv) != 5 or sys.argv[4] != "--json":
-    sys.exit(__doc__)
-sasim, root, work = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
-os.makedirs(work, exist_ok=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from doc_source import source_args  # noqa: E402
+
+sasim, root, work = source_args(__doc__)
 cfg = os.path.join(root, "configs", "gemmini_128x128.json")
 runs = {"prefill_l1": (["--phase", "prefill", "--tokens", "2048", "--layers", "1"], "search"),
         "prefill": (["--phase", "prefill", "--tokens", "2048"], "search"),
