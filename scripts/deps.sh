@@ -3,7 +3,7 @@
 set -euo pipefail
 PKGS=(cmake g++ ninja-build pkg-config libsystemc-dev verilator libfmt-dev nlohmann-json3-dev catch2
       libcli11-dev python3-matplotlib ccache libonnx-dev libprotobuf-dev python3-onnx libonnx-testdata yosys
-      qflow-tech-osu018 opensta python3-pandas pybind11-dev python3-dev parallel
+      qflow-tech-osu018 opensta python3-pandas pybind11-dev python3-dev parallel python3-torch python3-torchvision
       slurm-wlm munge)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -22,18 +22,16 @@ namespace {
 struct ImportArgs {
     std::string model;
     std::string out;
-    std::vector<std::string> input_shapes;
+    OnnxArgs onnx;
 };
 
 int run_import(const ImportArgs& a) {
-    onnx_import::ImportOptions opt;
     std::vector<std::string> problems;
-    for (const std::string& spec : a.input_shapes) {
-        try {
-            opt.input_shapes.push_back(onnx_import::parse_input_shape(spec));
-        } catch (const InputError& e) {
-            problems.insert(problems.end(), e.lines().begin(), e.lines().end());
-        }
+    onnx_import::ImportOptions opt;
+    try {
+        opt = onnx_import_options(a.onnx);
+    } catch (const InputError& e) {
+        problems = e.lines();
     }
     std::string ext = fs::path(a.out).extension().string();
     for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -78,11 +76,42 @@ Command add_import_command(CLI::App& app) {
                   "quantized forms become layers; other ops are listed as not simulated). docs/onnx.md");
     cmd->add_option("model", args->model, "The .onnx model file")->required();
     cmd->add_option("-o,--out", args->out, "JSON trace to write (default: print it on stdout)");
-    cmd->add_option("--input-shape", args->input_shapes,
-                    "NAME:D0xD1x... static shape of a graph input, e.g. input:1x3x224x224; needed for dynamic "
+    add_onnx_options(cmd, args->onnx);
+    return {cmd, [args] { return run_import(*args); }};
+}
+
+void add_onnx_options(CLI::App* cmd, OnnxArgs& args) {
+    cmd->add_option("--input-shape", args.input_shapes,
+                    "ONNX: NAME:D0xD1x... static shape of a graph input, e.g. input:1x3x224x224; needed for dynamic "
                     "or missing input dimensions (repeat for several inputs)")
         ->delimiter(',');
-    return {cmd, [args] { return run_import(*args); }};
+    cmd->add_option("--input-value", args.input_values,
+                    "ONNX: NAME=V or NAME=V1,V2,... fixes a graph input to a constant (a sample rate, a mode flag), "
+                    "so that shape arithmetic and If conditions depending on it are resolved (repeatable)");
+    cmd->add_option("--if-branch", args.if_branches,
+                    "ONNX: NODE=then|else, the branch imported for an If whose condition is not known at import "
+                    "(default: the branch with more matrix-product nodes, with a warning; repeatable)");
+    cmd->add_flag("--allow-partial", args.allow_partial,
+                  "ONNX: import even when some matrix products cannot be (a Loop with an unknown trip count, "
+                  "Einsum): they are listed, and the summary says which fraction of the MACs the import holds");
+}
+
+onnx_import::ImportOptions onnx_import_options(const OnnxArgs& a) {
+    onnx_import::ImportOptions opt;
+    std::vector<std::string> problems;
+    const auto parse = [&](auto&& fn) {
+        try {
+            fn();
+        } catch (const InputError& e) {
+            problems.insert(problems.end(), e.lines().begin(), e.lines().end());
+        }
+    };
+    for (const std::string& s : a.input_shapes) parse([&] { opt.input_shapes.push_back(onnx_import::parse_input_shape(s)); });
+    for (const std::string& s : a.input_values) parse([&] { opt.input_values.push_back(onnx_import::parse_input_value(s)); });
+    for (const std::string& s : a.if_branches) parse([&] { opt.if_branches.push_back(onnx_import::parse_if_branch(s)); });
+    opt.allow_partial = a.allow_partial;
+    if (!problems.empty()) throw InputError(problems);
+    return opt;
 }
 
 }  // namespace sasim::cli

@@ -105,6 +105,7 @@ struct RunArgs {
     bool mapper_given = false;  // --mapper appeared on the command line
     std::string mapper_cache = default_mapper_cache_dir();
     bool area = false;          // --area: synthesize (or take from the area cache) and report area_mm2
+    OnnxArgs onnx;              // import options for an .onnx workload
 };
 
 int run(const RunArgs& a) {
@@ -114,10 +115,19 @@ int run(const RunArgs& a) {
     Config cfg;
     Workload wl;
     MappingFile mapping;
+    std::string wl_ext = std::filesystem::path(wl_path).extension().string();
+    for (char& c : wl_ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (wl_ext == ".onnx") {
+        onnx_import::set_loader_options(onnx_import_options(a.onnx));
+    } else if (a.onnx.any()) {
+        throw InputError(fmt::format("{}: --input-shape, --input-value, --if-branch and --allow-partial apply to "
+                                     "ONNX models only", wl_path));
+    }
     read_all_inputs({[&] { cfg = analysis::load_any_config(cfg_path); }, [&] { wl = load_workload(wl_path); },
                      [&] {
                          if (!a.mapping_file.empty()) mapping = read_mapping_file(a.mapping_file);
                      }});
+    for (const std::string& w : wl.warnings) std::cerr << fmt::format("warning: {}: {}\n", wl_path, w);
     std::map<std::string, Mapping> replay;
     if (!a.mapping_file.empty()) {
         if (a.mapper_given) throw InputError("--mapping replays a saved mapping; it cannot be combined with --mapper");
@@ -342,6 +352,7 @@ Command add_run_command(CLI::App& app) {
                     "Replay a saved mapping (written by `sasim map`): each layer it names runs that program, "
                     "without searching; layers it does not name run the heuristic program");
     add_mapper_cache_option(cmd, args->mapper_cache);
+    add_onnx_options(cmd, args->onnx);
     cmd->add_flag("--exhaustive-search", args->exhaustive,
                   "With --mapper search: simulate every candidate (tests that the bound-pruned search is exact)")
         ->group("Debugging");

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "compiler/mapping_file.h"
+#include "onnx/onnx_import.h"
 #include "report/report.h"
 
 namespace sasim::cli {
@@ -34,6 +35,18 @@ Command add_rtl_command(CLI::App& app);        // cmd_rtl.cpp (generated Verilog
 Command add_map_command(CLI::App& app);        // cmd_map.cpp (mapping search, mapping files)
 Command add_area_command(CLI::App& app);       // cmd_area.cpp (area from Yosys synthesis)
 Command add_workload_command(CLI::App& app);   // cmd_workload.cpp (generated traces: `workload llm`)
+
+// The ONNX import options (`sasim import`, and `sasim run` on an .onnx workload): docs/onnx.md.
+struct OnnxArgs {
+    std::vector<std::string> input_shapes;  // NAME:D0xD1x...
+    std::vector<std::string> input_values;  // NAME=V[,V...]
+    std::vector<std::string> if_branches;   // NODE=then|else
+    bool allow_partial = false;
+    bool any() const { return !input_shapes.empty() || !input_values.empty() || !if_branches.empty() || allow_partial; }
+};
+void add_onnx_options(CLI::App* cmd, OnnxArgs& args);
+// Parses them, reporting every bad one in one InputError.
+onnx_import::ImportOptions onnx_import_options(const OnnxArgs& args);
 
 // The mapper cache directory when none is given: $SASIM_MAPPER_CACHE, else $XDG_CACHE_HOME/sasim or
 // ~/.cache/sasim, else "" (no cache).

@@ -171,6 +171,8 @@ TensorShape shape_of(const ::onnx::TypeProto& type) {
     return s;
 }
 
+}  // namespace
+
 // Kahn's algorithm, smallest original index first, so an already sorted graph keeps its order. Refuses
 // a tensor with two producers, a read of a tensor nobody writes, and cycles (naming one).
 std::vector<std::string> sort_nodes(const std::string& path, ::onnx::GraphProto& g) {
@@ -253,6 +255,8 @@ std::vector<std::string> sort_nodes(const std::string& path, ::onnx::GraphProto&
     g.mutable_node()->Swap(&sorted);
     return problems;
 }
+
+namespace {
 
 std::string dims_text(const std::vector<int64_t>& dims) {
     if (dims.empty()) return "scalar";
@@ -372,7 +376,11 @@ Graph read_graph(const std::string& path, const ImportOptions& options) {
     graph.path = path;
     parse_model(path, read_file(path), graph.model);
     ::onnx::GraphProto& g = *graph.model.mutable_graph();
+    for (const auto& op : graph.model.opset_import()) {
+        if (is_default_domain(op.domain())) graph.opset = op.version();
+    }
     std::vector<std::string> problems = sort_nodes(path, g);
+    if (problems.empty()) problems = apply_input_values(graph, options);
     bool stale = false;
     if (problems.empty()) problems = set_input_shapes(path, g, options, graph.inputs, stale);
     if (!problems.empty()) throw InputError(problems);
@@ -417,6 +425,16 @@ Graph read_graph(const std::string& path, const ImportOptions& options) {
         std::replace(what.begin(), what.end(), '\n', ' ');
         throw InputError(fmt::format("{}: ONNX shape inference failed: {}", path, what));
     }
+    fold_and_expand(graph, options, [&] {
+        try {
+            infer();
+        } catch (const std::exception& e) {
+            std::string what = e.what();
+            std::replace(what.begin(), what.end(), '\n', ' ');
+            throw InputError(fmt::format("{}: ONNX shape inference failed after folding constants and control "
+                                         "flow: {}", path, what));
+        }
+    });
 
     for (const auto& init : g.initializer()) {
         TensorShape s;

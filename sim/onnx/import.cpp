@@ -2,6 +2,7 @@
 // import_model: read the graph, fold constants, map every other node to layers, keep node names unique,
 // check every layer against the simulator's limits. Also the .onnx loader and --input-shape parsing.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <unordered_set>
 
@@ -44,6 +45,8 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
     detail::Graph graph = detail::read_graph(path, options);
     Imported result;
     result.inputs = graph.inputs;
+    result.folded = graph.folded_ops;
+    result.warnings = graph.warnings;
     result.producer = producer_text(graph.model);
     std::string stem = std::filesystem::path(path).stem().string();
     result.workload.name = stem.empty() ? "onnx_model" : stem;
@@ -72,6 +75,11 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
             }
             used.insert(name);
             for (const std::string& line : validate_layer(m.layer)) problems.push_back(line);
+            if (m.info.missing_products > 0) {
+                result.missing.push_back(fmt::format("node {}: {}", detail::node_label(nodes[i], i), m.info.note));
+                result.missing_macs += m.info.missing_macs;
+                result.missing_unknown += m.info.missing_macs_known ? 0 : 1;
+            }
             result.workload.layers.push_back(m.layer);
             result.info.push_back(m.info);
         }
@@ -81,14 +89,53 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
                                        "constants)",
                                        path, nodes.size(), result.folded.size()));
     }
+    if (problems.empty() && !result.missing.empty()) {
+        if (!options.allow_partial) {
+            for (const std::string& m : result.missing) problems.push_back(fmt::format("{}: {}", path, m));
+            problems.push_back(fmt::format("{}: {} the matrix products of {} node(s) cannot be imported, so the "
+                                           "run would miss them; pass --allow-partial to import the rest anyway "
+                                           "(docs/onnx.md, \"Partial imports\")",
+                                           path, partial_text(result), result.missing.size()));
+        } else {
+            for (const std::string& m : result.missing) result.warnings.push_back(m);
+            result.warnings.push_back(partial_text(result));
+            result.workload.source += " [partial import: " + partial_text(result) + "]";
+        }
+    }
     if (!problems.empty()) throw_problems(path, std::move(problems));
     return result;
 }
 
+std::string partial_text(const Imported& im) {
+    if (im.missing.empty()) return "";
+    const uint64_t held = total_macs(im.workload);
+    const std::string left = fmt::format("{} node(s) with matrix products left out", im.missing.size());
+    if (im.missing_unknown > 0) {
+        return fmt::format("partial import: {}, {} of unknown size: it holds {} MACs, and what fraction of the "
+                           "model's that is cannot be known at import",
+                           left, im.missing_unknown, fmt::group_digits(held));
+    }
+    const double total = static_cast<double>(held) + static_cast<double>(im.missing_macs);
+    return fmt::format("partial import: {} ({} MACs): it holds {} of {} MACs ({:.1f} %)", left,
+                       fmt::group_digits(im.missing_macs), fmt::group_digits(held),
+                       fmt::group_digits(held + im.missing_macs), total > 0 ? 100.0 * static_cast<double>(held) / total : 0.0);
+}
+
+namespace {
+ImportOptions& loader_options() {
+    static ImportOptions options;
+    return options;
+}
+}  // namespace
+
+void set_loader_options(const ImportOptions& options) { loader_options() = options; }
+
 Workload load_onnx_workload(const std::string& path) {
-    ImportOptions options;
+    ImportOptions options = loader_options();
     options.via_load_workload = true;
-    return import_model(path, options).workload;
+    Imported im = import_model(path, options);
+    im.workload.warnings = im.warnings;
+    return im.workload;
 }
 
 void register_loader() { register_workload_loader(".onnx", &load_onnx_workload); }
@@ -119,6 +166,44 @@ InputShape parse_input_shape(const std::string& spec) {
         at = x + 1;
     }
     return s;
+}
+
+InputValue parse_input_value(const std::string& spec) {
+    const size_t eq = spec.rfind('=');
+    const auto bad = [&](const std::string& what) {
+        return InputError(fmt::format("--input-value '{}': {} (expected NAME=V or NAME=V1,V2,..., e.g. sr=16000)",
+                                      spec, what));
+    };
+    if (eq == std::string::npos || eq == 0) throw bad("no input name before '='");
+    InputValue v;
+    v.name = spec.substr(0, eq);
+    const std::string list = spec.substr(eq + 1);
+    size_t at = 0;
+    while (at <= list.size()) {
+        const size_t comma = std::min(list.find(',', at), list.size());
+        const std::string x = list.substr(at, comma - at);
+        size_t used = 0;
+        double d = 0;
+        try {
+            d = std::stod(x, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (x.empty() || used != x.size() || !std::isfinite(d)) throw bad(fmt::format("'{}' is not a number", x));
+        if (v.values.size() >= 4096) throw bad("more than 4096 values");
+        v.values.push_back(d);
+        at = comma + 1;
+    }
+    return v;
+}
+
+IfBranch parse_if_branch(const std::string& spec) {
+    const size_t eq = spec.rfind('=');
+    const std::string which = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    if (eq == std::string::npos || eq == 0 || (which != "then" && which != "else")) {
+        throw InputError(fmt::format("--if-branch '{}': expected NODE=then or NODE=else", spec));
+    }
+    return {spec.substr(0, eq), which == "then"};
 }
 
 }  // namespace sasim::onnx_import

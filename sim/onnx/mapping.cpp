@@ -2,28 +2,19 @@
 // ONNX node -> sasim layers. Conv family -> conv (1-D as height 1, 3-D over depth windows), Gemm and the
 // MatMul family -> gemm/matmul (numpy batching), ConvTranspose -> gemm + col2im, the rest -> Other.
 #include "onnx/mapping.h"
+#include "onnx/mapping_node.h"
+#include "onnx/recurrent.h"
 
 #include <algorithm>
 #include <numeric>
 #include <optional>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
 namespace sasim::onnx_import::detail {
 
 namespace {
-
-using Dims = std::vector<int64_t>;
-
-std::string dims_str(const Dims& d) {
-    std::string s = "[";
-    for (size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + std::to_string(d[i]);
-    return s + "]";
-}
-
-// Sizes and attributes beyond this are refused before any arithmetic, so sums and pairwise products of
-// them fit int64; longer products go through mul, which saturates.
-constexpr int64_t kMaxValue = int64_t{1} << 31;
 
 int64_t mul(int64_t a, int64_t b) {
     int64_t r = 0;
@@ -34,112 +25,6 @@ int64_t product(const Dims& d, size_t from = 0) {
     int64_t p = 1;
     for (size_t i = from; i < d.size(); ++i) p = mul(p, d[i]);
     return p;
-}
-
-// One node being mapped: its inputs' shapes, its attributes, and the problems found.
-struct Node {
-    const Graph& g;
-    const ::onnx::NodeProto& n;
-    std::string label;
-    std::string name;  // the layer name (layer_name)
-    std::vector<std::string>& problems;
-    bool ok = true;
-
-    void fail(const std::string& what) {
-        ok = false;
-        problems.push_back(fmt::format("{}: node {}: {}", g.path, label, what));
-    }
-
-    const ::onnx::AttributeProto* attr(const char* name) const {
-        for (const auto& a : n.attribute()) {
-            if (a.name() == name) return &a;
-        }
-        return nullptr;
-    }
-    int64_t int_attr(const char* name, int64_t def) const {
-        const auto* a = attr(name);
-        return a != nullptr ? a->i() : def;
-    }
-    std::string str_attr(const char* name, const std::string& def) const {
-        const auto* a = attr(name);
-        return a != nullptr ? a->s() : def;
-    }
-    // An ints attribute of `size` values, each >= `min`; `def` when absent.
-    Dims ints_attr(const char* name, size_t size, int64_t def, int64_t min) {
-        const auto* a = attr(name);
-        if (a == nullptr) return Dims(size, def);
-        Dims v(a->ints().begin(), a->ints().end());
-        if (v.size() != size) {
-            fail(fmt::format("attribute {} has {} values, expected {}", name, v.size(), size));
-        } else if (std::any_of(v.begin(), v.end(), [&](int64_t x) { return x < min || x > kMaxValue; })) {
-            fail(fmt::format("attribute {} = {}: every value must be in {}..{}", name, dims_str(v), min, kMaxValue));
-        }
-        return v.size() == size ? v : Dims(size, def);
-    }
-
-    // The static shape of input `i` (`role` names it in messages), or nullopt after reporting why not.
-    std::optional<Dims> input(int i, const char* role) {
-        if (i >= n.input_size() || n.input(i).empty()) {
-            fail(fmt::format("input {} ({}) is missing", i, role));
-            return std::nullopt;
-        }
-        const std::string& t = n.input(i);
-        const TensorShape& s = g.shape(t);
-        if (s.is_static()) {
-            if (std::any_of(s.dims.begin(), s.dims.end(), [](int64_t d) { return d > kMaxValue; })) {
-                fail(fmt::format("input {} '{}' {} has a dimension over {}", role, t, s.to_string(), kMaxValue));
-                return std::nullopt;
-            }
-            return s.dims;
-        }
-        std::string why;
-        if (const auto p = g.producer.find(t); p != g.producer.end()) {
-            const auto& src = g.graph().node(p->second);
-            why = is_default_domain(src.domain())
-                      ? fmt::format("; it is written by node {}", node_label(src, p->second))
-                      : fmt::format("; it is written by node {}, and ONNX shape inference does not know the "
-                                    "'{}' domain (store the shapes in the model's value_info)",
-                                    node_label(src, p->second), src.domain());
-        }
-        fail(fmt::format("the shape of input {} '{}' is {} after shape inference, so the layer cannot be sized{}",
-                         role, t, s.known ? "not fully known " + s.to_string() : "unknown", why));
-        return std::nullopt;
-    }
-
-    // A size for the trace: 1..kMaxLayerDim.
-    uint32_t dim(int64_t v, const std::string& what) {
-        if (v < 1 || static_cast<uint64_t>(v) > kMaxLayerDim) {
-            fail(fmt::format("{} = {} is outside the simulator's range 1..{}", what, v, kMaxLayerDim));
-            return 1;
-        }
-        return static_cast<uint32_t>(v);
-    }
-};
-
-MappedLayer make_layer(Node& c, LayerKind kind, const std::string& type, const std::string& note) {
-    MappedLayer m;
-    m.layer.kind = kind;
-    m.layer.name = c.name;
-    m.layer.origin = fmt::format("{}: node {}", c.g.path, c.label);
-    if (kind == LayerKind::Other) m.layer.op = type;
-    if (kind == LayerKind::Gemm) m.layer.op = type;  // "gemm" or "matmul", as in the JSON trace
-    m.info.type = type;
-    m.info.node = c.n.name();
-    m.info.onnx_op = op_name(c.n);
-    m.info.note = note;
-    return m;
-}
-
-// Output elements of the node (all outputs), or nullopt when a shape is not known.
-std::optional<uint64_t> output_elements(const Graph& g, const ::onnx::NodeProto& n) {
-    uint64_t total = 0;
-    for (const std::string& out : n.output()) {
-        if (out.empty()) continue;
-        const TensorShape& s = g.shape(out);
-        if (!s.is_static()) return std::nullopt;
-        if (__builtin_add_overflow(total, s.elements(), &total)) total = UINT64_MAX;
-    }
-    return total;
 }
 
 // Conv, ConvInteger, QLinearConv: X [N, C, spatial...], W [M, C/group, kernel...].
@@ -368,6 +253,29 @@ int count_matrix_ops(const ::onnx::GraphProto& g) {
     return count;
 }
 
+// MACs of a two-input Einsum without ellipsis whose input shapes are known: the product of the sizes of
+// its distinct indices (every combination is one multiply-add). nullopt otherwise.
+std::optional<uint64_t> einsum_macs(Node& c) {
+    const std::string eq = c.str_attr("equation", "");
+    const size_t arrow = eq.find("->");
+    const std::string lhs = eq.substr(0, arrow);
+    const size_t comma = lhs.find(',');
+    if (c.n.input_size() != 2 || comma == std::string::npos || eq.find("...") != std::string::npos) return std::nullopt;
+    std::unordered_map<char, int64_t> size;
+    for (int i = 0; i < 2; ++i) {
+        const TensorShape& s = c.g.shape(c.n.input(i));
+        std::string term;
+        for (char ch : i == 0 ? lhs.substr(0, comma) : lhs.substr(comma + 1)) {
+            if (ch != ' ') term += ch;
+        }
+        if (!s.is_static() || s.dims.size() != term.size()) return std::nullopt;
+        for (size_t k = 0; k < term.size(); ++k) size[term[k]] = std::max(size[term[k]], s.dims[k]);
+    }
+    uint64_t macs = 1;
+    for (const auto& [ch, d] : size) macs = static_cast<uint64_t>(mul(static_cast<int64_t>(macs), d));
+    return macs;
+}
+
 void map_other(Node& c, std::vector<MappedLayer>& out, std::vector<std::string>& warnings) {
     MappedLayer l = make_layer(c, LayerKind::Other, other_type(c.n.op_type()), "");
     if (const auto e = output_elements(c.g, c.n)) {
@@ -387,17 +295,29 @@ void map_other(Node& c, std::vector<MappedLayer>& out, std::vector<std::string>&
             l.info.note = "model-local function, not expanded";
         }
     }
+    const auto why = c.n.output_size() > 0 ? c.g.not_expanded.find(c.n.output(0)) : c.g.not_expanded.end();
     if (inner > 0) {
-        l.info.note = fmt::format("its subgraph or function body has {} matrix-product nodes, not simulated", inner);
-        warnings.push_back(fmt::format("node {}: {}", c.label, l.info.note));
+        l.info.note = fmt::format("its subgraph or function body has {} matrix-product nodes, not simulated{}", inner,
+                                  why != c.g.not_expanded.end() ? " (" + why->second + ")" : "");
+        l.info.missing_products = inner;
     } else if (hides_matrix_products(c.n)) {
         l.info.note = "matrix products of this op are not simulated (op not supported)";
-        warnings.push_back(fmt::format("node {}: {}", c.label, l.info.note));
+        l.info.missing_products = 1;
+        if (is_default_domain(c.n.domain()) && c.n.op_type() == "Einsum") {
+            if (const auto macs = einsum_macs(c)) {
+                l.info.missing_macs = *macs;
+                l.info.missing_macs_known = true;
+                l.info.note = fmt::format("Einsum '{}': {} MACs, not simulated (op not supported)",
+                                          c.str_attr("equation", ""), *macs);
+            }
+        }
     }
     out.push_back(l);
 }
 
 }  // namespace
+
+int matrix_product_nodes(const ::onnx::GraphProto& g) { return count_matrix_ops(g); }
 
 std::string other_type(const std::string& op_type) {
     std::string t;
@@ -435,6 +355,8 @@ std::vector<MappedLayer> map_node(const Graph& graph, int index, std::vector<std
         map_matmul(c, 0, 3, out);
     } else if (op == "ConvTranspose") {
         map_conv_transpose(c, out);
+    } else if (op == "LSTM" || op == "GRU" || op == "RNN") {
+        map_recurrent(c, out, warnings);
     } else {
         map_other(c, out, warnings);
     }

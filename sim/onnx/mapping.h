@@ -18,6 +18,10 @@ struct MappedLayer {
 std::vector<MappedLayer> map_node(const Graph& graph, int index, std::vector<std::string>& problems,
                                   std::vector<std::string>& warnings);
 
+// The matrix-product nodes (Conv, Gemm, MatMul, Einsum, LSTM, ...) in `g` and its subgraphs, to choose
+// the If branch with more matrix work and to count what a node that is not expanded holds.
+int matrix_product_nodes(const ::onnx::GraphProto& g);
+
 // The JSON "type" of an Other layer for an ONNX op type: lower case, [a-z0-9_] ("MaxPool" -> "maxpool").
 std::string other_type(const std::string& op_type);
 

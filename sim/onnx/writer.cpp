@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "onnx/mapping.h"
 #include "onnx/onnx_import.h"
 
 namespace sasim::onnx_import {
@@ -73,6 +74,10 @@ std::string summary(const Imported& im) {
             ++conv;
         } else if (l.kind == LayerKind::Gemm) {
             ++(im.info[i].type == "matmul" ? matmul : gemm);
+        } else if (l.op != detail::other_type(im.info[i].onnx_op)) {
+            // A part of a lowered node (ConvTranspose's col2im, LSTM's gates): named as the part, since the
+            // node's matrix products are simulated.
+            other_ops.push_back(fmt::format("{} (of {})", l.op, im.info[i].onnx_op));
         } else {
             other_ops.push_back(im.info[i].onnx_op);
         }

@@ -60,6 +60,7 @@ struct Workload {
     std::string source;       // where the layer shapes come from (paper, model zoo), free text
     std::string path;         // file it was read from
     std::vector<Layer> layers;
+    std::vector<std::string> warnings;  // what the reader wants the user to see (an ONNX If taken by a guess)
 };
 
 // Limits every layer must satisfy (checked by validate_layer and the loaders).
