@@ -229,7 +229,12 @@ TEST_CASE("onnx: recurrent sequence_lens as an initializer, as a graph input", "
     CHECK(total_macs(im.workload) == 12 * 3 * 4 + 12 * 4 * 4);
     REQUIRE(im.warnings.size() == 1);
     CHECK(contains(im.warnings[0], "node 'rnn' (RNN): sequence_lens 'lens' is not known at import (it is a graph "
-                                   "input); every step is simulated with the full batch of 2"));
+                                   "input; fix it with --input-value lens=...); every step is simulated with the full batch of 2"));
+    onnx_import::ImportOptions fixed;  // ... and when the input is fixed, the lengths are used
+    fixed.input_values = {onnx_import::parse_input_value("lens=6,3")};
+    im = import_model((t.dir / "input.onnx").string(), fixed);
+    CHECK(im.warnings.empty());
+    CHECK(total_macs(im.workload) < 12 * 3 * 4 + 12 * 4 * 4);
 
     // Lengths that do not fit are refused.
     s.lens = "init";
