@@ -92,10 +92,10 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
     if (problems.empty() && !result.missing.empty()) {
         if (!options.allow_partial) {
             for (const std::string& m : result.missing) problems.push_back(fmt::format("{}: {}", path, m));
-            problems.push_back(fmt::format("{}: {} the matrix products of {} node(s) cannot be imported, so the "
-                                           "run would miss them; pass --allow-partial to import the rest anyway "
-                                           "(docs/onnx.md, \"Partial imports\")",
-                                           path, partial_text(result), result.missing.size()));
+            problems.push_back(fmt::format("{}: {}; refused, since a run would miss those products: pass "
+                                           "--allow-partial to import the rest anyway (docs/onnx.md, \"Partial "
+                                           "imports\")",
+                                           path, partial_text(result)));
         } else {
             for (const std::string& m : result.missing) result.warnings.push_back(m);
             result.warnings.push_back(partial_text(result));

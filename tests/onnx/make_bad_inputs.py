@@ -40,6 +40,46 @@ def unknown_tensor_model():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def einsum_model():
+    """An Einsum matrix product: sasim cannot simulate it, so the import is partial and refused."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])
+    w = helper.make_tensor_value_info("w", TensorProto.FLOAT, [4, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    nodes = [helper.make_node("Einsum", ["x", "w"], ["y"], name="es", equation="ij,jk->ik")]
+    graph = helper.make_graph(nodes, "einsum", [x, w], [y])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def loop_model():
+    """A Loop with a MatMul in its body whose trip count is a graph input: not unrolled, refused."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 4])
+    trip = helper.make_tensor_value_info("trip", TensorProto.INT64, [])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    body = helper.make_graph(
+        [helper.make_node("MatMul", ["carried", "carried"], ["next"], name="mm"),
+         helper.make_node("Identity", ["cond"], ["cond_out"])], "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("carried", TensorProto.FLOAT, [4, 4])],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("next", TensorProto.FLOAT, [4, 4])])
+    nodes = [helper.make_node("Loop", ["trip", "", "x"], ["y"], name="loop", body=body)]
+    graph = helper.make_graph(nodes, "loop", [x, trip], [y])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def reshape_from_data_model():
+    """A Reshape whose target shape is a graph input's data: the MatMul after it cannot be sized."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 16])
+    shape = helper.make_tensor_value_info("target", TensorProto.INT64, [2])
+    w = helper.make_tensor("w", TensorProto.FLOAT, [8, 4], [0.0] * 32)
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    nodes = [helper.make_node("Reshape", ["x", "target"], ["xr"], name="reshape"),
+             helper.make_node("MatMul", ["xr", "w"], ["y"], name="mm")]
+    graph = helper.make_graph(nodes, "reshape", [x, shape], [y], initializer=[w])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                              "..", "bad_inputs", "onnx")
@@ -55,6 +95,9 @@ def main():
         "unknown_tensor.onnx": unknown_tensor_model().SerializeToString(),
         "no_input_shape.onnx": conv_model(None).SerializeToString(),
         "dynamic_batch.onnx": conv_model(["N", 3, 8, 8]).SerializeToString(),
+        "partial_einsum.onnx": einsum_model().SerializeToString(),
+        "loop_unknown_trip.onnx": loop_model().SerializeToString(),
+        "reshape_from_data.onnx": reshape_from_data_model().SerializeToString(),
     }
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:
