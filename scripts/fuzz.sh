@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for SECONDS: scripts/fuzz.sh TARGET SECONDS
-#   TARGET: config | workload_json | workload_csv | compiler | sweep_spec (when present)
+#   TARGET: config | workload_json | workload_csv | compiler | mapping | tech_table | onnx | sweep_spec | ...
 # Builds with clang in build-fuzz/ (ASan + UBSan + coverage). The working corpus grows in
 # build-fuzz/corpus/TARGET, seeded from tests/fuzz/corpus/TARGET. Crashing inputs are written to
 # tests/fuzz/crashers/TARGET/: fix the bug, keep the file, and the `fuzz` ctest label replays it forever.

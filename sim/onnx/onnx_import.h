@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The ONNX front end: reads an .onnx model (Debian's libonnx, protobuf), infers every tensor's shape from
 // the graph inputs, and maps each node to a sasim layer: Conv/ConvInteger/QLinearConv -> conv,
-// Gemm/MatMul/MatMulInteger/QLinearMatMul -> gemm or matmul, ConvTranspose -> gemm + col2im, anything
+// Gemm/MatMul/MatMulInteger/QLinearMatMul -> gemm or matmul, ConvTranspose -> gemm + col2im, LSTM/GRU/RNN ->
+// gemms per step (shape arithmetic folded, If inlined and loops unrolled first), anything
 // else -> an Other layer with its output element count. docs/onnx.md describes every rule.
 // This header does not include ONNX's headers.
 #pragma once
