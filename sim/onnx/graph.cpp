@@ -380,6 +380,7 @@ Graph read_graph(const std::string& path, const ImportOptions& options) {
         if (is_default_domain(op.domain())) graph.opset = op.version();
     }
     std::vector<std::string> problems = sort_nodes(path, g);
+    if (problems.empty()) problems = verify_nodes(graph);
     if (problems.empty()) problems = apply_input_values(graph, options);
     bool stale = false;
     if (problems.empty()) problems = set_input_shapes(path, g, options, graph.inputs, stale);

@@ -55,6 +55,10 @@ Graph read_graph(const std::string& path, const ImportOptions& options);
 // Steps of read_graph (graph.cpp, prepare.cpp).
 // Sorts `g`'s nodes topologically (an already sorted graph keeps its order); returns the problems.
 std::vector<std::string> sort_nodes(const std::string& path, ::onnx::GraphProto& g);
+// Checks every standard-domain node (subgraphs included) against its ONNX schema: inputs, outputs,
+// required attributes and their types. ONNX's shape inference dereferences these unchecked (a Scan without
+// num_scan_inputs crashes it), so a model is checked before inference runs; returns the problems.
+std::vector<std::string> verify_nodes(const Graph& graph);
 // Turns the graph inputs given by --input-value into initializers; returns the problems.
 std::vector<std::string> apply_input_values(Graph& graph, const ImportOptions& options);
 // Folds small constants into initializers and expands control flow, calling `infer` (ONNX shape

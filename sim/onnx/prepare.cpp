@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <onnx/defs/schema.h>
+
 #include "common/errors.h"
 #include "onnx/control_flow.h"
 #include "onnx/graph.h"
@@ -173,6 +175,43 @@ std::string Graph::unknown_shape_reason(const std::string& tensor) const {
                            "input shapes", label(p->second));
     }
     return "";
+}
+
+namespace {
+
+void verify_graph(const Graph& graph, const ::onnx::GraphProto& g, const std::string& where,
+                  std::vector<std::string>& problems) {
+    for (int i = 0; i < g.node_size(); ++i) {
+        const ::onnx::NodeProto& n = g.node(i);
+        if (is_default_domain(n.domain())) {
+            const auto* schema = ::onnx::OpSchemaRegistry::Schema(n.op_type(), static_cast<int>(graph.opset), "");
+            if (schema != nullptr) {
+                try {
+                    schema->Verify(n);
+                } catch (const std::exception& e) {
+                    std::string what = e.what();
+                    std::replace(what.begin(), what.end(), '\n', ' ');
+                    problems.push_back(fmt::format("{}: node {}{}: does not match the ONNX specification of {} "
+                                                   "(opset {}): {}",
+                                                   graph.path, node_label(n, i), where, n.op_type(),
+                                                   schema->SinceVersion(), clean_text(what)));
+                }
+            }
+        }
+        for (const auto& a : n.attribute()) {
+            const std::string inner = fmt::format(" in the '{}' subgraph of {}", a.name(), node_label(n, i));
+            if (a.has_g()) verify_graph(graph, a.g(), clean_text(inner) + where, problems);
+            for (const auto& sub : a.graphs()) verify_graph(graph, sub, clean_text(inner) + where, problems);
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> verify_nodes(const Graph& graph) {
+    std::vector<std::string> problems;
+    verify_graph(graph, graph.graph(), "", problems);
+    return problems;
 }
 
 std::vector<std::string> apply_input_values(Graph& graph, const ImportOptions& options) {
