@@ -246,8 +246,8 @@ AreaReport area_from_modules(const Config& cfg, const TechTable& tech, const std
         r.blocks.push_back(b);
         r.sram_mm2 += b.mm2;
     };
-    sram("scratchpad", cfg.scratchpad.capacity_kib * 1024 * 8);
-    sram("accumulator", cfg.accumulator.capacity_kib * 1024 * 8);
+    sram("scratchpad", cfg.derived.spad_capacity_bytes * 8);  // rows as validated (capacity rounded down)
+    sram("accumulator", cfg.derived.acc_capacity_bytes * 8);
     const HardwareParams hw = hardware_params(cfg);
     sram("load buffer", uint64_t{hw.read_buffer_rows} * hw.row_bytes_max * 8);
     r.pe_cells = e_pe.cells;

@@ -22,6 +22,7 @@ struct AreaArgs {
 
 int run_area(const AreaArgs& a) {
     const Config cfg = analysis::load_any_config(a.config);
+    print_config_notes(cfg, a.config);
     rtl::AreaOptions opt = a.opt;
     if (!a.node.empty()) opt.technology = a.node + "nm";
     const rtl::AreaReport r = rtl::run_area(cfg, opt);

@@ -107,6 +107,7 @@ int map(const MapArgs& a) {
     Config cfg;
     Workload wl;
     read_all_inputs({[&] { cfg = analysis::load_any_config(cfg_path); }, [&] { wl = load_workload(wl_path); }});
+    print_config_notes(cfg, cfg_path);
     std::error_code ec;
     fs::create_directories(a.out_dir, ec);
     if (ec || !fs::is_directory(a.out_dir)) {

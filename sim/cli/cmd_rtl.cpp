@@ -71,6 +71,7 @@ struct KeptLayer {
 
 int run_generate(const GenerateArgs& a) {
     const Config cfg = analysis::load_any_config(a.config);
+    print_config_notes(cfg, a.config);
     const std::vector<rtl::GeneratedFile> files = rtl::generate_rtl(cfg);
     std::error_code ec;
     fs::create_directories(a.out_dir, ec);
@@ -122,6 +123,7 @@ int run_check(const CheckArgs& a) {
     Config cfg;
     Workload wl;
     read_all_inputs({[&] { cfg = analysis::load_any_config(a.config); }, [&] { wl = load_workload(a.workload); }});
+    print_config_notes(cfg, a.config);
     if (!a.layer.empty()) select_layer(wl, a.layer);
     size_t simulated = 0;
     for (const Layer& l : wl.layers) simulated += l.kind == LayerKind::Other ? 0 : 1;

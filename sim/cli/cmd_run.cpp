@@ -28,6 +28,10 @@ namespace fs = std::filesystem;
 
 namespace sasim::cli {
 
+void print_config_notes(const Config& cfg, const std::string& path) {
+    for (const std::string& n : cfg.derived.notes) std::cerr << fmt::format("note: {}: {}\n", path, n);
+}
+
 std::string resolve_default(const std::string& path, const std::string& fallback_rel) {
     if (!path.empty()) return path;
     if (fs::exists(fallback_rel)) return fallback_rel;
@@ -127,6 +131,7 @@ int run(const RunArgs& a) {
                      [&] {
                          if (!a.mapping_file.empty()) mapping = read_mapping_file(a.mapping_file);
                      }});
+    print_config_notes(cfg, cfg_path);
     for (const std::string& w : wl.warnings) std::cerr << fmt::format("warning: {}: {}\n", wl_path, w);
     std::map<std::string, Mapping> replay;
     if (!a.mapping_file.empty()) {

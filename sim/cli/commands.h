@@ -64,6 +64,9 @@ std::function<void(size_t, size_t, unsigned)> search_progress_printer(bool quiet
 std::map<std::string, Mapping> replay_mappings(const MappingFile& f, const std::string& path, const Config& cfg,
                                                const Workload& wl);
 
+// Prints the config's notes (a capacity rounded down to whole rows, config.h) on stderr: "note: <path>: ...".
+void print_config_notes(const Config& cfg, const std::string& path);
+
 // A default path is looked up in the working directory first, then in the source tree.
 std::string resolve_default(const std::string& path, const std::string& fallback_rel);
 

@@ -49,6 +49,8 @@ constexpr IntegerRule kIntegerRules[] = {
     {"array.cols", 1, 4096, false, ""},
     {"scratchpad.capacity_kib", 1, kMaxCapacityKib, false, " (16 GiB)"},
     {"scratchpad.banks", 1, 64, false, ""},
+    {"scratchpad.rows", 1, uint64_t{1} << 36, false, ""},
+    {"accumulator.rows", 1, uint64_t{1} << 36, false, ""},
     {"accumulator.capacity_kib", 1, kMaxCapacityKib, false, " (16 GiB)"},
     {"accumulator.banks", 1, 64, false, ""},
     {"queues.load", 1, 1024, false, ""},
@@ -116,25 +118,45 @@ private:
     size_t m_count = 0;                 // problems added by this reporter
 };
 
-// Rows and rows per bank of a banked SRAM; reports and returns false if they are not whole numbers.
-// `row_desc` explains the row size in messages, e.g. "max(rows, cols) = 16 elements of 1 byte".
+// Rows and rows per bank of a banked SRAM. Given as `rows`, they must split evenly into the banks; given
+// as capacity_kib, the capacity is rounded down to whole rows per bank and a note says so. Reports and
+// returns false when no valid size results. `row_desc` explains the row size in messages, e.g.
+// "max(rows, cols) = 16 elements of 1 byte".
 bool derive_sram(Reporter& rep, const std::string& section, const SramConfig& sram, uint64_t row_bytes,
-                 const std::string& row_desc, uint64_t& rows, uint64_t& rows_per_bank) {
-    uint64_t bytes = 0;
-    if (__builtin_mul_overflow(sram.capacity_kib, uint64_t{1024}, &bytes)) {
-        rep.add(section + ".capacity_kib", fmt::format("{} KiB is too large to address", sram.capacity_kib));
-        return false;
+                 const std::string& row_desc, uint64_t& rows, uint64_t& rows_per_bank,
+                 std::vector<std::string>& notes) {
+    if (sram.rows != 0) {
+        if (sram.capacity_kib != 0) {
+            rep.add(section + ".rows", "give the size as capacity_kib or as rows, not both");
+            return false;
+        }
+        rows = sram.rows;
+    } else {
+        uint64_t bytes = 0;
+        if (__builtin_mul_overflow(sram.capacity_kib, uint64_t{1024}, &bytes)) {
+            rep.add(section + ".capacity_kib", fmt::format("{} KiB is too large to address", sram.capacity_kib));
+            return false;
+        }
+        const uint64_t whole = bytes / row_bytes;
+        if (whole == 0) {
+            rep.add(section + ".capacity_kib",
+                    fmt::format("{} KiB is less than one {}-byte {} row (a row holds {}); use at least {} KiB",
+                                sram.capacity_kib, row_bytes, section, row_desc, (row_bytes + 1023) / 1024));
+            return false;
+        }
+        const uint64_t kept = whole - whole % sram.banks;  // whole rows in every bank
+        if (kept != 0 && kept * row_bytes != bytes) {
+            const uint64_t multiple_kib =
+                std::lcm(row_bytes * sram.banks, uint64_t{1024}) / 1024;
+            notes.push_back(fmt::format(
+                "{}.capacity_kib: {} KiB is {} {}-byte rows (a row holds {}){}; rounded down to {} rows, {} bytes "
+                "({} KiB). A multiple of {} KiB, or `rows`, is used as given",
+                section, sram.capacity_kib, ratio(bytes, row_bytes), row_bytes, row_desc,
+                sram.banks > 1 ? fmt::format(" in {} banks", sram.banks) : "", kept, kept * row_bytes,
+                ratio(kept * row_bytes, 1024), multiple_kib));
+        }
+        rows = kept != 0 ? kept : whole;
     }
-    if (bytes % row_bytes != 0) {
-        const uint64_t multiple_kib = row_bytes / std::gcd(row_bytes, uint64_t{1024});
-        rep.add(section + ".capacity_kib",
-                fmt::format("{} KiB is not a whole number of {}-byte {} rows ({} rows; a row holds {}); "
-                            "use a multiple of {} KiB",
-                            sram.capacity_kib, row_bytes, section, ratio(bytes, row_bytes), row_desc,
-                            multiple_kib));
-        return false;
-    }
-    rows = bytes / row_bytes;
     if (rows < sram.banks) {
         rep.add(section + ".banks",
                 fmt::format("{} banks but only {} {} rows (each bank needs >= 1 row); use at most {} "
@@ -205,6 +227,8 @@ void check_and_derive(Config& cfg, const std::string& origin, const std::set<std
         {"scratchpad.capacity_kib", cfg.scratchpad.capacity_kib},
         {"scratchpad.banks", cfg.scratchpad.banks},
         {"accumulator.capacity_kib", cfg.accumulator.capacity_kib},
+        {"scratchpad.rows", cfg.scratchpad.rows},
+        {"accumulator.rows", cfg.accumulator.rows},
         {"accumulator.banks", cfg.accumulator.banks},
         {"queues.load", cfg.queues.load},
         {"queues.execute", cfg.queues.execute},
@@ -216,6 +240,13 @@ void check_and_derive(Config& cfg, const std::string& origin, const std::set<std
         {"dram.max_outstanding", cfg.dram.max_outstanding},
     };
     for (const auto& [key, value] : integers) {
+        // An SRAM's size is capacity_kib or rows: the one not given is 0 and not checked.
+        const std::string k = key;
+        if ((k == "scratchpad.capacity_kib" && cfg.scratchpad.rows != 0) ||
+            (k == "accumulator.capacity_kib" && cfg.accumulator.rows != 0) ||
+            (k == "scratchpad.rows" && cfg.scratchpad.rows == 0) || (k == "accumulator.rows" && cfg.accumulator.rows == 0)) {
+            continue;
+        }
         if (rep.bad(key)) continue;
         std::string p = integer_problem(key, static_cast<long double>(value));
         if (!p.empty()) rep.add(key, p);
@@ -257,21 +288,25 @@ void check_and_derive(Config& cfg, const std::string& origin, const std::set<std
     d.peak_macs_per_cycle = static_cast<double>(cfg.array.rows) * cfg.array.cols;
 
     if (!rep.any_bad({"array.rows", "array.cols", "array.operand_bits", "scratchpad.capacity_kib",
-                      "scratchpad.banks"})) {
+                      "scratchpad.rows", "scratchpad.banks"})) {
         d.spad_row_elems = std::max(cfg.array.rows, cfg.array.cols);
         d.spad_row_bytes = d.spad_row_elems * d.operand_bytes;
         const std::string desc =
             fmt::format("max(rows, cols) = {} elements of {}", d.spad_row_elems, bytes_word(d.operand_bytes));
-        derive_sram(rep, "scratchpad", cfg.scratchpad, d.spad_row_bytes, desc, d.spad_rows,
-                    d.spad_rows_per_bank);
+        if (derive_sram(rep, "scratchpad", cfg.scratchpad, d.spad_row_bytes, desc, d.spad_rows,
+                        d.spad_rows_per_bank, d.notes)) {
+            d.spad_capacity_bytes = d.spad_rows * d.spad_row_bytes;
+        }
     }
-    if (!rep.any_bad({"array.cols", "accumulator.capacity_kib", "accumulator.banks"})) {
+    if (!rep.any_bad({"array.cols", "accumulator.capacity_kib", "accumulator.rows", "accumulator.banks"})) {
         d.acc_row_elems = cfg.array.cols;
         d.acc_row_bytes = d.acc_row_elems * d.acc_bytes;
         const std::string desc =
             fmt::format("cols = {} elements of {}", d.acc_row_elems, bytes_word(d.acc_bytes));
-        derive_sram(rep, "accumulator", cfg.accumulator, d.acc_row_bytes, desc, d.acc_rows,
-                    d.acc_rows_per_bank);
+        if (derive_sram(rep, "accumulator", cfg.accumulator, d.acc_row_bytes, desc, d.acc_rows,
+                        d.acc_rows_per_bank, d.notes)) {
+            d.acc_capacity_bytes = d.acc_rows * d.acc_row_bytes;
+        }
     }
     if (!rep.any_bad({"dma.max_request_bytes", "array.operand_bits"}) &&
         cfg.dma.max_request_bytes < d.operand_bytes) {
@@ -320,8 +355,14 @@ nlohmann::json config_to_json(const Config& cfg) {
                       {"dataflow", to_string(cfg.array.dataflow)},
                       {"operand_bits", cfg.array.operand_bits},
                       {"acc_bits", cfg.array.acc_bits}};
-    j["scratchpad"] = json{{"capacity_kib", cfg.scratchpad.capacity_kib}, {"banks", cfg.scratchpad.banks}};
-    j["accumulator"] = json{{"capacity_kib", cfg.accumulator.capacity_kib}, {"banks", cfg.accumulator.banks}};
+    // As given: capacity_kib or rows (the hash of a config given in rows differs from its KiB form).
+    const auto sram = [](const SramConfig& s) {
+        json o = s.rows != 0 ? json{{"rows", s.rows}} : json{{"capacity_kib", s.capacity_kib}};
+        o["banks"] = s.banks;
+        return o;
+    };
+    j["scratchpad"] = sram(cfg.scratchpad);
+    j["accumulator"] = sram(cfg.accumulator);
     j["queues"] =
         json{{"load", cfg.queues.load}, {"execute", cfg.queues.execute}, {"store", cfg.queues.store}};
     j["dma"] = json{{"bus_bytes_per_cycle", cfg.dma.bus_bytes_per_cycle},

@@ -25,9 +25,11 @@ struct ArrayConfig {
 };
 
 // A banked, single-ported on-chip SRAM (scratchpad or accumulator).
+// Its size is given as `capacity_kib` (rounded down to whole rows per bank, with a note) or as `rows`.
 struct SramConfig {
-    uint64_t capacity_kib = 0;   // total capacity, KiB
+    uint64_t capacity_kib = 0;   // total capacity, KiB (0 when `rows` is given)
     uint32_t banks = 1;          // number of banks; rows interleave by block (see docs/timing.md)
+    uint64_t rows = 0;           // total rows, a multiple of banks (0 when `capacity_kib` is given)
 };
 
 // Depths of the three instruction queues between dispatch and the units.
@@ -64,6 +66,11 @@ struct DerivedConfig {
     uint32_t acc_row_bytes = 64;         // acc_row_elems * acc_bytes
     uint64_t acc_rows = 0;               // total accumulator rows
     uint64_t acc_rows_per_bank = 0;
+    uint64_t spad_capacity_bytes = 0;    // spad_rows * spad_row_bytes: what the hardware holds
+    uint64_t acc_capacity_bytes = 0;     // acc_rows * acc_row_bytes
+    // What validation changed and the user should know ("scratchpad.capacity_kib: 65 KiB is 4,160 rows
+    // ... rounded down to ..."): printed by the CLI and kept in report.json as "config_notes".
+    std::vector<std::string> notes;
     uint64_t dram_millibytes_per_cycle = 0;  // DRAM bandwidth per accelerator cycle, in 1/1000 bytes
     double peak_macs_per_cycle = 0;      // rows * cols
     // DMA staging buffers (hardware sizes the RTL shares, docs/timing.md "DMA engine"):

@@ -36,8 +36,8 @@ const KeyList kTopKeys = {"name",        "description", "_comment", "array",    
                           "technology"};
 const std::vector<std::pair<const char*, KeyList>> kSections = {
     {"array", {"rows", "cols", "dataflow", "operand_bits", "acc_bits"}},
-    {"scratchpad", {"capacity_kib", "banks"}},
-    {"accumulator", {"capacity_kib", "banks"}},
+    {"scratchpad", {"capacity_kib", "rows", "banks"}},
+    {"accumulator", {"capacity_kib", "rows", "banks"}},
     {"queues", {"load", "execute", "store"}},
     {"dma", {"bus_bytes_per_cycle", "max_request_bytes", "max_outstanding"}},
     {"dram", {"latency_cycles", "bandwidth_gbps", "max_outstanding", "type"}},
@@ -302,6 +302,9 @@ Config config_from_json(const json& j, const std::string& origin_in) {
     for (const auto& [name, sram] : srams) {
         if (const json* s = open(name)) {
             r.read_integer(*s, name, "capacity_kib", sram->capacity_kib);
+            r.read_integer(*s, name, "rows", sram->rows);
+            // Given in rows, the default capacity does not apply (both given is refused by validation).
+            if (sram->rows != 0 && !s->contains("capacity_kib")) sram->capacity_kib = 0;
             r.read_integer(*s, name, "banks", sram->banks);
         }
     }

@@ -34,8 +34,8 @@ EventEnergy event_energy(const Config& cfg, const TechTable& t) {
     e.register_bits_per_step = cfg.array.dataflow == Dataflow::OS ? 2 * ob : ob + ab;
     e.register_bit_pj = t.register_bit_pj;
     const DerivedConfig& d = cfg.derived;
-    const double spad_bank_kib = static_cast<double>(cfg.scratchpad.capacity_kib) / cfg.scratchpad.banks;
-    const double acc_bank_kib = static_cast<double>(cfg.accumulator.capacity_kib) / cfg.accumulator.banks;
+    const double spad_bank_kib = static_cast<double>(d.spad_capacity_bytes) / 1024.0 / cfg.scratchpad.banks;
+    const double acc_bank_kib = static_cast<double>(d.acc_capacity_bytes) / 1024.0 / cfg.accumulator.banks;
     e.spad_read_pj = sram_row_pj(t, spad_bank_kib, d.spad_row_bytes);
     e.spad_write_pj = e.spad_read_pj * t.sram_write_to_read;
     e.acc_read_pj = sram_row_pj(t, acc_bank_kib, d.acc_row_bytes);

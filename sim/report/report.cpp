@@ -169,6 +169,7 @@ nlohmann::json to_json(const RunReport& r) {
     j["complete"] = r.complete;  // false: stopped early; layers and totals cover the finished layers only
     j["config_hash"] = config_hash(cfg);
     j["config"] = config_to_json(cfg);
+    if (!cfg.derived.notes.empty()) j["config_notes"] = cfg.derived.notes;  // what validation rounded
     j["technology"] = {{"table", cfg.technology},
                        {"dram_type", cfg.dram.type},
                        {"leakage", "not modelled: energies are dynamic only (docs/energy.md)"}};

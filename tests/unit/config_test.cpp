@@ -253,19 +253,19 @@ TEST_CASE("config: each validation error gives the expected line", "[config]") {
         {R"({"scratchpad": {"capacity_kib": 209715200}})",
          "x.json: scratchpad.capacity_kib: must be an integer <= 16777216 (16 GiB), got 209715200"},
         {R"({"scratchpad": {"banks": 65}})", "x.json: scratchpad.banks: must be an integer <= 64, got 65"},
-        {R"({"scratchpad": {"banks": 3}})",
+        {R"({"scratchpad": {"rows": 16384, "banks": 3}})",
          "x.json: scratchpad.banks: 16384 scratchpad rows do not split evenly into 3 banks (16384 / 3 = "
          "5461.33); valid bank counts for this capacity: 1, 2, 4, 8, 16, 32, 64"},
+        {R"({"scratchpad": {"rows": 0}})", "x.json: scratchpad.rows: must be an integer >= 1, got 0"},
+        {R"({"accumulator": {"capacity_kib": 64, "rows": 1024}})",
+         "x.json: accumulator.rows: give the size as capacity_kib or as rows, not both"},
+        {R"({"array": {"cols": 1024}, "accumulator": {"capacity_kib": 2}})",
+         "x.json: accumulator.capacity_kib: 2 KiB is less than one 4096-byte accumulator row (a row holds cols = "
+         "1024 elements of 4 bytes); use at least 4 KiB"},
         {R"({"array": {"rows": 4096, "cols": 4096, "operand_bits": 16}, "scratchpad": {"capacity_kib": 8,
             "banks": 2}, "accumulator": {"capacity_kib": 16384}})",
          "x.json: scratchpad.banks: 2 banks but only 1 scratchpad rows (each bank needs >= 1 row); use at "
          "most 1 banks or a larger capacity_kib"},
-        {R"({"array": {"rows": 3, "cols": 5}, "accumulator": {"capacity_kib": 5}})",
-         "x.json: scratchpad.capacity_kib: 256 KiB is not a whole number of 5-byte scratchpad rows (262144 / "
-         "5 = 52428.8 rows; a row holds max(rows, cols) = 5 elements of 1 byte); use a multiple of 5 KiB"},
-        {R"({"array": {"cols": 3}, "scratchpad": {"capacity_kib": 3}})",
-         "x.json: accumulator.capacity_kib: 64 KiB is not a whole number of 12-byte accumulator rows "
-         "(65536 / 12 = 5461.33 rows; a row holds cols = 3 elements of 4 bytes); use a multiple of 3 KiB"},
         {R"({"queues": {"store": 0}})", "x.json: queues.store: must be an integer >= 1, got 0"},
         {R"({"queues": {"load": 1025}})", "x.json: queues.load: must be an integer <= 1024, got 1025"},
         {R"({"dma": {"bus_bytes_per_cycle": 24}})",
@@ -300,6 +300,36 @@ TEST_CASE("config: each validation error gives the expected line", "[config]") {
     }
     CHECK_THROWS_WITH(sasim::config_from_json(json::array({1}), "x.json"),
                       "x.json: expected a JSON object at the top level, got an array");
+}
+
+TEST_CASE("config: SRAM sizes in rows, or a capacity rounded down to whole rows per bank with a note", "[config]") {
+    const auto parse_config = [](const char* text, const char* origin) {
+        return sasim::config_from_json(nlohmann::json::parse(text), origin);
+    };
+    // 3x5: 5-byte scratchpad rows; 256 KiB is 52,428.8 of them, 2 banks: 52,428 rows (26,214 per bank).
+    Config c = parse_config(R"({"array": {"rows": 3, "cols": 5}, "scratchpad": {"capacity_kib": 256, "banks": 2},
+                                "accumulator": {"capacity_kib": 5}})", "x.json");
+    CHECK(c.derived.spad_rows == 52428);
+    CHECK(c.derived.spad_rows_per_bank == 26214);
+    CHECK(c.derived.spad_capacity_bytes == 262140);
+    CHECK(c.derived.acc_rows == 256);  // 5 KiB of 20-byte rows: whole, no note
+    REQUIRE(c.derived.notes.size() == 1);
+    CHECK(c.derived.notes[0] ==
+          "scratchpad.capacity_kib: 256 KiB is 262144 / 5 = 52428.8 5-byte rows (a row holds max(rows, cols) = 5 "
+          "elements of 1 byte) in 2 banks; rounded down to 52428 rows, 262140 bytes (262140 / 1024 = 255.996 KiB). "
+          "A multiple of 5 KiB, or `rows`, is used as given");
+    // The same hardware given in rows: no note, same derived sizes, a different hash (the key as given).
+    Config r = parse_config(R"({"array": {"rows": 3, "cols": 5}, "scratchpad": {"rows": 52428, "banks": 2},
+                                "accumulator": {"capacity_kib": 5}})", "x.json");
+    CHECK(r.derived.notes.empty());
+    CHECK(r.derived.spad_capacity_bytes == c.derived.spad_capacity_bytes);
+    CHECK(config_to_json(r)["scratchpad"] == nlohmann::json{{"rows", 52428}, {"banks", 2}});
+    CHECK(sasim::config_from_json(sasim::config_to_json(r), "y.json").derived.spad_rows == 52428);
+    // Banks that do not divide the rows of a capacity: whole rows per bank.
+    Config b = parse_config(R"({"scratchpad": {"banks": 3}})", "x.json");
+    CHECK(b.derived.spad_rows == 16383);
+    REQUIRE(b.derived.notes.size() == 1);
+    CHECK(b.derived.notes[0].find("in 3 banks; rounded down to 16383 rows") != std::string::npos);
 }
 
 TEST_CASE("config: all problems are reported at once", "[config]") {
@@ -338,7 +368,7 @@ TEST_CASE("config: did-you-mean suggestions", "[config]") {
         std::vector<std::string>{R"(x.json: array.banks: unknown key here (did you mean "scratchpad.banks" )"
                                  R"(or "accumulator.banks"?))"});
     CHECK(problems(R"({"rows": 2})") ==
-          std::vector<std::string>{R"(x.json: rows: unknown key here (did you mean "array.rows"?))"});
+          std::vector<std::string>{R"(x.json: rows: unknown key here (did you mean "array.rows" or "scratchpad.rows" or "accumulator.rows"?))"});
 }
 
 TEST_CASE("config: validate_and_derive checks configs built in code", "[config]") {
