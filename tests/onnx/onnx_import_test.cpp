@@ -211,6 +211,10 @@ TEST_CASE("onnx: ConvTranspose is a GEMM plus a col2im Other layer", "[onnx]") {
     CHECK(total_macs(im.workload) == 25 * 4 * 3 * 9);  // every input pixel times every kernel tap
     CHECK(im.workload.layers[1].name == "up/col2im");
     CHECK(im.workload.layers[1].elements == 6 * 11 * 11);  // (5-1)*2 + 3 = 11
+    // The summary counts the GEMM and names col2im as the node's part, not the node as not simulated.
+    const std::string text = onnx_import::summary(im);
+    CHECK(contains(text, "2 layers: 0 conv, 1 gemm, 0 matmul"));
+    CHECK(contains(text, "not simulated (listed with their output elements): col2im (of ConvTranspose) x1"));
 }
 
 TEST_CASE("onnx: constants are folded, Other ops keep their element counts", "[onnx]") {
