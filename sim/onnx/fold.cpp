@@ -221,7 +221,10 @@ std::optional<ConstValue> variadic(const std::string& op, const Values& in) {
 std::optional<ConstValue> reduce(const std::string& op, const ::onnx::NodeProto& n, const Values& v) {
     const ConstValue& x = *v[0];
     Dims axes = ints_attr(n, "axes").value_or(Dims{});
-    if (v.size() > 1 && v[1] != nullptr) axes = v[1]->ints;
+    if (v.size() > 1 && v[1] != nullptr) {
+        if (v[1]->is_float()) return std::nullopt;  // axes must be integers: a malformed node
+        axes = v[1]->ints;
+    }
     if (axes.empty() && int_attr(n, "noop_with_empty_axes", 0) != 0) return x;
     std::vector<bool> reduced(x.dims.size(), axes.empty());
     for (int64_t a : axes) reduced[axis_of(a, x.dims.size(), "reduction axis")] = true;
@@ -527,7 +530,14 @@ std::optional<std::vector<ConstValue>> evaluate(const ::onnx::NodeProto& n, cons
         args.push_back(in(i));
     }
     const auto arg = [&](size_t i) -> const ConstValue* { return i < args.size() ? args[i] : nullptr; };
-    if (args.empty() && op != "Range") return std::nullopt;
+    // Input 0 is required by every op below but Range (checked there); an omitted one means a malformed node.
+    if ((args.empty() || args[0] == nullptr) && op != "Range") return std::nullopt;
+    const bool all_given = std::all_of(args.begin(), args.end(), [](const ConstValue* p) { return p != nullptr; });
+    // An input that holds indices, axes or a shape: given, and of an integer type (else the node is malformed).
+    const auto index = [&](size_t i) -> const ConstValue* {
+        const ConstValue* v = i < args.size() ? args[i] : nullptr;
+        return v != nullptr && !v->is_float() ? v : nullptr;
+    };
     if (op == "ConstantOfShape") {
         ConstValue fill;
         fill.elem_type = TensorProto::FLOAT;
@@ -537,7 +547,7 @@ std::optional<std::vector<ConstValue>> evaluate(const ::onnx::NodeProto& n, cons
             if (!f || f->size() != 1) return std::nullopt;
             fill = *f;
         }
-        if (!count(args[0]->ints)) return std::nullopt;
+        if (!index(0) || !count(args[0]->ints)) return std::nullopt;
         ConstValue v = make(fill.elem_type, args[0]->ints);
         for (size_t e = 0; e < v.size(); ++e) put(v, e, fill.at(0));
         return wrap(v);
@@ -553,38 +563,40 @@ std::optional<std::vector<ConstValue>> evaluate(const ::onnx::NodeProto& n, cons
     if (args.size() == 2 && arg(0) && arg(1)) {
         if (auto b = binary(op, args, n)) return wrap(b);
     }
-    if ((op == "Min" || op == "Max" || op == "Sum") && std::all_of(args.begin(), args.end(), [](auto* p) { return p; })) {
+    if ((op == "Min" || op == "Max" || op == "Sum") && all_given) {
         return wrap(variadic(op, args));
     }
-    if (op == "Where" && args.size() == 3) {
+    if (op == "Where" && args.size() == 3 && all_given) {
         return wrap(elementwise(args, args[1]->elem_type, [](const std::vector<double>& x) { return x[0] != 0 ? x[1] : x[2]; },
                                 [](const std::vector<int64_t>& x) { return x[0] != 0 ? x[1] : x[2]; }));
     }
-    if (op == "Gather" && arg(1)) return wrap(gather(*args[0], *args[1], int_attr(n, "axis", 0)));
+    if (op == "Gather" && index(1)) return wrap(gather(*args[0], *args[1], int_attr(n, "axis", 0)));
     if (op == "Slice") {
         if (opset < 10) {
             return wrap(slice(*args[0], ints_attr(n, "starts").value_or(Dims{}), ints_attr(n, "ends").value_or(Dims{}),
                               ints_attr(n, "axes").value_or(Dims{}), {}));
         }
-        if (!arg(1) || !arg(2)) return std::nullopt;
+        if (!index(1) || !index(2) || (arg(3) && !index(3)) || (arg(4) && !index(4))) return std::nullopt;
         return wrap(slice(*args[0], args[1]->ints, args[2]->ints, arg(3) ? arg(3)->ints : Dims{},
                           arg(4) ? arg(4)->ints : Dims{}));
     }
-    if (op == "Concat") return wrap(concat(args, int_attr(n, "axis", 0)));
+    if (op == "Concat") return all_given ? wrap(concat(args, int_attr(n, "axis", 0))) : std::nullopt;
     if (op == "Squeeze" || op == "Unsqueeze") {
+        if (opset >= 13 && arg(1) && !index(1)) return std::nullopt;
         const Dims axes = opset < 13 ? ints_attr(n, "axes").value_or(Dims{}) : arg(1) ? arg(1)->ints : Dims{};
         if (op == "Unsqueeze" && axes.empty()) return std::nullopt;
         return wrap(reshaped(*args[0], op == "Squeeze" ? squeeze_dims(args[0]->dims, axes)
                                                        : unsqueeze_dims(args[0]->dims, axes)));
     }
-    if (op == "Reshape" && arg(1)) return wrap(reshape(*args[0], *args[1], int_attr(n, "allowzero", 0) != 0));
+    if (op == "Reshape" && index(1)) return wrap(reshape(*args[0], *args[1], int_attr(n, "allowzero", 0) != 0));
     if (op == "Flatten") {
         const auto a = static_cast<size_t>(axis_of(int_attr(n, "axis", 1), args[0]->dims.size() + 1, "Flatten axis"));
         int64_t outer = 1;
         for (size_t i = 0; i < a; ++i) outer *= args[0]->dims[i];
         return wrap(reshaped(*args[0], {outer, outer ? static_cast<int64_t>(args[0]->size()) / outer : 0}));
     }
-    if (op == "Range" && arg(0) && arg(1) && arg(2)) {
+    if (op == "Range" && arg(0) && arg(1) && arg(2) && args[0]->size() == 1 && args[1]->size() == 1 &&
+        args[2]->size() == 1) {
         const double start = args[0]->at(0), limit = args[1]->at(0), delta = args[2]->at(0);
         if (delta == 0) throw std::invalid_argument("Range delta 0");
         const double steps = std::max(0.0, std::ceil((limit - start) / delta));
@@ -593,7 +605,7 @@ std::optional<std::vector<ConstValue>> evaluate(const ::onnx::NodeProto& n, cons
         for (size_t e = 0; e < v.size(); ++e) put(v, e, start + static_cast<double>(e) * delta);
         return wrap(v);
     }
-    if (op == "Expand" && arg(1)) {
+    if (op == "Expand" && index(1)) {
         ConstValue shape_only = make(TensorProto::BOOL, {});
         shape_only.dims = args[1]->ints;
         std::vector<std::vector<size_t>> index;
@@ -608,7 +620,7 @@ std::optional<std::vector<ConstValue>> evaluate(const ::onnx::NodeProto& n, cons
         }
         return wrap(v);
     }
-    if (op == "Tile" && arg(1)) {
+    if (op == "Tile" && index(1)) {
         const ConstValue& x = *args[0];
         if (args[1]->ints.size() != x.dims.size()) throw std::invalid_argument("Tile repeats do not match the rank");
         Dims out = x.dims;
