@@ -80,6 +80,19 @@ def reshape_from_data_model():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def scan_without_num_scan_inputs():
+    """A Scan missing its required num_scan_inputs: ONNX 1.12's shape inference would crash on it."""
+    t = TensorProto.FLOAT
+    body = helper.make_graph([helper.make_node("Add", ["a", "b"], ["c"])], "body",
+                             [helper.make_tensor_value_info("a", t, [2]), helper.make_tensor_value_info("b", t, [2])],
+                             [helper.make_tensor_value_info("c", t, [2]), helper.make_tensor_value_info("c", t, [2])])
+    node = helper.make_node("Scan", ["i", "x"], ["y", "z"], body=body)
+    graph = helper.make_graph([node], "scan", [helper.make_tensor_value_info("i", t, [2]),
+                                               helper.make_tensor_value_info("x", t, [3, 2])],
+                              [helper.make_tensor_value_info("y", t, None)])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 9)])
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                              "..", "bad_inputs", "onnx")
@@ -98,6 +111,7 @@ def main():
         "partial_einsum.onnx": einsum_model().SerializeToString(),
         "loop_unknown_trip.onnx": loop_model().SerializeToString(),
         "reshape_from_data.onnx": reshape_from_data_model().SerializeToString(),
+        "scan_missing_attribute.onnx": scan_without_num_scan_inputs().SerializeToString(),
     }
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:
