@@ -12,6 +12,9 @@
 #include <queue>
 #include <sstream>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <onnx/shape_inference/implementation.h>
 
@@ -265,6 +268,27 @@ std::string dims_text(const std::vector<int64_t>& dims) {
     return s;
 }
 
+// ONNX 1.12's inference functions dereference null on some malformed nodes that its schema check lets
+// through (a Conv whose input has rank 2). So inference runs first in a child process (fork: a copy of
+// the model, nothing shared); only when the child finishes cleanly does it run here. False when it died.
+bool inference_survives(::onnx::ModelProto& model, const ::onnx::ShapeInferenceOptions& how) {
+    std::fflush(nullptr);
+    const pid_t pid = fork();
+    if (pid < 0) return true;  // no process to spare: run it here, as before
+    if (pid == 0) {
+        try {
+            ::onnx::shape_inference::InferShapes(model, ::onnx::OpSchemaRegistry::Instance(), how);
+        } catch (...) {
+            // an exception is reported by the parent's own run
+        }
+        _exit(0);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 // Applies --input-shape and requires a static shape on every graph input a node reads.
 // `stale` is set when a given shape changes a dimension the model declared static: shapes stored for the
 // old size (value_info, outputs) would then conflict with the new ones.
@@ -408,12 +432,21 @@ Graph read_graph(const std::string& path, const ImportOptions& options) {
     }
     // error_mode 0: a node ONNX cannot infer leaves its outputs unknown instead of failing the model.
     const auto infer = [&graph] {
-        ::onnx::shape_inference::InferShapes(graph.model, ::onnx::OpSchemaRegistry::Instance(),
-                                             ::onnx::ShapeInferenceOptions(false, 0, true));
+        const ::onnx::ShapeInferenceOptions how(false, 0, true);
+        if (!inference_survives(graph.model, how)) {
+            throw InputError(fmt::format(
+                "{}: ONNX's shape inference crashes on this model: one of its nodes is malformed in a way ONNX "
+                "1.12 does not check (for example a Conv or ConvTranspose whose input or weight has fewer than 3 "
+                "dimensions); check it with onnx.checker.check_model(model, full_check=True)",
+                graph.path));
+        }
+        ::onnx::shape_inference::InferShapes(graph.model, ::onnx::OpSchemaRegistry::Instance(), how);
     };
     try {
         try {
             infer();
+        } catch (const InputError&) {
+            throw;
         } catch (const std::exception&) {
             // Stored shapes that contradict --input-shape (e.g. a batch an exporter wrote as a number for a
             // symbolic input) fail the merge: drop them and infer once more.
@@ -421,6 +454,8 @@ Graph read_graph(const std::string& path, const ImportOptions& options) {
             drop_stored_shapes();
             infer();
         }
+    } catch (const InputError&) {
+        throw;
     } catch (const std::exception& e) {
         std::string what = e.what();
         std::replace(what.begin(), what.end(), '\n', ' ');
@@ -429,6 +464,8 @@ Graph read_graph(const std::string& path, const ImportOptions& options) {
     fold_and_expand(graph, options, [&] {
         try {
             infer();
+        } catch (const InputError&) {
+            throw;
         } catch (const std::exception& e) {
             std::string what = e.what();
             std::replace(what.begin(), what.end(), '\n', ' ');

@@ -93,6 +93,16 @@ def scan_without_num_scan_inputs():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 9)])
 
 
+def conv_transpose_rank2():
+    """A ConvTranspose whose input is 2-D: ONNX 1.12's shape inference dereferences null on it."""
+    t = TensorProto.FLOAT
+    node = helper.make_node("ConvTranspose", ["X", "W"], ["Y"])
+    graph = helper.make_graph([node], "convt", [helper.make_tensor_value_info("X", t, [3, 3]),
+                                                helper.make_tensor_value_info("W", t, [1, 2, 3, 3])],
+                              [helper.make_tensor_value_info("Y", t, None)])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)])
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                              "..", "bad_inputs", "onnx")
@@ -112,6 +122,7 @@ def main():
         "loop_unknown_trip.onnx": loop_model().SerializeToString(),
         "reshape_from_data.onnx": reshape_from_data_model().SerializeToString(),
         "scan_missing_attribute.onnx": scan_without_num_scan_inputs().SerializeToString(),
+        "inference_crash.onnx": conv_transpose_rank2().SerializeToString(),
     }
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:
