@@ -84,6 +84,8 @@ struct Inliner {
     // bindings (body inputs to outer tensors, body outputs to the node's outputs) and receives the rest.
     // Returns the main-graph name of each body output.
     std::vector<std::string> inline_body(const GraphProto& body, const std::string& prefix, Rename rename, Nodes& out) {
+        std::unordered_set<std::string> bound;  // bound by the caller: not copied (shared initializers)
+        for (const auto& [from, to] : rename) bound.insert(from);
         const auto define = [&](const std::string& name) {
             if (!name.empty() && rename.count(name) == 0) rename[name] = fresh(prefix + name);
         };
@@ -93,6 +95,7 @@ struct Inliner {
             for (const auto& o : n.output()) define(o);
         }
         for (const auto& t : body.initializer()) {
+            if (bound.count(t.name()) != 0) continue;
             auto* copy = main.add_initializer();
             *copy = t;
             copy->set_name(rename.at(t.name()));
@@ -192,6 +195,18 @@ struct Inliner {
         *out.Add() = concat;
     }
 
+    // Copies `body`'s initializers into the main graph once, for every unrolled iteration to share.
+    Rename share_initializers(const GraphProto& body, const std::string& prefix) {
+        Rename shared;
+        for (const auto& t : body.initializer()) {
+            auto* copy = main.add_initializer();
+            *copy = t;
+            copy->set_name(fresh(prefix + t.name()));
+            shared[t.name()] = copy->name();
+        }
+        return shared;
+    }
+
     std::string scalar(const std::string& name, int32_t type, int64_t v) {
         const std::string n = fresh(name);
         auto* t = main.add_initializer();
@@ -201,6 +216,30 @@ struct Inliner {
         return n;
     }
 };
+
+// Nodes of `g` and of every graph nested in it.
+int64_t nodes_within(const GraphProto& g) {
+    int64_t n = g.node_size();
+    for (const auto& node : g.node()) {
+        for (const auto& a : node.attribute()) {
+            if (a.has_g()) n += nodes_within(a.g());
+            for (const auto& sub : a.graphs()) n += nodes_within(sub);
+        }
+    }
+    return n;
+}
+
+// Why unrolling `trips` copies of `body` is refused by the limits ("" when it is not).
+std::string over_limits(int64_t trips, const GraphProto& body, const FlowContext& ctx) {
+    const int64_t per_trip = std::max<int64_t>(1, nodes_within(body));
+    if (trips < 1 || trips > kMaxUnrollTrips ||
+        (kMaxUnrolledNodes - ctx.graph_nodes) / per_trip < trips) {
+        return fmt::format("its trip count {} is outside 1..{}, or the unrolled graph would exceed {} nodes "
+                           "({} now, {} per iteration)",
+                           trips, kMaxUnrollTrips, kMaxUnrolledNodes, ctx.graph_nodes, per_trip);
+    }
+    return "";
+}
 
 const ConstValue* value_of(const FlowContext& ctx, const std::string& tensor) {
     const auto it = ctx.values.find(tensor);
@@ -278,19 +317,17 @@ std::string unroll_refusal(const NodeProto& node, FlowContext& ctx) {
         if (ctx.opset < 9) return "Scan before opset 9 (with a batch axis) is not unrolled";
         const int64_t m = int_attr(node, "num_scan_inputs", 0);
         const int64_t states = node.input_size() - m;
-        if (m < 1 || states < 0 || b.input_size() != node.input_size()) return "its inputs do not match its body";
+        if (m < 1 || states < 0 || b.input_size() != node.input_size() || b.output_size() < states ||
+            node.output_size() > b.output_size()) {
+            return "its inputs and outputs do not match its body";
+        }
         const auto it = ctx.shapes.find(node.input(static_cast<int>(states)));
         if (it == ctx.shapes.end()) return "the shape of its first scan input is not known, so its trip count is not";
         const auto axes = ints_attr(node, "scan_input_axes", static_cast<size_t>(m), 0);
         int64_t axis = axes.empty() ? 0 : axes[0];
         if (axis < 0) axis += static_cast<int64_t>(it->second.size());
         if (axis < 0 || axis >= static_cast<int64_t>(it->second.size())) return "its scan axis is outside the input's rank";
-        const int64_t trips = it->second[static_cast<size_t>(axis)];
-        if (trips < 1 || trips > kMaxUnrollTrips || trips * std::max(1, b.node_size()) > kMaxUnrolledNodes) {
-            return fmt::format("its trip count {} is outside 1..{} (or the unrolled body would exceed {} nodes)", trips,
-                               kMaxUnrollTrips, kMaxUnrolledNodes);
-        }
-        return "";
+        return over_limits(it->second[static_cast<size_t>(axis)], b, ctx);
     }
     if (node.input_size() < 2 || node.input(0).empty()) {
         return "it has no maximum trip count (a while loop): its trip count is not known at import";
@@ -327,29 +364,26 @@ std::string unroll_refusal(const NodeProto& node, FlowContext& ctx) {
     if (!constant_true) {
         return "its body computes its condition (a loop that may stop early): its trip count is not known at import";
     }
-    const int64_t m = static_cast<int64_t>(trips->at(0));
-    if (m < 1 || m > kMaxUnrollTrips || m * std::max(1, b.node_size()) > kMaxUnrolledNodes) {
-        return fmt::format("its trip count {} is outside 1..{} (or the unrolled body would exceed {} nodes)", m,
-                           kMaxUnrollTrips, kMaxUnrolledNodes);
-    }
-    return "";
+    if (trips->is_float()) return "its trip count is not an integer";
+    return over_limits(trips->ints[0], b, ctx);
 }
 
 namespace {
 
 void unroll_loop(const NodeProto& node, int i, Inliner& in, FlowContext& ctx, Nodes& out) {
     const GraphProto& b = graph_attr(node, "body")->g();
-    const auto trips = static_cast<int64_t>(value_of(ctx, node.input(0))->at(0));
+    const int64_t trips = value_of(ctx, node.input(0))->ints[0];
     const int carried = node.input_size() - 2;
     const int scans = b.output_size() - 1 - carried;
     const std::string base = layer_name(node, i);
     const std::string cond_true = in.scalar(base + "/cond_true", ::onnx::TensorProto::BOOL, 1);
     std::vector<std::string> state(node.input().begin() + 2, node.input().end());
     std::vector<std::vector<std::string>> scan_parts(static_cast<size_t>(scans));
+    const Rename shared = in.share_initializers(b, base + "/");
     for (int64_t t = 0; t < trips; ++t) {
         const std::string prefix = fmt::format("{}/iter{}/", base, t);
         const bool last = t + 1 == trips;
-        Rename bind;
+        Rename bind = shared;
         if (!b.input(0).name().empty()) {
             const int32_t type = b.input(0).type().tensor_type().elem_type();
             bind[b.input(0).name()] =
@@ -399,9 +433,10 @@ void unroll_scan(const NodeProto& node, int i, Inliner& in, FlowContext& ctx, No
     const std::string base = layer_name(node, i);
     std::vector<std::string> state(node.input().begin(), node.input().begin() + states);
     std::vector<std::vector<std::string>> parts(static_cast<size_t>(scans_out));
+    const Rename shared = in.share_initializers(b, base + "/");
     for (int64_t t = 0; t < trips; ++t) {
         const std::string prefix = fmt::format("{}/iter{}/", base, t);
-        Rename bind;
+        Rename bind = shared;
         for (int j = 0; j < states; ++j) bind[b.input(j).name()] = state[static_cast<size_t>(j)];
         for (int j = 0; j < m; ++j) {  // the iteration's slice of scan input j: Gather at index t
             const size_t ju = static_cast<size_t>(j);
@@ -453,18 +488,26 @@ bool expand_control_flow(GraphProto& graph, FlowContext& ctx, bool guess_unknown
     Inliner in(graph);
     Nodes out;
     bool changed = false;
+    // Guessing: every If whose condition does not depend on an If guessed in this pass (that one's taken
+    // branch may make the condition known in the next round, so it waits).
+    std::unordered_set<std::string> tainted;
     for (int i = 0; i < graph.node_size(); ++i) {
         const NodeProto& node = graph.node(i);
         const bool std_domain = is_default_domain(node.domain());
+        const bool depends = std::any_of(node.input().begin(), node.input().end(),
+                                         [&](const std::string& t) { return tainted.count(t) != 0; });
         bool done = false;
-        if (std_domain && node.op_type() == "If" && !(guess_unknown_if && changed)) {
+        if (std_domain && node.op_type() == "If" && !(guess_unknown_if && depends)) {
             done = expand_if(node, i, in, ctx, guess_unknown_if, out);
+            if (done && guess_unknown_if) tainted.insert(node.output().begin(), node.output().end());
         } else if (std_domain && !guess_unknown_if && (node.op_type() == "Loop" || node.op_type() == "Scan") &&
                    unroll_refusal(node, ctx).empty()) {
             if (node.op_type() == "Loop") unroll_loop(node, i, in, ctx, out); else unroll_scan(node, i, in, ctx, out);
             done = true;
+            ctx.graph_nodes = out.size() + (graph.node_size() - i - 1);  // the next unrolling sees this one
         }
         if (!done) *out.Add() = node;
+        if (!done && depends) tainted.insert(node.output().begin(), node.output().end());
         changed = changed || done;
     }
     if (changed) graph.mutable_node()->Swap(&out);

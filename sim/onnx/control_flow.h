@@ -16,9 +16,10 @@
 
 namespace sasim::onnx_import::detail {
 
-// Unrolled iterations are refused beyond these (the run would list a layer per copied node).
+// Unrolled iterations are refused beyond these (the run would list a layer per copied node). The node
+// limit is on the whole graph after the unrolling, nested bodies counted, so nested loops stay bounded.
 constexpr int64_t kMaxUnrollTrips = 10000;
-constexpr int64_t kMaxUnrolledNodes = 200000;
+constexpr int64_t kMaxUnrolledNodes = 100000;
 
 struct FlowContext {
     const std::string& path;
@@ -29,11 +30,13 @@ struct FlowContext {
     std::vector<std::string>& warnings;
     std::vector<std::string>& problems;
     std::unordered_set<std::string>& if_options_used;  // --if-branch NODE names that matched a node
+    int64_t graph_nodes = 0;  // nodes in the graph now: unrolling may not take it past kMaxUnrolledNodes
 };
 
 // One pass over the graph's nodes: inlines every If whose condition is known and unrolls every Loop and
-// Scan whose trip count is known. With `guess_unknown_if`, instead inlines the first If whose condition is
-// not known (the --if-branch choice, else the branch with more matrix-product nodes) and notes it.
+// Scan whose trip count is known. With `guess_unknown_if`, instead inlines the Ifs whose condition is not
+// known (the --if-branch choice, else the branch with more matrix-product nodes), noting each, except those
+// whose condition depends on another If guessed in the same pass.
 // Returns whether the graph changed; the node order stays topological.
 bool expand_control_flow(::onnx::GraphProto& graph, FlowContext& ctx, bool guess_unknown_if);
 

@@ -23,6 +23,9 @@ bool ConstValue::is_float() const {
 
 namespace {
 
+// A result over kMaxFoldElements: not evaluated, silently (it is not a shape computation).
+struct TooLarge {};
+
 bool supported_type(int32_t t) {
     switch (t) {
         case TensorProto::FLOAT: case TensorProto::DOUBLE: case TensorProto::INT64: case TensorProto::INT32:
@@ -38,7 +41,7 @@ bool supported_type(int32_t t) {
 std::optional<size_t> count(const Dims& dims) {
     uint64_t n = 1;
     for (int64_t d : dims) {
-        if (d < 0) return std::nullopt;
+        if (d < 0 || static_cast<uint64_t>(d) > kMaxFoldElements) return std::nullopt;  // n * d cannot wrap
         n *= static_cast<uint64_t>(d);
         if (n > kMaxFoldElements) return std::nullopt;
     }
@@ -54,15 +57,32 @@ ConstValue make(int32_t type, Dims dims) {
     return v;
 }
 
-// Stores `x` at `i`, converted to v's type (truncation toward zero for integers, 0/1 for BOOL).
+// An integer as v's element type holds it: wrapped to the type's width (Cast to uint8 of -1 is 255).
+int64_t wrap_to(int32_t type, int64_t x) {
+    switch (type) {
+        case TensorProto::BOOL: return x != 0;
+        case TensorProto::INT8: return static_cast<int8_t>(x);
+        case TensorProto::UINT8: return static_cast<uint8_t>(x);
+        case TensorProto::INT16: return static_cast<int16_t>(x);
+        case TensorProto::UINT16: return static_cast<uint16_t>(x);
+        case TensorProto::INT32: return static_cast<int32_t>(x);
+        case TensorProto::UINT32: return static_cast<uint32_t>(x);
+        default: return x;
+    }
+}
+
+// Stores `x` at `i`, converted to v's type: rounded to float32 for FLOAT (exporters compute sizes such as
+// floor(H * 0.7f) in float32), truncated toward zero and wrapped to the width for integers, 0/1 for BOOL.
 void put(ConstValue& v, size_t i, double x) {
-    if (v.is_float()) {
+    if (v.elem_type == TensorProto::FLOAT) {
+        v.floats[i] = static_cast<double>(static_cast<float>(x));
+    } else if (v.is_float()) {
         v.floats[i] = x;
     } else if (v.elem_type == TensorProto::BOOL) {
         v.ints[i] = x != 0.0;
     } else {
         if (!std::isfinite(x) || std::fabs(x) > 9.2e18) throw std::invalid_argument("value out of integer range");
-        v.ints[i] = static_cast<int64_t>(x);
+        v.ints[i] = wrap_to(v.elem_type, static_cast<int64_t>(x));
     }
 }
 
@@ -110,7 +130,7 @@ Dims broadcast(const std::vector<const ConstValue*>& inputs, std::vector<std::ve
         }
     }
     const auto n = count(out);
-    if (!n) throw std::invalid_argument("result too large");
+    if (!n) throw TooLarge();
     index.assign(inputs.size(), std::vector<size_t>(*n));
     const std::vector<size_t> os = strides_of(out);
     for (size_t k = 0; k < inputs.size(); ++k) {
@@ -142,18 +162,26 @@ ConstValue elementwise(const Values& in, int32_t out_type, const std::function<d
         for (size_t k = 0; k < in.size(); ++k) {
             if (ints) iargs[k] = in[k]->ints[index[k][e]]; else args[k] = in[k]->at(index[k][e]);
         }
-        if (ints && !out.is_float()) out.ints[e] = int_fn(iargs); else put(out, e, ints ? double(int_fn(iargs)) : fn(args));
+        if (ints && !out.is_float()) out.ints[e] = wrap_to(out.elem_type, int_fn(iargs)); else put(out, e, ints ? double(int_fn(iargs)) : fn(args));
     }
     return out;
 }
 
+// Two's-complement arithmetic (what ONNX Runtime's int64 kernels do on overflow), without C++'s UB.
+int64_t wrapping(int64_t a, int64_t b, char op) {
+    const auto ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
+    return static_cast<int64_t>(op == '+' ? ua + ub : op == '-' ? ua - ub : ua * ub);
+}
+
 int64_t checked_div(int64_t a, int64_t b) {
     if (b == 0) throw std::invalid_argument("integer division by zero");
+    if (b == -1 && a == INT64_MIN) throw std::invalid_argument("integer division overflows");
     return a / b;
 }
 
 int64_t checked_mod(int64_t a, int64_t b, bool fmod) {
     if (b == 0) throw std::invalid_argument("integer modulo by zero");
+    if (b == -1) return 0;  // INT64_MIN % -1 traps on x86
     const int64_t r = a % b;
     return !fmod && r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
 }
@@ -163,9 +191,9 @@ std::optional<ConstValue> binary(const std::string& op, const Values& in, const 
     const int32_t b = TensorProto::BOOL;
     using D = const std::vector<double>&;
     using I = const std::vector<int64_t>&;
-    if (op == "Add") return elementwise(in, t, [](D x) { return x[0] + x[1]; }, [](I x) { return x[0] + x[1]; });
-    if (op == "Sub") return elementwise(in, t, [](D x) { return x[0] - x[1]; }, [](I x) { return x[0] - x[1]; });
-    if (op == "Mul") return elementwise(in, t, [](D x) { return x[0] * x[1]; }, [](I x) { return x[0] * x[1]; });
+    if (op == "Add") return elementwise(in, t, [](D x) { return x[0] + x[1]; }, [](I x) { return wrapping(x[0], x[1], '+'); });
+    if (op == "Sub") return elementwise(in, t, [](D x) { return x[0] - x[1]; }, [](I x) { return wrapping(x[0], x[1], '-'); });
+    if (op == "Mul") return elementwise(in, t, [](D x) { return x[0] * x[1]; }, [](I x) { return wrapping(x[0], x[1], '*'); });
     if (op == "Div") return elementwise(in, t, [](D x) { return x[0] / x[1]; }, [](I x) { return checked_div(x[0], x[1]); });
     if (op == "Mod") {
         const bool fm = int_attr(n, "fmod", 0) != 0;
@@ -190,8 +218,8 @@ std::optional<ConstValue> unary(const std::string& op, const ConstValue& x) {
     using D = const std::vector<double>&;
     using I = const std::vector<int64_t>&;
     if (op == "Identity") return x;
-    if (op == "Neg") return elementwise(in, t, [](D v) { return -v[0]; }, [](I v) { return -v[0]; });
-    if (op == "Abs") return elementwise(in, t, [](D v) { return std::fabs(v[0]); }, [](I v) { return v[0] < 0 ? -v[0] : v[0]; });
+    if (op == "Neg") return elementwise(in, t, [](D v) { return -v[0]; }, [](I v) { return wrapping(0, v[0], '-'); });
+    if (op == "Abs") return elementwise(in, t, [](D v) { return std::fabs(v[0]); }, [](I v) { return v[0] < 0 ? wrapping(0, v[0], '-') : v[0]; });
     if (op == "Sign") return elementwise(in, t, [](D v) { return double((v[0] > 0) - (v[0] < 0)); });
     if (op == "Floor") return elementwise(in, t, [](D v) { return std::floor(v[0]); });
     if (op == "Ceil") return elementwise(in, t, [](D v) { return std::ceil(v[0]); });
@@ -273,7 +301,7 @@ ConstValue gather(const ConstValue& x, const ConstValue& idx, int64_t axis_in) {
     Dims out(x.dims.begin(), x.dims.begin() + static_cast<long>(axis));
     out.insert(out.end(), idx.dims.begin(), idx.dims.end());
     out.insert(out.end(), x.dims.begin() + static_cast<long>(axis) + 1, x.dims.end());
-    if (!count(out)) throw std::invalid_argument("result too large");
+    if (!count(out)) throw TooLarge();
     const std::vector<size_t> xs = strides_of(x.dims), is = strides_of(idx.dims);
     const size_t r = idx.dims.size();
     return gather_by(x, out, [&](const std::vector<int64_t>& c) {
@@ -304,7 +332,7 @@ ConstValue slice(const ConstValue& x, Dims starts, Dims ends, Dims axes, Dims st
         const int64_t d = x.dims[a], s = steps[k];
         if (s == 0) throw std::invalid_argument("Slice step 0");
         const auto clampi = [&](int64_t v, int64_t lo, int64_t hi) { return std::clamp(v < 0 ? v + d : v, lo, hi); };
-        const int64_t b = s > 0 ? clampi(starts[k], 0, d) : clampi(starts[k], -1, d - 1);
+        const int64_t b = s > 0 ? clampi(starts[k], 0, d) : clampi(starts[k], 0, d - 1);
         const int64_t e = s > 0 ? clampi(ends[k], 0, d) : clampi(ends[k], -1, d - 1);
         first[a] = b;
         step[a] = s;
@@ -330,7 +358,7 @@ ConstValue concat(const Values& in, int64_t axis_in) {
         }
         out[axis] += v->dims[axis];
     }
-    if (!count(out)) throw std::invalid_argument("result too large");
+    if (!count(out)) throw TooLarge();
     ConstValue r = make(in[0]->elem_type, out);
     std::vector<int64_t> coord(rank);
     const std::vector<size_t> os = strides_of(out);
@@ -390,7 +418,11 @@ Dims squeeze_dims(const Dims& in, const Dims& axes) {
 Dims unsqueeze_dims(const Dims& in, const Dims& axes) {
     const size_t rank = in.size() + axes.size();
     std::vector<bool> add(rank, false);
-    for (int64_t a : axes) add[axis_of(a, rank, "Unsqueeze axis")] = true;
+    for (int64_t a : axes) {
+        const auto at = static_cast<size_t>(axis_of(a, rank, "Unsqueeze axis"));
+        if (add[at]) throw std::invalid_argument("Unsqueeze axes repeat");
+        add[at] = true;
+    }
     Dims out;
     size_t k = 0;
     for (size_t i = 0; i < rank; ++i) out.push_back(add[i] ? 1 : in.at(k++));
@@ -401,6 +433,12 @@ ConstValue transpose(const ConstValue& x, Dims perm) {
     const size_t rank = x.dims.size();
     if (perm.empty()) for (size_t i = rank; i-- > 0;) perm.push_back(static_cast<int64_t>(i));
     if (perm.size() != rank) throw std::invalid_argument("Transpose perm does not match the rank");
+    std::vector<bool> seen(rank, false);
+    for (int64_t& p : perm) {
+        p = axis_of(p, rank, "perm");
+        if (seen[static_cast<size_t>(p)]) throw std::invalid_argument("Transpose perm is not a permutation");
+        seen[static_cast<size_t>(p)] = true;
+    }
     Dims out(rank);
     for (size_t i = 0; i < rank; ++i) out[i] = x.dims[static_cast<size_t>(axis_of(perm[i], rank, "perm"))];
     const std::vector<size_t> xs = strides_of(x.dims);
@@ -448,7 +486,13 @@ std::optional<ConstValue> read_tensor(const TensorProto& t) {
     if (!n) return std::nullopt;
     if (t.has_raw_data()) {
         const std::string& raw = t.raw_data();
-        const size_t width = raw.size() / std::max<size_t>(*n, 1);
+        size_t width = 1;
+        switch (t.data_type()) {
+            case TensorProto::DOUBLE: case TensorProto::INT64: case TensorProto::UINT64: width = 8; break;
+            case TensorProto::FLOAT: case TensorProto::INT32: case TensorProto::UINT32: width = 4; break;
+            case TensorProto::INT16: case TensorProto::UINT16: width = 2; break;
+            default: break;
+        }
         if (raw.size() != *n * width) return std::nullopt;
         for (size_t i = 0; i < *n; ++i) {
             const char* p = raw.data() + i * width;
@@ -495,8 +539,20 @@ void write_tensor(const ConstValue& v, const std::string& name, TensorProto& out
     }
 }
 
+std::optional<std::vector<ConstValue>> evaluate_checked(const ::onnx::NodeProto& n, const Values& values,
+                                                        const std::vector<const Dims*>& shapes, int64_t opset);
+
 std::optional<std::vector<ConstValue>> evaluate(const ::onnx::NodeProto& n, const Values& values,
                                                 const std::vector<const Dims*>& shapes, int64_t opset) {
+    try {
+        return evaluate_checked(n, values, shapes, opset);
+    } catch (const TooLarge&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<std::vector<ConstValue>> evaluate_checked(const ::onnx::NodeProto& n, const Values& values,
+                                                        const std::vector<const Dims*>& shapes, int64_t opset) {
     const std::string& op = n.op_type();
     if (!evaluated_ops().count(op) || n.output_size() != 1) return std::nullopt;
     const auto in = [&](int i) -> const ConstValue* { return i < static_cast<int>(values.size()) ? values[i] : nullptr; };
@@ -556,7 +612,13 @@ std::optional<std::vector<ConstValue>> evaluate(const ::onnx::NodeProto& n, cons
         const auto to = static_cast<int32_t>(int_attr(n, "to", 0));
         if (!supported_type(to)) return std::nullopt;
         ConstValue v = make(to, args[0]->dims);
-        for (size_t e = 0; e < v.size(); ++e) put(v, e, args[0]->at(e));
+        for (size_t e = 0; e < v.size(); ++e) {
+            if (!v.is_float() && !args[0]->is_float()) {
+                v.ints[e] = wrap_to(to, args[0]->ints[e]);  // exact beyond 2^53
+            } else {
+                put(v, e, args[0]->at(e));
+            }
+        }
         return wrap(v);
     }
     if (auto u = args.size() == 1 ? unary(op, *args[0]) : std::nullopt) return wrap(u);
@@ -590,7 +652,9 @@ std::optional<std::vector<ConstValue>> evaluate(const ::onnx::NodeProto& n, cons
     }
     if (op == "Reshape" && index(1)) return wrap(reshape(*args[0], *args[1], int_attr(n, "allowzero", 0) != 0));
     if (op == "Flatten") {
-        const auto a = static_cast<size_t>(axis_of(int_attr(n, "axis", 1), args[0]->dims.size() + 1, "Flatten axis"));
+        const int64_t r = static_cast<int64_t>(args[0]->dims.size()), axis = int_attr(n, "axis", 1);
+        if (axis < -r || axis > r) throw std::invalid_argument("Flatten axis outside the rank");
+        const auto a = static_cast<size_t>(axis < 0 ? axis + r : axis);
         int64_t outer = 1;
         for (size_t i = 0; i < a; ++i) outer *= args[0]->dims[i];
         return wrap(reshaped(*args[0], {outer, outer ? static_cast<int64_t>(args[0]->size()) / outer : 0}));

@@ -74,8 +74,11 @@ bool fold_values(Graph& graph, std::unordered_map<std::string, std::vector<int64
             }
             try {
                 result = evaluate(n, values, in_shapes, graph.opset);
-            } catch (const std::invalid_argument& e) {
-                graph.warnings.push_back(fmt::format("node {}: not evaluated at import: {}", node_label(n, i), e.what()));
+            } catch (const std::logic_error& e) {  // invalid_argument, out_of_range: the node refuses its inputs
+                const std::string w = fmt::format("node {}: not evaluated at import: {}", node_label(n, i), e.what());
+                if (std::find(graph.warnings.begin(), graph.warnings.end(), w) == graph.warnings.end()) {
+                    graph.warnings.push_back(w);  // once, although every round tries again
+                }
             }
         }
         if (!result) {
@@ -246,15 +249,34 @@ std::vector<std::string> apply_input_values(Graph& graph, const ImportOptions& o
                 bad(fmt::format("{} value(s) given, but the input has rank {}", given.values.size(), dims.size()));
                 continue;
             }
-            if (dims.size() == 1) v.dims = {static_cast<int64_t>(given.values.size())};
+            if (dims.size() == 1) {
+                v.dims = {static_cast<int64_t>(given.values.size())};
+                if (dims[0].has_dim_value() && dims[0].dim_value() != v.dims[0]) {
+                    bad(fmt::format("{} value(s) given, but the input is declared with {}", given.values.size(),
+                                    dims[0].dim_value()));
+                    continue;
+                }
+            }
         }
         ConstValue probe = v;
         bool ok = true;
         for (double x : given.values) {
-            if (!probe.is_float() && x != std::floor(x)) ok = false;
-            if (probe.is_float()) v.floats.push_back(x); else v.ints.push_back(static_cast<int64_t>(x));
+            if (!probe.is_float() && (x != std::floor(x) || std::fabs(x) > 9.0e18)) ok = false;
+            if (probe.elem_type == ::onnx::TensorProto::BOOL && x != 0 && x != 1) ok = false;
+            if (probe.elem_type == ::onnx::TensorProto::UINT8 && (x < 0 || x > 255)) ok = false;
+            if (probe.elem_type == ::onnx::TensorProto::INT8 && (x < -128 || x > 127)) ok = false;
+            if (probe.elem_type == ::onnx::TensorProto::INT16 && (x < -32768 || x > 32767)) ok = false;
+            if (probe.elem_type == ::onnx::TensorProto::INT32 && (x < -2147483648.0 || x > 2147483647.0)) ok = false;
+            if (probe.is_float()) {
+                v.floats.push_back(probe.elem_type == ::onnx::TensorProto::FLOAT ? static_cast<float>(x) : x);
+            } else {
+                v.ints.push_back(static_cast<int64_t>(x));
+            }
         }
-        if (!ok) { bad("the input is an integer tensor, and a value given is not a whole number"); continue; }
+        if (!ok) {
+            bad("a value given does not fit the input's element type (a whole number in its range; 0 or 1 for bool)");
+            continue;
+        }
         if (!probe.is_float() && probe.elem_type != ::onnx::TensorProto::INT64 && probe.elem_type != ::onnx::TensorProto::INT32 &&
             probe.elem_type != ::onnx::TensorProto::BOOL && probe.elem_type != ::onnx::TensorProto::INT16 &&
             probe.elem_type != ::onnx::TensorProto::INT8 && probe.elem_type != ::onnx::TensorProto::UINT8) {
@@ -274,13 +296,18 @@ std::vector<std::string> apply_input_values(Graph& graph, const ImportOptions& o
 
 void fold_and_expand(Graph& graph, const ImportOptions& options, const std::function<void()>& infer) {
     std::unordered_set<std::string> if_options_used;
-    for (int round = 0; round < kMaxRounds; ++round) {
+    for (int round = 0;; ++round) {
+        if (round == kMaxRounds) {
+            throw InputError(fmt::format("{}: folding constants and expanding control flow did not settle in {} "
+                                         "rounds (more than {} Ifs in a chain?); the model is not imported",
+                                         graph.path, kMaxRounds, kMaxRounds));
+        }
         read_initializer_values(graph);
         auto shapes = static_shapes(graph);
         bool changed = fold_values(graph, shapes);
         std::vector<std::string> problems;
         FlowContext ctx{graph.path, options, graph.values, shapes, graph.opset, graph.warnings, problems,
-                        if_options_used};
+                        if_options_used, graph.graph().node_size()};
         changed = expand_control_flow(*graph.model.mutable_graph(), ctx, false) || changed;
         if (!changed && problems.empty()) changed = expand_control_flow(*graph.model.mutable_graph(), ctx, true);
         if (!problems.empty()) throw InputError(problems);
@@ -294,7 +321,7 @@ void fold_and_expand(Graph& graph, const ImportOptions& options, const std::func
         read_initializer_values(graph);
         const auto shapes = static_shapes(graph);
         FlowContext ctx{graph.path, options, graph.values, shapes, graph.opset, graph.warnings, problems,
-                        if_options_used};
+                        if_options_used, graph.graph().node_size()};
         for (const auto& n : graph.graph().node()) {
             if (is_default_domain(n.domain()) && (n.op_type() == "Loop" || n.op_type() == "Scan") && n.output_size() > 0) {
                 graph.not_expanded[n.output(0)] = "not unrolled: " + unroll_refusal(n, ctx);

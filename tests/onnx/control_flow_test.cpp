@@ -382,3 +382,61 @@ TEST_CASE("onnx control flow: libonnx-testdata's Loop and Scan node models unrol
     REQUIRE(scan8.workload.layers.size() == 1);
     CHECK(scan8.workload.layers[0].op == "scan");
 }
+
+TEST_CASE("onnx fold: review cases (float32 rounding, widths, negative axes, malformed inputs)", "[onnx]") {
+    using onnx_import::detail::ConstValue;
+    using onnx_import::detail::evaluate;
+    const auto value = [](int32_t type, std::vector<double> v, std::vector<int64_t> dims) {
+        ConstValue c;
+        c.elem_type = type;
+        c.dims = std::move(dims);
+        for (double x : v) {
+            if (c.is_float()) c.floats.push_back(x); else c.ints.push_back(static_cast<int64_t>(x));
+        }
+        return c;
+    };
+    const auto node = [](const std::string& op, int inputs) {
+        ::onnx::NodeProto n;
+        n.set_op_type(op);
+        for (int i = 0; i < inputs; ++i) n.add_input("i" + std::to_string(i));
+        n.add_output("y");
+        return n;
+    };
+    const auto run = [](const ::onnx::NodeProto& n, std::vector<const ConstValue*> in) {
+        return evaluate(n, in, std::vector<const std::vector<int64_t>*>(in.size(), nullptr), 17);
+    };
+    using T = ::onnx::TensorProto;
+    // float32: 10 * 0.7f is 7.0f exactly, so Floor gives 7 (in double it would be 6.99999988 -> 6).
+    const ConstValue ten = value(T::FLOAT, {10}, {}), seven_tenths = value(T::FLOAT, {static_cast<float>(0.7)}, {});
+    const auto prod = run(node("Mul", 2), {&ten, &seven_tenths});
+    REQUIRE(prod);
+    CHECK((*run(node("Floor", 1), {&(*prod)[0]}))[0].floats[0] == 7.0);
+    // Flatten with axis -1 of [2, 3] is [2, 3].
+    ::onnx::NodeProto flatten = node("Flatten", 1);
+    attr_int(flatten, "axis", -1);
+    const ConstValue m23 = value(T::INT64, {1, 2, 3, 4, 5, 6}, {2, 3});
+    CHECK((*run(flatten, {&m23}))[0].dims == std::vector<int64_t>{2, 3});
+    // Cast wraps to the target width; int64 stays exact beyond 2^53.
+    ::onnx::NodeProto cast = node("Cast", 1);
+    attr_int(cast, "to", T::UINT8);
+    const ConstValue minus_one = value(T::INT64, {-1}, {});
+    CHECK((*run(cast, {&minus_one}))[0].ints[0] == 255);
+    // INT64_MIN / -1 is refused, not a trap.
+    ConstValue min = value(T::INT64, {0}, {});
+    min.ints[0] = INT64_MIN;
+    CHECK_THROWS_AS(run(node("Div", 2), {&min, &minus_one}), std::invalid_argument);
+    CHECK((*run(node("Mod", 2), {&min, &minus_one}))[0].ints[0] == 0);
+    // Repeated Unsqueeze axes and a Transpose perm that is not a permutation are refused.
+    const ConstValue axes = value(T::INT64, {0, 0}, {2});
+    CHECK_THROWS_AS(run(node("Unsqueeze", 2), {&m23, &axes}), std::invalid_argument);
+    ::onnx::NodeProto transpose = node("Transpose", 1);
+    attr_ints(transpose, "perm", {0, 0});
+    CHECK_THROWS_AS(run(transpose, {&m23}), std::invalid_argument);
+    // Slice with a negative step: start -5 of a 2-element vector clamps to 0, so one element.
+    const ConstValue two = value(T::INT64, {7, 8}, {2}), start = value(T::INT64, {-5}, {1}),
+                     end = value(T::INT64, {-1000}, {1}), ax = value(T::INT64, {0}, {1}), step = value(T::INT64, {-1}, {1});
+    CHECK((*run(node("Slice", 5), {&two, &start, &end, &ax, &step}))[0].ints == std::vector<int64_t>{7});
+    // A huge result is not evaluated, silently.
+    const ConstValue big_shape = value(T::INT64, {1000, 1000}, {2});
+    CHECK_FALSE(run(node("ConstantOfShape", 1), {&big_shape}));
+}
