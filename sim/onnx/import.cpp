@@ -85,6 +85,26 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
         }
     }
     if (problems.empty() && result.workload.layers.empty()) {
+        // Everything folded (an If whose branches return constants): the outputs are constants the runtime
+        // writes out. Each is listed, so the model imports and runs; a graph without outputs is refused.
+        for (const auto& out : graph.graph().output()) {
+            if (!graph.is_constant(out.name())) continue;
+            Layer l;
+            l.kind = LayerKind::Other;
+            l.op = "constant";
+            l.name = detail::clean_text(out.name());
+            l.origin = fmt::format("{}: graph output '{}'", path, l.name);
+            const detail::TensorShape& shape = graph.shape(out.name());
+            l.elements = shape.is_static() ? std::min<uint64_t>(shape.elements(), kMaxTensorElements) : 0;
+            if (used.count(l.name) != 0) continue;
+            used.insert(l.name);
+            result.workload.layers.push_back(l);
+            result.info.push_back({"constant", "", "Constant",
+                                   fmt::format("a constant output: computed at import ({} nodes folded)",
+                                               result.folded.size())});
+        }
+    }
+    if (problems.empty() && result.workload.layers.empty()) {
         problems.push_back(fmt::format("{}: the graph has no operations to list ({} nodes, {} folded as "
                                        "constants)",
                                        path, nodes.size(), result.folded.size()));

@@ -440,3 +440,21 @@ TEST_CASE("onnx fold: review cases (float32 rounding, widths, negative axes, mal
     const ConstValue big_shape = value(T::INT64, {1000, 1000}, {2});
     CHECK_FALSE(run(node("ConstantOfShape", 1), {&big_shape}));
 }
+
+TEST_CASE("onnx control flow: libonnx-testdata's If models import, their constant outputs listed", "[onnx]") {
+    const std::string dir = std::string(SASIM_ONNX_TESTDATA) + "/node/";
+    for (const char* name : {"test_if", "test_if_seq", "test_if_opt"}) {
+        INFO(name);
+        ImportOptions o;
+        o.input_values = {onnx_import::parse_input_value("cond=1")};
+        const auto im = import_model(dir + name + "/model.onnx", o);
+        REQUIRE(im.workload.layers.size() == 1);
+        CHECK(im.workload.layers[0].op == "constant");
+        CHECK(im.warnings.empty());
+    }
+    // test_if's then branch returns 5 values (its reference output_0.pb is [5]).
+    const auto guessed = import_model(dir + "test_if/model.onnx");
+    CHECK(guessed.workload.layers.at(0).elements == 5);
+    REQUIRE(guessed.warnings.size() == 1);
+    CHECK(contains(guessed.warnings[0], "condition 'cond' is not known at import; imported the then branch"));
+}
