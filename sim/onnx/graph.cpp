@@ -442,7 +442,19 @@ Graph read_graph(const std::string& path, const ImportOptions& options) {
         }
         ::onnx::shape_inference::InferShapes(graph.model, ::onnx::OpSchemaRegistry::Instance(), how);
     };
-    try {
+    // Runs `step`, turning an exception from ONNX into one InputError line (ours pass through as they are).
+    const auto as_input_error = [&path](const char* when, const std::function<void()>& step) {
+        try {
+            step();
+        } catch (const InputError&) {
+            throw;
+        } catch (const std::exception& e) {
+            std::string what = e.what();
+            std::replace(what.begin(), what.end(), '\n', ' ');
+            throw InputError(fmt::format("{}: ONNX shape inference failed{}: {}", path, when, what));
+        }
+    };
+    as_input_error("", [&] {
         try {
             infer();
         } catch (const InputError&) {
@@ -454,25 +466,8 @@ Graph read_graph(const std::string& path, const ImportOptions& options) {
             drop_stored_shapes();
             infer();
         }
-    } catch (const InputError&) {
-        throw;
-    } catch (const std::exception& e) {
-        std::string what = e.what();
-        std::replace(what.begin(), what.end(), '\n', ' ');
-        throw InputError(fmt::format("{}: ONNX shape inference failed: {}", path, what));
-    }
-    fold_and_expand(graph, options, [&] {
-        try {
-            infer();
-        } catch (const InputError&) {
-            throw;
-        } catch (const std::exception& e) {
-            std::string what = e.what();
-            std::replace(what.begin(), what.end(), '\n', ' ');
-            throw InputError(fmt::format("{}: ONNX shape inference failed after folding constants and control "
-                                         "flow: {}", path, what));
-        }
     });
+    fold_and_expand(graph, options, [&] { as_input_error(" after folding constants and control flow", infer); });
 
     for (const auto& init : g.initializer()) {
         TensorShape s;
