@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "model/datapath.h"
 
+#include "model/int_gemm.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -19,94 +21,44 @@ Accumulator::Accumulator(const Config& cfg)
 
 namespace {
 
-// Reused between EXECUTEs: operands widened to int16, so one dot-product kernel serves 8- and 16-bit
-// operands and the compiler turns it into multiply-add instructions on int16 pairs.
-struct Widened {
-    std::vector<int16_t> a;   // m rows of k
-    std::vector<int16_t> bt;  // n rows of k (B transposed for OS)
-    std::vector<uint32_t> sums;  // one output row
+// Row pointers of an EXECUTE's operands (and OS's B transposed), reused between EXECUTEs.
+struct OperandRows {
+    std::vector<const uint8_t*> a, b;
+    std::vector<uint8_t> bt;
 };
-
-// Operand `idx` of scratchpad row `r` (little-endian when 16-bit).
-inline int16_t operand(const Scratchpad& spad, uint64_t r, uint32_t idx) {
-    const uint8_t* p = spad.row(r);
-    if (spad.elem_bytes == 1) return static_cast<int8_t>(p[idx]);
-    return static_cast<int16_t>(static_cast<uint16_t>(p[2 * idx] | (p[2 * idx + 1] << 8)));
-}
-
-// Copies `count` operands from each of `rows` scratchpad rows starting at `first` (through in's window when
-// `windowed`) into `out` (row-major).
-void widen_rows(const Scratchpad& spad, const Instruction& in, bool windowed, uint64_t first, uint32_t rows,
-                uint32_t count, int16_t* out) {
-    for (uint32_t r = 0; r < rows; ++r) {
-        const uint8_t* p = spad.row(windowed ? window_row(in, first, r) : first + r);
-        int16_t* o = out + uint64_t{r} * count;
-        if (spad.elem_bytes == 1) {
-            for (uint32_t t = 0; t < count; ++t) o[t] = static_cast<int8_t>(p[t]);
-        } else {
-            if (count > 0) std::memcpy(o, p, uint64_t{count} * 2);  // little-endian host, as everywhere in the model
-        }
-    }
-}
-
-// Sum of products modulo 2^32: the accumulator's arithmetic. Each int16 x int16 product fits in int32.
-inline uint32_t dot_wrapping(const int16_t* a, const int16_t* b, uint32_t k) {
-    uint32_t sum = 0;
-    for (uint32_t t = 0; t < k; ++t) sum += static_cast<uint32_t>(int32_t{a[t]} * int32_t{b[t]});
-    return sum;
-}
-
-// Four dot products sharing `a` (row q of b at b + q * k): independent sums the CPU overlaps.
-inline void dot_wrapping4(const int16_t* a, const int16_t* b, uint32_t k, uint32_t* out) {
-    const int16_t *b0 = b, *b1 = b + k, *b2 = b + 2 * uint64_t{k}, *b3 = b + 3 * uint64_t{k};
-    uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (uint32_t t = 0; t < k; ++t) {
-        const int32_t x = a[t];
-        s0 += static_cast<uint32_t>(x * int32_t{b0[t]});
-        s1 += static_cast<uint32_t>(x * int32_t{b1[t]});
-        s2 += static_cast<uint32_t>(x * int32_t{b2[t]});
-        s3 += static_cast<uint32_t>(x * int32_t{b3[t]});
-    }
-    out[0] = s0;
-    out[1] = s1;
-    out[2] = s2;
-    out[3] = s3;
-}
 
 }  // namespace
 
 uint64_t execute_values(const Instruction& in, Dataflow dataflow, const Scratchpad& spad, Accumulator& acc) {
-    // Locals, not `in` fields: the accumulator stores below could otherwise alias them (all uint32_t).
     const uint32_t m = in.m, n = in.n, k = in.k;
-    const bool accumulate = in.accumulate;
-    if (m == 0 || n == 0) return 0;  // no outputs (and no null pointers handed to memcpy below)
-    static thread_local Widened w;
-    w.a.resize(uint64_t{m} * k);
-    w.bt.resize(uint64_t{n} * k);
+    if (m == 0 || n == 0) return 0;  // no outputs
     const bool win_b = window_on_b(dataflow);
-    widen_rows(spad, in, !win_b, in.a_row, m, k, w.a.data());
+    const uint32_t eb = spad.elem_bytes;
+    static thread_local OperandRows r;
+    r.a.resize(m);
+    r.b.resize(n);
+    for (uint32_t i = 0; i < m; ++i) r.a[i] = spad.row(win_b ? in.a_row + i : window_row(in, in.a_row, i));
     if (dataflow == Dataflow::OS) {
-        // B is k rows of n operands: transpose it so every output is a dot product of two contiguous rows.
+        // B is k rows of n operands: transposed so every output is a dot product of two rows.
+        const uint64_t row = uint64_t{k} * eb;
+        r.bt.resize(uint64_t{n} * row);
         for (uint32_t t = 0; t < k; ++t) {
-            for (uint32_t j = 0; j < n; ++j) w.bt[uint64_t{j} * k + t] = operand(spad, in.b_row + t, j);
+            const uint8_t* src = spad.row(in.b_row + t);
+            uint8_t* dst = r.bt.data() + uint64_t{t} * eb;
+            if (eb == 1) {
+                for (uint32_t j = 0; j < n; ++j) dst[j * row] = src[j];
+            } else {
+                for (uint32_t j = 0; j < n; ++j) std::memcpy(dst + j * row, src + uint64_t{j} * eb, eb);
+            }
         }
+        for (uint32_t j = 0; j < n; ++j) r.b[j] = r.bt.data() + j * row;
     } else {
-        widen_rows(spad, in, win_b, in.b_row, n, k, w.bt.data());
+        for (uint32_t j = 0; j < n; ++j) r.b[j] = spad.row(win_b ? window_row(in, in.b_row, j) : in.b_row + j);
     }
-    const int16_t* bt = w.bt.data();
-    w.sums.resize(n);
-    uint32_t* sums = w.sums.data();
-    for (uint32_t i = 0; i < m; ++i) {
-        const int16_t* a = w.a.data() + uint64_t{i} * k;
-        uint32_t col = 0;
-        for (; col + 4 <= n; col += 4) dot_wrapping4(a, bt + uint64_t{col} * k, k, sums + col);
-        for (; col < n; ++col) sums[col] = dot_wrapping(a, bt + uint64_t{col} * k, k);
-        uint32_t* out = acc.row(in.c_row + i);
-        if (accumulate) {
-            for (uint32_t j = 0; j < n; ++j) out[j] += sums[j];
-        } else {
-            std::memcpy(out, sums, uint64_t{n} * sizeof(uint32_t));
-        }
+    if (eb == 1) {
+        gemm_s8(active_int8_kernel(), r.a.data(), m, r.b.data(), n, k, acc.row(in.c_row), acc.row_elems, in.accumulate);
+    } else {
+        gemm_s16(r.a.data(), m, r.b.data(), n, k, acc.row(in.c_row), acc.row_elems, in.accumulate);
     }
     return uint64_t{m} * n * k;
 }

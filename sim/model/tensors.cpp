@@ -15,9 +15,17 @@ void fill(std::vector<int16_t>& v, uint64_t count, uint32_t bits, uint64_t& stat
     v.resize(count);
     const uint32_t mask = (1u << bits) - 1;
     const int32_t offset = 1 << (bits - 1);
+    uint64_t i = 0;
+    if (bits == 8) {
+        // The general loop below, eight operands per 64-bit word, low byte first: the same values, faster.
+        for (; i + 8 <= count; i += 8) {
+            uint64_t word = splitmix64(state);
+            for (int b = 0; b < 8; ++b, word >>= 8) v[i + b] = static_cast<int16_t>(static_cast<int32_t>(word & 0xff) - 128);
+        }
+    }
     uint64_t word = 0;
     int left = 0;
-    for (uint64_t i = 0; i < count; ++i) {
+    for (; i < count; ++i) {
         if (left < static_cast<int>(bits)) {
             word = splitmix64(state);
             left = 64;
@@ -58,7 +66,12 @@ std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay
                                       const CanonicalTensors& t) {
     std::vector<uint8_t> img(lay.image_bytes, 0);
     const uint32_t ob = lay.operand_bytes;
-    for (uint64_t i = 0; i < t.input.size(); ++i) put(img, lay.input_addr + i * ob, t.input[i], ob);
+    if (ob == 1) {
+        uint8_t* in = img.data() + lay.input_addr;
+        for (uint64_t i = 0; i < t.input.size(); ++i) in[i] = static_cast<uint8_t>(t.input[i]);
+    } else {
+        for (uint64_t i = 0; i < t.input.size(); ++i) put(img, lay.input_addr + i * ob, t.input[i], ob);
+    }
     const GemmView& v = lay.view;
     (void)layer;
     if (lay.packed_groups > 1 || dataflow == Dataflow::OS) {
@@ -79,6 +92,9 @@ std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay
                 }
             }
         }
+    } else if (ob == 1) {
+        uint8_t* w = img.data() + lay.weights_addr;
+        for (uint64_t i = 0; i < t.weights.size(); ++i) w[i] = static_cast<uint8_t>(t.weights[i]);
     } else {
         for (uint64_t i = 0; i < t.weights.size(); ++i) put(img, lay.weights_addr + i * ob, t.weights[i], ob);
     }
