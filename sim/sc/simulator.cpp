@@ -32,6 +32,7 @@
 #include "sc/error_sink.h"
 #include "sc/fault_injection.h"
 #include "sc/parallel_search.h"
+#include "sc/reused_values.h"
 #include "sc/waveform.h"
 
 namespace sasim::sc {
@@ -202,6 +203,7 @@ private:
             const std::string reuse_key = reuse_key_of(layer);
             if (const auto it = m_reusable.find(reuse_key); !reuse_key.empty() && it != m_reusable.end()) {
                 model::LayerStats again = it->second;
+                again.check = {};  // a layer's own values, replayed below
                 again.reused_from = it->second.name;
                 again.name = layer.name;
                 again.start_cycle = timeline_cycles;
@@ -211,6 +213,13 @@ private:
                 }
                 timeline_cycles += again.cycles;
                 results.push_back(std::move(again));
+                if (m_opt.compute_values) {
+                    const model::MappingChoice& mc = results.back().mapping;
+                    reused_values().start(layer,
+                                          mc.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, mc.mapping),
+                                          model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name),
+                                          results.size() - 1, results);
+                }
                 if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
                 continue;
             }
@@ -330,13 +339,32 @@ private:
             results.push_back(std::move(st));
             if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
         }
+        if (m_reused) m_reused->finish(results);
         if (m_retire_log) m_retire_log->commit();
+    }
+
+    // Created at the first reused layer with values: replays overlap the simulation when two layers' memory
+    // estimates fit --max-memory.
+    ReusedValues& reused_values() {
+        if (!m_reused) {
+            bool background = true;
+            if (m_opt.max_memory_bytes != UINT64_MAX) {
+                const MemoryNeeds needs{true, m_opt.check, false};
+                uint64_t largest = 0;
+                for (const Layer& l : m_wl.layers) {
+                    if (l.kind != LayerKind::Other) largest = std::max(largest, estimate_layer_memory(l, m_cfg, needs).total_bytes);
+                }
+                background = largest <= m_opt.max_memory_bytes / 2;
+            }
+            m_reused = std::make_unique<ReusedValues>(m_cfg, m_opt.check, background, m_cancel_reference);
+        }
+        return *m_reused;
     }
 
     // The key under which a layer's statistics may serve a later layer (RunOptions::reuse_layers), or ""
     // when this run simulates every layer: the shape, and with replayed mappings the layer's name.
     std::string reuse_key_of(const Layer& layer) const {
-        if (!m_opt.reuse_layers || m_opt.compute_values || m_opt.layer_trace || !m_opt.retire_log_path.empty() ||
+        if (!m_opt.reuse_layers || m_opt.layer_trace || !m_opt.retire_log_path.empty() ||
             m_wave || !m_opt.inject_fault.empty()) {
             return "";
         }
@@ -522,6 +550,7 @@ private:
     // The current layer's reference check, computing on its own thread. ~ScSystem cancels it, and the future
     // (declared last: destroyed first) waits for the thread to stop.
     std::atomic<bool> m_cancel_reference{false};
+    std::unique_ptr<ReusedValues> m_reused;  // reused_values(); destroyed before m_cancel_reference
     std::future<std::vector<int32_t>> m_reference;
 };
 

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-# Layer reuse (RunOptions::reuse_layers): without values, a layer with the shape of an earlier one takes
-# its statistics instead of being simulated again. The reports must equal those of a run that simulates
-# every layer (--no-layer-reuse), field for field but the search's wall time, for the heuristic program,
-# the searched one (whose memo answers repeated shapes) and replayed mappings; a run with values, a retire
-# log or a waveform simulates every layer (its retire log has every layer's lines).
+# Layer reuse (RunOptions::reuse_layers): a layer with the shape of an earlier one takes its statistics
+# instead of being simulated again; with values, its own values come from its program replayed without
+# time and are checked against the reference. The reports must equal those of a run that simulates every
+# layer (--no-layer-reuse), field for field but the search's wall time, for the heuristic program, the
+# searched one (whose memo answers repeated shapes), with and without values, on every dataflow, and
+# every layer with values must pass its check; a run with a retire log or a waveform simulates every
+# layer (its retire log has every layer's lines).
 # Usage: layer_reuse.py SASIM SOURCE_DIR WORK_DIR
 import json
 import os
@@ -20,7 +22,8 @@ cfg = os.path.join(src, "configs", "tiny_8x8_ws.json")
 
 
 def run(*args):
-    p = subprocess.run([sasim, "run", "-q", "--config", cfg, "--format", "json", "--mapper-cache", "none", *args],
+    config = [] if "--config" in args else ["--config", cfg]
+    p = subprocess.run([sasim, "run", "-q", *config, "--format", "json", "--mapper-cache", "none", *args],
                        capture_output=True, text=True)
     if p.returncode != 0:
         failures.append(f"{' '.join(args)}: exit {p.returncode}: {p.stderr.strip()}")
@@ -46,26 +49,33 @@ with open(trace, "w") as f:
 workloads = [trace, os.path.join(src, "workloads", "tiny", "resblock_small.json")]
 for wl in workloads:
     for mapper in ("heuristic", "search"):
-        a = run("--workload", wl, "--timing-only", "--mapper", mapper)
-        b = run("--workload", wl, "--timing-only", "--mapper", mapper, "--no-layer-reuse")
-        if a is None or b is None:
-            continue
-        ra, rb = reused(a), reused(b)
-        if rb:
-            failures.append(f"{os.path.basename(wl)}: --no-layer-reuse reused {rb}")
-        if wl == trace and ra != {"b": "a", "d": "a"}:
-            failures.append(f"repeats --mapper {mapper}: reused {ra}, expected b and d from a")
-        if a != b:
-            diff = [la["name"] for la, lb in zip(a["layers"], b["layers"]) if la != lb]
-            failures.append(f"{os.path.basename(wl)} --mapper {mapper}: reuse changed the report (layers {diff})")
+        for values in ([], ["--timing-only"]):
+            cfgs = [cfg] if values else [os.path.join(src, "configs", n) for n in ("tiny_8x8_ws.json", "tiny_4x4_os.json",
+                                                                                  "tiny_4x4_is.json")]
+            for c in cfgs:
+                what = f"{os.path.basename(wl)} --mapper {mapper} {os.path.basename(c)} {' '.join(values)}"
+                a = run("--workload", wl, "--mapper", mapper, "--config", c, *values)
+                b = run("--workload", wl, "--mapper", mapper, "--config", c, "--no-layer-reuse", *values)
+                if a is None or b is None:
+                    continue
+                ra, rb = reused(a), reused(b)
+                if rb:
+                    failures.append(f"{what}: --no-layer-reuse reused {rb}")
+                if wl == trace and ra != {"b": "a", "d": "a"}:
+                    failures.append(f"{what}: reused {ra}, expected b and d from a")
+                if not values:
+                    unchecked = [l["name"] for l in a["layers"] if l.get("simulated") and not l["check"]["pass"]]
+                    if unchecked:
+                        failures.append(f"{what}: layers {unchecked} did not pass their check")
+                if a != b:
+                    diff = [la["name"] for la, lb in zip(a["layers"], b["layers"]) if la != lb]
+                    failures.append(f"{what}: reuse changed the report (layers {diff})")
 
 # A run that must simulate every layer: the retire log holds lines of each simulated layer.
 log = os.path.join(work, "retire.log")
 a = run("--workload", trace, "--timing-only", "--retire-log", log)
 if a is not None and reused(a):
     failures.append(f"--retire-log: layers reused {reused(a)}")
-if run("--workload", trace) is None or reused(run("--workload", trace)):
-    failures.append("a run with values reused layers")
 with open(log) as f:
     layers = {line.split()[0] for line in f if not line.startswith("#")}
 if layers != {"0", "1", "2", "3", "4"}:
