@@ -159,7 +159,10 @@ int map(const MapArgs& a) {
     (void)total_h;
     const std::string path = (fs::path(a.out_dir) / "mapping.json").string();
     write_output_file(path, mapping_file_json(f).dump(2) + "\n");
-    write_output_file((fs::path(a.out_dir) / "report.json").string(), report::to_json(rep).dump(2) + "\n");
+    OutputFile json((fs::path(a.out_dir) / "report.json").string());
+    report::write_json(json.stream(), rep);
+    json.stream() << '\n';
+    json.commit();
     fmt::print("wrote {} and {}/report.json\n", path, a.out_dir);
     return 0;
 }

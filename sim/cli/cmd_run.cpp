@@ -272,17 +272,21 @@ int run(const RunArgs& a) {
     }
 
     if (a.format == "json") {
-        std::cout << report::to_json(rep).dump(2) << '\n';
+        report::write_json(std::cout, rep);
+        std::cout << '\n';
     } else if (a.format == "csv") {
         report::write_layers_csv(std::cout, rep);
     } else {
         report::print_table(std::cout, rep);
     }
     if (!a.out_dir.empty()) {
-        write_output_file((fs::path(a.out_dir) / "report.json").string(), report::to_json(rep).dump(2) + "\n");
-        std::ostringstream csv;
-        report::write_layers_csv(csv, rep);
-        write_output_file((fs::path(a.out_dir) / "layers.csv").string(), csv.str());
+        OutputFile json((fs::path(a.out_dir) / "report.json").string());
+        report::write_json(json.stream(), rep);
+        json.stream() << '\n';
+        json.commit();
+        OutputFile csv((fs::path(a.out_dir) / "layers.csv").string());
+        report::write_layers_csv(csv.stream(), rep);
+        csv.commit();
         if (a.format == "table") {
             std::cout << fmt::format("wrote {}/report.json and {}/layers.csv\n", a.out_dir, a.out_dir);
         }

@@ -27,6 +27,27 @@ struct OperandRows {
     std::vector<uint8_t> bt;
 };
 
+// The scratchpad rows of `count` operand rows from `base`: consecutive, or through the window (window_row,
+// stepped without a division per row).
+void fill_rows(const Scratchpad& spad, const Instruction& in, uint64_t base, uint32_t count, bool windowed,
+               const uint8_t** out) {
+    if (!windowed || in.win_w == 0) {
+        for (uint32_t i = 0; i < count; ++i) out[i] = spad.row(base + i);
+        return;
+    }
+    uint64_t row = base;
+    uint32_t x = in.win_x0;
+    for (uint32_t i = 0; i < count; ++i) {
+        out[i] = spad.row(row);
+        if (++x == in.win_w) {
+            x = 0;
+            row += in.win_line_step;
+        } else {
+            row += in.win_col_step;
+        }
+    }
+}
+
 }  // namespace
 
 uint64_t execute_values(const Instruction& in, Dataflow dataflow, const Scratchpad& spad, Accumulator& acc) {
@@ -37,7 +58,7 @@ uint64_t execute_values(const Instruction& in, Dataflow dataflow, const Scratchp
     static thread_local OperandRows r;
     r.a.resize(m);
     r.b.resize(n);
-    for (uint32_t i = 0; i < m; ++i) r.a[i] = spad.row(win_b ? in.a_row + i : window_row(in, in.a_row, i));
+    fill_rows(spad, in, in.a_row, m, !win_b, r.a.data());
     if (dataflow == Dataflow::OS) {
         // B is k rows of n operands: transposed so every output is a dot product of two rows.
         const uint64_t row = uint64_t{k} * eb;
@@ -53,7 +74,7 @@ uint64_t execute_values(const Instruction& in, Dataflow dataflow, const Scratchp
         }
         for (uint32_t j = 0; j < n; ++j) r.b[j] = r.bt.data() + j * row;
     } else {
-        for (uint32_t j = 0; j < n; ++j) r.b[j] = spad.row(win_b ? window_row(in, in.b_row, j) : in.b_row + j);
+        fill_rows(spad, in, in.b_row, n, win_b, r.b.data());
     }
     if (eb == 1) {
         gemm_s8(active_int8_kernel(), r.a.data(), m, r.b.data(), n, k, acc.row(in.c_row), acc.row_elems, in.accumulate);

@@ -20,7 +20,6 @@ namespace {
 struct Scratch {
     std::vector<int16_t> a16, b16;  // portable: operands widened to int16
     std::vector<uint32_t> sums;     // portable: one output row
-    std::vector<uint8_t> au;        // VNNI: A rows offset to unsigned (a + 128), k padded to 4
     std::vector<int8_t> bp;         // VNNI: B packed as [k/4][column block][16 columns][4 operands]
     std::vector<int32_t> corr;      // VNNI: -128 * sum_t b_j[t], the offset's correction per column
 };
@@ -87,28 +86,36 @@ void gemm_portable(const uint8_t* const* a_rows, uint32_t m, const uint8_t* cons
 #ifdef SASIM_HAVE_VNNI_KERNEL
 #define SASIM_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
 
-// RT rows x CB column blocks of 16 outputs: RT * CB accumulators in registers. `a` points to the tile's
-// first unsigned A row (rows lda bytes apart), `bp` to the tile's first column block of packed B (k4 groups
-// `b_step` bytes apart), `corr` to its first correction, `c` to its first output; `cols` outputs remain from
-// the tile's first column.
+// Four A operands from t = 4q as the unsigned bytes vpdpbusd takes (a + 128: the sign bit flipped); `len`
+// < 4 reads only the row's last operands (the rest is padding, multiplied by B's zeros).
+SASIM_VNNI inline int32_t a_quad(const uint8_t* row, uint32_t q, uint32_t len) {
+    uint32_t four = 0;
+    std::memcpy(&four, row + 4 * q, len);
+    return static_cast<int32_t>(four ^ 0x80808080u);
+}
+
+// RT rows x CB column blocks of 16 outputs: RT * CB accumulators in registers. `a` holds the tile's RT A
+// row pointers, `bp` points to the tile's first column block of packed B (quads `b_step` bytes apart),
+// `corr` to its first correction, `c` to its first output; `cols` outputs remain from the tile's first
+// column. k = 4 * kq + tail.
 template <int RT, int CB>
-SASIM_VNNI inline void vnni_tile(const uint8_t* a, uint64_t lda, const int8_t* bp, uint64_t b_step, uint32_t k4,
+SASIM_VNNI inline void vnni_tile(const uint8_t* const* a, const int8_t* bp, uint64_t b_step, uint32_t kq, uint32_t tail,
                                  const int32_t* corr, uint32_t* c, uint64_t ldc, uint32_t cols, bool accumulate) {
     __m512i acc[RT][CB];
     for (int cb = 0; cb < CB; ++cb) {
         const __m512i v = _mm512_loadu_si512(corr + 16 * cb);
         for (int r = 0; r < RT; ++r) acc[r][cb] = v;
     }
-    for (uint32_t q = 0; q < k4; ++q) {
+    auto step = [&](uint32_t q, uint32_t len) SASIM_VNNI {
         __m512i b[CB];
         for (int cb = 0; cb < CB; ++cb) b[cb] = _mm512_loadu_si512(bp + q * b_step + 64 * cb);
         for (int r = 0; r < RT; ++r) {
-            int32_t four;
-            std::memcpy(&four, a + r * lda + 4 * q, 4);
-            const __m512i av = _mm512_set1_epi32(four);
+            const __m512i av = _mm512_set1_epi32(a_quad(a[r], q, len));
             for (int cb = 0; cb < CB; ++cb) acc[r][cb] = _mm512_dpbusd_epi32(acc[r][cb], av, b[cb]);
         }
-    }
+    };
+    for (uint32_t q = 0; q < kq; ++q) step(q, 4);
+    if (tail > 0) step(kq, tail);
     for (int cb = 0; cb < CB; ++cb) {
         const uint32_t left = cols - 16 * cb;
         const __mmask16 mask = left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1);
@@ -122,17 +129,17 @@ SASIM_VNNI inline void vnni_tile(const uint8_t* a, uint64_t lda, const int8_t* b
 }
 
 template <int RT>
-SASIM_VNNI inline void vnni_rows(const uint8_t* a, uint64_t lda, const int8_t* bp, uint32_t nb, uint32_t k4,
+SASIM_VNNI inline void vnni_rows(const uint8_t* const* a, const int8_t* bp, uint32_t nb, uint32_t kq, uint32_t tail,
                                  const int32_t* corr, uint32_t* c, uint64_t ldc, uint32_t n, bool accumulate) {
     const uint64_t b_step = uint64_t{nb} * 64;
     uint32_t jb = 0;
     for (; jb + 4 <= nb; jb += 4) {
-        vnni_tile<RT, 4>(a, lda, bp + 64 * jb, b_step, k4, corr + 16 * jb, c + 16 * jb, ldc, n - 16 * jb, accumulate);
+        vnni_tile<RT, 4>(a, bp + 64 * jb, b_step, kq, tail, corr + 16 * jb, c + 16 * jb, ldc, n - 16 * jb, accumulate);
     }
     switch (nb - jb) {
-        case 3: vnni_tile<RT, 3>(a, lda, bp + 64 * jb, b_step, k4, corr + 16 * jb, c + 16 * jb, ldc, n - 16 * jb, accumulate); break;
-        case 2: vnni_tile<RT, 2>(a, lda, bp + 64 * jb, b_step, k4, corr + 16 * jb, c + 16 * jb, ldc, n - 16 * jb, accumulate); break;
-        case 1: vnni_tile<RT, 1>(a, lda, bp + 64 * jb, b_step, k4, corr + 16 * jb, c + 16 * jb, ldc, n - 16 * jb, accumulate); break;
+        case 3: vnni_tile<RT, 3>(a, bp + 64 * jb, b_step, kq, tail, corr + 16 * jb, c + 16 * jb, ldc, n - 16 * jb, accumulate); break;
+        case 2: vnni_tile<RT, 2>(a, bp + 64 * jb, b_step, kq, tail, corr + 16 * jb, c + 16 * jb, ldc, n - 16 * jb, accumulate); break;
+        case 1: vnni_tile<RT, 1>(a, bp + 64 * jb, b_step, kq, tail, corr + 16 * jb, c + 16 * jb, ldc, n - 16 * jb, accumulate); break;
         default: break;
     }
 }
@@ -142,39 +149,30 @@ SASIM_VNNI inline void vnni_rows(const uint8_t* a, uint64_t lda, const int8_t* b
 SASIM_VNNI void gemm_vnni(const uint8_t* const* a_rows, uint32_t m, const uint8_t* const* b_rows, uint32_t n,
                           uint32_t k, uint32_t* c, uint64_t ldc, bool accumulate) {
     Scratch& s = g_scratch;
-    const uint32_t k4 = (k + 3) / 4;
+    const uint32_t kq = k / 4, tail = k % 4, k4 = kq + (tail > 0);
     const uint32_t nb = (n + 15) / 16;
-    const uint64_t lda = uint64_t{k4} * 4;
-    // Packed B, zero beyond n and k (so A's padding multiplies zeros), and the corrections.
-    s.bp.assign(uint64_t{k4} * nb * 64, 0);
-    s.corr.assign(uint64_t{nb} * 16, 0);
+    const uint64_t b_step = uint64_t{nb} * 64;
+    // Packed B, zero beyond n and k (so A's padding multiplies zeros).
+    s.bp.assign(uint64_t{k4} * b_step, 0);
     for (uint32_t j = 0; j < n; ++j) {
         const uint8_t* b = b_rows[j];
         int8_t* col = s.bp.data() + uint64_t{j / 16} * 64 + (j % 16) * 4;
-        int32_t sum = 0;
-        for (uint32_t q = 0; q < k4; ++q) {
-            const uint32_t len = std::min<uint32_t>(4, k - 4 * q);
-            std::memcpy(col + uint64_t{q} * nb * 64, b + 4 * q, len);
-        }
-        for (uint32_t t = 0; t < k; ++t) sum += static_cast<int8_t>(b[t]);
-        s.corr[j] = static_cast<int32_t>(static_cast<uint32_t>(sum) * 0xffffff80u);  // -128 * sum, wrapping
+        for (uint32_t q = 0; q < kq; ++q) std::memcpy(col + q * b_step, b + 4 * q, 4);
+        if (tail > 0) std::memcpy(col + kq * b_step, b + 4 * kq, tail);
     }
-    // Unsigned A rows; masked loads read only the row's k operands.
-    s.au.resize(uint64_t{m} * lda + 64);
-    const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    for (uint32_t i = 0; i < m; ++i) {
-        uint8_t* dst = s.au.data() + i * lda;
-        for (uint32_t t = 0; t < k; t += 64) {
-            const uint32_t len = std::min<uint32_t>(64, k - t);
-            const __mmask64 mask = len == 64 ? ~__mmask64{0} : ((__mmask64{1} << len) - 1);
-            const __m512i v = _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, a_rows[i] + t), flip);
-            _mm512_mask_storeu_epi8(dst + t, mask, v);
-        }
+    // corr = -128 * sum_t b_j[t]: the sums as products with ones, from the packed B.
+    s.corr.resize(uint64_t{nb} * 16);
+    const __m512i ones = _mm512_set1_epi8(1);
+    for (uint32_t jb = 0; jb < nb; ++jb) {
+        __m512i sum = _mm512_set1_epi32(0);
+        for (uint32_t q = 0; q < k4; ++q) sum = _mm512_dpbusd_epi32(sum, ones, _mm512_loadu_si512(s.bp.data() + q * b_step + 64 * jb));
+        _mm512_storeu_si512(s.corr.data() + 16 * jb, _mm512_mullo_epi32(sum, _mm512_set1_epi32(-128)));
     }
-    const uint8_t* au = s.au.data();
+    const int8_t* bp = s.bp.data();
+    const int32_t* corr = s.corr.data();
     uint32_t i = 0;
-    for (; i + 4 <= m; i += 4) vnni_rows<4>(au + i * lda, lda, s.bp.data(), nb, k4, s.corr.data(), c + i * ldc, ldc, n, accumulate);
-    for (; i < m; ++i) vnni_rows<1>(au + i * lda, lda, s.bp.data(), nb, k4, s.corr.data(), c + i * ldc, ldc, n, accumulate);
+    for (; i + 4 <= m; i += 4) vnni_rows<4>(a_rows + i, bp, nb, kq, tail, corr, c + i * ldc, ldc, n, accumulate);
+    for (; i < m; ++i) vnni_rows<1>(a_rows + i, bp, nb, kq, tail, corr, c + i * ldc, ldc, n, accumulate);
 }
 #endif
 

@@ -160,7 +160,17 @@ double tops_per_mm2(uint64_t macs, double seconds, double area_mm2) {
     return seconds > 0 && area_mm2 > 0 ? 2.0 * static_cast<double>(macs) / seconds * 1e-12 / area_mm2 : 0.0;
 }
 
-nlohmann::json to_json(const RunReport& r) {
+namespace {
+
+// A layer's entry in report.json's "layers".
+nlohmann::json layer_entry(const model::LayerStats& l, uint64_t pes, Dataflow df, const model::MachineRoof& roof) {
+    nlohmann::json j = layer_json(l, pes, df);
+    if (l.simulated) j["roofline"] = roofline_json(model::layer_bounds(roof, l));
+    return j;
+}
+
+// report.json but its "layers", which holds `layers` instead.
+nlohmann::json report_without_layers(const RunReport& r, nlohmann::json layers) {
     const Config& cfg = *r.config;
     const uint64_t pes = uint64_t{cfg.array.rows} * cfg.array.cols;
     nlohmann::json j;
@@ -185,12 +195,7 @@ nlohmann::json to_json(const RunReport& r) {
                   {"area", "mm2 at the technology (run --area; tops_per_mm2: 2 x MACs per second / 1e12 / area_mm2)"}};
     j["machine"] = machine_json(cfg);
     const model::MachineRoof roof = model::machine_roof(cfg);
-    nlohmann::json layers = nlohmann::json::array();
-    for (const auto& l : r.layers) {
-        layers.push_back(layer_json(l, pes, cfg.array.dataflow));
-        if (l.simulated) layers.back()["roofline"] = roofline_json(model::layer_bounds(roof, l));
-    }
-    j["layers"] = layers;
+    j["layers"] = std::move(layers);
     const model::LayerStats t = totals(r.layers);
     nlohmann::json tj = layer_json(t, pes, cfg.array.dataflow);
     tj.erase("mapping");
@@ -238,6 +243,46 @@ nlohmann::json to_json(const RunReport& r) {
     mj["simulated"] = sims;
     j["mapper"] = mj;
     return j;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunReport& r) {
+    const Config& cfg = *r.config;
+    const uint64_t pes = uint64_t{cfg.array.rows} * cfg.array.cols;
+    const model::MachineRoof roof = model::machine_roof(cfg);
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& l : r.layers) layers.push_back(layer_entry(l, pes, cfg.array.dataflow, roof));
+    return report_without_layers(r, std::move(layers));
+}
+
+void write_json(std::ostream& os, const RunReport& r) {
+    const Config& cfg = *r.config;
+    const uint64_t pes = uint64_t{cfg.array.rows} * cfg.array.cols;
+    const model::MachineRoof roof = model::machine_roof(cfg);
+    // The report with a marker where the layers go, split around it; each layer is formatted on its own at
+    // the depth dump(2) would give it (4 spaces), so no tree of every layer is ever held.
+    const std::string marker = "\\u0001sasim-layers\\u0001";  // the JSON escape of the value below
+    const std::string text = report_without_layers(r, "\x01sasim-layers\x01").dump(2);
+    const size_t at = text.find('"' + marker + '"');
+    if (at == std::string::npos) throw std::logic_error("write_json: layers marker not found");
+    os << text.substr(0, at);
+    if (r.layers.empty()) {
+        os << "[]";
+    } else {
+        os << "[\n";
+        for (size_t i = 0; i < r.layers.size(); ++i) {
+            std::string entry = layer_entry(r.layers[i], pes, cfg.array.dataflow, roof).dump(2);
+            os << "    ";
+            for (char c : entry) {
+                os << c;
+                if (c == '\n') os << "    ";
+            }
+            os << (i + 1 < r.layers.size() ? ",\n" : "\n");
+        }
+        os << "  ]";
+    }
+    os << text.substr(at + marker.size() + 2);
 }
 
 }  // namespace sasim::report

@@ -35,6 +35,9 @@ bool all_checks_pass(const RunReport& r);
 
 void print_table(std::ostream& os, const RunReport& r);
 nlohmann::json to_json(const RunReport& r);
+// to_json(r).dump(2), written a layer at a time: memory does not grow with a tree of every layer (a
+// 50,000-layer LLM decode report is 100 MB of text and was 600 MB as a tree).
+void write_json(std::ostream& os, const RunReport& r);
 void write_layers_csv(std::ostream& os, const RunReport& r);
 
 // The columns of layers.csv, in order (shared by the CSV printer and the docs test).
