@@ -336,8 +336,9 @@ Command add_run_command(CLI::App& app) {
                   "Compute no output values (implies --no-check): the same cycles and statistics, faster; "
                   "the output tensors in DRAM are then meaningless");
     cmd->add_flag("--no-layer-reuse", args->no_layer_reuse,
-                  "With --timing-only: simulate every layer, also those with the shape of an earlier one "
-                  "(whose statistics are otherwise reused: the same numbers, faster)");
+                  "Simulate every layer, also those with the shape of an earlier one (whose statistics are "
+                  "otherwise reused, and whose values are computed by replaying their program: the same "
+                  "numbers, faster)");
     cmd->add_flag("-q,--quiet", args->quiet, "No progress line on a terminal");
     cmd->add_option("--watchdog-cycles", args->watchdog_cycles,
                     "Stop with every unit's state when nothing progresses for this many cycles while no DMA "

@@ -42,10 +42,11 @@ struct RunOptions {
     // false (--timing-only): EXECUTEs compute no values and nothing is checked (check is ignored). Timing
     // does not depend on operand values, so every cycle count and statistic stays the same.
     bool compute_values = true;
-    // Without values, a layer whose shape (and mapping) an earlier layer of the run had takes that layer's
-    // statistics instead of being simulated again: layers start from an idle machine and timing does not
-    // depend on the data, so the numbers are the same (--no-layer-reuse turns it off; a retire log, a
-    // waveform, layer traces and injected faults need every layer simulated and turn it off too).
+    // A layer whose shape (and mapping) an earlier layer of the run had takes that layer's statistics
+    // instead of being simulated again: layers start from an idle machine and timing does not depend on
+    // the data, so the numbers are the same. With values, its own values come from its program replayed
+    // without time (sc/reused_values.h) and are checked like any layer's. --no-layer-reuse turns it off; a
+    // retire log, a waveform, layer traces and injected faults need every layer simulated and turn it off too.
     bool reuse_layers = true;
     std::string retire_log_path;       // --retire-log: one line per instruction ("" = none)
     // --vcd: a VCD waveform of the model's queues, units, tokens and DMA buffers over the whole run, written
