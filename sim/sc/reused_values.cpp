@@ -2,6 +2,7 @@
 #include "sc/reused_values.h"
 
 #include <algorithm>
+#include <chrono>
 #include <system_error>
 
 namespace sasim::sc {
@@ -16,16 +17,12 @@ ReusedValues::~ReusedValues() {
     if (m_worker.joinable()) m_worker.join();
 }
 
-model::FunctionalMachine& ReusedValues::machine(std::unique_ptr<model::FunctionalMachine>& m) {
-    if (!m) m = std::make_unique<model::FunctionalMachine>(m_cfg);
-    return *m;
-}
-
-ReusedValues::Done ReusedValues::run(Task& t, model::FunctionalMachine& machine) {
+ReusedValues::Done ReusedValues::run(Task& t, std::unique_ptr<model::FunctionalMachine>& machine) {
     Done d;
     d.result_index = t.result_index;
     try {
-        d.check = t.replay(machine);
+        if (!machine) machine = std::make_unique<model::FunctionalMachine>(m_cfg);
+        d.check = t.replay(*machine);
     } catch (...) {
         d.error = std::current_exception();
     }
@@ -36,10 +33,9 @@ void ReusedValues::start(const Layer& layer, std::unique_ptr<InstructionSource> 
                          size_t result_index, std::vector<model::LayerStats>& results) {
     std::shared_ptr<InstructionSource> program(std::move(src));
     const Config& cfg = m_cfg;
-    const bool check = m_check;
     const std::atomic<bool>* cancel = &m_cancel;
-    Task task{result_index, [&layer, &cfg, program, seed, check, cancel](model::FunctionalMachine& fm) {
-                  return model::replay_layer_values(layer, cfg, fm, *program, seed, check, cancel);
+    Task task{result_index, [&layer, &cfg, program, seed, cancel](model::FunctionalMachine& fm) {
+                  return model::replay_layer_values(layer, cfg, fm, *program, seed, true, cancel);
               }};
     if (m_background && !m_worker.joinable()) {
         try {
@@ -48,55 +44,84 @@ void ReusedValues::start(const Layer& layer, std::unique_ptr<InstructionSource> 
             m_background = false;  // no thread to be had: replay in place
         }
     }
-    if (!m_background) {
-        results[result_index].check = task.replay(machine(m_inline_machine));
+    bool in_place = !m_background;
+    if (!in_place) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        in_place = m_queue.size() >= kMaxQueued;
+        if (!in_place) m_queue.push_back(std::move(task));
+    }
+    if (!in_place) {
+        m_wake.notify_all();
         return;
     }
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_queue.push_back(std::move(task));
-    }
-    m_wake.notify_all();
+    std::vector<Done> done{run(task, m_inline_machine)};
+    store(done, results);
 }
 
 void ReusedValues::worker_loop() {
-    model::FunctionalMachine& fm = machine(m_worker_machine);
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
         m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
         if (m_stop) return;
         Task t = std::move(m_queue.front());
         m_queue.pop_front();
-        m_worker_busy = true;
+        m_running = t.result_index;
         lock.unlock();
-        Done d = run(t, fm);
+        Done d = run(t, m_worker_machine);
         lock.lock();
-        m_done.push_back(std::move(d));
-        m_worker_busy = false;
+        try {
+            m_done.push_back(std::move(d));
+        } catch (...) {
+            if (!m_worker_error) m_worker_error = std::current_exception();
+        }
+        m_running = SIZE_MAX;
         m_wake.notify_all();
     }
 }
 
-void ReusedValues::finish(std::vector<model::LayerStats>& results) {
-    // Take queued replays here while the worker runs its own.
-    std::unique_lock<std::mutex> lock(m_mutex);
-    while (!m_queue.empty()) {
-        Task t = std::move(m_queue.front());
-        m_queue.pop_front();
-        lock.unlock();
-        Done d = run(t, machine(m_inline_machine));
-        lock.lock();
-        m_done.push_back(std::move(d));
-    }
-    m_wake.wait(lock, [this] { return !m_worker_busy && m_queue.empty(); });
-    std::vector<Done> done = std::move(m_done);
-    m_done.clear();
-    lock.unlock();
+// Writes the checks in layer order; rethrows the first error.
+void ReusedValues::store(std::vector<Done>& done, std::vector<model::LayerStats>& results) {
     std::sort(done.begin(), done.end(), [](const Done& a, const Done& b) { return a.result_index < b.result_index; });
     for (Done& d : done) {
         if (d.error) std::rethrow_exception(d.error);
         results[d.result_index].check = std::move(d.check);
     }
+}
+
+size_t ReusedValues::collect(std::vector<model::LayerStats>& results) {
+    std::vector<Done> done;
+    size_t pending = SIZE_MAX;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (m_worker_error) std::rethrow_exception(m_worker_error);
+        done.swap(m_done);
+        pending = m_running;
+        for (const Task& t : m_queue) pending = std::min(pending, t.result_index);
+    }
+    store(done, results);
+    return pending;
+}
+
+void ReusedValues::finish(std::vector<model::LayerStats>& results, const std::function<void()>& poll) {
+    // Take queued replays here while the worker runs its own.
+    for (;;) {
+        poll();
+        Task t;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (m_queue.empty()) break;
+            t = std::move(m_queue.front());
+            m_queue.pop_front();
+        }
+        std::vector<Done> done{run(t, m_inline_machine)};
+        store(done, results);
+    }
+    for (;;) {
+        poll();
+        std::unique_lock<std::mutex> lock(m_mutex);
+        if (m_wake.wait_for(lock, std::chrono::milliseconds(100), [this] { return m_running == SIZE_MAX; })) break;
+    }
+    (void)collect(results);
 }
 
 }  // namespace sasim::sc

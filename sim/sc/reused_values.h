@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The values of layers whose timing a run reuses (RunOptions::reuse_layers with values computed): such a
+// The values of layers whose timing a run reuses (RunOptions::reuse_layers with values checked): such a
 // layer takes an earlier layer's statistics, and its own values come from its program replayed without
 // time (model::replay_layer_values), checked against the reference like a simulated layer's. Replays
 // wait in a queue for one worker thread while the kernel simulates the next layers; at the end of the
-// run the simulation's thread takes queued replays too. A queued replay holds only its program source:
-// its operands exist while it runs, so at most two layers' values exist at once (the simulated layer's
-// and the worker's). When two layers' memory would not fit the run's --max-memory, every replay runs in
-// place instead, when its layer comes.
+// run the simulation's thread takes queued replays too. A queued replay holds only its program source
+// (at most kMaxQueued of them; past that the simulation's thread replays in place): its operands exist
+// while it runs, so at most two layers' values exist at once (the simulated layer's and the worker's).
+// When two layers' memory would not fit the run's --max-memory, every replay runs in place instead.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -30,20 +30,27 @@ namespace sasim::sc {
 
 class ReusedValues {
 public:
+    static constexpr size_t kMaxQueued = 64;
+
     // `in_background`: whether replays may overlap the simulation. `cancel` stops their reference checks
     // early (for a run being abandoned).
-    ReusedValues(const Config& cfg, bool check, bool in_background, const std::atomic<bool>& cancel)
-        : m_cfg(cfg), m_check(check), m_background(in_background), m_cancel(cancel) {}
+    ReusedValues(const Config& cfg, bool in_background, const std::atomic<bool>& cancel)
+        : m_cfg(cfg), m_background(in_background), m_cancel(cancel) {}
     // Drops the queued replays and waits for the running one.
     ~ReusedValues();
 
-    // Computes (and checks) the values of `layer`, whose operands come from `seed`, with its program `src`;
-    // the CheckResult goes to results[result_index], now or by finish(). `layer` must outlive the replay.
+    // Computes and checks the values of `layer`, whose operands come from `seed`, with its program `src`;
+    // the CheckResult goes to results[result_index], now or later (collect(), finish()). `layer` must
+    // outlive the replay.
     void start(const Layer& layer, std::unique_ptr<InstructionSource> src, uint64_t seed, size_t result_index,
                std::vector<model::LayerStats>& results);
+    // Writes the checks of the replays done so far into `results`; returns the smallest result index whose
+    // replay is not done (SIZE_MAX when none): the results before it are complete. Rethrows a replay's error.
+    size_t collect(std::vector<model::LayerStats>& results);
     // Runs or waits for every replay started, writing each check into `results`; rethrows the error of the
-    // earliest layer that failed.
-    void finish(std::vector<model::LayerStats>& results);
+    // earliest layer that failed. `poll` is called between replays and while waiting (it may throw, for a
+    // stop request: the queued replays are then dropped by the destructor).
+    void finish(std::vector<model::LayerStats>& results, const std::function<void()>& poll);
 
 private:
     struct Task {
@@ -55,12 +62,13 @@ private:
         model::CheckResult check;
         std::exception_ptr error;
     };
-    static Done run(Task& t, model::FunctionalMachine& machine);
+    // Runs `t` on `machine` (created for the first task); every error, an allocation failure included, is
+    // caught into the result.
+    Done run(Task& t, std::unique_ptr<model::FunctionalMachine>& machine);
     void worker_loop();
-    model::FunctionalMachine& machine(std::unique_ptr<model::FunctionalMachine>& m);
+    void store(std::vector<Done>& done, std::vector<model::LayerStats>& results);
 
     const Config& m_cfg;
-    bool m_check;
     bool m_background;
     const std::atomic<bool>& m_cancel;
     // The worker's and the simulation thread's machines, each kept from layer to layer.
@@ -70,7 +78,8 @@ private:
     std::condition_variable m_wake;  // the worker: a task arrived or stop; finish(): the worker went idle
     std::deque<Task> m_queue;
     std::vector<Done> m_done;
-    bool m_worker_busy = false;
+    size_t m_running = SIZE_MAX;  // result index of the worker's task, SIZE_MAX when idle
+    std::exception_ptr m_worker_error;  // the worker could not record a result (out of memory)
     bool m_stop = false;
     std::thread m_worker;  // started with the first background replay
 };

@@ -154,7 +154,7 @@ private:
                 advance_attribution(m_ctx->rec, m_dram.timing().take_busy(),
                                     std::min(now_cycle(), m_accel.attribution_horizon()));
                 if (const int sig = stop_requested()) {
-                    error = std::make_exception_ptr(RunInterrupted(sig, results));
+                    error = std::make_exception_ptr(RunInterrupted(sig, results_done()));
                     sc_core::sc_stop();
                     return;
                 }
@@ -180,7 +180,7 @@ private:
         for (size_t li = 0; li < m_wl.layers.size(); ++li) {
             const Layer& layer = m_wl.layers[li];
             m_layer_index = li;
-            if (const int sig = stop_requested()) throw RunInterrupted(sig, results);
+            if (const int sig = stop_requested()) throw RunInterrupted(sig, results_done());
             if (m_opt.search_only && layer.kind != LayerKind::Other && m_opt.search_claim &&
                 !m_opt.search_claim(li, layer)) {
                 continue;
@@ -213,7 +213,7 @@ private:
                 }
                 timeline_cycles += again.cycles;
                 results.push_back(std::move(again));
-                if (m_opt.compute_values) {
+                if (m_opt.compute_values && m_opt.check) {  // without a check the values are not observable
                     const model::MappingChoice& mc = results.back().mapping;
                     reused_values().start(layer,
                                           mc.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, mc.mapping),
@@ -339,8 +339,19 @@ private:
             results.push_back(std::move(st));
             if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
         }
-        if (m_reused) m_reused->finish(results);
+        if (m_reused) {
+            m_reused->finish(results, [this] {
+                if (const int sig = stop_requested()) throw RunInterrupted(sig, results_done());
+            });
+        }
         if (m_retire_log) m_retire_log->commit();
+    }
+
+    // The layers finished so far: `results` up to the first reused layer whose values are still being
+    // replayed (a stopped run reports only layers it checked, as without reuse).
+    std::vector<model::LayerStats> results_done() {
+        const size_t pending = m_reused ? m_reused->collect(results) : SIZE_MAX;
+        return {results.begin(), results.begin() + static_cast<std::ptrdiff_t>(std::min(pending, results.size()))};
     }
 
     // Created at the first reused layer with values: replays overlap the simulation when two layers' memory
@@ -356,7 +367,7 @@ private:
                 }
                 background = largest <= m_opt.max_memory_bytes / 2;
             }
-            m_reused = std::make_unique<ReusedValues>(m_cfg, m_opt.check, background, m_cancel_reference);
+            m_reused = std::make_unique<ReusedValues>(m_cfg, background, m_cancel_reference);
         }
         return *m_reused;
     }
@@ -462,7 +473,7 @@ private:
         choice.candidates = cands.size();
         for (size_t i = 0; i < cands.size(); ++i) {
             if (!m_opt.exhaustive_search && cands[i].bound >= best) break;  // no later candidate can be faster
-            if (const int sig = stop_requested()) throw RunInterrupted(sig, results);
+            if (const int sig = stop_requested()) throw RunInterrupted(sig, results_done());
             const std::unique_ptr<InstructionSource> c =
                 cands[i].map ? stream_mapped(layer, m_cfg, *cands[i].map) : stream_layer(layer, m_cfg);
             const uint64_t cyc = time_program(*c, layer.name);

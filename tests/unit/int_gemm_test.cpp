@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "model/int_gemm.h"
@@ -114,15 +115,19 @@ TEST_CASE("int_gemm: the 16-bit kernel matches a naive loop modulo 2^32", "[data
 }
 
 TEST_CASE("int_gemm: extreme operands wrap the sum like 32-bit hardware", "[datapath][int_gemm]") {
-    // -128 * -128 * 2^17 = 2^31: one past INT32_MAX, which a saturating multiply-add would clip.
-    const uint32_t k = 1u << 17;
-    std::vector<uint8_t> ones(k, 0x80);
-    const uint8_t* rows[] = {ones.data()};
-    for (Int8Kernel kernel : {Int8Kernel::Portable, Int8Kernel::Vnni}) {
-        if (!sasim::model::int8_kernel_available(kernel)) continue;
-        uint32_t out = 7;
-        sasim::model::gemm_s8(kernel, rows, 1, rows, 1, k, &out, 1, false);
-        INFO(sasim::model::to_string(kernel));
-        CHECK(out == 0x80000000u);
+    // 127 * 127 * 2^18 = 4,228,120,576: past INT32_MAX, which a saturating multiply-add (vpdpbusds) would
+    // clip; the VNNI kernel's intermediate sums (255 * 127 per product with the offset) overflow further.
+    // -128 * -128 * 2^17 = 2^31 as well (the offset makes A's operand 0 there: the correction carries it).
+    for (const auto& [byte, k, want] : {std::tuple<uint8_t, uint32_t, uint32_t>{0x7f, 1u << 18, 4228120576u},
+                                        std::tuple<uint8_t, uint32_t, uint32_t>{0x80, 1u << 17, 0x80000000u}}) {
+        std::vector<uint8_t> ops(k, byte);
+        const uint8_t* rows[] = {ops.data()};
+        for (Int8Kernel kernel : {Int8Kernel::Portable, Int8Kernel::Vnni}) {
+            if (!sasim::model::int8_kernel_available(kernel)) continue;
+            uint32_t out = 7;
+            sasim::model::gemm_s8(kernel, rows, 1, rows, 1, k, &out, 1, false);
+            INFO(sasim::model::to_string(kernel) << " operands " << int{byte});
+            CHECK(out == want);
+        }
     }
 }
