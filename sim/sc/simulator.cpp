@@ -216,7 +216,7 @@ private:
                 if (m_opt.compute_values && m_opt.check) {  // without a check the values are not observable
                     const model::MappingChoice& mc = results.back().mapping;
                     reused_values().start(layer,
-                                          mc.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, mc.mapping),
+                                          program_of(layer, mc),
                                           model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name),
                                           results.size() - 1, results);
                 }
@@ -347,6 +347,11 @@ private:
         if (m_retire_log) m_retire_log->commit();
     }
 
+    // The program a mapping choice names: the heuristic compiler's, or the chosen mapping's.
+    std::unique_ptr<InstructionSource> program_of(const Layer& layer, const model::MappingChoice& choice) const {
+        return choice.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, choice.mapping);
+    }
+
     // The layers finished so far: `results` up to the first reused layer whose values are still being
     // replayed (a stopped run reports only layers it checked, as without reuse).
     std::vector<model::LayerStats> results_done() {
@@ -434,7 +439,7 @@ private:
             choice.memo_hit = true;
             choice.search_seconds = 0;
             m_chosen_cycles = e.cycles;
-            return e.choice.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, e.choice.mapping);
+            return program_of(layer, e.choice);
         }
         if (const auto it = m_presearched.find(key); it != m_presearched.end()) {
             // Chosen by a worker of this run: its cycles must be reproduced exactly (checked in run_layers).
@@ -442,14 +447,14 @@ private:
             choice.search_seconds = it->second.search_seconds;
             m_memo[key] = MemoEntry{choice, it->second.choice.cycles};
             m_cache.put(key, it->second.choice);
-            return choice.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, choice.mapping);
+            return program_of(layer, choice);
         }
         if (const std::optional<CachedChoice> c = m_cache.find(key)) {
             adopt(*c, choice);
             choice.cache_hit = true;
             m_memo[key] = MemoEntry{choice, c->cycles};
             try {
-                return choice.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, choice.mapping);
+                return program_of(layer, choice);
             } catch (const InputError&) {
                 // Only a changed compiler makes a cached mapping not fit: search again.
                 choice = model::MappingChoice{};
@@ -502,7 +507,7 @@ private:
         cached.simulated = choice.simulated;
         cached.heuristic_cycles = choice.heuristic_cycles;
         m_cache.put(key, cached);
-        return choice.heuristic ? stream_layer(layer, m_cfg) : stream_mapped(layer, m_cfg, choice.mapping);
+        return program_of(layer, choice);
     }
 
     // Takes a choice made elsewhere (a worker, an earlier run) as this layer's.
