@@ -3,9 +3,6 @@
 // code throws typed errors; this file turns them into exit codes:
 //   0 success, 1 a result check failed, 2 bad input (config, workload, options), 3 simulation error.
 #include <cstdlib>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <iostream>
 #include <vector>
 
@@ -31,14 +28,6 @@ extern "C" int sc_main(int, char*[]) { return 3; }
 
 int sasim::cli::cli_main(int argc, char** argv) {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-#if defined(__GLIBC__)
-    // Every layer allocates its tensors, DRAM image and reference results afresh (megabytes each). Kept
-    // in the heap when freed instead of being unmapped, the next layer reuses those pages rather than
-    // faulting in new zeroed ones (a tenth of a ResNet-50 run's time at 128x128 went to page faults).
-    // Allocations above 32 MiB are still mapped and unmapped on their own.
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#endif
     CLI::App app{"sasim: cycle-exact simulator of systolic-array accelerators (SystemC model, checked results)"};
     app.set_version_flag("--version", std::string("sasim ") + SASIM_VERSION);
     app.require_subcommand(0, 1);

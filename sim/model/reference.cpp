@@ -33,6 +33,33 @@ void dot4(const int16_t* w, const int16_t* p, size_t stride, size_t n, uint32_t*
     out[3] = s3;
 }
 
+// Sixteen such sums: the four weight rows at w, w + w_stride, ... against the four rows at p, p + p_stride,
+// ...; out[4 * a + b] is weight row a against row b. Each loaded vector serves four products, twice the
+// work per load of dot4, which is what bounds dot4 on layers whose weights outgrow the cache.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void dot4x4(const int16_t* w, size_t w_stride, const int16_t* p, size_t p_stride, size_t n, uint32_t* out) {
+    const int16_t *w0 = w, *w1 = w + w_stride, *w2 = w + 2 * w_stride, *w3 = w + 3 * w_stride;
+    const int16_t *p0 = p, *p1 = p + p_stride, *p2 = p + 2 * p_stride, *p3 = p + 3 * p_stride;
+    uint32_t s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+    uint32_t s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const int32_t x0 = w0[i], x1 = w1[i], x2 = w2[i], x3 = w3[i];
+        const int32_t y0 = p0[i], y1 = p1[i], y2 = p2[i], y3 = p3[i];
+        s00 += static_cast<uint32_t>(x0 * y0), s01 += static_cast<uint32_t>(x0 * y1);
+        s02 += static_cast<uint32_t>(x0 * y2), s03 += static_cast<uint32_t>(x0 * y3);
+        s10 += static_cast<uint32_t>(x1 * y0), s11 += static_cast<uint32_t>(x1 * y1);
+        s12 += static_cast<uint32_t>(x1 * y2), s13 += static_cast<uint32_t>(x1 * y3);
+        s20 += static_cast<uint32_t>(x2 * y0), s21 += static_cast<uint32_t>(x2 * y1);
+        s22 += static_cast<uint32_t>(x2 * y2), s23 += static_cast<uint32_t>(x2 * y3);
+        s30 += static_cast<uint32_t>(x3 * y0), s31 += static_cast<uint32_t>(x3 * y1);
+        s32 += static_cast<uint32_t>(x3 * y2), s33 += static_cast<uint32_t>(x3 * y3);
+    }
+    const uint32_t sums[16] = {s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33};
+    std::copy(sums, sums + 16, out);
+}
+
 constexpr int64_t kBlock = 4;  // output pixels (conv) or rows (gemm) per pass over the weights
 
 }  // namespace
@@ -41,6 +68,7 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
     auto cancelled = [cancel] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
     std::vector<int32_t> out;
     uint32_t sums[kBlock];
+    uint32_t sums16[4 * kBlock];  // dot4x4's: four output channels (or columns) for each of kBlock rows
     if (layer.kind == LayerKind::Conv) {
         const ConvShape& c = layer.conv;
         const int64_t oh_n = c.out_h(), ow_n = c.out_w();
@@ -71,7 +99,16 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
                         }
                     }
                 }
-                for (int64_t oc = g * ng; oc < (g + 1) * ng; ++oc) {
+                int64_t oc = g * ng;
+                for (; oc + 4 <= (g + 1) * ng; oc += 4) {
+                    dot4x4(&t.weights[static_cast<size_t>(oc) * window], window, patches.data(), window, window, sums16);
+                    for (int64_t q = 0; q < count; ++q) {
+                        for (int64_t a = 0; a < 4; ++a) {
+                            out[static_cast<size_t>((first + q) * c.out_c + oc + a)] = static_cast<int32_t>(sums16[4 * a + q]);
+                        }
+                    }
+                }
+                for (; oc < (g + 1) * ng; ++oc) {
                     dot4(&t.weights[static_cast<size_t>(oc) * window], patches.data(), window, window, sums);
                     for (int64_t q = 0; q < count; ++q) {
                         out[static_cast<size_t>((first + q) * c.out_c + oc)] = static_cast<int32_t>(sums[q]);
@@ -90,7 +127,14 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
                 // The block's rows of A, zero rows past the last one.
                 std::fill(rows.begin(), rows.end(), int16_t{0});
                 std::copy(&t.input[(b * v.m + i0) * v.k], &t.input[(b * v.m + i0) * v.k] + count * v.k, rows.begin());
-                for (uint64_t j = 0; j < v.n; ++j) {
+                uint64_t j = 0;
+                for (; j + 4 <= v.n; j += 4) {
+                    dot4x4(&t.weights[(b * v.n + j) * v.k], v.k, rows.data(), v.k, v.k, sums16);
+                    for (uint64_t q = 0; q < count; ++q) {
+                        for (uint64_t a = 0; a < 4; ++a) out[(b * v.m + i0 + q) * v.n + j + a] = static_cast<int32_t>(sums16[4 * a + q]);
+                    }
+                }
+                for (; j < v.n; ++j) {
                     dot4(&t.weights[(b * v.n + j) * v.k], rows.data(), v.k, v.k, sums);
                     for (uint64_t q = 0; q < count; ++q) out[(b * v.m + i0 + q) * v.n + j] = static_cast<int32_t>(sums[q]);
                 }

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// The seeded operands: generate_tensors must give exactly the values of splitmix64 read low bits first,
+// whatever fast path it takes (golden files, mapper caches and RTL checks depend on these values).
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <vector>
+
+#include "model/tensors.h"
+
+using sasim::Layer;
+
+namespace {
+
+// The definition, written out plainly: one splitmix64 word at a time, `bits` bits per operand, low bits
+// first, a word's leftover bits (fewer than `bits`) dropped; each operand is offset to be signed.
+std::vector<int16_t> naive(uint64_t count, uint32_t bits, uint64_t& state) {
+    std::vector<int16_t> v;
+    uint64_t word = 0;
+    int left = 0;
+    while (v.size() < count) {
+        if (left < static_cast<int>(bits)) {
+            state += 0x9e3779b97f4a7c15ULL;
+            uint64_t z = state;
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+            word = z ^ (z >> 31);
+            left = 64;
+        }
+        v.push_back(static_cast<int16_t>(static_cast<int64_t>(word & ((1u << bits) - 1)) - (int64_t{1} << (bits - 1))));
+        word >>= bits;
+        left -= static_cast<int>(bits);
+    }
+    return v;
+}
+
+Layer gemm(uint32_t m, uint32_t n, uint32_t k) {
+    Layer l;
+    l.name = "g";
+    l.kind = sasim::LayerKind::Gemm;
+    l.gemm = {1, m, n, k};
+    return l;
+}
+
+}  // namespace
+
+TEST_CASE("tensors: generated operands are the splitmix64 stream, for every length and width", "[tensors]") {
+    // Lengths around the fast path's 8 operands per word and 64 words per block.
+    for (const uint32_t bits : {8u, 4u, 16u, 7u}) {
+        for (const uint32_t k : {1u, 7u, 8u, 9u, 511u, 512u, 513u, 1031u}) {
+            const Layer layer = gemm(3, 5, k);
+            sasim::model::CanonicalTensors t;
+            const uint64_t seed = 0x1234567ULL * k + bits;
+            sasim::model::generate_tensors(layer, bits, seed, t);
+            uint64_t state = seed;
+            const std::vector<int16_t> input = naive(uint64_t{3} * k, bits, state);
+            const std::vector<int16_t> weights = naive(uint64_t{5} * k, bits, state);
+            INFO("bits " << bits << ", k " << k);
+            CHECK(t.input == input);
+            CHECK(t.weights == weights);
+        }
+    }
+}
