@@ -94,15 +94,27 @@ void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, 
 
 std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay, Dataflow dataflow,
                                       const CanonicalTensors& t) {
-    std::vector<uint8_t> img(lay.image_bytes, 0);
     const uint32_t ob = lay.operand_bytes;
+    const GemmView& v = lay.view;
+    if (ob == 1 && lay.packed_groups == 1 && dataflow != Dataflow::OS) {
+        // The common case, each byte written once: the input, zeros to the weights, the weights in their
+        // canonical order, zeros for the output (the int16 operands converted to their low bytes).
+        std::vector<uint8_t> img;
+        img.reserve(lay.image_bytes);
+        img.resize(lay.input_addr);
+        img.insert(img.end(), t.input.begin(), t.input.end());
+        img.resize(lay.weights_addr);
+        img.insert(img.end(), t.weights.begin(), t.weights.end());
+        img.resize(lay.image_bytes);
+        return img;
+    }
+    std::vector<uint8_t> img(lay.image_bytes, 0);
     if (ob == 1) {
         uint8_t* in = img.data() + lay.input_addr;
         for (uint64_t i = 0; i < t.input.size(); ++i) in[i] = static_cast<uint8_t>(t.input[i]);
     } else {
         for (uint64_t i = 0; i < t.input.size(); ++i) put(img, lay.input_addr + i * ob, t.input[i], ob);
     }
-    const GemmView& v = lay.view;
     (void)layer;
     if (lay.packed_groups > 1 || dataflow == Dataflow::OS) {
         // Canonical weights are [group][n][k]; WS/IS read them as [gemm][n][k], OS as [gemm][k][n]. Packed
