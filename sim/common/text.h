@@ -4,9 +4,39 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sasim::text {
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no overlong forms, no surrogates,
+// nothing above U+10FFFF), or 0 when the bytes there are not one.
+inline size_t utf8_sequence_length(std::string_view s, size_t i) {
+    const auto byte = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+    const unsigned c = byte(0), c1 = byte(1);
+    size_t len = c < 0x80                                                                                   ? 1
+                 : c >= 0xc2 && c <= 0xdf                                                                   ? 2
+                 : (c == 0xe0 && c1 >= 0xa0) || (c >= 0xe1 && c <= 0xec) || (c == 0xed && c1 < 0xa0) ||
+                           (c >= 0xee && c <= 0xef)
+                     ? 3
+                 : (c == 0xf0 && c1 >= 0x90) || (c >= 0xf1 && c <= 0xf3) || (c == 0xf4 && c1 < 0x90) ? 4
+                                                                                                     : 0;
+    if (i >= s.size()) return 0;
+    for (size_t k = 1; k < len; ++k) {
+        if ((byte(k) & 0xc0) != 0x80) return 0;
+    }
+    return len;
+}
+
+// Index of the first byte of `s` that does not begin a well-formed UTF-8 sequence, or npos.
+inline size_t first_invalid_utf8(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        const size_t len = utf8_sequence_length(s, i);
+        if (len == 0) return i;
+        i += len;
+    }
+    return std::string_view::npos;
+}
 
 inline std::string lowercase(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

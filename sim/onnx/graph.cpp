@@ -19,6 +19,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include "common/errors.h"
+#include "common/text.h"
 
 namespace sasim::onnx_import::detail {
 
@@ -65,19 +66,9 @@ std::string op_name(const ::onnx::NodeProto& node) {
 std::string clean_text(const std::string& raw) {
     std::string out;
     for (size_t i = 0; i < raw.size();) {
-        const auto byte = [&](size_t k) { return i + k < raw.size() ? static_cast<unsigned char>(raw[i + k]) : 0; };
-        const unsigned c = byte(0), c1 = byte(1);
-        // Length of a well-formed UTF-8 sequence starting here (RFC 3629: no overlongs, no surrogates), else 0.
-        size_t len = c >= 0x20 && c < 0x7f                  ? 1
-                     : c >= 0xc2 && c <= 0xdf                ? 2
-                     : (c == 0xe0 && c1 >= 0xa0) || (c >= 0xe1 && c <= 0xec) || (c == 0xed && c1 < 0xa0) ||
-                               (c >= 0xee && c <= 0xef)
-                         ? 3
-                     : (c == 0xf0 && c1 >= 0x90) || (c >= 0xf1 && c <= 0xf3) || (c == 0xf4 && c1 < 0x90) ? 4
-                                                                                                         : 0;
-        for (size_t k = 1; k < len; ++k) {
-            if ((byte(k) & 0xc0) != 0x80) len = 0;
-        }
+        const unsigned c = static_cast<unsigned char>(raw[i]);
+        // A well-formed UTF-8 sequence, but no control characters (c < 0x20, DEL).
+        const size_t len = c < 0x20 || c == 0x7f ? 0 : text::utf8_sequence_length(raw, i);
         out += len > 0 ? raw.substr(i, len) : "_";
         i += len > 0 ? len : 1;
     }

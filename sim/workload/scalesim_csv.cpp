@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/text.h"
 #include "workload/parsers.h"
 
 namespace sasim::workload_detail {
@@ -208,6 +209,11 @@ void read_row(const std::string& where, const Header& h, const std::vector<std::
                             conv ? kConvHeader : kGemmHeader));
             return;
         }
+    }
+    if (const size_t bad = text::first_invalid_utf8(cells[0]); bad != std::string::npos) {
+        problems.push_back(fmt::format("{}: {}: not valid UTF-8 (byte 0x{:02X} at byte {} of the name)", where,
+                                       h.names[0], static_cast<unsigned char>(cells[0][bad]), bad + 1));
+        return;
     }
     Layer layer;
     layer.name = cells[0];
