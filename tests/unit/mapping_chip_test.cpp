@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "model/load_address.h"
 #include "model/program_bound.h"
+#include "test_layers.h"
 #include "workload/workload.h"
 
 using namespace sasim;
@@ -43,36 +44,6 @@ Config roomy(const std::string& name) {
     cfg.accumulator.capacity_kib *= 64;
     validate_and_derive(cfg, "");
     return cfg;
-}
-
-struct ConvSpec {
-    uint32_t batch = 1, h = 0, w = 0, c = 0, oc = 0, kh = 3, kw = 3, sh = 1, sw = 1;
-    uint32_t pt = 0, pb = 0, pl = 0, pr = 0, dh = 1, dw = 1, groups = 1;
-};
-
-Layer conv_layer(const ConvSpec& s) {
-    Layer l;
-    l.name = "conv";
-    l.kind = LayerKind::Conv;
-    l.origin = "tests/unit/mapping_chip_test.cpp";
-    ConvShape& c = l.conv;
-    c.batch = s.batch;
-    c.in_h = s.h;
-    c.in_w = s.w;
-    c.in_c = s.c;
-    c.out_c = s.oc;
-    c.kernel_h = s.kh;
-    c.kernel_w = s.kw;
-    c.stride_h = s.sh;
-    c.stride_w = s.sw;
-    c.pad_top = s.pt;
-    c.pad_bottom = s.pb;
-    c.pad_left = s.pl;
-    c.pad_right = s.pr;
-    c.dilation_h = s.dh;
-    c.dilation_w = s.dw;
-    c.groups = s.groups;
-    return l;
 }
 
 // 6x6x5 input, 6 filters of 3x3, padding 1: a 6x6 output (36 pixels per image).

@@ -11,6 +11,7 @@
 
 #include "model/reference.h"
 #include "model/tensors.h"
+#include "test_layers.h"
 
 using sasim::Layer;
 using sasim::model::CanonicalTensors;
@@ -52,23 +53,16 @@ std::vector<int32_t> naive_conv(const sasim::ConvShape& c, const CanonicalTensor
 
 TEST_CASE("reference: convolutions equal the loops, over the blocking's edges", "[reference]") {
     std::mt19937 rng(7);
-    struct Shape { uint32_t batch, h, w, in_c, out_c, k, stride, pad, dilation, groups; };
-    for (const Shape& s : {Shape{1, 5, 5, 3, 4, 3, 1, 1, 1, 1}, Shape{2, 6, 7, 4, 7, 3, 2, 1, 1, 1},
-                           Shape{1, 9, 8, 6, 18, 3, 1, 2, 2, 3}, Shape{1, 4, 4, 8, 13, 1, 1, 0, 1, 1},
-                           Shape{1, 5, 3, 4, 4, 2, 1, 0, 1, 4}, Shape{3, 3, 3, 5, 9, 3, 1, 1, 1, 1}}) {
-        Layer l;
-        l.kind = sasim::LayerKind::Conv;
-        auto& c = l.conv;
-        c.batch = s.batch;
-        c.in_h = s.h;
-        c.in_w = s.w;
-        c.in_c = s.in_c;
-        c.out_c = s.out_c;
-        c.kernel_h = c.kernel_w = s.k;
-        c.stride_h = c.stride_w = s.stride;
-        c.pad_top = c.pad_bottom = c.pad_left = c.pad_right = s.pad;
-        c.dilation_h = c.dilation_w = s.dilation;
-        c.groups = s.groups;
+    // batch, h, w, in_c, out_c, kernel, stride, padding, dilation, groups
+    for (const auto& [batch, h, w, in_c, out_c, k, stride, pad, dilation, groups] :
+         std::vector<std::array<uint32_t, 10>>{{1, 5, 5, 3, 4, 3, 1, 1, 1, 1}, {2, 6, 7, 4, 7, 3, 2, 1, 1, 1},
+                                               {1, 9, 8, 6, 18, 3, 1, 2, 2, 3}, {1, 4, 4, 8, 13, 1, 1, 0, 1, 1},
+                                               {1, 5, 3, 4, 4, 2, 1, 0, 1, 4}, {3, 3, 3, 5, 9, 3, 1, 1, 1, 1}}) {
+        sasim::ConvSpec s;
+        s.batch = batch, s.h = h, s.w = w, s.c = in_c, s.oc = out_c, s.kh = s.kw = k, s.sh = s.sw = stride;
+        s.pt = s.pb = s.pl = s.pr = pad, s.dh = s.dw = dilation, s.groups = groups;
+        const Layer l = sasim::conv_layer(s);
+        const sasim::ConvShape& c = l.conv;
         CanonicalTensors t;
         t.input = random_values(uint64_t{c.batch} * c.in_h * c.in_w * c.in_c, rng);
         t.weights = random_values(uint64_t{c.out_c} * c.kernel_h * c.kernel_w * (c.in_c / c.groups), rng);
