@@ -21,6 +21,7 @@
 
 #include "analysis/scalesim_cfg.h"
 #include "cli/commands.h"
+#include "cli/process_heap.h"
 #include "common/errors.h"
 #include "config/config.h"
 #include "sasim_version.h"
@@ -84,6 +85,7 @@ std::tuple<int, std::string, std::string> run_cli(const std::vector<std::string>
             argv.push_back(nullptr);
             int rc = 3;
             try {
+                sasim::cli::tune_process_heap();  // this child's heap, as the binary's
                 rc = sasim::cli::cli_main(static_cast<int>(storage.size()), argv.data());
             } catch (...) {
                 rc = 3;

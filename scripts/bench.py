@@ -184,9 +184,10 @@ def main():
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
+    runs_text = f"{runs} run(s) per case" + ("" if args.quick else
+                                              f" ({max(runs, kShortRuns)} for targets of a second or less, one for the sweep)")
     table = [f"Measured {datetime.date.today().isoformat()} at commit `{commit}` on {cpu}, {os.cpu_count()} cores, "
-             f"{platform.system()} {platform.release()}; {runs} run(s) per case ({max(runs, kShortRuns)} for targets of "
-             f"a second or less, one for the sweep), values computed and checked "
+             f"{platform.system()} {platform.release()}; {runs_text}, values computed and checked "
              f"unless the case says timing only.", "",
              "| case | median wall | min | max | peak RSS | target | met |", "|---|---|---|---|---|---|---|"]
     for name, med, lo, hi, rss, target in rows:

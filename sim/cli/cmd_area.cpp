@@ -8,6 +8,7 @@
 #include "analysis/scalesim_cfg.h"
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "rtl/area/area.h"
 
 namespace sasim::cli {
@@ -27,7 +28,7 @@ int run_area(const AreaArgs& a) {
     if (!a.node.empty()) opt.technology = a.node + "nm";
     const rtl::AreaReport r = rtl::run_area(cfg, opt);
     if (a.format == "json") {
-        std::cout << rtl::area_to_json(r).dump(2) << '\n';
+        std::cout << json_text(rtl::area_to_json(r), 2) << '\n';
     } else {
         std::cout << rtl::area_to_text(r);
     }

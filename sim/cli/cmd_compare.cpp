@@ -13,6 +13,7 @@
 #include "analysis/inputs.h"
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "report/report.h"
 #include "report/roofline_fields.h"
 #include "sc/simulator.h"
@@ -130,7 +131,7 @@ int run(const CompareArgs& a) {
         j["layers"] = rows;
         j["total"] = row_json(c.total);
         j["bounds_hold"] = c.bounds_hold;
-        std::cout << j.dump(2) << '\n';
+        std::cout << json_text(j, 2) << '\n';
     } else if (a.format == "csv") {
         print_csv(std::cout, c);
     } else {

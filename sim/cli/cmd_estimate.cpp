@@ -13,6 +13,7 @@
 #include "analysis/scalesim_estimate.h"
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "common/output_file.h"
 
 namespace fs = std::filesystem;
@@ -121,7 +122,7 @@ int run(const EstimateArgs& a) {
 
     const std::vector<analysis::ScalesimEstimate> rows = analysis::estimate_workload(in.array, wl);
     if (a.format == "json") {
-        std::cout << to_json(in, wl, rows).dump(2) << '\n';
+        std::cout << json_text(to_json(in, wl, rows), 2) << '\n';
     } else if (a.format == "csv") {
         analysis::write_compute_report(std::cout, rows);
     } else {

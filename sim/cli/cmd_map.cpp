@@ -14,6 +14,7 @@
 #include "analysis/scalesim_cfg.h"
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "common/output_file.h"
 #include "common/stop_request.h"
 #include "report/report.h"
@@ -158,7 +159,7 @@ int map(const MapArgs& a) {
     fmt::print("total {} cycles; search {:.1f} s\n", total, secs);
     (void)total_h;
     const std::string path = (fs::path(a.out_dir) / "mapping.json").string();
-    write_output_file(path, mapping_file_json(f).dump(2) + "\n");
+    write_output_file(path, json_text(mapping_file_json(f), 2) + "\n");
     OutputFile json((fs::path(a.out_dir) / "report.json").string());
     report::write_json(json.stream(), rep);
     json.stream() << '\n';

@@ -21,6 +21,7 @@
 #include "analysis/roofline_view.h"
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "common/output_file.h"
 #include "report/roofline_fields.h"
 #include "sc/simulator.h"
@@ -76,7 +77,7 @@ void draw(const nlohmann::json& data, const std::string& png) {
     const char* env_python = std::getenv("SASIM_PYTHON");
     const std::string python = env_python != nullptr && *env_python ? env_python : "/usr/bin/python3";
     const fs::path tmp = fs::temp_directory_path() / fmt::format("sasim_roofline_{}.json", getpid());
-    write_output_file(tmp.string(), data.dump(2) + "\n");
+    write_output_file(tmp.string(), json_text(data, 2) + "\n");
     std::vector<std::string> argv_s = {python, script.string(), tmp.string(), png};
     std::vector<char*> argv;
     for (auto& s : argv_s) argv.push_back(s.data());
@@ -130,7 +131,7 @@ int run(const RooflineArgs& a) {
             j["layers"] = layers;
             if (!a.no_sim) j["total"] = report::roofline_json(model::total_bounds(model::machine_roof(cfg), rep.layers));
         }
-        std::cout << j.dump(2) << '\n';
+        std::cout << json_text(j, 2) << '\n';
     } else {
         print_machine(std::cout, cfg);
         if (in.has_workload && a.no_sim) {

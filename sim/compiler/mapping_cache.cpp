@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/file_text.h"
+#include "common/json_text.h"
 #include "compiler/mapping_file.h"
 #include "sasim_version.h"
 
@@ -110,7 +111,7 @@ std::string MappingCache::save() {
     const std::string tmp = fmt::format("{}.tmp.{}", m_path, getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << j.dump(1) << '\n';
+        out << json_text(j, 1) << '\n';
         out.flush();
         if (!out) {
             std::remove(tmp.c_str());

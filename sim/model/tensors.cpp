@@ -96,7 +96,10 @@ std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay
                                       const CanonicalTensors& t) {
     const uint32_t ob = lay.operand_bytes;
     const GemmView& v = lay.view;
-    if (ob == 1 && lay.packed_groups == 1 && dataflow != Dataflow::OS) {
+    // (Its regions in order, each tensor fitting its own: true of every layout plan_layout makes; anything
+    // else takes the general path below.)
+    if (ob == 1 && lay.packed_groups == 1 && dataflow != Dataflow::OS &&
+        lay.input_addr + t.input.size() <= lay.weights_addr && lay.weights_addr + t.weights.size() <= lay.image_bytes) {
         // The common case, each byte written once: the input, zeros to the weights, the weights in their
         // canonical order, zeros for the output (the int16 operands converted to their low bytes).
         std::vector<uint8_t> img;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "report/report.h"
 
+#include "common/json_text.h"
 #include "report/roofline_fields.h"
 #include "sasim_version.h"
 
@@ -256,10 +257,6 @@ nlohmann::json to_json(const RunReport& r) {
     return report_without_layers(r, std::move(layers));
 }
 
-// Names come from workload files and paths: a byte that is not UTF-8 is written as U+FFFD, not an exception
-// half way through the output (the CSV reader refuses such layer names; file names can still hold them).
-constexpr auto kReplaceBadUtf8 = nlohmann::json::error_handler_t::replace;
-
 void write_json(std::ostream& os, const RunReport& r) {
     const Config& cfg = *r.config;
     const uint64_t pes = uint64_t{cfg.array.rows} * cfg.array.cols;
@@ -267,7 +264,7 @@ void write_json(std::ostream& os, const RunReport& r) {
     // The report with a marker where the layers go, split around it; each layer is formatted on its own at
     // the depth dump(2) would give it (4 spaces), so no tree of every layer is ever held.
     const std::string marker = "\\u0001sasim-layers\\u0001";  // the JSON escape of the value below
-    const std::string text = report_without_layers(r, "\x01sasim-layers\x01").dump(2, ' ', false, kReplaceBadUtf8);
+    const std::string text = json_text(report_without_layers(r, "\x01sasim-layers\x01"), 2);
     const size_t at = text.find('"' + marker + '"');
     if (at == std::string::npos) throw std::logic_error("write_json: layers marker not found");
     os << text.substr(0, at);
@@ -277,7 +274,7 @@ void write_json(std::ostream& os, const RunReport& r) {
         os << "[\n";
         for (size_t i = 0; i < r.layers.size(); ++i) {
             std::string entry =
-                layer_entry(r.layers[i], pes, cfg.array.dataflow, roof).dump(2, ' ', false, kReplaceBadUtf8);
+                json_text(layer_entry(r.layers[i], pes, cfg.array.dataflow, roof), 2);
             os << "    ";
             for (char c : entry) {
                 os << c;

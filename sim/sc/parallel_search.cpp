@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "common/stop_request.h"
 #include "config/config.h"
 
@@ -60,7 +61,7 @@ void write_all(int fd, const std::string& text) {
     const bool die = parent.inject_fault == "kill-search-worker";
     o.search_claim = [fd, taken, die](size_t index, const Layer& layer) {
         if (taken[index].exchange(1) != 0) return false;
-        write_all(fd, json{{"start", layer.name}}.dump() + "\n");
+        write_all(fd, json_text(json{{"start", layer.name}}) + "\n");
         if (die) ::raise(SIGKILL);  // fault injection: the parent must name this layer and stop
         return true;
     };
@@ -76,16 +77,16 @@ void write_all(int fd, const std::string& text) {
         const json line = {{"key", mapper_shape_key(layer)},
                            {"choice", cached_choice_to_json(c)},
                            {"seconds", done->mapping.search_seconds}};
-        write_all(fd, line.dump() + "\n");
+        write_all(fd, json_text(line) + "\n");
     };
     int status = 0;
     try {
         (void)run_workload(cfg, sub, o);
     } catch (const InputError& e) {
-        write_all(fd, json{{"error", e.what()}, {"input", true}}.dump() + "\n");
+        write_all(fd, json_text(json{{"error", e.what()}, {"input", true}}) + "\n");
         status = 2;
     } catch (const std::exception& e) {
-        write_all(fd, json{{"error", e.what()}, {"input", false}}.dump() + "\n");
+        write_all(fd, json_text(json{{"error", e.what()}, {"input", false}}) + "\n");
         status = 1;
     }
     // No destructors, no atexit handlers: the parent owns the streams and the files.

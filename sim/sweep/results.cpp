@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "common/text.h"
 #include "sasim_version.h"
 #include "sweep/expand.h"
@@ -214,7 +215,7 @@ SweepIndex read_index(const std::string& dir) {
 }
 
 void write_index(const std::string& dir, const SweepIndex& index) {
-    write_atomic((fs::path(dir) / "sweep.json").string(), index.doc.dump(1) + "\n");
+    write_atomic((fs::path(dir) / "sweep.json").string(), json_text(index.doc, 1) + "\n");
 }
 
 std::string point_dir(const std::string& dir, const std::string& id) {
@@ -248,7 +249,7 @@ void write_result(const std::string& dir, const PointResult& r) {
                       {"error", r.error},
                       {"wall_seconds", r.wall_seconds},
                       {"has_report", !r.report.is_null()}};
-    write_atomic((pdir / "result.json").string(), doc.dump(1) + "\n");
+    write_atomic((pdir / "result.json").string(), json_text(doc, 1) + "\n");
 }
 
 std::string csv_header(const SweepIndex& index) {
@@ -305,7 +306,7 @@ std::string jsonl_line(const SweepIndex& index, size_t point, const PointResult&
                        {"values", p.at("values")},   {"context", p.at("context")}, {"status", r.status},
                        {"exit_code", r.exit_code},   {"error", r.error},          {"wall_seconds", r.wall_seconds},
                        {"dir", "points/" + r.id},    {"totals", totals}};
-    return line.dump() + "\n";
+    return json_text(line) + "\n";
 }
 
 Counts rebuild_outputs(const std::string& dir, const SweepIndex& index) {

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "compiler/memory_estimate.h"
 #include "config/config.h"
 #include "sweep/expand.h"
@@ -68,7 +69,7 @@ pid_t start_point(const Sweep& sweep, const RunnerOptions& opt, const Point& p) 
     fs::create_directories(pdir);
     for (const char* stale : {"report.json", "layers.csv", "result.json"}) fs::remove(fs::path(pdir) / stale);
     const std::string config_path = (fs::path(pdir) / "config.json").string();
-    write_atomic(config_path, p.config.dump(2) + "\n");
+    write_atomic(config_path, json_text(p.config, 2) + "\n");
     // The run works in its point directory, so its messages name "config.json", not this machine's path.
     const std::string workload = fs::absolute(sweep.spec.workloads[p.workload].path).string();
     std::vector<std::string> args = {opt.exe, "run",    "--config", "config.json", "--workload", workload, "--out", ".",

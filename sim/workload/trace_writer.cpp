@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.h"
 #include "workload/workload.h"
 
 namespace sasim {
@@ -15,8 +16,7 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-// Invalid UTF-8 in a name becomes U+FFFD instead of an exception.
-std::string dump(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
+std::string dump(const ojson& j) { return json_text(j); }
 
 // `v` when h == w, else [h, w].
 ojson pair(uint32_t h, uint32_t w) { return h == w ? ojson(h) : ojson::array({h, w}); }

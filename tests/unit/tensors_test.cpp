@@ -4,9 +4,13 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "compiler/layout.h"
+#include "config/config.h"
 #include "model/tensors.h"
+#include "test_layers.h"
 
 using sasim::Layer;
 
@@ -58,6 +62,47 @@ TEST_CASE("tensors: generated operands are the splitmix64 stream, for every leng
             INFO("bits " << bits << ", k " << k);
             CHECK(t.input == input);
             CHECK(t.weights == weights);
+        }
+    }
+}
+
+TEST_CASE("tensors: the 8-bit DRAM image holds the operands' low bytes and zeros everywhere else", "[tensors]") {
+    // WS and IS take build_dram_image's write-once path, OS the general one (its weights are [k][n]); sizes
+    // that are not multiples of 64 leave alignment gaps between the regions.
+    const Layer conv = [] {
+        sasim::ConvSpec s;
+        s.h = 7, s.w = 5, s.c = 3, s.oc = 5, s.pt = s.pb = s.pl = s.pr = 1;
+        return sasim::conv_layer(s);
+    }();
+    for (const Layer& layer : {gemm(3, 5, 7), conv}) {
+        for (const char* name : {"tiny_2x2_ws", "tiny_3x5_os"}) {
+            for (const sasim::Dataflow df : {sasim::Dataflow::WS, sasim::Dataflow::IS, sasim::Dataflow::OS}) {
+                sasim::Config cfg = sasim::load_config(std::string(SASIM_SOURCE_DIR) + "/configs/" + name + ".json");
+                cfg.array.dataflow = df;
+                sasim::validate_and_derive(cfg, "");
+                const sasim::LayerLayout lay = sasim::plan_layout(layer, cfg);
+                sasim::model::CanonicalTensors t;
+                sasim::model::generate_tensors(layer, 8, 99, t);
+                const std::vector<uint8_t> img = sasim::model::build_dram_image(layer, lay, df, t);
+                INFO(name << ", dataflow " << sasim::to_string(df) << ", " << sasim::to_string(layer.kind));
+                REQUIRE(img.size() == lay.image_bytes);
+                std::vector<bool> operand(img.size(), false);
+                for (size_t i = 0; i < t.input.size(); ++i) {
+                    CHECK(img[lay.input_addr + i] == static_cast<uint8_t>(t.input[i]));
+                    operand[lay.input_addr + i] = true;
+                }
+                const sasim::GemmView& v = lay.view;  // one GEMM: conv groups 1, gemm batch 1
+                for (uint64_t n = 0; n < v.n; ++n) {
+                    for (uint64_t k = 0; k < v.k; ++k) {
+                        const uint64_t at = lay.weights_addr + (df == sasim::Dataflow::OS ? k * v.n + n : n * v.k + k);
+                        CHECK(img[at] == static_cast<uint8_t>(t.weights[n * v.k + k]));
+                        operand[at] = true;
+                    }
+                }
+                size_t nonzero = 0;
+                for (size_t i = 0; i < img.size(); ++i) nonzero += !operand[i] && img[i] != 0;
+                CHECK(nonzero == 0);
+            }
         }
     }
 }

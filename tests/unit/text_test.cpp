@@ -22,4 +22,13 @@ TEST_CASE("text: first_invalid_utf8 accepts RFC 3629 UTF-8 and finds the first b
     CHECK(first_invalid_utf8("ok\xE2\x82") == 2);             // cut short at the end
     CHECK(first_invalid_utf8("\xC3(") == 0);                  // a lead byte without its continuation
     CHECK(first_invalid_utf8(std::string("a\0b", 3)) == kValid);  // NUL is ASCII
+    // The edges of each range, valid: the first and last of three and four bytes, around the surrogates.
+    CHECK(first_invalid_utf8("\xE0\xA0\x80 \xED\x9F\xBF \xEE\x80\x80 \xEF\xBF\xBF \xF0\x90\x80\x80 \xC2\x80 \xDF\xBF") == kValid);
+    CHECK(first_invalid_utf8("a\x80") == 1);                  // a continuation byte alone
+    CHECK(first_invalid_utf8("\xBF") == 0);
+    CHECK(first_invalid_utf8("\xC1\xBF") == 0);              // overlong, two bytes
+    CHECK(first_invalid_utf8("\xF0\x8F\xBF\xBF") == 0);    // overlong, four bytes
+    CHECK(first_invalid_utf8("\xF5\x80\x80\x80") == 0);    // lead bytes F5 to FF never occur
+    CHECK(first_invalid_utf8("ab\xF0\x9F\x98") == 2);       // four bytes cut short at the end
+    CHECK(first_invalid_utf8("\xE2\x28\xA1") == 0);         // a non-continuation second byte
 }
