@@ -12,6 +12,7 @@ namespace sasim::text {
 // Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no overlong forms, no surrogates,
 // nothing above U+10FFFF), or 0 when the bytes there are not one.
 inline size_t utf8_sequence_length(std::string_view s, size_t i) {
+    if (i >= s.size()) return 0;
     const auto byte = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
     const unsigned c = byte(0), c1 = byte(1);
     size_t len = c < 0x80                                                                                   ? 1
@@ -21,7 +22,6 @@ inline size_t utf8_sequence_length(std::string_view s, size_t i) {
                      ? 3
                  : (c == 0xf0 && c1 >= 0x90) || (c >= 0xf1 && c <= 0xf3) || (c == 0xf4 && c1 < 0x90) ? 4
                                                                                                      : 0;
-    if (i >= s.size()) return 0;
     for (size_t k = 1; k < len; ++k) {
         if ((byte(k) & 0xc0) != 0x80) return 0;
     }

@@ -9,38 +9,17 @@ namespace sasim::model {
 
 namespace {
 
-// Four sums of products modulo 2^32, like the accumulator (each int16 x int16 product fits in int32): `w`
-// against the four rows at p, p + stride, p + 2 stride, p + 3 stride. One pass over `w` serves four
-// outputs, so a layer's weights stream through the cache a quarter as often. Compiled for three
-// instruction sets and chosen when the program starts (GCC's function multiversioning); the compiler
-// vectorizes the loop as multiply-adds of int16 pairs in each.
+// Sixteen sums of products modulo 2^32, like the accumulator (each int16 x int16 product fits in int32):
+// the four weight rows w[0..3] against the four rows at p, p + p_stride, p + 2 p_stride, p + 3 p_stride;
+// out[4 * a + q] is weight row a against row q. One pass serves four output channels (or columns) of four
+// pixels (or rows), so every vector loaded serves four products. Compiled for three instruction sets and
+// chosen when the program starts (GCC's function multiversioning); the compiler vectorizes the loop as
+// multiply-adds of int16 pairs in each.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
-void dot4(const int16_t* w, const int16_t* p, size_t stride, size_t n, uint32_t* out) {
-    const int16_t *p0 = p, *p1 = p + stride, *p2 = p + 2 * stride, *p3 = p + 3 * stride;
-    uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (size_t i = 0; i < n; ++i) {
-        const int32_t x = w[i];
-        s0 += static_cast<uint32_t>(x * int32_t{p0[i]});
-        s1 += static_cast<uint32_t>(x * int32_t{p1[i]});
-        s2 += static_cast<uint32_t>(x * int32_t{p2[i]});
-        s3 += static_cast<uint32_t>(x * int32_t{p3[i]});
-    }
-    out[0] = s0;
-    out[1] = s1;
-    out[2] = s2;
-    out[3] = s3;
-}
-
-// Sixteen such sums: the four weight rows at w, w + w_stride, ... against the four rows at p, p + p_stride,
-// ...; out[4 * a + b] is weight row a against row b. Each loaded vector serves four products, twice the
-// work per load of dot4, which is what bounds dot4 on layers whose weights outgrow the cache.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
-void dot4x4(const int16_t* w, size_t w_stride, const int16_t* p, size_t p_stride, size_t n, uint32_t* out) {
-    const int16_t *w0 = w, *w1 = w + w_stride, *w2 = w + 2 * w_stride, *w3 = w + 3 * w_stride;
+void dot4x4(const int16_t* const w[4], const int16_t* p, size_t p_stride, size_t n, uint32_t* out) {
+    const int16_t *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];
     const int16_t *p0 = p, *p1 = p + p_stride, *p2 = p + 2 * p_stride, *p3 = p + 3 * p_stride;
     uint32_t s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
     uint32_t s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
@@ -60,6 +39,21 @@ void dot4x4(const int16_t* w, size_t w_stride, const int16_t* p, size_t p_stride
     std::copy(sums, sums + 16, out);
 }
 
+// Weight rows first .. first + count - 1 (count <= 4; `stride` elements apart from `base`) against the kBlock
+// rows at p: result (row a, input q) goes to store(a, q, sum) for the `inputs` rows that exist. Fewer than
+// four rows repeat the last one; their sums are not stored.
+template <class Store>
+void products(const int16_t* base, size_t stride, size_t first, size_t count, const int16_t* p, size_t n,
+              uint64_t inputs, Store&& store) {
+    const int16_t* w[4];
+    for (size_t a = 0; a < 4; ++a) w[a] = base + (first + std::min(a, count - 1)) * stride;
+    uint32_t sums[16];
+    dot4x4(w, p, n, n, sums);
+    for (uint64_t q = 0; q < inputs; ++q) {
+        for (size_t a = 0; a < count; ++a) store(a, q, static_cast<int32_t>(sums[4 * a + q]));
+    }
+}
+
 constexpr int64_t kBlock = 4;  // output pixels (conv) or rows (gemm) per pass over the weights
 
 }  // namespace
@@ -67,8 +61,6 @@ constexpr int64_t kBlock = 4;  // output pixels (conv) or rows (gemm) per pass o
 std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensors& t, const std::atomic<bool>* cancel) {
     auto cancelled = [cancel] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
     std::vector<int32_t> out;
-    uint32_t sums[kBlock];
-    uint32_t sums16[4 * kBlock];  // dot4x4's: four output channels (or columns) for each of kBlock rows
     if (layer.kind == LayerKind::Conv) {
         const ConvShape& c = layer.conv;
         const int64_t oh_n = c.out_h(), ow_n = c.out_w();
@@ -77,7 +69,8 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
         out.assign(static_cast<size_t>(pixels * c.out_c), 0);
         // Per output pixel and group: the input window in the weights' order [r][s][channel], zero where
         // it falls into the padding; each output channel is then one dot product with its weights, taken
-        // for kBlock pixels at a time (a block past the last pixel computes zeros, never stored).
+        // for kBlock pixels and four channels at a time (a block past the last pixel computes zeros, never
+        // stored).
         const size_t window = static_cast<size_t>(c.kernel_h * c.kernel_w * cg);
         std::vector<int16_t> patches(window * kBlock);
         for (int64_t first = 0; first < pixels; first += kBlock) {
@@ -99,20 +92,12 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
                         }
                     }
                 }
-                int64_t oc = g * ng;
-                for (; oc + 4 <= (g + 1) * ng; oc += 4) {
-                    dot4x4(&t.weights[static_cast<size_t>(oc) * window], window, patches.data(), window, window, sums16);
-                    for (int64_t q = 0; q < count; ++q) {
-                        for (int64_t a = 0; a < 4; ++a) {
-                            out[static_cast<size_t>((first + q) * c.out_c + oc + a)] = static_cast<int32_t>(sums16[4 * a + q]);
-                        }
-                    }
-                }
-                for (; oc < (g + 1) * ng; ++oc) {
-                    dot4(&t.weights[static_cast<size_t>(oc) * window], patches.data(), window, window, sums);
-                    for (int64_t q = 0; q < count; ++q) {
-                        out[static_cast<size_t>((first + q) * c.out_c + oc)] = static_cast<int32_t>(sums[q]);
-                    }
+                for (int64_t oc = g * ng; oc < (g + 1) * ng; oc += 4) {
+                    const size_t rows = static_cast<size_t>(std::min<int64_t>(4, (g + 1) * ng - oc));
+                    products(t.weights.data(), window, static_cast<size_t>(oc), rows, patches.data(), window,
+                             static_cast<uint64_t>(count), [&](size_t a, uint64_t q, int32_t value) {
+                                 out[static_cast<size_t>(first + static_cast<int64_t>(q)) * c.out_c + oc + a] = value;
+                             });
                 }
             }
         }
@@ -127,16 +112,9 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensor
                 // The block's rows of A, zero rows past the last one.
                 std::fill(rows.begin(), rows.end(), int16_t{0});
                 std::copy(&t.input[(b * v.m + i0) * v.k], &t.input[(b * v.m + i0) * v.k] + count * v.k, rows.begin());
-                uint64_t j = 0;
-                for (; j + 4 <= v.n; j += 4) {
-                    dot4x4(&t.weights[(b * v.n + j) * v.k], v.k, rows.data(), v.k, v.k, sums16);
-                    for (uint64_t q = 0; q < count; ++q) {
-                        for (uint64_t a = 0; a < 4; ++a) out[(b * v.m + i0 + q) * v.n + j + a] = static_cast<int32_t>(sums16[4 * a + q]);
-                    }
-                }
-                for (; j < v.n; ++j) {
-                    dot4(&t.weights[(b * v.n + j) * v.k], rows.data(), v.k, v.k, sums);
-                    for (uint64_t q = 0; q < count; ++q) out[(b * v.m + i0 + q) * v.n + j] = static_cast<int32_t>(sums[q]);
+                for (uint64_t j = 0; j < v.n; j += 4) {
+                    products(t.weights.data(), v.k, b * v.n + j, std::min<uint64_t>(4, v.n - j), rows.data(), v.k, count,
+                             [&](size_t a, uint64_t q, int32_t value) { out[(b * v.m + i0 + q) * v.n + j + a] = value; });
                 }
             }
         }
