@@ -97,6 +97,7 @@ struct RunArgs {
     bool no_check = false;
     bool timing_only = false;
     bool no_layer_reuse = false;
+    bool layer_barrier = false;
     bool quiet = false;
     std::string format = "table";
     uint64_t watchdog_cycles = 10'000'000;
@@ -167,6 +168,7 @@ int run(const RunArgs& a) {
     opt.check = !a.no_check && !a.timing_only;
     opt.compute_values = !a.timing_only;
     opt.reuse_layers = !a.no_layer_reuse;
+    opt.layer_barrier = a.layer_barrier;
     opt.retire_log_path = a.retire_log;
     // --vcd and --trace write the same signals through one waveform module, so one of them at a time.
     if (!a.vcd.empty() && !a.trace.empty()) throw InputError("--vcd and --trace: choose one (a run writes one waveform)");
@@ -339,6 +341,10 @@ Command add_run_command(CLI::App& app) {
                   "Simulate every layer, also those with the shape of an earlier one (whose statistics are "
                   "otherwise reused, and whose values are computed by replaying their program: the same "
                   "numbers, faster)");
+    cmd->add_flag("--layer-barrier", args->layer_barrier,
+                  "Isolated layers: every layer's operands are generated from its own seed, instead of a layer "
+                  "reading the stored output of the layer before it in the graph (docs/timing.md, \"Layers\"); "
+                  "the cycles are the same");
     cmd->add_flag("-q,--quiet", args->quiet, "No progress line on a terminal");
     cmd->add_option("--watchdog-cycles", args->watchdog_cycles,
                     "Stop with every unit's state when nothing progresses for this many cycles while no DMA "

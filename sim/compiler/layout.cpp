@@ -74,7 +74,8 @@ LayerLayout plan_layout(const Layer& layer, const Config& cfg, uint32_t packed_g
     lay.output_addr = align64(lay.weights_addr + lay.weights_bytes);
     lay.output_bytes = v.count * v.m * v.n * ob;
     lay.image_bytes = align64(lay.output_addr + lay.output_bytes);
-    lay.shift = requant_shift(lay.layer_view.k, cfg.array.operand_bits);  // the layer's sums, packed or not
+    // The layer's sums, packed or not.
+    lay.shift = layer.store_shift ? *layer.store_shift : requant_shift(lay.layer_view.k, cfg.array.operand_bits);
 
     // Output: conv WS/OS is NHWC with all groups' channels interleaved per pixel; IS is channel-major.
     // Gemm layers keep each batch's output block separate.

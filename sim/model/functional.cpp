@@ -84,10 +84,9 @@ uint64_t FunctionalMachine::store(const Instruction& in, std::vector<uint8_t>& i
 }
 
 CheckResult replay_layer_values(const Layer& layer, const Config& cfg, FunctionalMachine& machine,
-                                InstructionSource& src, uint64_t seed, bool check, const std::atomic<bool>* cancel) {
+                                InstructionSource& src, const CanonicalTensors& tensors, bool check,
+                                const std::atomic<bool>* cancel, std::vector<uint8_t>* final_image) {
     const LayerLayout& layout = src.layout();
-    CanonicalTensors tensors;
-    generate_tensors(layer, cfg.array.operand_bits, seed, tensors);
     std::vector<uint8_t> image = build_dram_image(layer, layout, cfg.array.dataflow, tensors);
     const FunctionalTotals t = machine.run(src, image);
     // The same consistency checks as a simulated layer's (sc/simulator.cpp).
@@ -99,9 +98,13 @@ CheckResult replay_layer_values(const Layer& layer, const Config& cfg, Functiona
         throw SimulationError(fmt::format("layer {}: STOREs wrote {} bytes, the output tensor has {}", layer.name,
                                           t.dram_write_bytes, layout.output_bytes));
     }
-    if (!check) return {};
-    const std::vector<int32_t> ref = reference_outputs(layer, tensors, cancel);
-    return check_outputs(layer, layout, ref, image, cfg.array.operand_bits);
+    CheckResult result;
+    if (check) {
+        const std::vector<int32_t> ref = reference_outputs(layer, tensors, cancel);
+        result = check_outputs(layer, layout, ref, image, cfg.array.operand_bits);
+    }
+    if (final_image != nullptr) *final_image = std::move(image);
+    return result;
 }
 
 }  // namespace sasim::model

@@ -16,6 +16,7 @@
 #include "model/datapath.h"
 #include "model/load_address.h"
 #include "model/stats.h"
+#include "model/tensors.h"
 
 namespace sasim::model {
 
@@ -44,12 +45,14 @@ private:
     std::vector<Instruction> m_batch;     // instructions taken from the source, applied, then dropped
 };
 
-// A layer's values without its time: its operands generated from `seed` (model::generate_tensors, as for a
-// simulated layer), the program `src` replayed on its DRAM image, and, when `check`, the outputs compared
-// with the reference (`cancel` stops the reference early, see reference_outputs). Throws SimulationError
-// when the program's MACs or output bytes are not the layer's.
+// A layer's values without its time: its operands `tensors` (model::generate_tensors, or a network's
+// values: model/value_flow.h), the program `src` replayed on its DRAM image, and, when `check`, the outputs
+// compared with the reference (`cancel` stops the reference early, see reference_outputs). Throws
+// SimulationError when the program's MACs or output bytes are not the layer's. `final_image` (may be null)
+// receives the DRAM image after the program, for a network's next layers.
 // `machine` (built for cfg) runs the program; reusing one across layers saves allocating its memories.
 CheckResult replay_layer_values(const Layer& layer, const Config& cfg, FunctionalMachine& machine,
-                                InstructionSource& src, uint64_t seed, bool check, const std::atomic<bool>* cancel);
+                                InstructionSource& src, const CanonicalTensors& tensors, bool check,
+                                const std::atomic<bool>* cancel, std::vector<uint8_t>* final_image = nullptr);
 
 }  // namespace sasim::model

@@ -165,12 +165,15 @@ CheckResult check_outputs(const Layer& layer, const LayerLayout& lay, const std:
     // Canonical output order: conv [pixel][gemm][col] (out_c = count * n), gemm [gemm][row][col]; each
     // (gemm g, row i, col j) is at the DRAM address the layout gives.
     const uint64_t rows = lay.is_conv ? (v.count == 0 ? 0 : ref.size() / (v.count * v.n)) : v.m;
-    auto compare = [&](uint64_t idx, uint64_t g, uint64_t i, uint64_t j) {
+    auto stored = [&](uint64_t g, uint64_t i, uint64_t j) -> int32_t {
         const GemmAddrs& ga = lay.gemms[g];
         const uint64_t addr = lay.output_transposed ? ga.c_addr + (j * ga.c_row_stride + i) * ob
                                                     : ga.c_addr + (i * ga.c_row_stride + j) * ob;
-        int32_t got = static_cast<int8_t>(image[addr]);
-        if (ob == 2) got = static_cast<int16_t>(static_cast<uint16_t>(image[addr] | (image[addr + 1] << 8)));
+        if (ob == 2) return static_cast<int16_t>(static_cast<uint16_t>(image[addr] | (image[addr + 1] << 8)));
+        return static_cast<int8_t>(image[addr]);
+    };
+    auto compare = [&](uint64_t idx, uint64_t g, uint64_t i, uint64_t j) {
+        const int32_t got = stored(g, i, j);
         const int32_t want = requantize(ref[idx], lay.shift, lay.relu, operand_bits);
         if (got != want) {
             if (res.mismatches == 0) {
@@ -180,6 +183,7 @@ CheckResult check_outputs(const Layer& layer, const LayerLayout& lay, const std:
             ++res.mismatches;
         }
     };
+    OutputDigest digest;
     for (uint64_t outer = 0; outer < (lay.is_conv ? rows : v.count); ++outer) {
         for (uint64_t inner = 0; inner < (lay.is_conv ? v.count : rows); ++inner) {
             const uint64_t g = lay.is_conv ? inner : outer, i = lay.is_conv ? outer : inner;
@@ -188,11 +192,15 @@ CheckResult check_outputs(const Layer& layer, const LayerLayout& lay, const std:
                 // The common case in one branch-free pass over the row; the slow path only names a mismatch.
                 const GemmAddrs& ga = lay.gemms[g];
                 const uint8_t* got = image.data() + ga.c_addr + i * ga.c_row_stride;
+                digest.add_int8(got, v.n);
                 if (row_mismatches(ref.data() + idx0, got, v.n, lay.shift, lay.relu) == 0) continue;
+            } else {
+                for (uint64_t j = 0; j < v.n; ++j) digest.add(stored(g, i, j));
             }
             for (uint64_t j = 0; j < v.n; ++j) compare(idx0 + j, g, i, j);
         }
     }
+    res.output_digest = digest.value();
     res.elements = ref.size();
     res.pass = res.mismatches == 0;
     return res;

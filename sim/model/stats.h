@@ -50,6 +50,32 @@ struct CheckResult {
     uint64_t elements = 0;     // output elements compared
     uint64_t mismatches = 0;
     std::string first_mismatch;  // "out[n=0,h=3,w=4,c=7]: model 12, reference 13"
+    // The stored outputs in canonical order through model::OutputDigest: equal for two runs that stored the
+    // same values (a network's layers, with or without layer reuse).
+    uint64_t output_digest = 0;
+};
+
+// A 64-bit digest of a sequence of output values (int8 or int16, as signed integers): four FNV-1a-style
+// lanes, element i into lane i % 4, folded at the end. Order-sensitive; cheap enough for every checked layer.
+class OutputDigest {
+public:
+    void add(int32_t v) {
+        uint64_t& h = m_lane[m_count++ & 3];
+        h = (h ^ static_cast<uint16_t>(v)) * kPrime;
+    }
+    void add_int8(const uint8_t* p, uint64_t n) {
+        for (uint64_t j = 0; j < n; ++j) add(static_cast<int8_t>(p[j]));
+    }
+    uint64_t value() const {
+        uint64_t h = m_count;
+        for (const uint64_t lane : m_lane) h = (h ^ lane) * kPrime;
+        return h;
+    }
+
+private:
+    static constexpr uint64_t kPrime = 0x100000001b3ULL;  // FNV-1a 64 prime
+    uint64_t m_lane[4] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL, 0x9ce484222325cbf2ULL, 0x2325cbf29ce48422ULL};
+    uint64_t m_count = 0;
 };
 
 // How the layer's program was chosen (docs/mapper.md).
@@ -88,6 +114,15 @@ struct LayerStats {
     uint64_t compulsory_bytes = 0;  // input + weights + output bytes, each moved once
     EnergyBreakdown energy;         // dynamic energy of the counts above (model/energy.h)
     MappingChoice mapping;          // how the program was chosen
+    // Values from layer to layer (model/value_flow.h; empty in a run without values). Conv/gemm layers: the
+    // layer whose stored output was the input operand, or why the input was generated instead; a note when
+    // the graph gives a second operand that was generated. Other layers executed as part of a conv/gemm
+    // layer: that layer, and how (ValueFlowPlan::fused_as: "store", "weights", "alias").
+    std::string input_from;
+    std::string input_generated_why;
+    std::string second_operand_note;
+    std::string fused_into;
+    std::string fused_as;
 
     double utilization(uint64_t pes) const {
         return cycles == 0 || pes == 0 ? 0.0 : static_cast<double>(macs) / (static_cast<double>(cycles) * pes);

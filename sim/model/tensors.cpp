@@ -146,4 +146,26 @@ std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay
     return img;
 }
 
+std::vector<int16_t> read_outputs(const LayerLayout& lay, const std::vector<uint8_t>& image, uint32_t operand_bits) {
+    const GemmView& v = lay.view;
+    const uint64_t ob = operand_bits / 8;
+    std::vector<int16_t> out(v.count * v.m * v.n);
+    auto value = [&](uint64_t addr) -> int16_t {
+        if (ob == 2) return static_cast<int16_t>(static_cast<uint16_t>(image[addr] | (image[addr + 1] << 8)));
+        return static_cast<int8_t>(image[addr]);
+    };
+    for (uint64_t g = 0; g < v.count; ++g) {
+        const GemmAddrs& ga = lay.gemms[g];
+        for (uint64_t i = 0; i < v.m; ++i) {
+            // Canonical order: conv [pixel][gemm][col], gemm [gemm][row][col].
+            int16_t* dst = out.data() + (lay.is_conv ? (i * v.count + g) * v.n : (g * v.m + i) * v.n);
+            for (uint64_t j = 0; j < v.n; ++j) {
+                dst[j] = value(lay.output_transposed ? ga.c_addr + (j * ga.c_row_stride + i) * ob
+                                                     : ga.c_addr + (i * ga.c_row_stride + j) * ob);
+            }
+        }
+    }
+    return out;
+}
+
 }  // namespace sasim::model

@@ -24,6 +24,10 @@ void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, 
 std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay, Dataflow dataflow,
                                       const CanonicalTensors& t);
 
+// The layer's stored output in canonical order (conv [batch][out_h][out_w][out_c], gemm [batch][m][n]), read
+// from `image` where `lay` placed it: what the next layer of a network reads (model/value_flow.h).
+std::vector<int16_t> read_outputs(const LayerLayout& lay, const std::vector<uint8_t>& image, uint32_t operand_bits);
+
 // A per-layer seed from the run seed and the layer's position and name.
 uint64_t layer_seed(uint64_t run_seed, uint32_t layer_index, const std::string& name);
 

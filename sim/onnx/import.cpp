@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -56,6 +57,8 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
 
     std::vector<std::string> problems;
     std::unordered_set<std::string> used;
+    // Graph edges: the layer that produces each tensor (the last layer of its node).
+    std::unordered_map<std::string, uint32_t> producer;
     const auto& nodes = graph.graph().node();
     for (int i = 0; i < nodes.size(); ++i) {
         if (std::all_of(nodes[i].output().begin(), nodes[i].output().end(),
@@ -63,6 +66,17 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
             result.folded.push_back(detail::op_name(nodes[i]));
             continue;
         }
+        // The node's first layer reads the layers producing its non-constant inputs (the network's input when
+        // none does: a graph input); the node's further layers read the one before them.
+        std::vector<uint32_t> node_inputs;
+        for (const std::string& t : nodes[i].input()) {
+            if (t.empty() || graph.is_constant(t)) continue;
+            const auto it = producer.find(t);
+            const uint32_t p = it == producer.end() ? kNetworkInput : it->second;
+            if (std::find(node_inputs.begin(), node_inputs.end(), p) == node_inputs.end()) node_inputs.push_back(p);
+        }
+        if (node_inputs.empty()) node_inputs.push_back(kNetworkInput);
+        const size_t first_layer = result.workload.layers.size();
         for (detail::MappedLayer& m : detail::map_node(graph, i, problems, result.warnings)) {
             // Layer names must be unique in a workload; a repeated node name gets _2, _3, ...
             std::string name = m.layer.name;
@@ -80,8 +94,15 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
                 result.missing_macs += m.info.missing_macs;
                 result.missing_unknown += m.info.missing_macs_known ? 0 : 1;
             }
+            const size_t index = result.workload.layers.size();
+            m.layer.inputs = index == first_layer ? node_inputs : std::vector<uint32_t>{static_cast<uint32_t>(index - 1)};
             result.workload.layers.push_back(m.layer);
             result.info.push_back(m.info);
+        }
+        if (result.workload.layers.size() > first_layer) {
+            for (const std::string& t : nodes[i].output()) {
+                if (!t.empty()) producer[t] = static_cast<uint32_t>(result.workload.layers.size() - 1);
+            }
         }
     }
     if (problems.empty() && result.workload.layers.empty()) {

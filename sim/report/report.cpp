@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "report/report.h"
 
+#include <fmt/format.h>
+
 #include "common/json_text.h"
 #include "report/roofline_fields.h"
 #include "sasim_version.h"
@@ -110,6 +112,7 @@ nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df)
         j["simulated"] = false;
         j["op"] = l.op;
         j["elements"] = l.other_elements;
+        if (!l.fused_into.empty()) j["fused"] = {{"into", l.fused_into}, {"as", l.fused_as}};
         return j;
     }
     j["simulated"] = true;
@@ -119,6 +122,9 @@ nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df)
     j["cycles"] = l.cycles;
     j["start_cycle"] = l.start_cycle;
     if (!l.reused_from.empty()) j["reused_from"] = l.reused_from;
+    if (!l.input_from.empty()) j["values"]["input_from"] = l.input_from;
+    if (!l.input_generated_why.empty()) j["values"]["input_generated"] = l.input_generated_why;
+    if (!l.second_operand_note.empty()) j["values"]["second_operand"] = l.second_operand_note;
     j["utilization"] = l.utilization(pes);
     j["mapping_efficiency"] = l.mapping_efficiency(pes);
     const auto& b = l.breakdown;
@@ -151,6 +157,7 @@ nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df)
                   {"elements", l.check.elements},
                   {"mismatches", l.check.mismatches}};
     if (!l.check.first_mismatch.empty()) j["check"]["first_mismatch"] = l.check.first_mismatch;
+    if (l.check.checked) j["check"]["output_digest"] = fmt::format("{:016x}", l.check.output_digest);
     j["mapping"] = mapping_json(l.mapping, df);
     return j;
 }
@@ -213,6 +220,7 @@ nlohmann::json report_without_layers(const RunReport& r, nlohmann::json layers) 
     tj["layers_simulated"] = std::count_if(r.layers.begin(), r.layers.end(), [](auto& l) { return l.simulated; });
     tj["layers_not_simulated"] = std::count_if(r.layers.begin(), r.layers.end(), [](auto& l) { return !l.simulated; });
     tj["check"]["pass"] = all_checks_pass(r);
+    tj["check"].erase("output_digest");  // a layer's own
     if (r.area.is_object()) {
         const double area_mm2 = r.area.at("area_mm2").get<double>();
         tj["area_mm2"] = area_mm2;

@@ -25,6 +25,24 @@ std::string check_text(const model::LayerStats& l) {
     return l.check.pass ? "pass" : "FAIL";
 }
 
+// One line on where the layers' input values came from (model/value_flow.h); nothing without values.
+void print_value_flow(std::ostream& os, const RunReport& r) {
+    size_t read = 0, generated = 0, fused = 0, network_input = 0;
+    for (const auto& l : r.layers) {
+        fused += l.fused_into.empty() ? 0 : 1;
+        if (!l.simulated) continue;
+        read += l.input_from.empty() ? 0 : 1;
+        generated += l.input_generated_why.empty() ? 0 : 1;
+        network_input += l.input_generated_why == "the network's input" ? 1 : 0;
+    }
+    if (read + generated == 0) return;
+    os << fmt::format("values: {} layers read the stored output of the layer before them in the graph, {} generated "
+                      "their input ({} the network's input, {} after an op not executed or not reshapable: "
+                      "report.json \"values\"){}\n",
+                      read, generated, network_input, generated - network_input,
+                      fused == 0 ? "" : fmt::format("; {} ops executed as part of a conv or gemm layer", fused));
+}
+
 }  // namespace
 
 void print_table(std::ostream& os, const RunReport& r) {
@@ -39,6 +57,13 @@ void print_table(std::ostream& os, const RunReport& r) {
     os << head << '\n' << std::string(head.size(), '-') << '\n';
     for (const auto& l : r.layers) {
         std::string name = l.name.size() > 24 ? l.name.substr(0, 23) + "~" : l.name;
+        if (!l.simulated && !l.fused_into.empty()) {
+            const char* how = l.fused_as == "store"     ? "executed by the STORE of"
+                              : l.fused_as == "weights" ? "folded into the weights of"
+                                                        : "an alias of the output of";
+            os << fmt::format("{:<24} {:>18} {} {} ({} elements)\n", name, l.op, how, l.fused_into, l.other_elements);
+            continue;
+        }
         if (!l.simulated) {
             os << fmt::format("{:<24} {:>18} not simulated ({} elements)\n", name, l.op, l.other_elements);
             continue;
@@ -57,13 +82,14 @@ void print_table(std::ostream& os, const RunReport& r) {
                       "total", "", t.macs, t.cycles, 100.0 * t.utilization(pes), b.dram_bandwidth, b.dram_latency,
                       b.bank_conflict, b.queue_full, b.dependency_wait, human_bytes(t.traffic.dram_read_bytes),
                       human_bytes(t.traffic.dram_write_bytes), r.checked ? (all_checks_pass(r) ? "pass" : "FAIL") : "skipped");
-    const size_t other = static_cast<size_t>(
-        std::count_if(r.layers.begin(), r.layers.end(), [](const auto& l) { return !l.simulated; }));
+    const size_t other = static_cast<size_t>(std::count_if(
+        r.layers.begin(), r.layers.end(), [](const auto& l) { return !l.simulated && l.fused_into.empty(); }));
     os << fmt::format(
         "{} cycles = {:.3f} ms at {} MHz; utilization {:.1f}%, mapping efficiency {:.1f}%; cycles: compute {}, "
         "pipeline {}, stalls {}; {} layers not simulated\n",
         t.cycles, static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e3), cfg.clock_mhz, 100.0 * t.utilization(pes),
         100.0 * t.mapping_efficiency(pes), b.compute, b.pipeline, b.stall_total(), other);
+    print_value_flow(os, r);
     if (r.area.is_object()) {
         const double seconds = static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e6);
         const double area_mm2 = r.area.at("area_mm2").get<double>();

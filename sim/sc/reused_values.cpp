@@ -29,14 +29,27 @@ ReusedValues::Done ReusedValues::run(Task& t, std::unique_ptr<model::FunctionalM
     return d;
 }
 
-void ReusedValues::start(const Layer& layer, std::unique_ptr<InstructionSource> src, uint64_t seed,
-                         size_t result_index, std::vector<model::LayerStats>& results) {
+void ReusedValues::start(const Layer& layer, std::unique_ptr<InstructionSource> src,
+                         std::function<void(model::CanonicalTensors&)> operands, bool check, size_t result_index,
+                         std::vector<model::LayerStats>& results, ImageFn on_image) {
     std::shared_ptr<InstructionSource> program(std::move(src));
     const Config& cfg = m_cfg;
     const std::atomic<bool>* cancel = &m_cancel;
-    Task task{result_index, [&layer, &cfg, program, seed, cancel](model::FunctionalMachine& fm) {
-                  return model::replay_layer_values(layer, cfg, fm, *program, seed, true, cancel);
+    Task task{result_index, [&layer, &cfg, program, operands = std::move(operands), check, cancel,
+                             on_image](model::FunctionalMachine& fm) {
+                  model::CanonicalTensors tensors;
+                  operands(tensors);
+                  std::vector<uint8_t> image;
+                  const model::CheckResult result = model::replay_layer_values(
+                      layer, cfg, fm, *program, tensors, check, cancel, on_image ? &image : nullptr);
+                  if (on_image) on_image(program->layout(), image);
+                  return result;
               }};
+    if (on_image) {  // the next layers need its output now
+        std::vector<Done> done{run(task, m_inline_machine)};
+        store(done, results);
+        return;
+    }
     if (m_background && !m_worker.joinable()) {
         try {
             m_worker = std::thread([this] { worker_loop(); });

@@ -39,11 +39,15 @@ public:
     // Drops the queued replays and waits for the running one.
     ~ReusedValues();
 
-    // Computes and checks the values of `layer`, whose operands come from `seed`, with its program `src`;
-    // the CheckResult goes to results[result_index], now or later (collect(), finish()). `layer` must
-    // outlive the replay.
-    void start(const Layer& layer, std::unique_ptr<InstructionSource> src, uint64_t seed, size_t result_index,
-               std::vector<model::LayerStats>& results);
+    // Computes and checks the values of `layer`, whose operands `operands` makes (on the thread that
+    // replays), with its program `src`; the CheckResult goes to results[result_index], now or later
+    // (collect(), finish()). `layer` must outlive the replay. With `on_image` (a network's next layers
+    // read this layer's output) the replay runs now, in place, and `on_image` gets its final DRAM image.
+    using ImageFn = std::function<void(const LayerLayout& layout, const std::vector<uint8_t>& image)>;
+    // `check`: compare with the reference (else only on_image has a use).
+    void start(const Layer& layer, std::unique_ptr<InstructionSource> src,
+               std::function<void(model::CanonicalTensors&)> operands, bool check, size_t result_index,
+               std::vector<model::LayerStats>& results, ImageFn on_image = {});
     // Writes the checks of the replays done so far into `results`; returns the smallest result index whose
     // replay is not done (SIZE_MAX when none): the results before it are complete. Rethrows a replay's error.
     size_t collect(std::vector<model::LayerStats>& results);

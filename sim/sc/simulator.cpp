@@ -23,6 +23,7 @@
 #include "model/program_bound.h"
 #include "model/reference.h"
 #include "model/tensors.h"
+#include "model/value_flow.h"
 #include "sc/accelerator.h"
 #include "sc/asan_stack.h"
 #include "sc/clock.h"
@@ -177,10 +178,14 @@ private:
         const uint32_t bits = m_cfg.array.operand_bits;
         const bool check = m_opt.check && m_opt.compute_values;
         uint64_t timeline_cycles = 0;  // sum of the cycles of the layers done
+        if (m_opt.compute_values || m_opt.layer_trace) {
+            m_values = std::make_unique<model::NetworkValues>(m_wl, bits, m_opt.seed, !m_opt.layer_barrier);
+        }
         for (size_t li = 0; li < m_wl.layers.size(); ++li) {
-            const Layer& layer = m_wl.layers[li];
             m_layer_index = li;
             if (const int sig = stop_requested()) throw RunInterrupted(sig, results_done());
+            // The layer as this run compiles it (a network's values calibrate its STORE shift).
+            const Layer& layer = m_values && !m_opt.search_only ? m_values->layer(li) : m_wl.layers[li];
             if (m_opt.search_only && layer.kind != LayerKind::Other && m_opt.search_claim &&
                 !m_opt.search_claim(li, layer)) {
                 continue;
@@ -192,6 +197,7 @@ private:
             // Layers run back to back: a layer starts where the previous one ended, whatever the cycles an
             // in-process search spent simulating candidates in between.
             st.start_cycle = timeline_cycles;
+            if (m_values) note_values(li, st);
             if (layer.kind == LayerKind::Other) {
                 st.op = layer.op;
                 st.other_elements = layer.elements;
@@ -206,6 +212,7 @@ private:
                 again.check = {};  // a layer's own values, replayed below
                 again.reused_from = it->second.name;
                 again.name = layer.name;
+                if (m_values) note_values(li, again);
                 again.start_cycle = timeline_cycles;
                 if (again.mapping.strategy == "search") {  // as the search's memo would have answered
                     again.mapping.memo_hit = true;
@@ -213,13 +220,20 @@ private:
                 }
                 timeline_cycles += again.cycles;
                 results.push_back(std::move(again));
-                if (m_opt.compute_values && m_opt.check) {  // without a check the values are not observable
+                // Without a check the values are not observable, unless later layers read them.
+                const bool output_needed = m_values && m_values->output_needed(li);
+                if (m_opt.compute_values && (m_opt.check || output_needed)) {
                     const model::MappingChoice& mc = results.back().mapping;
-                    reused_values().start(layer,
-                                          program_of(layer, mc),
-                                          model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name),
-                                          results.size() - 1, results);
+                    ReusedValues::ImageFn keep;
+                    if (output_needed) {
+                        keep = [this, li, bits](const LayerLayout& lay, const std::vector<uint8_t>& image) {
+                            m_values->keep_output(li, model::read_outputs(lay, image, bits));
+                        };
+                    }
+                    reused_values().start(layer, program_of(layer, mc), m_values->make_operands(li), m_opt.check,
+                                          results.size() - 1, results, std::move(keep));
                 }
+                if (m_values) m_values->layer_done(li);
                 if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
                 continue;
             }
@@ -240,10 +254,7 @@ private:
             // neither the tensors nor the program (docs/reliability.md, "Resource guards").
             const bool dataless = !m_opt.compute_values && !m_opt.layer_trace;
             auto tensors = std::make_shared<model::CanonicalTensors>();
-            if (!dataless) {
-                model::generate_tensors(layer, bits, model::layer_seed(m_opt.seed, static_cast<uint32_t>(li), layer.name),
-                                        *tensors);
-            }
+            if (!dataless) m_values->make_operands(li)(*tensors);
             // The reference check needs only the tensors: it runs on a second thread while the layer simulates.
             // The job owns what it reads and ScSystem owns the job: if the simulation is stopped (sc_stop
             // abandons this thread's stack), destroying ScSystem still waits for it.
@@ -318,6 +329,10 @@ private:
                 const std::vector<int32_t> ref = m_reference.get();
                 st.check = model::check_outputs(layer, layout, ref, m_dram.image(), bits);
             }
+            if (!dataless && m_values->output_needed(li)) {
+                m_values->keep_output(li, model::read_outputs(layout, m_dram.image(), bits));
+            }
+            if (m_values) m_values->layer_done(li);
             if (m_opt.layer_trace) {
                 const Program whole = ctx.program.kept_program();
                 trace.layer_index = li;
@@ -345,6 +360,23 @@ private:
             });
         }
         if (m_retire_log) m_retire_log->commit();
+    }
+
+    // Where layer `li`'s values come from, into its statistics (model/value_flow.h).
+    void note_values(size_t li, model::LayerStats& st) const {
+        const model::ValueFlowPlan& plan = m_values->plan();
+        if (plan.fused_into[li] != kNetworkInput) {
+            st.fused_into = m_wl.layers[plan.fused_into[li]].name;
+            st.fused_as = plan.fused_as[li];
+        }
+        if (m_wl.layers[li].kind == LayerKind::Other) return;
+        const model::InputSource& in = plan.input[li];
+        if (in.producer != kNetworkInput) {
+            st.input_from = m_wl.layers[in.producer].name;
+        } else {
+            st.input_generated_why = in.generated_why;
+        }
+        st.second_operand_note = in.second_operand_note;
     }
 
     // The program a mapping choice names: the heuristic compiler's, or the chosen mapping's.
@@ -567,6 +599,8 @@ private:
     // (declared last: destroyed first) waits for the thread to stop.
     std::atomic<bool> m_cancel_reference{false};
     std::unique_ptr<ReusedValues> m_reused;  // reused_values(); destroyed before m_cancel_reference
+    // The run's values from layer to layer (RunOptions::layer_barrier); null without values.
+    std::unique_ptr<model::NetworkValues> m_values;
     std::future<std::vector<int32_t>> m_reference;
 };
 

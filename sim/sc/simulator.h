@@ -42,6 +42,10 @@ struct RunOptions {
     // false (--timing-only): EXECUTEs compute no values and nothing is checked (check is ignored). Timing
     // does not depend on operand values, so every cycle count and statistic stays the same.
     bool compute_values = true;
+    // --layer-barrier: every layer's operands generated from its own seed (isolated layers). Otherwise a
+    // layer reads the stored output of the layer its graph edge names when the shapes allow
+    // (model/value_flow.h). Layers run back to back either way: cycles are the same.
+    bool layer_barrier = false;
     // A layer whose shape (and mapping) an earlier layer of the run had takes that layer's statistics
     // instead of being simulated again: layers start from an idle machine and timing does not depend on
     // the data, so the numbers are the same. With values, its own values come from its program replayed

@@ -18,7 +18,7 @@ namespace {
 using json = nlohmann::json;
 
 const std::vector<std::string> kTopKeys = {"name", "source", "version", "comment", "layers"};
-const std::vector<std::string> kCommonKeys = {"name", "type", "repeat", "comment"};
+const std::vector<std::string> kCommonKeys = {"name", "type", "repeat", "comment", "inputs"};
 const std::vector<std::string> kConvKeys = {"batch",  "in_h",   "in_w",    "in_c",     "out_c",
                                             "kernel", "stride", "padding", "dilation", "groups"};
 const std::vector<std::string> kGemmKeys = {"batch", "m", "n", "k"};
@@ -294,8 +294,37 @@ std::string json_key(const std::string& key) {
     return key == "op" ? "type" : key;
 }
 
-// Reads layers[index]; appends it (repeat times) to `out` when it is valid.
-void read_layer(const json& item, size_t index, Reporter& rep, std::vector<Layer>& out) {
+// The "inputs" of a layer as written: names of earlier layers, resolved once every layer is read.
+struct InputNames {
+    bool given = false;  // the key is present
+    std::vector<std::string> names;
+};
+
+// "inputs": a non-empty array of layer names (strings, not empty); a problem goes to `r`.
+InputNames read_input_names(const json& item, ObjectReader& r) {
+    InputNames in;
+    if (!item.contains("inputs")) return in;
+    const json& v = item["inputs"];
+    if (!v.is_array() || v.empty()) {
+        r.fail("inputs", fmt::format("must be a non-empty array of the names of earlier layers, \"{}\" for the "
+                                     "network's input (got {})", kNetworkInputName, describe(v)));
+        return in;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_string() || v[i].get_ref<const std::string&>().empty()) {
+            r.fail("inputs", fmt::format("element {} must be a layer name (got {})", i, describe(v[i])));
+            return in;
+        }
+        in.names.push_back(v[i].get<std::string>());
+    }
+    in.given = true;
+    return in;
+}
+
+// Reads layers[index]; appends it (repeat times) to `out` when it is valid, and its "inputs" to
+// `input_names` (parallel to `out`; the repeats after the first read the copy before them).
+void read_layer(const json& item, size_t index, Reporter& rep, std::vector<Layer>& out,
+                std::vector<InputNames>& input_names) {
     std::string where = fmt::format("layers[{}]", index);
     if (!item.is_object()) {
         rep.add(where, "",
@@ -352,6 +381,7 @@ void read_layer(const json& item, size_t index, Reporter& rep, std::vector<Layer
         r.string("comment", false, true);
     }
     const uint64_t repeat = r.integer("repeat", 1, kMaxRepeat, 1).value_or(1);
+    const InputNames inputs = read_input_names(item, r);
     if (kind_desc.empty()) {
         return;  // no usable type: the shape keys cannot be interpreted
     }
@@ -391,8 +421,46 @@ void read_layer(const json& item, size_t index, Reporter& rep, std::vector<Layer
     }
     for (uint64_t i = 1; i <= repeat; ++i) {
         out.push_back(layer);
+        input_names.push_back(i == 1 ? inputs : InputNames{});
         if (repeat > 1) {
             out.back().name = fmt::format("{}_{}", layer.name, i);
+        }
+    }
+}
+
+// Turns the "inputs" names into Layer::inputs: each must name an earlier layer, once.
+void resolve_inputs(Workload& w, const std::vector<InputNames>& input_names, const std::string& path, Reporter& rep) {
+    std::map<std::string, uint32_t> index_of;
+    for (size_t i = 0; i < w.layers.size(); ++i) index_of.emplace(w.layers[i].name, static_cast<uint32_t>(i));
+    for (size_t i = 0; i < w.layers.size(); ++i) {
+        const InputNames& in = input_names[i];
+        if (!in.given) continue;
+        Layer& layer = w.layers[i];
+        const std::string at = fmt::format("{} ({})", layer.origin.substr(path.size() + 2), layer.name);
+        for (const std::string& name : in.names) {
+            const auto it = name == kNetworkInputName ? index_of.end() : index_of.find(name);
+            if (name == kNetworkInputName) {
+                if (std::find(layer.inputs.begin(), layer.inputs.end(), kNetworkInput) != layer.inputs.end()) {
+                    rep.add(at, "inputs", fmt::format("'{}' is listed twice", name));
+                } else {
+                    layer.inputs.push_back(kNetworkInput);
+                }
+            } else if (it == index_of.end()) {
+                const std::string guess = closest_match(name, [&] {
+                    std::vector<std::string> earlier;
+                    for (size_t j = 0; j < i; ++j) earlier.push_back(w.layers[j].name);
+                    return earlier;
+                }());
+                rep.add(at, "inputs", fmt::format("no layer is named '{}'{}", name,
+                                                  guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess)));
+            } else if (it->second >= i) {
+                rep.add(at, "inputs", fmt::format("'{}' is not an earlier layer: a layer reads the outputs of layers "
+                                                  "listed before it", name));
+            } else if (std::find(layer.inputs.begin(), layer.inputs.end(), it->second) != layer.inputs.end()) {
+                rep.add(at, "inputs", fmt::format("'{}' is listed twice", name));
+            } else {
+                layer.inputs.push_back(it->second);
+            }
         }
     }
 }
@@ -453,6 +521,7 @@ Workload parse_json_trace(const std::string& path, const std::string& raw) {
         }
     }
     Workload w;
+    std::vector<InputNames> input_names;  // parallel to w.layers
     w.name = top.string("name", true, false);
     w.source = top.string("source", false, true);
     top.string("comment", false, true);
@@ -467,7 +536,7 @@ Workload parse_json_trace(const std::string& path, const std::string& raw) {
     } else {
         const json& layers = doc["layers"];
         for (size_t i = 0; i < layers.size(); ++i) {
-            read_layer(layers[i], i, rep, w.layers);
+            read_layer(layers[i], i, rep, w.layers, input_names);
         }
     }
     std::map<std::string, std::string> first_use;  // layer name -> "layers[i]" that defined it
@@ -480,6 +549,7 @@ Workload parse_json_trace(const std::string& path, const std::string& raw) {
                                 it->second));
         }
     }
+    resolve_inputs(w, input_names, path, rep);
     throw_if_problems(path, rep.lines);
     return w;
 }

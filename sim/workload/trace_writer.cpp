@@ -21,7 +21,8 @@ std::string dump(const ojson& j) { return json_text(j); }
 // `v` when h == w, else [h, w].
 ojson pair(uint32_t h, uint32_t w) { return h == w ? ojson(h) : ojson::array({h, w}); }
 
-ojson layer_json(const Layer& l, const TraceLayerText& text) {
+// `inputs`: the names for the "inputs" key, or null to leave it out (the previous layer).
+ojson layer_json(const Layer& l, const TraceLayerText& text, const ojson& inputs) {
     ojson j;
     j["name"] = l.name;
     if (!text.type.empty()) {
@@ -53,6 +54,7 @@ ojson layer_json(const Layer& l, const TraceLayerText& text) {
     } else {
         j["elements"] = l.elements;
     }
+    if (!inputs.is_null()) j["inputs"] = inputs;
     if (!text.comment.empty()) j["comment"] = text.comment;
     return j;
 }
@@ -73,7 +75,17 @@ std::string to_json_trace(const Workload& workload, const std::string& comment,
     if (!comment.empty()) os << "  \"comment\": " << dump(comment) << ",\n";
     os << "  \"layers\": [\n";
     for (size_t i = 0; i < workload.layers.size(); ++i) {
-        const ojson j = layer_json(workload.layers[i], text.empty() ? none : text[i]);
+        const std::vector<uint32_t>& in = workload.layers[i].inputs;
+        ojson inputs;  // null: the default (the previous layer, or the network input for the first)
+        const bool default_inputs = in.empty() || (i == 0 && in == std::vector<uint32_t>{kNetworkInput}) ||
+                                    (i > 0 && in == std::vector<uint32_t>{static_cast<uint32_t>(i - 1)});
+        if (!default_inputs) {
+            inputs = ojson::array();
+            for (const uint32_t p : in) {
+                inputs.push_back(p == kNetworkInput ? std::string(kNetworkInputName) : workload.layers.at(p).name);
+            }
+        }
+        const ojson j = layer_json(workload.layers[i], text.empty() ? none : text[i], inputs);
         std::string line;
         for (const auto& [key, value] : j.items()) {
             std::string v = dump(value);

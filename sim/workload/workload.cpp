@@ -101,6 +101,32 @@ uint64_t total_macs(const Workload& workload) {
     return total;
 }
 
+std::vector<uint32_t> layer_inputs(const Workload& workload, size_t index) {
+    const Layer& layer = workload.layers.at(index);
+    if (!layer.inputs.empty()) return layer.inputs;
+    return {index == 0 ? kNetworkInput : static_cast<uint32_t>(index - 1)};
+}
+
+std::vector<std::string> validate_inputs(const Workload& workload) {
+    std::vector<std::string> lines;
+    for (size_t i = 0; i < workload.layers.size(); ++i) {
+        const Layer& layer = workload.layers[i];
+        std::vector<uint32_t> seen;
+        for (const uint32_t p : layer.inputs) {
+            if (p != kNetworkInput && p >= i) {
+                lines.push_back(fmt::format("{}: inputs: layer {} is not an earlier layer (layers read the outputs "
+                                            "of layers listed before them)", layer.origin, p));
+            } else if (std::find(seen.begin(), seen.end(), p) != seen.end()) {
+                lines.push_back(fmt::format("{}: inputs: {} is listed twice", layer.origin,
+                                            p == kNetworkInput ? std::string("the network input")
+                                                               : "'" + workload.layers[p].name + "'"));
+            }
+            seen.push_back(p);
+        }
+    }
+    return lines;
+}
+
 std::vector<std::string> validate_layer(const Layer& layer) {
     std::vector<std::string> lines;
     for (const workload_detail::Problem& p : workload_detail::check_layer(layer)) {

@@ -2,6 +2,7 @@
 // A network as a list of layers, read from our JSON trace format or from SCALE-Sim topology CSVs.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,14 @@ struct Layer {
     std::string op;           // kind == Other: the operation ("maxpool", "add", "softmax", ...)
     uint64_t elements = 0;    // kind == Other: output elements, for the report
     std::string origin;       // "<file>:<line>" or "<file>: layers[3]" for messages
+    // The layers whose outputs this layer reads (graph edges), as indices of earlier layers; the first is
+    // the input operand. kNetworkInput stands for the network's input. Empty: the previous layer (the
+    // network input for the first layer), as in SCALE-Sim CSVs and JSON traces without "inputs".
+    std::vector<uint32_t> inputs;
+    // Conv/gemm: the STORE's requantization shift. Unset: requant_shift(k, operand bits) (compiler/layout.h),
+    // made for uniform random operands; a network run sets it from the layer's real input
+    // (model/value_flow.h). Not part of the trace formats.
+    std::optional<uint32_t> store_shift;
 
     GemmView gemm_view() const;  // kind must be Conv or Gemm
 };
@@ -67,6 +76,19 @@ struct Workload {
 constexpr uint64_t kMaxLayerDim = 1000000;                  // any one size (h, w, channels, kernel, m, n, k)
 constexpr uint64_t kMaxLayerMacs = uint64_t{1} << 62;       // MACs of one layer
 constexpr uint64_t kMaxTensorElements = uint64_t{1} << 60;  // elements of one tensor (byte sizes fit 64 bits)
+
+// Layer::inputs entry for the network's input (a tensor no layer produces), written "$input" in JSON
+// traces' "inputs" (a layer of that name cannot be an input).
+constexpr uint32_t kNetworkInput = UINT32_MAX;
+constexpr const char* kNetworkInputName = "$input";
+
+// The layers layer `index` of `workload` reads: its `inputs`, or the previous layer when they are empty
+// ({kNetworkInput} for the first layer).
+std::vector<uint32_t> layer_inputs(const Workload& workload, size_t index);
+
+// Checks every layer's `inputs`: earlier layers or kNetworkInput, no repeats. Returns the problems, each
+// "<origin>: inputs: <problem>"; empty when valid.
+std::vector<std::string> validate_inputs(const Workload& workload);
 
 const char* to_string(LayerKind kind);  // "conv", "gemm", "other"
 

@@ -16,8 +16,10 @@ for pair in tiny_2x2_ws:mixed tiny_4x4_os:resblock_small tiny_4x8_ws:conv3x3 tin
 import json, sys
 full, timing = (json.load(open(p)) for p in sys.argv[1:3])
 def strip(d):
-    """The report without its check results."""
+    """The report without its check results and where the values came from."""
     for l in d["layers"]:
+        l.pop("values", None)
+        l.pop("fused", None)
         c = l.pop("check", None)
         if c is not None and l.get("simulated"):
             yield c

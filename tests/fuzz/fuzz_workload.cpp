@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Fuzz targets: the JSON trace reader and the SCALE-Sim CSV reader (FUZZ_CSV selects the CSV one).
-// Any input is accepted (and then every layer validates) or refused with InputError lines naming the file.
+// Any input is accepted (and then every layer and graph edge validates) or refused with InputError lines naming the file.
 #include <cstdlib>
 
 #include "common/errors.h"
@@ -21,6 +21,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (const auto& l : wl.layers) {
             if (!sasim::validate_layer(l).empty()) std::abort();  // loaded layers are valid
             if (l.kind != sasim::LayerKind::Other) (void)l.gemm_view().macs();
+        }
+        if (!sasim::validate_inputs(wl).empty()) std::abort();  // and so are their graph edges
+        for (size_t i = 0; i < wl.layers.size(); ++i) {
+            for (const uint32_t p : sasim::layer_inputs(wl, i)) {
+                if (p != sasim::kNetworkInput && p >= i) std::abort();
+            }
         }
     } catch (const sasim::InputError& e) {
         for (const auto& line : e.lines()) {

@@ -4,6 +4,9 @@
 // workloads/bert_base_layer.json, and the JSON trace the importer writes reading back unchanged.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
+#include "model/value_flow.h"
 #include "onnx_test_util.h"
 
 using namespace sasim;
@@ -72,6 +75,24 @@ TEST_CASE("onnx networks: ResNet-50 from ONNX equals workloads/resnet50.json lay
     CHECK(im.workload.layers.size() == 175);  // every node of the graph
     CHECK(im.folded.empty());
     CHECK(im.warnings.empty());
+
+    // The graph's edges: every conv reads the same layer's output as in the hand trace's "inputs" (the
+    // ONNX BatchNormalization folded into its conv, the ReLU executed by the conv's STORE), or, like
+    // there, generates its input after an op that is not executed.
+    const model::ValueFlowPlan pa = model::plan_value_flow(im.workload), pb = model::plan_value_flow(hand);
+    const auto producers = [](const Workload& w, const model::ValueFlowPlan& p) {
+        std::vector<std::string> out;
+        for (size_t i = 0; i < w.layers.size(); ++i) {
+            if (w.layers[i].kind == LayerKind::Other) continue;
+            const uint32_t q = p.input[i].producer;
+            out.push_back(q == kNetworkInput ? "(generated)" : w.layers[q].name);
+        }
+        return out;
+    };
+    CHECK(producers(im.workload, pa) == producers(hand, pb));
+    CHECK(std::count(pa.fused_as.begin(), pa.fused_as.end(), "weights") == 53);
+    CHECK(std::count(pa.fused_as.begin(), pa.fused_as.end(), "store") == 33);  // the ReLUs after a conv
+    CHECK(std::count(pa.fused_as.begin(), pa.fused_as.end(), "alias") == 0);   // the Flatten follows a pool
 }
 
 TEST_CASE("onnx networks: BERT-base layer from ONNX equals workloads/bert_base_layer.json", "[onnx]") {
@@ -114,6 +135,7 @@ TEST_CASE("onnx networks: the JSON trace reads back as the imported network", "[
     for (size_t i = 0; i < back.layers.size(); ++i) {
         const Layer &x = back.layers[i], &y = im.workload.layers[i];
         CHECK(x.name == y.name);
+        CHECK(layer_inputs(back, i) == layer_inputs(im.workload, i));  // the graph's edges, "inputs" where needed
         REQUIRE(x.kind == y.kind);
         if (x.kind == LayerKind::Other) {
             CHECK((x.op == y.op && x.elements == y.elements));

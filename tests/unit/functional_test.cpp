@@ -71,8 +71,10 @@ TEST_CASE("functional: replayed programs give the reference's outputs", "[functi
             for (const Layer& layer : layers) {
                 INFO(sasim::to_string(df) << " int" << bits << " " << layer.name);
                 auto src = sasim::stream_layer(layer, cfg);
+                sasim::model::CanonicalTensors t;
+                sasim::model::generate_tensors(layer, bits, 42, t);
                 const sasim::model::CheckResult r =
-                    sasim::model::replay_layer_values(layer, cfg, machine, *src, 42, true, nullptr);
+                    sasim::model::replay_layer_values(layer, cfg, machine, *src, t, true, nullptr);
                 CHECK(r.checked);
                 CHECK(r.elements > 0);
                 CHECK(r.mismatches == 0);

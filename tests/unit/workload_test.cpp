@@ -375,7 +375,7 @@ TEST_CASE("workload: JSON errors one class at a time", "[workload]") {
     CHECK(
         first_error(R"({"name": "a", "type": "gemm", "m": 1, "n": 2, "k": 3, "in_h": 4})") ==
         "layers[0] (a): in_h: not a key of gemm layers (it is a key of conv layers); gemm layers take: name, "
-        "type, repeat, comment, batch, m, n, k");
+        "type, repeat, comment, inputs, batch, m, n, k");
     CHECK(first_error(R"({"type": "gemm", "m": 1, "n": 2, "k": 3})") ==
           "layers[0]: name: missing required key (a string)");
     CHECK(first_error(R"(7)") ==

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#include "model/value_flow.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+
+namespace sasim::model {
+
+namespace {
+
+// A tensor as [rows][cols] in canonical order (model/tensors.h, model/reference.h).
+struct Matrix {
+    uint64_t rows = 0, cols = 0;
+};
+
+Matrix output_matrix(const Layer& l) {
+    if (l.kind == LayerKind::Conv) {
+        return {uint64_t{l.conv.batch} * l.conv.out_h() * l.conv.out_w(), l.conv.out_c};
+    }
+    return {uint64_t{l.gemm.batch} * l.gemm.m, l.gemm.n};
+}
+
+Matrix input_matrix(const Layer& l) {
+    if (l.kind == LayerKind::Conv) return {uint64_t{l.conv.batch} * l.conv.in_h * l.conv.in_w, l.conv.in_c};
+    return {uint64_t{l.gemm.batch} * l.gemm.m, l.gemm.k};
+}
+
+std::string describe(const Matrix& m) { return fmt::format("{} x {}", m.rows, m.cols); }
+
+bool executed(const Layer& l) { return l.kind != LayerKind::Other; }
+
+}  // namespace
+
+ValueFlowPlan plan_value_flow(const Workload& wl) {
+    const size_t n = wl.layers.size();
+    ValueFlowPlan plan;
+    plan.input.resize(n);
+    plan.fused_into.assign(n, kNetworkInput);
+    plan.fused_as.assign(n, "");
+    plan.last_reader.assign(n, kNetworkInput);
+    // The executed layer whose stored values a layer's output is (itself, or the conv a ReLU is fused into).
+    auto value_of = [&](uint32_t p) { return plan.fused_into[p] != kNetworkInput ? plan.fused_into[p] : p; };
+    for (size_t i = 0; i < n; ++i) {
+        const Layer& layer = wl.layers[i];
+        const std::vector<uint32_t> ins = layer_inputs(wl, i);
+        if (!executed(layer)) {
+            const uint32_t v = ins[0] == kNetworkInput ? kNetworkInput : value_of(ins[0]);
+            const bool after_conv = ins.size() == 1 && v != kNetworkInput && wl.layers[v].kind == LayerKind::Conv;
+            const bool after_executed = ins.size() == 1 && v != kNetworkInput && executed(wl.layers[v]);
+            const char* how = after_conv && layer.op == "relu"                 ? "store"
+                              : after_conv && layer.op == "batchnormalization" ? "weights"
+                              : after_executed && (layer.op == "flatten" || layer.op == "reshape") ? "alias"
+                                                                                                 : "";
+            if (*how != '\0') {
+                plan.fused_into[i] = v;
+                plan.fused_as[i] = how;
+            }
+            continue;
+        }
+        InputSource& src = plan.input[i];
+        if (ins.size() > 1) {
+            const std::string second = ins[1] == kNetworkInput ? std::string("the network's input")
+                                                               : "'" + wl.layers[ins[1]].name + "'";
+            src.second_operand_note = fmt::format("reads {} as its second operand, which is generated (the "
+                                                  "stationary operand is always a generated tensor)", second);
+        }
+        if (ins[0] == kNetworkInput) {
+            src.generated_why = "the network's input";
+            continue;
+        }
+        const uint32_t p = value_of(ins[0]);
+        const Layer& prod = wl.layers[p];
+        if (!executed(prod)) {
+            src.generated_why = fmt::format("it reads '{}' ({}), which is not executed", prod.name, prod.op);
+            continue;
+        }
+        const Matrix out = output_matrix(prod), in = input_matrix(layer);
+        const bool same_size = out.rows * out.cols == in.rows * in.cols;
+        // A gemm may read whole rows of a conv's output as one row (a flatten of NHWC pixels).
+        const bool flatten = layer.kind == LayerKind::Gemm && prod.kind == LayerKind::Conv && in.cols % out.cols == 0;
+        const bool columns_fit = in.cols == out.cols || flatten;
+        if (!same_size || !columns_fit) {
+            src.generated_why = fmt::format("it reads '{}', whose output ({}) is not its input ({}) reshaped",
+                                            prod.name, describe(out), describe(in));
+            continue;
+        }
+        src.producer = p;
+        plan.last_reader[p] = static_cast<uint32_t>(i);
+    }
+    return plan;
+}
+
+uint32_t calibrated_shift(uint64_t k, double input_rms, double weight_rms, uint32_t operand_bits) {
+    const double spread = std::sqrt(static_cast<double>(k)) * input_rms * weight_rms;
+    const double target = std::ldexp(1.0, static_cast<int>(operand_bits - 3));
+    if (!(spread > target)) return 0;
+    return static_cast<uint32_t>(std::min<long>(31, std::lround(std::log2(spread / target))));
+}
+
+double rms(const std::vector<int16_t>& v) {
+    if (v.empty()) return 0;
+    double sum = 0;
+    for (const int16_t x : v) sum += static_cast<double>(x) * x;
+    return std::sqrt(sum / static_cast<double>(v.size()));
+}
+
+double uniform_operand_rms(uint32_t bits) {
+    // Integers uniform over [-h, h-1]: the mean square is (sum of x^2) / 2h = (2h^2 + 1) / 6.
+    const double h = std::ldexp(1.0, static_cast<int>(bits - 1));
+    return std::sqrt((2 * h * h + 1) / 6);
+}
+
+NetworkValues::NetworkValues(const Workload& wl, uint32_t operand_bits, uint64_t run_seed, bool flow)
+    : m_layers(wl.layers), m_bits(operand_bits), m_seed(run_seed), m_flow(flow), m_kept(wl.layers.size()) {
+    if (m_flow) {
+        m_plan = plan_value_flow(wl);
+    } else {
+        m_plan.input.resize(wl.layers.size());
+        for (InputSource& s : m_plan.input) s.generated_why = "layers are isolated (--layer-barrier)";
+        m_plan.fused_into.assign(wl.layers.size(), kNetworkInput);
+        m_plan.fused_as.assign(wl.layers.size(), "");
+        m_plan.last_reader.assign(wl.layers.size(), kNetworkInput);
+    }
+}
+
+const Layer& NetworkValues::layer(size_t index) {
+    Layer& l = m_layers.at(index);
+    const uint32_t p = m_plan.input[index].producer;
+    if (p != kNetworkInput) {
+        if (!m_kept[p].values) {
+            throw SimulationError(fmt::format("layer {}: the output of '{}' it reads was not kept", l.name,
+                                              m_layers[p].name));
+        }
+        l.store_shift = calibrated_shift(l.gemm_view().k, m_kept[p].rms, uniform_operand_rms(m_bits), m_bits);
+    }
+    return l;
+}
+
+NetworkValues::OperandMaker NetworkValues::make_operands(size_t index) const {
+    const uint32_t p = m_plan.input[index].producer;
+    std::shared_ptr<const std::vector<int16_t>> input = p == kNetworkInput ? nullptr : m_kept[p].values;
+    if (p != kNetworkInput && !input) {
+        throw SimulationError(fmt::format("layer {}: the output of '{}' it reads was not kept", m_layers[index].name,
+                                          m_layers[p].name));
+    }
+    const Layer* layer = &m_layers[index];
+    const uint32_t bits = m_bits;
+    const uint64_t seed = layer_seed(m_seed, static_cast<uint32_t>(index), layer->name);
+    return [layer, bits, seed, input](CanonicalTensors& t) {
+        generate_tensors(*layer, bits, seed, t);
+        if (!input) return;
+        if (input->size() != t.input.size()) {
+            throw SimulationError(fmt::format("layer {}: its producer stored {} values, its input has {}", layer->name,
+                                              input->size(), t.input.size()));
+        }
+        t.input = *input;
+    };
+}
+
+bool NetworkValues::output_needed(size_t index) const { return m_plan.last_reader[index] != kNetworkInput; }
+
+void NetworkValues::keep_output(size_t index, std::vector<int16_t> values) {
+    Kept& k = m_kept.at(index);
+    k.rms = rms(values);
+    k.values = std::make_shared<const std::vector<int16_t>>(std::move(values));
+    m_kept_list.push_back(index);
+}
+
+void NetworkValues::layer_done(size_t index) {
+    const auto drop = [&](size_t p) {
+        if (m_plan.last_reader[p] > index) return false;
+        m_kept[p] = Kept{};
+        return true;
+    };
+    m_kept_list.erase(std::remove_if(m_kept_list.begin(), m_kept_list.end(), drop), m_kept_list.end());
+}
+
+}  // namespace sasim::model
