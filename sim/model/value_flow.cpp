@@ -51,7 +51,8 @@ ValueFlowPlan plan_value_flow(const Workload& wl) {
             const uint32_t v = ins[0] == kNetworkInput ? kNetworkInput : value_of(ins[0]);
             const bool after_conv = ins.size() == 1 && v != kNetworkInput && wl.layers[v].kind == LayerKind::Conv;
             const bool after_executed = ins.size() == 1 && v != kNetworkInput && executed(wl.layers[v]);
-            const char* how = after_conv && layer.op == "relu"                 ? "store"
+            const bool relu = layer.op == "relu" || layer.op == "relu6";
+            const char* how = after_conv && relu                               ? "store"
                               : after_conv && layer.op == "batchnormalization" ? "weights"
                               : after_executed && (layer.op == "flatten" || layer.op == "reshape") ? "alias"
                                                                                                  : "";

@@ -28,7 +28,8 @@ struct ValueFlowPlan {
     // Per layer: an Other layer whose output is a conv/gemm layer's stored output names that layer (see
     // fused_as); kNetworkInput for every other layer.
     std::vector<uint32_t> fused_into;
-    // Per layer with fused_into: how. "store" (a ReLU after a conv, which the conv's STORE applies),
+    // Per layer with fused_into: how. "store" (a ReLU or ReLU6 after a conv, which the conv's STORE applies:
+    // ReLU6 as ReLU and saturation, with 6.0 at the largest operand value as in int8 MobileNets),
     // "weights" (an inference BatchNormalization after a conv, folded into its weights: the operands are
     // generated, so folding changes no value), "alias" (flatten, reshape: the same bytes read another way).
     std::vector<std::string> fused_as;

@@ -276,8 +276,31 @@ std::optional<uint64_t> einsum_macs(Node& c) {
     return macs;
 }
 
+// The type of a Clip node: "relu6" for Clip(0, 6) (PyTorch's ReLU6), "relu" for Clip(0) without an upper
+// bound, else "clip". Its bounds are inputs 1 and 2 (opset 11 on) or attributes min and max (before).
+std::string clip_type(const Node& c) {
+    std::optional<double> lo, hi;
+    for (const auto& a : c.n.attribute()) {
+        if (a.name() == "min") lo = a.f();
+        if (a.name() == "max") hi = a.f();
+    }
+    const auto bound = [&](int i) -> std::optional<double> {
+        if (c.n.input_size() <= i || c.n.input(i).empty()) return std::nullopt;
+        const auto it = c.g.values.find(c.n.input(i));
+        if (it == c.g.values.end() || it->second.size() != 1) return std::nullopt;
+        return it->second.at(0);
+    };
+    if (!lo) lo = bound(1);
+    if (!hi) hi = bound(2);
+    const bool has_hi = c.n.input_size() > 2 && !c.n.input(2).empty();
+    if (lo && *lo == 0 && hi && *hi == 6) return "relu6";
+    if (lo && *lo == 0 && !hi && !has_hi) return "relu";
+    return "clip";
+}
+
 void map_other(Node& c, std::vector<MappedLayer>& out, std::vector<std::string>& warnings) {
-    MappedLayer l = make_layer(c, LayerKind::Other, other_type(c.n.op_type()), "");
+    const bool clip = c.n.op_type() == "Clip" && is_default_domain(c.n.domain());
+    MappedLayer l = make_layer(c, LayerKind::Other, clip ? clip_type(c) : other_type(c.n.op_type()), "");
     if (const auto e = output_elements(c.g, c.n)) {
         l.layer.elements = std::min<uint64_t>(*e, kMaxTensorElements);
     } else {

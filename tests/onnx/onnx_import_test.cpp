@@ -427,3 +427,36 @@ TEST_CASE("onnx: load_workload reads .onnx once the loader is registered", "[onn
     REQUIRE(w.layers.size() == 1);
     CHECK(w.layers[0].origin == path + ": node 'fc' (MatMul)");
 }
+
+TEST_CASE("onnx: graph edges become inputs; Clip(0, 6) is relu6", "[onnx]") {
+    TempDir t;
+    ModelBuilder b(13);
+    const auto scalar = [&](const std::string& name, float v) {
+        auto* s = b.g().add_initializer();
+        s->set_name(name);
+        s->set_data_type(::onnx::TensorProto::FLOAT);
+        s->add_float_data(v);
+    };
+    b.input("x", {1, 4, 8, 8});
+    b.weight("w1", {4, 4, 3, 3});
+    b.weight("w2", {4, 4, 1, 1});
+    scalar("zero", 0);
+    scalar("six", 6);
+    scalar("one", 1);
+    attr_ints(b.node("Conv", {"x", "w1"}, {"c1"}, "conv1"), "pads", {1, 1, 1, 1});
+    b.node("Clip", {"c1", "zero", "six"}, {"r1"}, "act1");
+    b.node("Conv", {"r1", "w2"}, {"c2"}, "conv2");
+    b.node("Add", {"c2", "x"}, {"s"}, "add");
+    b.node("Clip", {"s", "zero", "one"}, {"y"}, "act2");
+    b.output("y");
+    const auto im = import_model(b.save(t));
+    const Workload& w = im.workload;
+    REQUIRE(w.layers.size() == 5);
+    CHECK(w.layers[1].op == "relu6");
+    CHECK(w.layers[4].op == "clip");
+    CHECK(layer_inputs(w, 0) == std::vector<uint32_t>{kNetworkInput});
+    CHECK(layer_inputs(w, 2) == std::vector<uint32_t>{1});
+    CHECK(layer_inputs(w, 3) == std::vector<uint32_t>{2, kNetworkInput});  // the residual reads the graph input
+    CHECK(layer_inputs(w, 4) == std::vector<uint32_t>{3});
+    CHECK(contains(onnx_import::to_json_trace(im), R"("inputs": ["conv2", "$input"])"));
+}

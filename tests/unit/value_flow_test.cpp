@@ -135,6 +135,19 @@ TEST_CASE("value flow: who reads which output, and why an input is generated", "
     CHECK(p.last_reader[8] == kNetworkInput);
 }
 
+TEST_CASE("value flow: ReLU6 after a conv is its STORE, a clip is not", "[graph]") {
+    const Workload w = parse(std::string(kConvA) + R"(,
+        {"name": "r6", "type": "relu6", "elements": 512},
+        {"name": "b", "type": "conv", "in_h": 8, "in_w": 8, "in_c": 8, "out_c": 8, "kernel": 1},
+        {"name": "clip", "type": "clip", "elements": 512},
+        {"name": "c", "type": "conv", "in_h": 8, "in_w": 8, "in_c": 8, "out_c": 8, "kernel": 1})");
+    const model::ValueFlowPlan p = model::plan_value_flow(w);
+    CHECK(p.fused_as[1] == "store");
+    CHECK(p.input[2].producer == 0);
+    CHECK(p.fused_into[3] == kNetworkInput);
+    CHECK(p.input[4].generated_why == "it reads 'clip' (clip), which is not executed");
+}
+
 TEST_CASE("value flow: a ReLU after a gemm is not executed", "[graph]") {
     const Workload w = parse(R"({"name": "g", "type": "gemm", "m": 4, "n": 4, "k": 4},
         {"name": "relu", "type": "relu", "elements": 16},
