@@ -183,7 +183,7 @@ CheckResult check_outputs(const Layer& layer, const LayerLayout& lay, const std:
             ++res.mismatches;
         }
     };
-    OutputDigest digest;
+    OutputDigest digest(ob);
     for (uint64_t outer = 0; outer < (lay.is_conv ? rows : v.count); ++outer) {
         for (uint64_t inner = 0; inner < (lay.is_conv ? v.count : rows); ++inner) {
             const uint64_t g = lay.is_conv ? inner : outer, i = lay.is_conv ? outer : inner;
@@ -192,7 +192,7 @@ CheckResult check_outputs(const Layer& layer, const LayerLayout& lay, const std:
                 // The common case in one branch-free pass over the row; the slow path only names a mismatch.
                 const GemmAddrs& ga = lay.gemms[g];
                 const uint8_t* got = image.data() + ga.c_addr + i * ga.c_row_stride;
-                digest.add_int8(got, v.n);
+                digest.add_bytes(got, v.n);
                 if (row_mismatches(ref.data() + idx0, got, v.n, lay.shift, lay.relu) == 0) continue;
             } else {
                 for (uint64_t j = 0; j < v.n; ++j) digest.add(stored(g, i, j));

@@ -2,6 +2,7 @@
 // Per-layer results: plain structs; printers live in sim/report.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -55,27 +56,51 @@ struct CheckResult {
     uint64_t output_digest = 0;
 };
 
-// A 64-bit digest of a sequence of output values (int8 or int16, as signed integers): four FNV-1a-style
-// lanes, element i into lane i % 4, folded at the end. Order-sensitive; cheap enough for every checked layer.
+// A 64-bit digest of stored output values in canonical order: their bytes as stored (each value
+// `value_bytes` bytes, little endian), hashed eight bytes at a time with FNV-1a's prime and folded with the
+// byte count. Order-sensitive, and cheap enough for every checked layer.
 class OutputDigest {
 public:
+    explicit OutputDigest(uint32_t value_bytes) : m_value_bytes(value_bytes) {}
+    // One value (its low value_bytes bytes).
     void add(int32_t v) {
-        uint64_t& h = m_lane[m_count++ & 3];
-        h = (h ^ static_cast<uint16_t>(v)) * kPrime;
+        for (uint32_t b = 0; b < m_value_bytes; ++b) add_byte(static_cast<uint8_t>(static_cast<uint32_t>(v) >> (8 * b)));
     }
-    void add_int8(const uint8_t* p, uint64_t n) {
-        for (uint64_t j = 0; j < n; ++j) add(static_cast<int8_t>(p[j]));
+    // `n` bytes as stored (whole values).
+    void add_bytes(const uint8_t* p, uint64_t n) {
+        uint64_t j = 0;
+        for (; j < n && m_fill != 0; ++j) add_byte(p[j]);
+        for (; j + 8 <= n; j += 8) {
+            uint64_t w;
+            std::memcpy(&w, p + j, 8);
+            mix(w);
+        }
+        for (; j < n; ++j) add_byte(p[j]);
     }
     uint64_t value() const {
-        uint64_t h = m_count;
-        for (const uint64_t lane : m_lane) h = (h ^ lane) * kPrime;
-        return h;
+        uint64_t h = (m_hash ^ m_word) * kPrime;
+        return (h ^ m_bytes) * kPrime;
     }
 
 private:
     static constexpr uint64_t kPrime = 0x100000001b3ULL;  // FNV-1a 64 prime
-    uint64_t m_lane[4] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL, 0x9ce484222325cbf2ULL, 0x2325cbf29ce48422ULL};
-    uint64_t m_count = 0;
+    void mix(uint64_t w) {
+        m_hash = (m_hash ^ w) * kPrime;
+        m_bytes += 8;
+    }
+    void add_byte(uint8_t b) {
+        m_word |= uint64_t{b} << (8 * m_fill);
+        if (++m_fill == 8) {
+            mix(m_word);
+            m_word = 0;
+            m_fill = 0;
+        }
+    }
+    uint32_t m_value_bytes;
+    uint64_t m_hash = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
+    uint64_t m_word = 0;                     // bytes not yet mixed, the first in the low byte
+    uint32_t m_fill = 0;                     // how many
+    uint64_t m_bytes = 0;                    // bytes mixed
 };
 
 // How the layer's program was chosen (docs/mapper.md).

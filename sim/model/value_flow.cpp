@@ -104,9 +104,9 @@ uint32_t calibrated_shift(uint64_t k, double input_rms, double weight_rms, uint3
 
 double rms(const std::vector<int16_t>& v) {
     if (v.empty()) return 0;
-    double sum = 0;
-    for (const int16_t x : v) sum += static_cast<double>(x) * x;
-    return std::sqrt(sum / static_cast<double>(v.size()));
+    uint64_t sum = 0;  // at most 2^30 per value: exact for up to 2^34 values
+    for (const int16_t x : v) sum += static_cast<uint64_t>(int64_t{x} * x);
+    return std::sqrt(static_cast<double>(sum) / static_cast<double>(v.size()));
 }
 
 double uniform_operand_rms(uint32_t bits) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sc/reused_values.h"
 
+#include "model/reference.h"
+
 #include <algorithm>
 #include <chrono>
 #include <system_error>
@@ -35,20 +37,29 @@ void ReusedValues::start(const Layer& layer, std::unique_ptr<InstructionSource> 
     std::shared_ptr<InstructionSource> program(std::move(src));
     const Config& cfg = m_cfg;
     const std::atomic<bool>* cancel = &m_cancel;
-    Task task{result_index, [&layer, &cfg, program, operands = std::move(operands), check, cancel,
-                             on_image](model::FunctionalMachine& fm) {
-                  model::CanonicalTensors tensors;
-                  operands(tensors);
-                  std::vector<uint8_t> image;
-                  const model::CheckResult result = model::replay_layer_values(
-                      layer, cfg, fm, *program, tensors, check, cancel, on_image ? &image : nullptr);
-                  if (on_image) on_image(program->layout(), image);
-                  return result;
-              }};
-    if (on_image) {  // the next layers need its output now
-        std::vector<Done> done{run(task, m_inline_machine)};
-        store(done, results);
-        return;
+    Task task;
+    task.result_index = result_index;
+    if (on_image) {
+        // The next layers need its output now: the values here, the reference check (the larger part of the
+        // work) queued like a replay, holding the operands and the image.
+        auto tensors = std::make_shared<model::CanonicalTensors>();
+        auto image = std::make_shared<std::vector<uint8_t>>();
+        operands(*tensors);
+        if (!m_inline_machine) m_inline_machine = std::make_unique<model::FunctionalMachine>(m_cfg);
+        model::replay_layer_values(layer, cfg, *m_inline_machine, *program, *tensors, false, cancel, image.get());
+        on_image(program->layout(), *image);
+        if (!check) return;
+        task.holds_data = true;
+        task.replay = [&layer, &cfg, program, tensors, image, cancel](model::FunctionalMachine&) {
+            const std::vector<int32_t> ref = model::reference_outputs(layer, *tensors, cancel);
+            return model::check_outputs(layer, program->layout(), ref, *image, cfg.array.operand_bits);
+        };
+    } else {
+        task.replay = [&layer, &cfg, program, operands = std::move(operands), check, cancel](model::FunctionalMachine& fm) {
+            model::CanonicalTensors tensors;
+            operands(tensors);
+            return model::replay_layer_values(layer, cfg, fm, *program, tensors, check, cancel);
+        };
     }
     if (m_background && !m_worker.joinable()) {
         try {
@@ -60,7 +71,9 @@ void ReusedValues::start(const Layer& layer, std::unique_ptr<InstructionSource> 
     bool in_place = !m_background;
     if (!in_place) {
         std::lock_guard<std::mutex> lock(m_mutex);
-        in_place = m_queue.size() >= kMaxQueued;
+        // A check holding a layer's operands and image waits for at most one other such check.
+        const auto holding = std::count_if(m_queue.begin(), m_queue.end(), [](const Task& t) { return t.holds_data; });
+        in_place = m_queue.size() >= kMaxQueued || (task.holds_data && holding >= 1);
         if (!in_place) m_queue.push_back(std::move(task));
     }
     if (!in_place) {

@@ -42,7 +42,9 @@ public:
     // Computes and checks the values of `layer`, whose operands `operands` makes (on the thread that
     // replays), with its program `src`; the CheckResult goes to results[result_index], now or later
     // (collect(), finish()). `layer` must outlive the replay. With `on_image` (a network's next layers
-    // read this layer's output) the replay runs now, in place, and `on_image` gets its final DRAM image.
+    // read this layer's output) the values are computed now, in place, and `on_image` gets the final DRAM
+    // image; the reference check is then queued like a replay (holding operands and image: at most one
+    // such check waits, further ones run in place).
     using ImageFn = std::function<void(const LayerLayout& layout, const std::vector<uint8_t>& image)>;
     // `check`: compare with the reference (else only on_image has a use).
     void start(const Layer& layer, std::unique_ptr<InstructionSource> src,
@@ -60,6 +62,7 @@ private:
     struct Task {
         size_t result_index = 0;
         std::function<model::CheckResult(model::FunctionalMachine&)> replay;
+        bool holds_data = false;  // a check of values replayed in place: it holds their operands and image
     };
     struct Done {
         size_t result_index = 0;

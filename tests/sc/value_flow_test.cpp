@@ -56,7 +56,7 @@ std::vector<uint64_t> reference_chain(const Workload& wl, const std::vector<int>
             shift = model::calibrated_shift(layer.gemm_view().k, model::rms(in), model::uniform_operand_rms(bits), bits);
         }
         const std::vector<int32_t> acc = model::reference_outputs(layer, t);
-        model::OutputDigest digest;
+        model::OutputDigest digest(bits / 8);
         for (const int32_t v : acc) {
             out[i].push_back(static_cast<int16_t>(
                 model::reference_requantize(v, shift, layer.kind == LayerKind::Conv, bits)));
