@@ -598,9 +598,10 @@ private:
     // The current layer's reference check, computing on its own thread. ~ScSystem cancels it, and the future
     // (declared last: destroyed first) waits for the thread to stop.
     std::atomic<bool> m_cancel_reference{false};
-    std::unique_ptr<ReusedValues> m_reused;  // reused_values(); destroyed before m_cancel_reference
-    // The run's values from layer to layer (RunOptions::layer_barrier); null without values.
+    // The run's values from layer to layer (RunOptions::layer_barrier); null without values. Declared before
+    // m_reused: queued replays refer to its layers, so it must outlive them.
     std::unique_ptr<model::NetworkValues> m_values;
+    std::unique_ptr<ReusedValues> m_reused;  // reused_values(); destroyed before m_cancel_reference
     std::future<std::vector<int32_t>> m_reference;
 };
 
