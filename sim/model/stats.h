@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Per-layer results: plain structs; printers live in sim/report.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -43,6 +44,14 @@ struct TrafficStats {
 
 struct InstructionCounts {
     uint64_t loads = 0, executes = 0, stores = 0;
+};
+
+// When one unit worked on a layer: the first issue and the last retire cycle of its instructions, in cycles
+// from the layer's start. A unit without instructions keeps first_issue_cycle > last_retire_cycle.
+struct UnitSpan {
+    uint64_t first_issue_cycle = UINT64_MAX;
+    uint64_t last_retire_cycle = 0;
+    bool empty() const { return first_issue_cycle > last_retire_cycle; }
 };
 
 struct CheckResult {
@@ -139,6 +148,7 @@ struct LayerStats {
     uint64_t compulsory_bytes = 0;  // input + weights + output bytes, each moved once
     EnergyBreakdown energy;         // dynamic energy of the counts above (model/energy.h)
     MappingChoice mapping;          // how the program was chosen
+    std::array<UnitSpan, 3> unit_spans;  // by sasim::Unit (load, execute, store): the network timeline
     // Values from layer to layer (model/value_flow.h; empty in a run without values). Conv/gemm layers: the
     // layer whose stored output was the input operand, or why the input was generated instead; a note when
     // the graph gives a second operand that was generated. Other layers executed as part of a conv/gemm

@@ -125,6 +125,13 @@ nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df)
     if (!l.input_from.empty()) j["values"]["input_from"] = l.input_from;
     if (!l.input_generated_why.empty()) j["values"]["input_generated"] = l.input_generated_why;
     if (!l.second_operand_note.empty()) j["values"]["second_operand"] = l.second_operand_note;
+    // Which unit the layer held when, in absolute cycles: [first issue, last retire].
+    const char* units[] = {"load", "execute", "store"};
+    for (size_t u = 0; u < l.unit_spans.size(); ++u) {
+        const model::UnitSpan& span = l.unit_spans[u];
+        if (span.empty()) continue;
+        j["timeline"][units[u]] = {l.start_cycle + span.first_issue_cycle, l.start_cycle + span.last_retire_cycle};
+    }
     j["utilization"] = l.utilization(pes);
     j["mapping_efficiency"] = l.mapping_efficiency(pes);
     const auto& b = l.breakdown;
@@ -211,6 +218,7 @@ nlohmann::json report_without_layers(const RunReport& r, nlohmann::json layers) 
     tj.erase("kind");
     tj.erase("gemm");
     tj.erase("start_cycle");
+    tj.erase("timeline");
     tj.erase("reused_from");
     tj["seconds"] = static_cast<double>(t.cycles) / (cfg.clock_mhz * 1e6);
     // Average power over the run and its efficiency (two operations per MAC), from dynamic energy only.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // What the units share while one layer runs: its program, and the records they fill for the report.
 #pragma once
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -24,6 +26,7 @@ struct LayerRecord {
     model::TrafficStats traffic;
     uint64_t macs = 0;             // MACs performed by EXECUTEs
     uint64_t array_slots = 0;      // sum over EXECUTEs of streamed rows * rows * cols
+    std::array<model::UnitSpan, 3> unit_spans;  // by Unit, cycles from the layer's start
 };
 
 // What a unit is doing right now, for the watchdog and deadlock messages.
@@ -55,12 +58,18 @@ struct LayerContext {
     }
     const Instruction& instr(uint64_t i) const { return program.at(i); }
     const std::vector<ConvGeometry>& convs() const { return program.convs(); }
-    void record_issue(uint64_t index, uint64_t cycle) { program.set_issue(index, cycle); }
+    void record_issue(uint64_t index, uint64_t cycle) {
+        model::UnitSpan& span = rec.unit_spans[static_cast<int>(unit_of(program.at(index).op))];
+        span.first_issue_cycle = std::min(span.first_issue_cycle, cycle - start_cycle);
+        program.set_issue(index, cycle);
+    }
     uint64_t issue_cycle(uint64_t index) const { return program.issue(index); }
     void record_retire(uint64_t index, uint64_t cycle) {
         ++progress;
         ++rec.retired;
         if (cycle > rec.last_retire) rec.last_retire = cycle;
+        model::UnitSpan& span = rec.unit_spans[static_cast<int>(unit_of(program.at(index).op))];
+        span.last_retire_cycle = std::max(span.last_retire_cycle, cycle - start_cycle);
         program.retire(index, cycle);
         if (program.all_retired()) all_retired.notify(sc_core::SC_ZERO_TIME);
     }

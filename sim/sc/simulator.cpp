@@ -319,6 +319,7 @@ private:
             st.breakdown = ctx.rec.attributor.result();
             st.compute_cycles = st.breakdown.compute;
             st.array_slots_used = ctx.rec.array_slots;
+            st.unit_spans = ctx.rec.unit_spans;
             st.traffic = ctx.rec.traffic;
             st.compulsory_bytes = compulsory_bytes(layout);
             st.energy = model::layer_energy(st, m_event_energy);

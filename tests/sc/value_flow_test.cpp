@@ -5,6 +5,7 @@
 // Each TEST_CASE runs in its own process (ctest).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,17 @@ void run_and_compare(bool barrier, bool reuse) {
         }
         CHECK(st.check.pass);
         CHECK(st.check.output_digest == want[i]);
+        // The timeline: every unit worked within the layer, the layer ends at its last retire, and data moves
+        // load -> execute -> store.
+        uint64_t end = 0;
+        for (const model::UnitSpan& span : st.unit_spans) {
+            REQUIRE_FALSE(span.empty());
+            CHECK(span.last_retire_cycle <= st.cycles);
+            end = std::max(end, span.last_retire_cycle);
+        }
+        CHECK(end == st.cycles);
+        CHECK(st.unit_spans[0].first_issue_cycle < st.unit_spans[1].first_issue_cycle);
+        CHECK(st.unit_spans[1].first_issue_cycle < st.unit_spans[2].first_issue_cycle);
         const int p = barrier ? -1 : flow[i];
         CHECK(st.input_from == (p < 0 ? std::string() : wl.layers[static_cast<size_t>(p)].name));
         CHECK(st.input_generated_why.empty() == (p >= 0));
