@@ -128,53 +128,82 @@ NetworkValues::NetworkValues(const Workload& wl, uint32_t operand_bits, uint64_t
     }
 }
 
-const Layer& NetworkValues::layer(size_t index) {
-    Layer& l = m_layers.at(index);
-    const uint32_t p = m_plan.input[index].producer;
-    if (p != kNetworkInput) {
-        if (!m_kept[p].values) {
-            throw SimulationError(fmt::format("layer {}: the output of '{}' it reads was not kept", l.name,
-                                              m_layers[p].name));
-        }
-        l.store_shift = calibrated_shift(l.gemm_view().k, m_kept[p].rms, uniform_operand_rms(m_bits), m_bits);
-    }
-    return l;
+KeptOutput make_kept_output(std::vector<int16_t> values) {
+    KeptOutput k;
+    k.rms = rms(values);
+    k.values = std::make_shared<const std::vector<int16_t>>(std::move(values));
+    return k;
 }
 
-NetworkValues::OperandMaker NetworkValues::make_operands(size_t index) const {
-    const uint32_t p = m_plan.input[index].producer;
-    std::shared_ptr<const std::vector<int16_t>> input = p == kNetworkInput ? nullptr : m_kept[p].values;
-    if (p != kNetworkInput && !input) {
+namespace {
+
+// `l` with its STORE shift calibrated on its input `in`.
+void calibrate(Layer& l, const KeptOutput& in, uint32_t bits) {
+    l.store_shift = calibrated_shift(l.gemm_view().k, in.rms, uniform_operand_rms(bits), bits);
+}
+
+}  // namespace
+
+std::shared_future<KeptOutput> NetworkValues::producer_output(size_t index) const {
+    const uint32_t p = m_plan.input.at(index).producer;
+    if (p == kNetworkInput) return {};
+    if (!m_kept[p].valid()) {
         throw SimulationError(fmt::format("layer {}: the output of '{}' it reads was not kept", m_layers[index].name,
                                           m_layers[p].name));
     }
-    const Layer* layer = &m_layers[index];
+    return m_kept[p];
+}
+
+const Layer& NetworkValues::layer(size_t index) {
+    Layer& l = m_layers.at(index);
+    if (const std::shared_future<KeptOutput> in = producer_output(index); in.valid()) calibrate(l, in.get(), m_bits);
+    return l;
+}
+
+std::function<Layer()> NetworkValues::layer_later(size_t index) const {
+    return [l = m_layers.at(index), in = producer_output(index), bits = m_bits]() mutable {
+        if (in.valid()) calibrate(l, in.get(), bits);
+        return l;
+    };
+}
+
+NetworkValues::OperandMaker NetworkValues::make_operands(size_t index) const {
+    const std::shared_future<KeptOutput> input = producer_output(index);
+    const Layer* layer = &m_layers[index];  // its shape and name only: they stay
     const uint32_t bits = m_bits;
     const uint64_t seed = layer_seed(m_seed, static_cast<uint32_t>(index), layer->name);
     return [layer, bits, seed, input](CanonicalTensors& t) {
         generate_tensors(*layer, bits, seed, t);
-        if (!input) return;
-        if (input->size() != t.input.size()) {
+        if (!input.valid()) return;
+        const std::vector<int16_t>& in = *input.get().values;
+        if (in.size() != t.input.size()) {
             throw SimulationError(fmt::format("layer {}: its producer stored {} values, its input has {}", layer->name,
-                                              input->size(), t.input.size()));
+                                              in.size(), t.input.size()));
         }
-        t.input = *input;
+        t.input = in;
     };
 }
 
 bool NetworkValues::output_needed(size_t index) const { return m_plan.last_reader[index] != kNetworkInput; }
 
 void NetworkValues::keep_output(size_t index, std::vector<int16_t> values) {
-    Kept& k = m_kept.at(index);
-    k.rms = rms(values);
-    k.values = std::make_shared<const std::vector<int16_t>>(std::move(values));
+    std::promise<KeptOutput> p;
+    p.set_value(make_kept_output(std::move(values)));
+    m_kept.at(index) = p.get_future().share();
     m_kept_list.push_back(index);
+}
+
+std::shared_ptr<std::promise<KeptOutput>> NetworkValues::promise_output(size_t index) {
+    auto p = std::make_shared<std::promise<KeptOutput>>();
+    m_kept.at(index) = p->get_future().share();
+    m_kept_list.push_back(index);
+    return p;
 }
 
 void NetworkValues::layer_done(size_t index) {
     const auto drop = [&](size_t p) {
         if (m_plan.last_reader[p] > index) return false;
-        m_kept[p] = Kept{};
+        m_kept[p] = {};
         return true;
     };
     m_kept_list.erase(std::remove_if(m_kept_list.begin(), m_kept_list.end(), drop), m_kept_list.end());

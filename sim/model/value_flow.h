@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,11 +54,19 @@ uint32_t calibrated_shift(uint64_t k, double input_rms, double weight_rms, uint3
 // Root mean square of `v` (0 for an empty vector).
 double rms(const std::vector<int16_t>& v);
 
+// A layer's stored output, as later layers read it.
+struct KeptOutput {
+    std::shared_ptr<const std::vector<int16_t>> values;  // canonical order (read_outputs)
+    double rms = 0;                                      // rms(*values), for the readers' calibration
+};
+KeptOutput make_kept_output(std::vector<int16_t> values);
+
 // The values of a network run as it goes: each conv/gemm layer's operands (generated from its seed, the
 // input replaced by its producer's stored output when the plan says so), the layer as it is compiled (its
 // STORE shift calibrated when its input flows), and the stored outputs later layers read, dropped after
-// their last reader. Used on the simulation's thread only; the operand makers it hands out own what they
-// read and may run on any thread.
+// their last reader. An output may be promised (a reused layer's values, replayed on a worker thread) and
+// kept later: its readers wait for it. The class is used on the simulation's thread only; the closures it
+// hands out own what they read and may run on any thread.
 class NetworkValues {
 public:
     // `flow` false (--layer-barrier): every layer's operands are generated, as for isolated layers.
@@ -67,31 +76,36 @@ public:
     bool flow() const { return m_flow; }
 
     // Layer `index` as the run compiles it. With flow, a layer whose input flows gets its store_shift from
-    // the producer's output (calibrated_shift); the producer's output must be kept (keep_output) by then.
-    // The reference stays valid for the run.
+    // the producer's output (calibrated_shift), waiting for it when it is only promised. The reference stays
+    // valid for the run. Throws SimulationError when the producer's output was neither kept nor promised.
     const Layer& layer(size_t index);
-    // Fills `t` with layer `index`'s operands (the same as `make_operands(index)` would).
+    // The same as a closure that waits and calibrates where it runs (a copy of the layer).
+    std::function<Layer()> layer_later(size_t index) const;
+    // Fills `t` with layer `index`'s operands, waiting for a promised input where it runs.
     using OperandMaker = std::function<void(CanonicalTensors& t)>;
     OperandMaker make_operands(size_t index) const;
 
-    // Whether a later layer reads layer `index`'s output (then keep_output must be called after it).
+    // Whether a later layer reads layer `index`'s output (then keep_output or promise_output is due).
     bool output_needed(size_t index) const;
     void keep_output(size_t index, std::vector<int16_t> values);
-    // Layer `index` is done: the outputs no later layer reads are dropped.
+    // Layer `index`'s output, to be kept by whoever computes it (set_value, or set_exception on failure;
+    // a promise destroyed unfulfilled makes its readers fail with std::future_error).
+    std::shared_ptr<std::promise<KeptOutput>> promise_output(size_t index);
+    // Layer `index` is done: the outputs no later layer reads are dropped (a reader that captured one
+    // keeps it alive).
     void layer_done(size_t index);
 
 private:
-    struct Kept {
-        std::shared_ptr<const std::vector<int16_t>> values;
-        double rms = 0;
-    };
+    // Layer `index`'s producer's output (kept or promised); throws when there is neither.
+    std::shared_future<KeptOutput> producer_output(size_t index) const;
+
     std::vector<Layer> m_layers;
     uint32_t m_bits;
     uint64_t m_seed;
     bool m_flow;
     ValueFlowPlan m_plan;
-    std::vector<Kept> m_kept;         // per layer: its stored output while a later layer needs it
-    std::vector<size_t> m_kept_list;  // the layers whose output m_kept holds
+    std::vector<std::shared_future<KeptOutput>> m_kept;  // per layer: its output while a later layer needs it
+    std::vector<size_t> m_kept_list;                     // the layers whose output m_kept holds
 };
 
 // The root mean square of operands drawn uniformly from the signed `bits`-bit range (generate_tensors).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sc/reused_values.h"
 
-#include "model/reference.h"
+#include "model/tensors.h"
 
 #include <algorithm>
 #include <chrono>
@@ -31,36 +31,33 @@ ReusedValues::Done ReusedValues::run(Task& t, std::unique_ptr<model::FunctionalM
     return d;
 }
 
-void ReusedValues::start(const Layer& layer, std::unique_ptr<InstructionSource> src,
+void ReusedValues::start(std::function<Layer()> layer, Compile compile,
                          std::function<void(model::CanonicalTensors&)> operands, bool check, size_t result_index,
-                         std::vector<model::LayerStats>& results, ImageFn on_image) {
-    std::shared_ptr<InstructionSource> program(std::move(src));
+                         std::vector<model::LayerStats>& results, std::shared_ptr<std::promise<model::KeptOutput>> output) {
     const Config& cfg = m_cfg;
     const std::atomic<bool>* cancel = &m_cancel;
     Task task;
     task.result_index = result_index;
-    if (on_image) {
-        // The next layers need its output now: the values here, the reference check (the larger part of the
-        // work) queued like a replay, holding the operands and the image.
-        auto tensors = std::make_shared<model::CanonicalTensors>();
-        auto image = std::make_shared<std::vector<uint8_t>>();
-        operands(*tensors);
-        if (!m_inline_machine) m_inline_machine = std::make_unique<model::FunctionalMachine>(m_cfg);
-        model::replay_layer_values(layer, cfg, *m_inline_machine, *program, *tensors, false, cancel, image.get());
-        on_image(program->layout(), *image);
-        if (!check) return;
-        task.holds_data = true;
-        task.replay = [&layer, &cfg, program, tensors, image, cancel](model::FunctionalMachine&) {
-            const std::vector<int32_t> ref = model::reference_outputs(layer, *tensors, cancel);
-            return model::check_outputs(layer, program->layout(), ref, *image, cfg.array.operand_bits);
-        };
-    } else {
-        task.replay = [&layer, &cfg, program, operands = std::move(operands), check, cancel](model::FunctionalMachine& fm) {
+    task.replay = [&cfg, layer = std::move(layer), compile = std::move(compile), operands = std::move(operands),
+                   check, cancel, output](model::FunctionalMachine& fm) {
+        try {
+            const Layer l = layer();
+            const std::unique_ptr<InstructionSource> program = compile(l);
             model::CanonicalTensors tensors;
             operands(tensors);
-            return model::replay_layer_values(layer, cfg, fm, *program, tensors, check, cancel);
-        };
-    }
+            std::vector<uint8_t> image;
+            const model::CheckResult result =
+                model::replay_layer_values(l, cfg, fm, *program, tensors, check, cancel, output ? &image : nullptr);
+            if (output) {
+                output->set_value(model::make_kept_output(
+                    model::read_outputs(program->layout(), image, cfg.array.operand_bits)));
+            }
+            return result;
+        } catch (...) {
+            if (output) output->set_exception(std::current_exception());
+            throw;
+        }
+    };
     if (m_background && !m_worker.joinable()) {
         try {
             m_worker = std::thread([this] { worker_loop(); });
@@ -71,9 +68,7 @@ void ReusedValues::start(const Layer& layer, std::unique_ptr<InstructionSource> 
     bool in_place = !m_background;
     if (!in_place) {
         std::lock_guard<std::mutex> lock(m_mutex);
-        // A check holding a layer's operands and image waits for at most one other such check.
-        const auto holding = std::count_if(m_queue.begin(), m_queue.end(), [](const Task& t) { return t.holds_data; });
-        in_place = m_queue.size() >= kMaxQueued || (task.holds_data && holding >= 1);
+        in_place = m_queue.size() >= kMaxQueued;
         if (!in_place) m_queue.push_back(std::move(task));
     }
     if (!in_place) {

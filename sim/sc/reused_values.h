@@ -15,6 +15,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -24,6 +25,7 @@
 #include "config/config.h"
 #include "model/functional.h"
 #include "model/stats.h"
+#include "model/value_flow.h"
 #include "workload/workload.h"
 
 namespace sasim::sc {
@@ -39,17 +41,17 @@ public:
     // Drops the queued replays and waits for the running one.
     ~ReusedValues();
 
-    // Computes and checks the values of `layer`, whose operands `operands` makes (on the thread that
-    // replays), with its program `src`; the CheckResult goes to results[result_index], now or later
-    // (collect(), finish()). `layer` must outlive the replay. With `on_image` (a network's next layers
-    // read this layer's output) the values are computed now, in place, and `on_image` gets the final DRAM
-    // image; the reference check is then queued like a replay (holding operands and image: at most one
-    // such check waits, further ones run in place).
-    using ImageFn = std::function<void(const LayerLayout& layout, const std::vector<uint8_t>& image)>;
-    // `check`: compare with the reference (else only on_image has a use).
-    void start(const Layer& layer, std::unique_ptr<InstructionSource> src,
-               std::function<void(model::CanonicalTensors&)> operands, bool check, size_t result_index,
-               std::vector<model::LayerStats>& results, ImageFn on_image = {});
+    // Computes and checks the values of a layer: `layer` gives the layer (it may wait for a network
+    // producer's output), `compile` its program, `operands` its operands (made on the thread that replays);
+    // the CheckResult goes to results[result_index], now or later (collect(), finish()). With `output`, a
+    // later layer reads this layer's stored output: the replay fulfils it (read_outputs), or fails it with
+    // the replay's error. Replays run in start order on one worker (or in place), so a replay that waits for
+    // an earlier replay's output waits for a replay already running or done.
+    using Compile = std::function<std::unique_ptr<InstructionSource>(const Layer&)>;
+    void start(std::function<Layer()> layer, Compile compile, std::function<void(model::CanonicalTensors&)> operands,
+               bool check, size_t result_index, std::vector<model::LayerStats>& results,
+               std::shared_ptr<std::promise<model::KeptOutput>> output = nullptr);
+
     // Writes the checks of the replays done so far into `results`; returns the smallest result index whose
     // replay is not done (SIZE_MAX when none): the results before it are complete. Rethrows a replay's error.
     size_t collect(std::vector<model::LayerStats>& results);
@@ -62,7 +64,6 @@ private:
     struct Task {
         size_t result_index = 0;
         std::function<model::CheckResult(model::FunctionalMachine&)> replay;
-        bool holds_data = false;  // a check of values replayed in place: it holds their operands and image
     };
     struct Done {
         size_t result_index = 0;

@@ -184,34 +184,33 @@ private:
         for (size_t li = 0; li < m_wl.layers.size(); ++li) {
             m_layer_index = li;
             if (const int sig = stop_requested()) throw RunInterrupted(sig, results_done());
-            // The layer as this run compiles it (a network's values calibrate its STORE shift).
-            const Layer& layer = m_values && !m_opt.search_only ? m_values->layer(li) : m_wl.layers[li];
-            if (m_opt.search_only && layer.kind != LayerKind::Other && m_opt.search_claim &&
-                !m_opt.search_claim(li, layer)) {
+            const Layer& wl_layer = m_wl.layers[li];
+            if (m_opt.search_only && wl_layer.kind != LayerKind::Other && m_opt.search_claim &&
+                !m_opt.search_claim(li, wl_layer)) {
                 continue;
             }
-            if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), nullptr, layer);
+            if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), nullptr, wl_layer);
             model::LayerStats st;
-            st.name = layer.name;
-            st.kind = layer.kind;
-            // Layers run back to back: a layer starts where the previous one ended, whatever the cycles an
+            st.name = wl_layer.name;
+            st.kind = wl_layer.kind;
+            // Layers run back to back: a wl_layer starts where the previous one ended, whatever the cycles an
             // in-process search spent simulating candidates in between.
             st.start_cycle = timeline_cycles;
             if (m_values) note_values(li, st);
-            if (layer.kind == LayerKind::Other) {
-                st.op = layer.op;
-                st.other_elements = layer.elements;
+            if (wl_layer.kind == LayerKind::Other) {
+                st.op = wl_layer.op;
+                st.other_elements = wl_layer.elements;
                 results.push_back(st);
-                if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
+                if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), wl_layer);
                 continue;
             }
-            state = "layer " + layer.name;
-            const std::string reuse_key = reuse_key_of(layer);
+            state = "wl_layer " + wl_layer.name;
+            const std::string reuse_key = reuse_key_of(wl_layer);
             if (const auto it = m_reusable.find(reuse_key); !reuse_key.empty() && it != m_reusable.end()) {
                 model::LayerStats again = it->second;
-                again.check = {};  // a layer's own values, replayed below
+                again.check = {};  // a wl_layer's own values, replayed below
                 again.reused_from = it->second.name;
-                again.name = layer.name;
+                again.name = wl_layer.name;
                 if (m_values) note_values(li, again);
                 again.start_cycle = timeline_cycles;
                 if (again.mapping.strategy == "search") {  // as the search's memo would have answered
@@ -223,20 +222,21 @@ private:
                 // Without a check the values are not observable, unless later layers read them.
                 const bool output_needed = m_values && m_values->output_needed(li);
                 if (m_opt.compute_values && (m_opt.check || output_needed)) {
-                    const model::MappingChoice& mc = results.back().mapping;
-                    ReusedValues::ImageFn keep;
-                    if (output_needed) {
-                        keep = [this, li, bits](const LayerLayout& lay, const std::vector<uint8_t>& image) {
-                            m_values->keep_output(li, model::read_outputs(lay, image, bits));
-                        };
-                    }
-                    reused_values().start(layer, program_of(layer, mc), m_values->make_operands(li), m_opt.check,
-                                          results.size() - 1, results, std::move(keep));
+                    // Replayed in layer order on the worker, or in place: a layer whose input is a promised output
+                    // waits for it there; the simulation goes on with the next layers.
+                    const model::MappingChoice mc = results.back().mapping;
+                    reused_values().start(m_values->layer_later(li),
+                                          [this, mc](const Layer& l) { return program_of(l, mc); },
+                                          m_values->make_operands(li), m_opt.check, results.size() - 1, results,
+                                          output_needed ? m_values->promise_output(li) : nullptr);
                 }
                 if (m_values) m_values->layer_done(li);
-                if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), layer);
+                if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), wl_layer);
                 continue;
             }
+            // The layer as this run compiles it: a network's values calibrate its STORE shift (waiting for a
+            // producer's output that a replay still computes).
+            const Layer& layer = m_values && !m_opt.search_only ? m_values->layer(li) : wl_layer;
             std::unique_ptr<InstructionSource> src = choose_program(layer, st.mapping);
             if (m_opt.search_only) {
                 st.simulated = true;
