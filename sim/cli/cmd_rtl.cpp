@@ -106,6 +106,7 @@ void select_layer(Workload& wl, const std::string& sel) {
                                      wl.layers[pick].name, wl.layers[pick].op));
     }
     Layer keep = wl.layers[pick];
+    keep.inputs.clear();  // alone, it reads the network's input
     wl.layers = {keep};
 }
 

@@ -88,7 +88,7 @@ public:
     }
     uint64_t value() const {
         uint64_t h = (m_hash ^ m_word) * kPrime;
-        return (h ^ m_bytes) * kPrime;
+        return (h ^ (m_bytes + m_fill)) * kPrime;
     }
 
 private:

@@ -33,6 +33,13 @@ std::string describe(const Matrix& m) { return fmt::format("{} x {}", m.rows, m.
 
 bool executed(const Layer& l) { return l.kind != LayerKind::Other; }
 
+// Ops whose output is their input's bytes read another way. Quantize/dequantize pairs only annotate the
+// scale of values this model already holds as integers; dropout is the identity at inference.
+bool is_alias_op(const std::string& op) {
+    return op == "flatten" || op == "reshape" || op == "identity" || op == "dropout" || op == "quantizelinear" ||
+           op == "dequantizelinear";
+}
+
 }  // namespace
 
 ValueFlowPlan plan_value_flow(const Workload& wl) {
@@ -54,8 +61,8 @@ ValueFlowPlan plan_value_flow(const Workload& wl) {
             const bool relu = layer.op == "relu" || layer.op == "relu6";
             const char* how = after_conv && relu                               ? "store"
                               : after_conv && layer.op == "batchnormalization" ? "weights"
-                              : after_executed && (layer.op == "flatten" || layer.op == "reshape") ? "alias"
-                                                                                                 : "";
+                              : after_executed && is_alias_op(layer.op) ? "alias"
+                                                                        : "";
             if (*how != '\0') {
                 plan.fused_into[i] = v;
                 plan.fused_as[i] = how;
@@ -67,7 +74,7 @@ ValueFlowPlan plan_value_flow(const Workload& wl) {
             const std::string second = ins[1] == kNetworkInput ? std::string("the network's input")
                                                                : "'" + wl.layers[ins[1]].name + "'";
             src.second_operand_note = fmt::format("reads {} as its second operand, which is generated (the "
-                                                  "stationary operand is always a generated tensor)", second);
+                                                  "weight operand is always a generated tensor)", second);
         }
         if (ins[0] == kNetworkInput) {
             src.generated_why = "the network's input";

@@ -19,7 +19,7 @@ namespace sasim::model {
 struct InputSource {
     uint32_t producer = kNetworkInput;  // the conv/gemm layer whose stored output it reads; kNetworkInput: generated
     std::string generated_why;          // producer == kNetworkInput: why ("the network's input", ...)
-    // Its second operand (the stationary one) is always generated; when the graph says it is another layer's
+    // Its second operand (the weights, B) is always generated; when the graph says it is another layer's
     // output (attention's Q·K^T), this says so. Empty otherwise.
     std::string second_operand_note;
 };
@@ -32,7 +32,8 @@ struct ValueFlowPlan {
     // Per layer with fused_into: how. "store" (a ReLU or ReLU6 after a conv, which the conv's STORE applies:
     // ReLU6 as ReLU and saturation, with 6.0 at the largest operand value as in int8 MobileNets),
     // "weights" (an inference BatchNormalization after a conv, folded into its weights: the operands are
-    // generated, so folding changes no value), "alias" (flatten, reshape: the same bytes read another way).
+    // generated, so folding changes no value), "alias" (flatten, reshape, identity, dropout, and
+    // QuantizeLinear / DequantizeLinear, which only annotate the scale of the integers the model holds).
     std::vector<std::string> fused_as;
     // Per layer: the last layer that reads its stored output (its values can be dropped after that layer);
     // kNetworkInput when no layer reads it.

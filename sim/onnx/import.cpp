@@ -56,7 +56,7 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
     result.workload.path = path;
 
     std::vector<std::string> problems;
-    std::unordered_set<std::string> used;
+    std::unordered_set<std::string> used = {kNetworkInputName};  // reserved: "inputs" name the network's input so
     // Graph edges: the layer that produces each tensor (the last layer of its node).
     std::unordered_map<std::string, uint32_t> producer;
     const auto& nodes = graph.graph().node();

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "report/report.h"
@@ -36,6 +38,13 @@ void print_value_flow(std::ostream& os, const RunReport& r) {
         network_input += l.input_generated_why == "the network's input" ? 1 : 0;
     }
     if (read + generated == 0) return;
+    const bool barrier = std::all_of(r.layers.begin(), r.layers.end(), [](const auto& l) {
+        return !l.simulated || l.input_generated_why == "layers are isolated (--layer-barrier)";
+    });
+    if (barrier) {
+        os << "values: layers isolated (--layer-barrier): every layer generated its operands\n";
+        return;
+    }
     os << fmt::format("values: {} layers read the stored output of the layer before them in the graph, {} generated "
                       "their input ({} the network's input, {} after an op not executed or not reshapable: "
                       "report.json \"values\"){}\n",

@@ -48,6 +48,7 @@ void write_all(int fd, const std::string& text) {
     sub.name = wl.name;
     sub.path = wl.path;
     sub.layers = std::move(layers);
+    for (Layer& l : sub.layers) l.inputs = {kNetworkInput};  // one per shape: no graph among them
     RunOptions o;
     o.seed = parent.seed;
     o.check = false;

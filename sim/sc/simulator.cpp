@@ -193,7 +193,7 @@ private:
             model::LayerStats st;
             st.name = wl_layer.name;
             st.kind = wl_layer.kind;
-            // Layers run back to back: a wl_layer starts where the previous one ended, whatever the cycles an
+            // Layers run back to back: a layer starts where the previous one ended, whatever the cycles an
             // in-process search spent simulating candidates in between.
             st.start_cycle = timeline_cycles;
             if (m_values) note_values(li, st);
@@ -204,11 +204,11 @@ private:
                 if (m_opt.progress) m_opt.progress(li, m_wl.layers.size(), &results.back(), wl_layer);
                 continue;
             }
-            state = "wl_layer " + wl_layer.name;
+            state = "layer " + wl_layer.name;
             const std::string reuse_key = reuse_key_of(wl_layer);
             if (const auto it = m_reusable.find(reuse_key); !reuse_key.empty() && it != m_reusable.end()) {
                 model::LayerStats again = it->second;
-                again.check = {};  // a wl_layer's own values, replayed below
+                again.check = {};  // a layer's own values, replayed below
                 again.reused_from = it->second.name;
                 again.name = wl_layer.name;
                 if (m_values) note_values(li, again);
@@ -366,6 +366,11 @@ private:
     // Where layer `li`'s values come from, into its statistics (model/value_flow.h).
     void note_values(size_t li, model::LayerStats& st) const {
         const model::ValueFlowPlan& plan = m_values->plan();
+        st.input_from.clear();  // a reused layer's statistics come with the earlier layer's
+        st.input_generated_why.clear();
+        st.second_operand_note.clear();
+        st.fused_into.clear();
+        st.fused_as.clear();
         if (plan.fused_into[li] != kNetworkInput) {
             st.fused_into = m_wl.layers[plan.fused_into[li]].name;
             st.fused_as = plan.fused_as[li];
@@ -614,6 +619,7 @@ std::vector<model::LayerStats> run_workload(const Config& cfg, const Workload& w
         throw InputError("--inject-fault: unknown fault \"" + opt.inject_fault +
                          "\" (valid: drop-token, late-result, kill-search-worker)");
     }
+    if (const auto bad_edges = validate_inputs(wl); !bad_edges.empty()) throw InputError(bad_edges);
     const auto problems = check_mappable(cfg, wl);
     if (!problems.empty()) throw InputError(problems);
     MemoryNeeds needs;

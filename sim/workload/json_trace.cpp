@@ -542,6 +542,10 @@ Workload parse_json_trace(const std::string& path, const std::string& raw) {
     std::map<std::string, std::string> first_use;  // layer name -> "layers[i]" that defined it
     for (const Layer& layer : w.layers) {
         const std::string at = layer.origin.substr(path.size() + 2);
+        if (layer.name == kNetworkInputName) {
+            rep.add(fmt::format("{} ({})", at, layer.name), "name",
+                    fmt::format("'{}' is reserved: in \"inputs\" it names the network's input", kNetworkInputName));
+        }
         const auto [it, inserted] = first_use.emplace(layer.name, at);
         if (!inserted) {
             rep.add(fmt::format("{} ({})", at, layer.name), "name",

@@ -93,23 +93,27 @@ public:
     TraceBuilder(LlmTrace& trace, std::string hint) : m_trace(trace), m_hint(std::move(hint)) {}
 
     // batch x (m x k) * (k x n); `type` "gemm" (weights) or "matmul" (both operands are activations).
-    void gemm(const std::string& name, const char* type, uint64_t batch, uint64_t m, uint64_t n, uint64_t k) {
+    // `inputs`: the layers it reads (Layer::inputs; empty: the layer before it). Returns its index.
+    uint32_t gemm(const std::string& name, const char* type, uint64_t batch, uint64_t m, uint64_t n, uint64_t k,
+                  std::vector<uint32_t> inputs = {}) {
         Layer l = named(name);
+        l.inputs = std::move(inputs);
         l.kind = LayerKind::Gemm;
         l.gemm.batch = narrow(l, "batch", batch);
         l.gemm.m = narrow(l, "m", m);
         l.gemm.n = narrow(l, "n", n);
         l.gemm.k = narrow(l, "k", k);
-        add(std::move(l), type);
+        return add(std::move(l), type);
     }
 
     // A layer that is not simulated: `op` producing `elements` outputs.
-    void other(const std::string& name, const char* op, uint64_t elements) {
+    uint32_t other(const std::string& name, const char* op, uint64_t elements, std::vector<uint32_t> inputs = {}) {
         Layer l = named(name);
+        l.inputs = std::move(inputs);
         l.kind = LayerKind::Other;
         l.op = op;
         l.elements = elements;
-        add(std::move(l), "");
+        return add(std::move(l), "");
     }
 
 private:
@@ -128,11 +132,12 @@ private:
         return static_cast<uint32_t>(value);
     }
 
-    void add(Layer l, const char* type) {
+    uint32_t add(Layer l, const char* type) {
         const std::vector<std::string> problems = validate_layer(l);
         if (!problems.empty()) fail(problems.front());
         m_trace.workload.layers.push_back(std::move(l));
         m_trace.text.push_back({type, ""});
+        return static_cast<uint32_t>(m_trace.workload.layers.size() - 1);
     }
 
     [[noreturn]] void fail(const std::string& problem) const {
@@ -192,36 +197,41 @@ void add_pass(TraceBuilder& tb, const LlmModel& md, const std::string& step, uin
     const uint64_t q_width = uint64_t{md.heads} * md.head_dim;
     const uint64_t kv_width = uint64_t{md.kv_heads} * md.head_dim;
     const uint64_t act = mul_sat(tokens, md.hidden);        // elements of one activation
-    tb.other(step + nm.embed, "embedding", act);
-    if (!nm.embed_norm.empty()) tb.other(step + nm.embed_norm, norm, act);
+    // Graph edges (Layer::inputs) where a layer does not read the one before it. Each pass embeds its
+    // own tokens, the network's input.
+    uint32_t x = tb.other(step + nm.embed, "embedding", act, {kNetworkInput});  // the block's input
+    if (!nm.embed_norm.empty()) x = tb.other(step + nm.embed_norm, norm, act);
     for (uint64_t i = 0; i < blocks; ++i) {
         const std::string p = fmt::format("{}{}.{}.", step, block_prefix(md.family), i);
-        if (!nm.ln1.empty()) tb.other(p + nm.ln1, norm, act);
-        tb.gemm(p + nm.q, "gemm", 1, tokens, q_width, md.hidden);
-        tb.gemm(p + nm.k, "gemm", 1, tokens, kv_width, md.hidden);
-        tb.gemm(p + nm.v, "gemm", 1, tokens, kv_width, md.hidden);
-        if (!nm.rope.empty()) tb.other(p + nm.rope, "rope", mul_sat(tokens, q_width + kv_width));
+        const uint32_t a = nm.ln1.empty() ? x : tb.other(p + nm.ln1, norm, act);  // what the projections read
+        const uint32_t q = tb.gemm(p + nm.q, "gemm", 1, tokens, q_width, md.hidden, {a});
+        const uint32_t k = tb.gemm(p + nm.k, "gemm", 1, tokens, kv_width, md.hidden, {a});
+        const uint32_t v = tb.gemm(p + nm.v, "gemm", 1, tokens, kv_width, md.hidden, {a});
+        std::vector<uint32_t> qk = {q, k};
+        if (!nm.rope.empty()) qk = {tb.other(p + nm.rope, "rope", mul_sat(tokens, q_width + kv_width), {q, k})};
         // Grouped-query attention: the `group` query heads of a KV head are stacked in m, so that each
         // K and V is one operand read once per group.
         const uint64_t att_batch = mul_sat(batch, md.kv_heads);
         const uint64_t att_rows = mul_sat(rows, group);
-        tb.gemm(p + nm.scores, "matmul", att_batch, att_rows, keys, md.head_dim);
-        tb.other(p + nm.softmax, "softmax", mul_sat(mul_sat(att_batch, att_rows), keys));
-        tb.gemm(p + nm.context, "matmul", att_batch, att_rows, md.head_dim, keys);
-        tb.gemm(p + nm.o, "gemm", 1, tokens, md.hidden, q_width);
-        tb.other(p + nm.add1, "add", act);
-        tb.other(p + nm.ln2, norm, act);
+        tb.gemm(p + nm.scores, "matmul", att_batch, att_rows, keys, md.head_dim, qk);
+        const uint32_t softmax = tb.other(p + nm.softmax, "softmax", mul_sat(mul_sat(att_batch, att_rows), keys));
+        tb.gemm(p + nm.context, "matmul", att_batch, att_rows, md.head_dim, keys, {softmax, v});
+        const uint32_t o = tb.gemm(p + nm.o, "gemm", 1, tokens, md.hidden, q_width);
+        const uint32_t add1 = tb.other(p + nm.add1, "add", act, {o, x});
+        const uint32_t ln2 = tb.other(p + nm.ln2, norm, act);
         const uint64_t inner = mul_sat(tokens, md.ffn);
-        tb.gemm(p + nm.fc1, "gemm", 1, tokens, md.ffn, md.hidden);
+        const uint32_t fc1 = tb.gemm(p + nm.fc1, "gemm", 1, tokens, md.ffn, md.hidden);
         if (md.mlp == LlmMlp::GatedSilu) {
-            tb.gemm(p + nm.fc2, "gemm", 1, tokens, md.ffn, md.hidden);
-            tb.other(p + nm.act, "silu_mul", inner);
+            const uint32_t fc2 = tb.gemm(p + nm.fc2, "gemm", 1, tokens, md.ffn, md.hidden, {ln2});
+            tb.other(p + nm.act, "silu_mul", inner, {fc1, fc2});
         } else {
             tb.other(p + nm.act, "gelu", inner);
         }
-        tb.gemm(p + nm.fc_out, "gemm", 1, tokens, md.hidden, md.ffn);
-        tb.other(p + nm.add2, "add", act);
-        if (!nm.ln3.empty()) tb.other(p + nm.ln3, norm, act);
+        const uint32_t fc_out = tb.gemm(p + nm.fc_out, "gemm", 1, tokens, md.hidden, md.ffn);
+        // The residual: the attention's sum before a pre-norm MLP (GPT, Llama), its normalized sum after a
+        // post-norm attention (BERT, whose ln3 follows).
+        x = tb.other(p + nm.add2, "add", act, {fc_out, nm.ln3.empty() ? add1 : ln2});
+        if (!nm.ln3.empty()) x = tb.other(p + nm.ln3, norm, act);
     }
     if (!nm.final_norm.empty()) tb.other(step + nm.final_norm, norm, act);
     // The next token's logits: the last position of each sequence only.

@@ -53,6 +53,8 @@ for workload, (flows, (generated, why)) in expect.items():
     for name, l in layers.items():
         if l.get("simulated") and not l["check"]["pass"]:
             failures.append(f"{workload}: {name}: check failed: {l['check']}")
+        if l.get("simulated") and ("input_from" in l["values"]) == ("input_generated" in l["values"]):
+            failures.append(f"{workload}: {name}: values must say where the input came from, once: {l['values']}")
     for name, producer in flows.items():
         got = layers[name].get("values", {}).get("input_from")
         if producer is not None and got != producer:

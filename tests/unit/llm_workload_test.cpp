@@ -350,3 +350,36 @@ TEST_CASE("llm: bad parameters are InputErrors naming the option", "[llm]") {
     bad.mlp = LlmMlp::Gelu;
     CHECK(!validate_llm_model(bad).empty());
 }
+
+TEST_CASE("llm: traces carry the graph's edges", "[llm]") {
+    // The names a layer reads, by its name (the block's prefix removed).
+    const auto reads = [](const Workload& w, const std::string& name) {
+        std::vector<std::string> out;
+        for (size_t i = 0; i < w.layers.size(); ++i) {
+            if (w.layers[i].name != name) continue;
+            for (const uint32_t p : layer_inputs(w, i)) out.push_back(p == kNetworkInput ? "$input" : w.layers[p].name);
+        }
+        return out;
+    };
+    using V = std::vector<std::string>;
+    LlmParams one = prefill(16);
+    one.layers = 2;
+    const Workload gpt = build_llm_trace(find_llm_preset("gpt2"), one).workload;
+    CHECK(validate_inputs(gpt).empty());
+    CHECK(reads(gpt, "wte") == V{"$input"});
+    CHECK(reads(gpt, "h.1.attn.c_attn.k") == V{"h.1.ln_1"});
+    CHECK(reads(gpt, "h.1.attn.scores") == V{"h.1.attn.c_attn.q", "h.1.attn.c_attn.k"});
+    CHECK(reads(gpt, "h.1.attn.context") == V{"h.1.attn.softmax", "h.1.attn.c_attn.v"});
+    CHECK(reads(gpt, "h.1.attn.residual") == V{"h.1.attn.c_proj", "h.0.mlp.residual"});
+    CHECK(reads(gpt, "h.1.mlp.residual") == V{"h.1.mlp.c_proj", "h.1.attn.residual"});
+    const Workload llama = build_llm_trace(find_llm_preset("llama2-7b"), one).workload;
+    CHECK(validate_inputs(llama).empty());
+    CHECK(reads(llama, "layers.0.self_attn.scores") == V{"layers.0.self_attn.rotary_emb"});
+    CHECK(reads(llama, "layers.0.self_attn.rotary_emb") == V{"layers.0.self_attn.q_proj", "layers.0.self_attn.k_proj"});
+    CHECK(reads(llama, "layers.0.mlp.up_proj") == V{"layers.0.post_attention_layernorm"});
+    const Workload bert = build_llm_trace(find_llm_preset("bert-large"), one).workload;
+    CHECK(validate_inputs(bert).empty());
+    // Post-norm: the MLP's residual is the attention's normalized sum.
+    CHECK(reads(bert, "encoder.layer.0.output.add") ==
+          V{"encoder.layer.0.output.dense", "encoder.layer.0.attention.output.LayerNorm"});
+}

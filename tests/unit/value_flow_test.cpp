@@ -101,6 +101,8 @@ TEST_CASE("graph: bad inputs name the layer and the problem", "[graph]") {
               "inputs: must be a non-empty array") != std::string::npos);
     CHECK(parse_error(R"({"name": "b", "type": "relu", "elements": 4, "inputs": [3]})") ==
           "t.json: layers[0] (b): inputs: element 0 must be a layer name (got 3)");
+    CHECK(parse_error(R"({"name": "$input", "type": "relu", "elements": 4})") ==
+          "t.json: layers[0] ($input): name: '$input' is reserved: in \"inputs\" it names the network's input");
     Workload w = parse(kConvA);
     w.layers[0].inputs = {0};
     REQUIRE(validate_inputs(w).size() == 1);
@@ -220,6 +222,11 @@ TEST_CASE("value flow: the output digest of stored bytes equals the digest value
         shorter.add_bytes(bytes.data(), bytes.size() - vb);
         CHECK(shorter.value() != one.value());
     }
+    model::OutputDigest three(1), four(1);  // a trailing zero byte in the last partial word counts
+    three.add_bytes(bytes.data(), 3);
+    four.add_bytes(bytes.data(), 3);
+    four.add(0);
+    CHECK(three.value() != four.value());
     model::OutputDigest one(1), other(1);  // one value changed: another digest
     one.add_bytes(bytes.data(), bytes.size());
     bytes[150] ^= 1;
