@@ -2,6 +2,7 @@
 #include "model/value_flow.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -161,9 +162,12 @@ std::shared_future<KeptOutput> NetworkValues::producer_output(size_t index) cons
     return m_kept[p];
 }
 
-const Layer& NetworkValues::layer(size_t index) {
+const Layer& NetworkValues::layer(size_t index, const std::function<void()>& poll) {
     Layer& l = m_layers.at(index);
-    if (const std::shared_future<KeptOutput> in = producer_output(index); in.valid()) calibrate(l, in.get(), m_bits);
+    if (const std::shared_future<KeptOutput> in = producer_output(index); in.valid()) {
+        while (poll && in.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) poll();
+        calibrate(l, in.get(), m_bits);
+    }
     return l;
 }
 

@@ -79,7 +79,8 @@ public:
     // Layer `index` as the run compiles it. With flow, a layer whose input flows gets its store_shift from
     // the producer's output (calibrated_shift), waiting for it when it is only promised. The reference stays
     // valid for the run. Throws SimulationError when the producer's output was neither kept nor promised.
-    const Layer& layer(size_t index);
+    // `poll` (may be empty) is called every 100 ms while it waits; it may throw (a stop request).
+    const Layer& layer(size_t index, const std::function<void()>& poll = {});
     // The same as a closure that waits and calibrates where it runs (a copy of the layer).
     std::function<Layer()> layer_later(size_t index) const;
     // Fills `t` with layer `index`'s operands, waiting for a promised input where it runs.

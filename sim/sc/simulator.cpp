@@ -236,7 +236,10 @@ private:
             }
             // The layer as this run compiles it: a network's values calibrate its STORE shift (waiting for a
             // producer's output that a replay still computes).
-            const Layer& layer = m_values && !m_opt.search_only ? m_values->layer(li) : wl_layer;
+            const auto poll = [this] {
+                if (const int sig = stop_requested()) throw RunInterrupted(sig, results_done());
+            };
+            const Layer& layer = m_values && !m_opt.search_only ? m_values->layer(li, poll) : wl_layer;
             std::unique_ptr<InstructionSource> src = choose_program(layer, st.mapping);
             if (m_opt.search_only) {
                 st.simulated = true;
