@@ -13,6 +13,7 @@
 #include "model/functional.h"
 #include "model/reference.h"
 #include "model/tensors.h"
+#include "test_configs.h"
 
 using sasim::Config;
 using sasim::Dataflow;
@@ -20,17 +21,7 @@ using sasim::Layer;
 
 namespace {
 
-Config make_cfg(Dataflow df, uint32_t rows, uint32_t cols, uint32_t bits) {
-    Config cfg;
-    cfg.array.dataflow = df;
-    cfg.array.rows = rows;
-    cfg.array.cols = cols;
-    cfg.array.operand_bits = bits;
-    cfg.scratchpad = {16, 2};
-    cfg.accumulator = {8, 2};
-    sasim::validate_and_derive(cfg, "");
-    return cfg;
-}
+Config make_cfg(Dataflow df, uint32_t rows, uint32_t cols, uint32_t bits) { return sasim::small_config(df, rows, cols, bits); }
 
 Layer conv(const std::string& name, uint32_t h, uint32_t w, uint32_t c, uint32_t oc, uint32_t k, uint32_t stride,
            uint32_t pad, uint32_t groups, uint32_t dil_w) {

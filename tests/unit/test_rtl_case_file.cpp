@@ -17,6 +17,7 @@
 #include "rtl/generator/command_word_sv.h"
 #include "model/im2col_encoding.h"
 #include "rtl/generator/generator.h"
+#include "test_configs.h"
 #include "workload/workload.h"
 
 using namespace sasim;
@@ -24,15 +25,7 @@ using sasim::rtl::HarnessResult;
 
 namespace {
 
-Config tiny_config() {
-    Config cfg;
-    cfg.array.rows = 4;
-    cfg.array.cols = 4;
-    cfg.scratchpad = {16, 2};
-    cfg.accumulator = {8, 2};
-    validate_and_derive(cfg, "test");
-    return cfg;
-}
+Config tiny_config() { return small_config(Dataflow::WS, 4, 4); }
 
 // A small conv layer: its program has LOAD_IM2COL, LOAD, EXECUTE and STORE instructions.
 CompiledLayer tiny_conv(const Config& cfg) {

@@ -16,6 +16,7 @@
 #include "model/reference.h"
 #include "model/tensors.h"
 #include "model/value_flow.h"
+#include "test_configs.h"
 #include "test_layers.h"
 #include "workload/parsers.h"
 #include "workload/workload.h"
@@ -36,17 +37,6 @@ std::string parse_error(const std::string& layers) {
         return e.lines().at(0);
     }
     return "";
-}
-
-Config test_config(Dataflow df) {
-    Config cfg;
-    cfg.array.dataflow = df;
-    cfg.array.rows = 4;
-    cfg.array.cols = 5;
-    cfg.scratchpad = {16, 2};
-    cfg.accumulator = {8, 2};
-    validate_and_derive(cfg, "");
-    return cfg;
 }
 
 const char* kConvA = R"({"name": "a", "type": "conv", "in_h": 8, "in_w": 8, "in_c": 4, "out_c": 8, "kernel": 3, "padding": 1})";
@@ -179,7 +169,7 @@ TEST_CASE("value flow: the calibrated shift is requant_shift's for uniform opera
 TEST_CASE("value flow: read_outputs gives the stored output in canonical order", "[graph]") {
     // A replayed layer's outputs, read back, are the reference's requantized, for each dataflow.
     for (Dataflow df : {Dataflow::WS, Dataflow::OS, Dataflow::IS}) {
-        Config cfg = test_config(df);
+        const Config cfg = small_config(df, 4, 5);
         for (const Layer& layer : {conv_layer({.h = 7, .w = 6, .c = 5, .oc = 9, .pt = 1, .pb = 1, .pl = 1, .pr = 1}),
                                    conv_layer({.h = 6, .w = 6, .c = 8, .oc = 8, .pt = 1, .pb = 1, .pl = 1, .pr = 1,
                                                .groups = 8})}) {
