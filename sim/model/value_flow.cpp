@@ -124,8 +124,8 @@ double uniform_operand_rms(uint32_t bits) {
 }
 
 NetworkValues::NetworkValues(const Workload& wl, uint32_t operand_bits, uint64_t run_seed, bool flow)
-    : m_layers(wl.layers), m_bits(operand_bits), m_seed(run_seed), m_flow(flow), m_kept(wl.layers.size()) {
-    if (m_flow) {
+    : m_layers(wl.layers), m_bits(operand_bits), m_seed(run_seed), m_kept(wl.layers.size()) {
+    if (flow) {
         m_plan = plan_value_flow(wl);
     } else {
         m_plan.input.resize(wl.layers.size());

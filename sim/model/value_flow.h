@@ -74,7 +74,6 @@ public:
     NetworkValues(const Workload& wl, uint32_t operand_bits, uint64_t run_seed, bool flow);
 
     const ValueFlowPlan& plan() const { return m_plan; }
-    bool flow() const { return m_flow; }
 
     // Layer `index` as the run compiles it. With flow, a layer whose input flows gets its store_shift from
     // the producer's output (calibrated_shift), waiting for it when it is only promised. The reference stays
@@ -104,7 +103,6 @@ private:
     std::vector<Layer> m_layers;
     uint32_t m_bits;
     uint64_t m_seed;
-    bool m_flow;
     ValueFlowPlan m_plan;
     std::vector<std::shared_future<KeptOutput>> m_kept;  // per layer: its output while a later layer needs it
     std::vector<size_t> m_kept_list;                     // the layers whose output m_kept holds

@@ -3,9 +3,10 @@
 // layer takes an earlier layer's statistics, and its own values come from its program replayed without
 // time (model::replay_layer_values), checked against the reference like a simulated layer's. Replays
 // wait in a queue for one worker thread while the kernel simulates the next layers; at the end of the
-// run the simulation's thread takes queued replays too. A queued replay holds only its program source
-// (at most kMaxQueued of them; past that the simulation's thread replays in place): its operands exist
-// while it runs, so at most two layers' values exist at once (the simulated layer's and the worker's).
+// run the simulation's thread takes queued replays too. A queued replay holds how to compile its program
+// and, in a network run, a promise of its producer's output (at most kMaxQueued of them; past that the
+// simulation's thread replays in place): its operands exist while it runs, so at most two layers' operands
+// exist at once (the simulated layer's and the worker's), besides the outputs later layers will read.
 // When two layers' memory would not fit the run's --max-memory, every replay runs in place instead.
 #pragma once
 #include <atomic>
