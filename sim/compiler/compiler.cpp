@@ -17,7 +17,9 @@ namespace {
 //  - tile slots and non-resident regions alternate per step, so the load for step s waits for the token
 //    execute s-2 pushes when it has finished reading (execute -> load token);
 //  - accumulator slots alternate per tile: the last execute of a tile signals its store, and the first
-//    execute of tile t waits for store t-2 to have read its slot (store -> execute token).
+//    execute of tile t waits for store t-2 to have read its slot (store -> execute token);
+//  - with a fused residual add, each tile starts with a LOAD of its shortcut into its accumulator slot,
+//    which waits for store t-2 too (store -> load token); the tile's first load signal covers it.
 class HeuristicSource final : public InstructionSource {
 public:
     HeuristicSource(LayerLayout lay, const TilePlan& plan, std::vector<KChunk> chunks, std::vector<ChunkGroup> groups)
@@ -38,7 +40,8 @@ public:
         const uint64_t groups = m_groups.size();
         // Per tile: a tile load per group, every EXECUTE, a STORE; resident loads once per outer block
         // (when resident) or once per group of every tile.
-        return m_total_tiles * (groups + m_chunks.size() + 1) + (m_plan.resident ? outer : m_total_tiles) * groups;
+        return m_total_tiles * (groups + m_chunks.size() + 1 + (residual() ? 1 : 0)) +
+               (m_plan.resident ? outer : m_total_tiles) * groups;
     }
 
     // One chunk group per call (its loads and EXECUTEs, and the tile's STORE after its last group), tiles in
@@ -65,6 +68,7 @@ public:
 
 private:
     static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+    bool residual() const { return m_layout.residual_bytes > 0; }
 
     // The load of the resident operand's chunk group for outer block [o0, o0+olen).
     Instruction load_resident(uint64_t g, uint64_t o0, uint32_t olen, const ChunkGroup& grp, uint64_t row) const {
@@ -104,6 +108,11 @@ private:
         const Tile& t = m_tile;
         const uint64_t rpc = m_plan.res_rows_per_chunk;
         const uint64_t slot = m_group_idx % 2;
+        if (residual() && m_group_in_tile == 0) {
+            Instruction ls = load_shortcut(m_layout, make_store());
+            ls.wait_prev = m_tile_idx >= 2;
+            out.push_back(ls);
+        }
         Instruction lt = load_tile(t.g, t.i0, t.ilen, grp, m_plan.tile_base[slot]);
         lt.wait_next = m_group_idx >= 2;
         out.push_back(lt);
@@ -145,7 +154,7 @@ private:
             // WS/IS with a single chunk: the stationary operand stays in the array across tiles.
             const bool reuse = m_plan.resident && m_chunks.size() == 1 && t.it > 0;
             ex.preload = m_plan.dataflow != Dataflow::OS && !reuse;
-            ex.accumulate = j > 0;
+            ex.accumulate = j > 0 || residual();
             out.push_back(ex);
         }
         ++m_group_idx;
@@ -153,11 +162,18 @@ private:
 
     // The current tile's STORE, after its last group.
     void emit_store(std::vector<Instruction>& out) const {
+        Instruction st = make_store();
+        st.wait_prev = true;
+        st.signal_prev = m_tile_idx + 2 < m_total_tiles;
+        st.signal_next = residual() && m_tile_idx + 2 < m_total_tiles;  // tile t+2's shortcut load
+        out.push_back(st);
+    }
+
+    // The current tile's STORE, without tokens.
+    Instruction make_store() const {
         const Tile& t = m_tile;
         Instruction st;
         st.op = Opcode::Store;
-        st.wait_prev = true;
-        st.signal_prev = m_tile_idx + 2 < m_total_tiles;
         st.c_row = m_plan.acc_base[t.acc_slot];
         st.rows = t.ilen;
         st.elems = t.olen;
@@ -168,7 +184,7 @@ private:
         st.dram_stride = ga.c_row_stride * ob;
         st.shift = m_layout.shift;
         st.relu = m_layout.relu;
-        out.push_back(st);
+        return st;
     }
 
     // Where the current tile sits: GEMM g, outer block [o0, o0+olen), inner tile `it` = [i0, i0+ilen).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Token derivation from buffer use (docs/mapper.md, "Tokens").
 //
-// Each of the four token channels is a FIFO: the k-th instruction that waits consumes the k-th token
+// Each of the five token channels is a FIFO: the k-th instruction that waits consumes the k-th token
 // pushed. For every instruction we find the one earlier instruction of the neighbouring unit it depends on
 // (the last writer of what it reads, or the last reader of what it overwrites). Along a channel those
 // producers must be waited for in increasing order. An instruction whose producer is not later than the
@@ -34,6 +34,18 @@ void TokenDeriver::add(Instruction in, const BufferUse& u) {
     switch (unit_of(in.op)) {
         case Unit::Load: {
             BufState& b = m_bufs[u.writes];
+            if (in.dst == LocalMem::Accumulator) {
+                // WAR on an accumulator slot: the STORE that read it pushes a store->load token.
+                if (b.last_store_reader >= 0 && m_s2l.need(b.last_store_reader)) {
+                    check_backwards(b.last_store_reader);
+                    in.wait_prev = true;
+                    held(b.last_store_reader).signal_next = true;
+                }
+                b.last_writer = self;
+                b.accumulator = false;  // the EXECUTEs adding to it wait for a load->execute token
+                b.last_store_reader = -1;
+                break;
+            }
             if (b.last_exec_reader >= 0 && m_e2l.need(b.last_exec_reader)) {  // WAR on the scratchpad
                 check_backwards(b.last_exec_reader);
                 in.wait_next = true;
@@ -49,7 +61,11 @@ void TokenDeriver::add(Instruction in, const BufferUse& u) {
             for (int64_t r : u.reads) {
                 if (r >= 0) producer = std::max(producer, m_bufs[r].last_writer);
             }
-            if (producer >= 0 && m_l2e.need(producer)) {  // RAW on the scratchpad
+            {
+                const BufState& acc = m_bufs[u.writes];
+                if (!acc.accumulator) producer = std::max(producer, acc.last_writer);  // a LOAD into the accumulator
+            }
+            if (producer >= 0 && m_l2e.need(producer)) {  // RAW on the scratchpad (or the accumulator)
                 in.wait_prev = true;
                 held(producer).signal_next = true;
             }
@@ -86,7 +102,8 @@ uint64_t TokenDeriver::open_from() const {
     for (const auto& [id, b] : m_bufs) {
         if (b.last_writer > (b.accumulator ? m_e2s.waited : m_l2e.waited)) first = std::min(first, b.last_writer);
         if (b.last_exec_reader > m_e2l.waited) first = std::min(first, b.last_exec_reader);
-        if (b.last_store_reader > m_s2e.waited) first = std::min(first, b.last_store_reader);
+        // A STORE may still be asked for a store->execute token and a store->load one.
+        if (b.last_store_reader > std::min(m_s2e.waited, m_s2l.waited)) first = std::min(first, b.last_store_reader);
     }
     return static_cast<uint64_t>(std::max<int64_t>(first, static_cast<int64_t>(m_base)));
 }

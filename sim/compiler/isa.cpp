@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "common/errors.h"
+
 namespace sasim {
 
 const char* to_string(Opcode op) {
@@ -42,9 +44,11 @@ std::string disassemble(const Instruction& in) {
                                                    : std::string();
     switch (in.op) {
         case Opcode::Load2d:
-            return fmt::format("LOAD {} row={} rows={} elems={}{} dram=0x{:x} stride={}{}",
+            return fmt::format("LOAD {} row={} rows={} elems={}{} dram=0x{:x} stride={}{}{}",
                                in.dst == LocalMem::Scratchpad ? "spad" : "acc", in.local_row, in.rows, in.elems,
-                               blocks, in.dram_addr, in.dram_stride, tokens);
+                               blocks, in.dram_addr, in.dram_stride,
+                               in.dst == LocalMem::Accumulator ? fmt::format(" shift={}", in.shift) : std::string(),
+                               tokens);
         case Opcode::LoadIm2col:
             return fmt::format("LOAD_IM2COL row={} rows={} pixel0={} pos0={} npos={} chan0={} chans={}{}{}",
                                in.local_row, in.rows, in.pixel0, in.pos0, in.npos, in.chan0, in.chan_count, blocks,
@@ -61,6 +65,13 @@ std::string disassemble(const Instruction& in) {
                                in.elems, in.dram_addr, in.dram_stride, in.shift, in.relu ? " relu" : "", tokens);
     }
     return "?";
+}
+
+void check_acc_load(const Instruction& in, uint32_t acc_row_elems) {
+    if (in.op != Opcode::Load2d || load_blocks(in) != 1 || in.elems > acc_row_elems) {
+        throw SimulationError(fmt::format("a LOAD into the accumulator must be a LOAD of one block of at most {} "
+                                          "elements per row: {}", acc_row_elems, disassemble(in)));
+    }
 }
 
 }  // namespace sasim

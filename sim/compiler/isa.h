@@ -96,6 +96,10 @@ inline uint32_t load_blocks(const Instruction& in) {
 }
 inline uint32_t load_block_elems(const Instruction& in) { return in.block_elems == 0 ? in.elems : in.block_elems; }
 
+// A LOAD into the accumulator (docs/isa.md, "LOAD") is a Load2d of one block per DRAM row, at most
+// `acc_row_elems` operands wide. Throws SimulationError naming the instruction otherwise.
+void check_acc_load(const Instruction& in, uint32_t acc_row_elems);
+
 // Whether an EXECUTE's window applies to its b_row operand (IS: the stationary pixels) or to a_row.
 inline bool window_on_b(Dataflow df) { return df == Dataflow::IS; }
 

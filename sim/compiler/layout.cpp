@@ -23,7 +23,7 @@ uint32_t requant_shift(uint64_t k, uint32_t operand_bits) {
 
 uint64_t compulsory_bytes(const LayerLayout& lay) {
     const GemmView& v = lay.layer_view;
-    return lay.input_bytes + v.count * v.n * v.k * lay.operand_bytes + lay.output_bytes;
+    return lay.input_bytes + v.count * v.n * v.k * lay.operand_bytes + lay.output_bytes + lay.residual_bytes;
 }
 
 LayerLayout plan_layout(const Layer& layer, const Config& cfg, uint32_t packed_groups) {
@@ -73,7 +73,9 @@ LayerLayout plan_layout(const Layer& layer, const Config& cfg, uint32_t packed_g
     lay.weights_bytes = v.count * v.n * v.k * ob;
     lay.output_addr = align64(lay.weights_addr + lay.weights_bytes);
     lay.output_bytes = v.count * v.m * v.n * ob;
-    lay.image_bytes = align64(lay.output_addr + lay.output_bytes);
+    lay.residual_addr = align64(lay.output_addr + lay.output_bytes);
+    lay.residual_bytes = layer.residual_add ? lay.output_bytes : 0;
+    lay.image_bytes = align64(lay.residual_addr + lay.residual_bytes);
     // The layer's sums, packed or not.
     lay.shift = layer.store_shift ? *layer.store_shift : requant_shift(lay.layer_view.k, cfg.array.operand_bits);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Where a layer's tensors live in DRAM, per dataflow (docs/isa.md, "DRAM layout").
-// Every layer runs on its own DRAM image: [input | weights | output], each 64-byte aligned.
+// Every layer runs on its own DRAM image: [input | weights | output | shortcut of a fused residual add],
+// each 64-byte aligned.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -33,6 +34,9 @@ struct LayerLayout {
     uint64_t input_addr = 0, input_bytes = 0;
     uint64_t weights_addr = 0, weights_bytes = 0;
     uint64_t output_addr = 0, output_bytes = 0;
+    // A fused residual add's shortcut (Layer::residual_add), in the output's layout: element (g, i, j) of the
+    // output at address a has its shortcut at a - output_addr + residual_addr. 0 bytes without one.
+    uint64_t residual_addr = 0, residual_bytes = 0;
     uint64_t image_bytes = 0;           // DRAM image size
     bool output_transposed = false;     // IS: output stored channel-major ([n][m])
     uint32_t shift = 0;                 // requantization shift applied by STORE

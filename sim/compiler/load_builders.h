@@ -67,4 +67,20 @@ inline Instruction load_b_rows(const LayerLayout& lay, uint64_t g, uint64_t n0, 
     return in;
 }
 
+// The shortcut of a fused residual add for the accumulator rows `store` will write out: a LOAD into the
+// accumulator of the same rows, from the same place in the shortcut's region (layout.h), scaled by the
+// STORE's shift (docs/isa.md, "LOAD"). Its tokens are the caller's.
+inline Instruction load_shortcut(const LayerLayout& lay, const Instruction& store) {
+    Instruction in;
+    in.op = Opcode::Load2d;
+    in.dst = LocalMem::Accumulator;
+    in.local_row = store.c_row;
+    in.rows = store.rows;
+    in.elems = store.elems;
+    in.dram_addr = store.dram_addr - lay.output_addr + lay.residual_addr;
+    in.dram_stride = store.dram_stride;
+    in.shift = store.shift;
+    return in;
+}
+
 }  // namespace sasim

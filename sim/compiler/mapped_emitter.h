@@ -371,6 +371,15 @@ private:
             const uint64_t unit_base = m_acc_slot * m_acc_unit_rows + (k_whole ? 0 : j * tp_rows);
             const uint64_t n0 = q0 + j * m_dims.q_block;
             const uint32_t nl = static_cast<uint32_t>(std::min<uint64_t>(m_dims.q_block, q0 + qlen - n0));
+            const bool residual = m_lay.residual_bytes > 0;
+            if (residual && kt == 0) {
+                // The shortcut first: the sums of every K tile add to it. It is loaded in program order
+                // between the EXECUTEs and STOREs, where it waits for the STORE of the slot's previous tile.
+                BufferUse u;
+                u.writes = acc_id(m_acc_slot);
+                st.body.push_back(load_shortcut(m_lay, store_of(g, unit_base, p0, plen, n0, nl)));
+                st.body_uses.push_back(u);
+            }
             for (uint32_t s0 = 0; s0 < plen; s0 += pblock) {
                 const uint32_t ml = std::min(pblock, plen - s0);
                 for (size_t c = t.c0; c < t.c0 + t.cn; ++c) {
@@ -391,7 +400,7 @@ private:
                     ex.m = ml;
                     ex.n = nl;
                     ex.k = m_chunks[c].klen;
-                    ex.accumulate = c > 0;
+                    ex.accumulate = c > 0 || residual;
                     if (df != Dataflow::OS) {
                         // The stationary block already in the array is used again when it is the same data.
                         const auto stat = std::make_tuple(m_qop_version, ex.b_row, ex.n, ex.k);
@@ -409,16 +418,7 @@ private:
                 }
             }
             if (k_whole || kt + 1 == m_ktiles.size()) {
-                Instruction so;
-                so.op = Opcode::Store;
-                so.c_row = unit_base;
-                so.rows = plen;
-                so.elems = nl;
-                const GemmAddrs& ga = m_lay.gemms[g];
-                so.dram_addr = ga.c_addr + (p0 * ga.c_row_stride + n0) * m_lay.operand_bytes;
-                so.dram_stride = ga.c_row_stride * m_lay.operand_bytes;
-                so.shift = m_lay.shift;
-                so.relu = m_lay.relu;
+                const Instruction so = store_of(g, unit_base, p0, plen, n0, nl);
                 BufferUse u;
                 u.reads[0] = acc_id(m_acc_slot);
                 st.body.push_back(so);
@@ -426,6 +426,21 @@ private:
             }
         }
         return st;
+    }
+
+    // The STORE of output rows [p0, p0+plen) x columns [n0, n0+nl) of GEMM g from accumulator row c_row.
+    Instruction store_of(uint64_t g, uint64_t c_row, uint64_t p0, uint32_t plen, uint64_t n0, uint32_t nl) const {
+        Instruction so;
+        so.op = Opcode::Store;
+        so.c_row = c_row;
+        so.rows = plen;
+        so.elems = nl;
+        const GemmAddrs& ga = m_lay.gemms[g];
+        so.dram_addr = ga.c_addr + (p0 * ga.c_row_stride + n0) * m_lay.operand_bytes;
+        so.dram_stride = ga.c_row_stride * m_lay.operand_bytes;
+        so.shift = m_lay.shift;
+        so.relu = m_lay.relu;
+        return so;
     }
 
     const Config& m_cfg;

@@ -115,7 +115,8 @@ private:
         int64_t last_writer = -1;        // instruction index
         int64_t last_exec_reader = -1;   // scratchpad buffers: the last EXECUTE that read the current content
         int64_t last_store_reader = -1;  // accumulator slots: the last STORE that read the current content
-        bool accumulator = false;        // last written by an EXECUTE (else by a load: a scratchpad buffer)
+        bool accumulator = false;        // last written by an EXECUTE (else by a load: a scratchpad buffer, or
+                                         // an accumulator slot a LOAD into the accumulator wrote)
     };
     // A token channel: the k-th waiting instruction takes the k-th token, so producers are waited for in
     // increasing order, and one not later than the last waited for needs no token (its unit is in order).
@@ -127,7 +128,7 @@ private:
     uint64_t open_from() const;  // the first instruction a later add() may still change
 
     std::map<int64_t, BufState> m_bufs;  // by BufferUse id
-    Channel m_l2e, m_e2l, m_e2s, m_s2e;
+    Channel m_l2e, m_e2l, m_e2s, m_s2e, m_s2l;
     std::deque<Instruction> m_held;      // instructions m_base, m_base + 1, ...
     uint64_t m_base = 0;
     size_t m_scan_every;

@@ -27,11 +27,15 @@ std::string cache_stamp() { return fmt::format("{}/{}", SASIM_VERSION, kCacheRev
 }  // namespace
 
 std::string mapper_shape_key(const Layer& l) {
-    if (l.kind == LayerKind::Gemm) return fmt::format("gemm {} {} {} {}", l.gemm.batch, l.gemm.m, l.gemm.n, l.gemm.k);
+    // A fused residual add loads the shortcut into the accumulator: another program of the same shape.
+    const char* residual = l.residual_add ? " residual" : "";
+    if (l.kind == LayerKind::Gemm) {
+        return fmt::format("gemm {} {} {} {}{}", l.gemm.batch, l.gemm.m, l.gemm.n, l.gemm.k, residual);
+    }
     const ConvShape& c = l.conv;
     return fmt::format("conv {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", c.batch, c.in_h, c.in_w, c.in_c,
                        c.out_c, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w, c.pad_top, c.pad_bottom, c.pad_left,
-                       c.pad_right, c.dilation_h, c.dilation_w, c.groups, 0);
+                       c.pad_right, c.dilation_h, c.dilation_w, c.groups, 0) + residual;
 }
 
 nlohmann::json cached_choice_to_json(const CachedChoice& c) {

@@ -104,4 +104,18 @@ void store_row_values(const Accumulator& acc, uint64_t acc_row, uint32_t elems_n
     }
 }
 
+void load_acc_row_values(Accumulator& acc, uint64_t acc_row, const uint8_t* src, uint32_t elems, uint32_t shift,
+                         uint32_t operand_bits) {
+    uint32_t* row = acc.row(acc_row);
+    for (uint32_t j = 0; j < acc.row_elems; ++j) {
+        if (j >= elems) {
+            row[j] = 0;
+            continue;
+        }
+        const int32_t v = operand_bits == 8 ? int32_t{static_cast<int8_t>(src[j])}
+                                            : int32_t{static_cast<int16_t>(static_cast<uint16_t>(src[2 * j] | (src[2 * j + 1] << 8)))};
+        row[j] = shift >= 32 ? 0 : static_cast<uint32_t>(v) << shift;
+    }
+}
+
 }  // namespace sasim::model

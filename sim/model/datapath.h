@@ -40,4 +40,11 @@ uint64_t execute_values(const Instruction& in, Dataflow dataflow, const Scratchp
 void store_row_values(const Accumulator& acc, uint64_t acc_row, uint32_t elems, uint32_t shift, bool relu,
                       uint32_t operand_bits, uint8_t* out);
 
+// Writes one DRAM row of a LOAD into the accumulator (docs/isa.md, "LOAD"): `elems` signed operands at `src`
+// (little-endian when 16-bit), each sign-extended and shifted left by `shift` (wrapping modulo 2^32), into
+// columns 0 .. elems-1 of accumulator row `acc_row`; the row's other columns become 0. The shortcut of a
+// residual add enters the accumulator this way, at the scale the STORE's shift divides by.
+void load_acc_row_values(Accumulator& acc, uint64_t acc_row, const uint8_t* src, uint32_t elems, uint32_t shift,
+                         uint32_t operand_bits);
+
 }  // namespace sasim::model

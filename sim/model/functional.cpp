@@ -52,7 +52,8 @@ FunctionalTotals FunctionalMachine::run(InstructionSource& src, std::vector<uint
 void FunctionalMachine::load(const Instruction& in, const std::vector<ConvGeometry>& convs,
                              const std::vector<uint8_t>& image) {
     const bool to_acc = in.dst == LocalMem::Accumulator;
-    const uint32_t eb = to_acc ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
+    const uint32_t eb = m_cfg.derived.operand_bytes;
+    if (to_acc) check_acc_load(in, m_acc.row_elems);
     const LoadAddressGen gen(in, convs, eb);
     const uint64_t block_bytes = uint64_t{load_block_elems(in)} * eb;
     const uint32_t blocks = load_blocks(in);
@@ -61,10 +62,14 @@ void FunctionalMachine::load(const Instruction& in, const std::vector<ConvGeomet
         gen.row_segments(i, m_segments);
         for (const RowSegment& s : m_segments) check_range(s.dram_addr, s.bytes, image.size(), "a load");
         for (const RowSegment& s : m_segments) std::memcpy(m_row.data() + s.row_offset, image.data() + s.dram_addr, s.bytes);
+        if (to_acc) {
+            load_acc_row_values(m_acc, in.local_row + i, m_row.data(), in.elems, in.shift, m_cfg.array.operand_bits);
+            continue;
+        }
         for (uint32_t b = 0; b < blocks; ++b) {
             const uint64_t row = in.local_row + b * in.block_stride + i;
-            uint8_t* dst = to_acc ? reinterpret_cast<uint8_t*>(m_acc.row(row)) : m_spad.row(row);
-            const uint64_t dst_bytes = to_acc ? uint64_t{m_acc.row_elems} * sizeof(uint32_t) : m_spad.row_bytes;
+            uint8_t* dst = m_spad.row(row);
+            const uint64_t dst_bytes = m_spad.row_bytes;
             const uint64_t from = b * block_bytes;
             const uint64_t n = std::min<uint64_t>(block_bytes, m_row.size() - from);
             std::memcpy(dst, m_row.data() + from, n);
@@ -100,7 +105,8 @@ CheckResult replay_layer_values(const Layer& layer, const Config& cfg, Functiona
     }
     CheckResult result;
     if (check) {
-        const std::vector<int32_t> ref = reference_outputs(layer, tensors, cancel);
+        std::vector<int32_t> ref = reference_outputs(layer, tensors, cancel);
+        add_shortcut(ref, tensors.shortcut, layout.shift);
         result = check_outputs(layer, layout, ref, image, cfg.array.operand_bits);
     }
     if (final_image != nullptr) *final_image = std::move(image);

@@ -59,8 +59,7 @@ public:
     void add(const Instruction& in) {
         switch (in.op) {
             case Opcode::Load2d: {
-                const uint64_t eb = in.dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_ob;
-                m_b.dram_read_bytes += uint64_t{in.rows} * in.elems * eb;
+                m_b.dram_read_bytes += uint64_t{in.rows} * in.elems * m_ob;
                 break;
             }
             case Opcode::LoadIm2col: m_b.dram_read_bytes += m_im2col.bytes(in); break;

@@ -2,6 +2,7 @@
 #include "model/reference.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -57,6 +58,15 @@ void products(const int16_t* base, size_t stride, size_t first, size_t count, co
 constexpr int64_t kBlock = 4;  // output pixels (conv) or rows (gemm) per pass over the weights
 
 }  // namespace
+
+void add_shortcut(std::vector<int32_t>& ref, const std::vector<int16_t>& shortcut, uint32_t shift) {
+    if (shortcut.empty()) return;
+    if (shortcut.size() != ref.size()) throw std::logic_error("add_shortcut: the shortcut does not have the output's size");
+    for (size_t i = 0; i < ref.size(); ++i) {
+        const uint32_t scaled = shift >= 32 ? 0u : static_cast<uint32_t>(int32_t{shortcut[i]}) << shift;
+        ref[i] = static_cast<int32_t>(static_cast<uint32_t>(ref[i]) + scaled);
+    }
+}
 
 std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensors& t, const std::atomic<bool>* cancel) {
     auto cancelled = [cancel] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };

@@ -18,6 +18,11 @@ namespace sasim::model {
 std::vector<int32_t> reference_outputs(const Layer& layer, const CanonicalTensors& t,
                                        const std::atomic<bool>* cancel = nullptr);
 
+// A fused residual add (Layer::residual_add): adds each shortcut value, scaled by 2^shift as the LOAD into
+// the accumulator scales it, to the sums in `ref` (same canonical order), wrapping as the hardware does.
+// Nothing when `shortcut` is empty.
+void add_shortcut(std::vector<int32_t>& ref, const std::vector<int16_t>& shortcut, uint32_t shift);
+
 // Requantization as the STORE instruction defines it (docs/isa.md): round-half-up arithmetic shift,
 // optional ReLU, saturation to the signed operand range.
 int32_t reference_requantize(int32_t acc, uint32_t shift, bool relu, uint32_t operand_bits);

@@ -152,10 +152,13 @@ struct LayerStats {
     // Values from layer to layer (model/value_flow.h; empty in a run without values). Conv/gemm layers: the
     // layer whose stored output was the input operand, or why the input was generated instead; a note when
     // the graph gives a second operand that was generated. Other layers executed as part of a conv/gemm
-    // layer: that layer, and how (ValueFlowPlan::fused_as: "store", "weights", "alias").
+    // layer: that layer, and how (ValueFlowPlan::fused_as: "store", "weights", "alias", "accumulator").
+    // Layers with a fused residual add: the layer whose stored output was the shortcut, or why it was generated.
     std::string input_from;
     std::string input_generated_why;
     std::string second_operand_note;
+    std::string shortcut_from;
+    std::string shortcut_generated_why;
     std::string fused_into;
     std::string fused_as;
 

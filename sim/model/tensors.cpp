@@ -2,6 +2,7 @@
 #include "model/tensors.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace sasim::model {
 namespace {
@@ -90,10 +91,54 @@ void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, 
         fill(t.input, v.count * v.m * v.k, operand_bits, state);
     }
     fill(t.weights, v.count * v.n * v.k, operand_bits, state);
+    if (layer.residual_add) {
+        fill(t.shortcut, v.count * v.m * v.n, operand_bits, state);
+    } else {
+        t.shortcut.clear();
+    }
 }
+
+namespace {
+
+// Writes `values` (canonical output order) into the output-shaped region at `base` (the output's or the
+// shortcut's), as read_outputs reads the output.
+void put_output_shaped(std::vector<uint8_t>& img, const LayerLayout& lay, uint64_t base, const std::vector<int16_t>& values) {
+    const GemmView& v = lay.view;
+    const uint32_t ob = lay.operand_bytes;
+    for (uint64_t g = 0; g < v.count; ++g) {
+        const GemmAddrs& ga = lay.gemms[g];
+        const uint64_t c0 = ga.c_addr - lay.output_addr + base;
+        for (uint64_t i = 0; i < v.m; ++i) {
+            const int16_t* src = values.data() + (lay.is_conv ? (i * v.count + g) * v.n : (g * v.m + i) * v.n);
+            for (uint64_t j = 0; j < v.n; ++j) {
+                put(img, lay.output_transposed ? c0 + (j * ga.c_row_stride + i) * ob : c0 + (i * ga.c_row_stride + j) * ob,
+                    src[j], ob);
+            }
+        }
+    }
+}
+
+std::vector<uint8_t> build_operands_image(const Layer& layer, const LayerLayout& lay, Dataflow dataflow,
+                                          const CanonicalTensors& t);
+
+}  // namespace
 
 std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay, Dataflow dataflow,
                                       const CanonicalTensors& t) {
+    std::vector<uint8_t> img = build_operands_image(layer, lay, dataflow, t);
+    if (lay.residual_bytes > 0) {
+        if (t.shortcut.size() * lay.operand_bytes != lay.residual_bytes) {
+            throw std::logic_error("build_dram_image: the shortcut does not have the output's size");
+        }
+        put_output_shaped(img, lay, lay.residual_addr, t.shortcut);
+    }
+    return img;
+}
+
+namespace {
+
+std::vector<uint8_t> build_operands_image(const Layer& layer, const LayerLayout& lay, Dataflow dataflow,
+                                          const CanonicalTensors& t) {
     const uint32_t ob = lay.operand_bytes;
     const GemmView& v = lay.view;
     // (Its regions in order, each tensor fitting its own: true of every layout plan_layout makes; anything
@@ -145,6 +190,8 @@ std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay
     }
     return img;
 }
+
+}  // namespace
 
 std::vector<int16_t> read_outputs(const LayerLayout& lay, const std::vector<uint8_t>& image, uint32_t operand_bits) {
     const GemmView& v = lay.view;

@@ -12,12 +12,16 @@ namespace sasim::model {
 // Operands in their canonical (logical) order, independent of the dataflow:
 //   conv: input [batch][in_h][in_w][in_c], weights [out_c][kernel_h][kernel_w][in_c/groups]
 //   gemm: input [batch][m][k],             weights [batch][n][k]
+//   shortcut of a fused residual add (Layer::residual_add), the output's canonical order (read_outputs);
+//   empty otherwise
 struct CanonicalTensors {
     std::vector<int16_t> input;
     std::vector<int16_t> weights;
+    std::vector<int16_t> shortcut;
 };
 
-// Fills `t` with uniform random values over the signed operand range, from `seed`.
+// Fills `t` with uniform random values over the signed operand range, from `seed` (the input, the weights,
+// then the shortcut of a residual add: a layer's input and weights do not depend on whether it has one).
 void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, CanonicalTensors& t);
 
 // Writes the operands into a zeroed DRAM image laid out as `lay` says (OS stores weights [k][n]).

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "workload/fusion.h"
 
 namespace sasim::model {
 
@@ -47,14 +48,48 @@ ValueFlowPlan plan_value_flow(const Workload& wl) {
     const size_t n = wl.layers.size();
     ValueFlowPlan plan;
     plan.input.resize(n);
+    plan.shortcut.resize(n);
     plan.fused_into.assign(n, kNetworkInput);
     plan.fused_as.assign(n, "");
     plan.last_reader.assign(n, kNetworkInput);
     // The executed layer whose stored values a layer's output is (itself, or the conv a ReLU is fused into).
     auto value_of = [&](uint32_t p) { return plan.fused_into[p] != kNetworkInput ? plan.fused_into[p] : p; };
+    // Residual adds fused into the layers the workload marked (Layer::residual_add), by add and by layer.
+    std::vector<const ResidualAdd*> add_of(n, nullptr), fused_add(n, nullptr);
+    const std::vector<ResidualAdd> adds = residual_adds(wl);
+    for (const ResidualAdd& r : adds) {
+        if (!wl.layers[r.into].residual_add) continue;
+        add_of[r.add] = &r;
+        fused_add[r.into] = &r;
+    }
     for (size_t i = 0; i < n; ++i) {
         const Layer& layer = wl.layers[i];
         const std::vector<uint32_t> ins = layer_inputs(wl, i);
+        if (add_of[i] != nullptr) {
+            plan.fused_into[i] = add_of[i]->into;
+            plan.fused_as[i] = "accumulator";
+            continue;
+        }
+        if (fused_add[i] != nullptr) {
+            // The shortcut: the stored output of the layer it is (through ops fused into that layer), when that
+            // has this layer's output shape; else generated.
+            InputSource& sc = plan.shortcut[i];
+            const uint32_t s = fused_add[i]->shortcut;
+            const uint32_t v = s == kNetworkInput ? kNetworkInput : value_of(s);
+            if (s == kNetworkInput) {
+                sc.generated_why = "the network's input";
+            } else if (!executed(wl.layers[v])) {
+                sc.generated_why = fmt::format("it is the output of '{}' ({}), which is not executed", wl.layers[v].name,
+                                               wl.layers[v].op);
+            } else if (const Matrix a = output_matrix(wl.layers[v]), b = output_matrix(layer);
+                       a.rows != b.rows || a.cols != b.cols) {
+                sc.generated_why = fmt::format("it is the output of '{}' ({}), not of this layer's output shape ({})",
+                                               wl.layers[v].name, describe(a), describe(b));
+            } else {
+                sc.producer = v;
+                plan.last_reader[v] = static_cast<uint32_t>(i);
+            }
+        }
         if (!executed(layer)) {
             const uint32_t v = ins[0] == kNetworkInput ? kNetworkInput : value_of(ins[0]);
             const bool after_conv = ins.size() == 1 && v != kNetworkInput && wl.layers[v].kind == LayerKind::Conv;
@@ -130,9 +165,16 @@ NetworkValues::NetworkValues(const Workload& wl, uint32_t operand_bits, uint64_t
     } else {
         m_plan.input.resize(wl.layers.size());
         for (InputSource& s : m_plan.input) s.generated_why = "layers are isolated (--layer-barrier)";
+        m_plan.shortcut = m_plan.input;
         m_plan.fused_into.assign(wl.layers.size(), kNetworkInput);
         m_plan.fused_as.assign(wl.layers.size(), "");
         m_plan.last_reader.assign(wl.layers.size(), kNetworkInput);
+        // The adds still execute, each on its generated shortcut.
+        for (const ResidualAdd& r : residual_adds(wl)) {
+            if (!wl.layers[r.into].residual_add) continue;
+            m_plan.fused_into[r.add] = r.into;
+            m_plan.fused_as[r.add] = "accumulator";
+        }
     }
 }
 
@@ -153,7 +195,10 @@ void calibrate(Layer& l, const KeptOutput& in, uint32_t bits) {
 }  // namespace
 
 std::shared_future<KeptOutput> NetworkValues::producer_output(size_t index) const {
-    const uint32_t p = m_plan.input.at(index).producer;
+    return kept_output(index, m_plan.input.at(index).producer);
+}
+
+std::shared_future<KeptOutput> NetworkValues::kept_output(size_t index, uint32_t p) const {
     if (p == kNetworkInput) return {};
     if (!m_kept[p].valid()) {
         throw SimulationError(fmt::format("layer {}: the output of '{}' it reads was not kept", m_layers[index].name,
@@ -180,18 +225,24 @@ std::function<Layer()> NetworkValues::layer_later(size_t index) const {
 
 NetworkValues::OperandMaker NetworkValues::make_operands(size_t index) const {
     const std::shared_future<KeptOutput> input = producer_output(index);
+    const std::shared_future<KeptOutput> shortcut =
+        index < m_plan.shortcut.size() ? kept_output(index, m_plan.shortcut[index].producer) : std::shared_future<KeptOutput>();
     const Layer* layer = &m_layers[index];  // its shape and name only: they stay
     const uint32_t bits = m_bits;
     const uint64_t seed = layer_seed(m_seed, static_cast<uint32_t>(index), layer->name);
-    return [layer, bits, seed, input](CanonicalTensors& t) {
+    return [layer, bits, seed, input, shortcut](CanonicalTensors& t) {
         generate_tensors(*layer, bits, seed, t);
-        if (!input.valid()) return;
-        const std::vector<int16_t>& in = *input.get().values;
-        if (in.size() != t.input.size()) {
-            throw SimulationError(fmt::format("layer {}: its producer stored {} values, its input has {}", layer->name,
-                                              in.size(), t.input.size()));
-        }
-        t.input = in;
+        auto take = [&](const std::shared_future<KeptOutput>& from, std::vector<int16_t>& to, const char* what) {
+            if (!from.valid()) return;
+            const std::vector<int16_t>& v = *from.get().values;
+            if (v.size() != to.size()) {
+                throw SimulationError(fmt::format("layer {}: its {} producer stored {} values, it reads {}", layer->name,
+                                                  what, v.size(), to.size()));
+            }
+            to = v;
+        };
+        take(input, t.input, "input");
+        take(shortcut, t.shortcut, "shortcut");
     };
 }
 

@@ -26,6 +26,8 @@ struct InputSource {
 
 struct ValueFlowPlan {
     std::vector<InputSource> input;  // per layer (meaningful for conv/gemm layers)
+    // Per layer with Layer::residual_add: where the shortcut it adds comes from (producer, or generated_why).
+    std::vector<InputSource> shortcut;
     // Per layer: an Other layer whose output is a conv/gemm layer's stored output names that layer (see
     // fused_as); kNetworkInput for every other layer.
     std::vector<uint32_t> fused_into;
@@ -33,7 +35,9 @@ struct ValueFlowPlan {
     // ReLU6 as ReLU and saturation, with 6.0 at the largest operand value as in int8 MobileNets),
     // "weights" (an inference BatchNormalization after a conv, folded into its weights: the operands are
     // generated, so folding changes no value), "alias" (flatten, reshape, identity, dropout, and
-    // QuantizeLinear / DequantizeLinear, which only annotate the scale of the integers the model holds).
+    // QuantizeLinear / DequantizeLinear, which only annotate the scale of the integers the model holds),
+    // "accumulator" (a residual add fused into the conv or gemm feeding it, workload/fusion.h: the
+    // shortcut loaded into its accumulator, its STORE writes the sum).
     std::vector<std::string> fused_as;
     // Per layer: the last layer that reads its stored output (its values can be dropped after that layer);
     // kNetworkInput when no layer reads it.
@@ -99,6 +103,9 @@ public:
 private:
     // Layer `index`'s producer's output (kept or promised); throws when there is neither.
     std::shared_future<KeptOutput> producer_output(size_t index) const;
+    // Layer p's output, which layer `index` reads (kept or promised); invalid for kNetworkInput, throws when
+    // there is neither.
+    std::shared_future<KeptOutput> kept_output(size_t index, uint32_t p) const;
 
     std::vector<Layer> m_layers;
     uint32_t m_bits;

@@ -125,6 +125,8 @@ nlohmann::json layer_json(const model::LayerStats& l, uint64_t pes, Dataflow df)
     if (!l.input_from.empty()) j["values"]["input_from"] = l.input_from;
     if (!l.input_generated_why.empty()) j["values"]["input_generated"] = l.input_generated_why;
     if (!l.second_operand_note.empty()) j["values"]["second_operand"] = l.second_operand_note;
+    if (!l.shortcut_from.empty()) j["values"]["shortcut_from"] = l.shortcut_from;
+    if (!l.shortcut_generated_why.empty()) j["values"]["shortcut_generated"] = l.shortcut_generated_why;
     // Which unit the layer held when, in absolute cycles: [first issue, last retire].
     const char* units[] = {"load", "execute", "store"};
     for (size_t u = 0; u < l.unit_spans.size(); ++u) {

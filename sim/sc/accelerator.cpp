@@ -17,9 +17,10 @@ ScAccelerator::ScAccelerator(sc_core::sc_module_name name, const Config& cfg)
       m_e2l("execute_to_load"),
       m_e2s("execute_to_store"),
       m_s2e("store_to_execute"),
-      m_dma("dma", cfg, m_spad, m_acc, m_l2e, m_s2e),
+      m_s2l("store_to_load"),
+      m_dma("dma", cfg, m_spad, m_acc, m_l2e, m_s2e, m_s2l),
       m_dispatch("dispatch"),
-      m_load("load", m_dma, m_e2l),
+      m_load("load", m_dma, m_e2l, m_s2l),
       m_exec("execute", cfg.array, m_spad, m_acc, m_l2e, m_e2l, m_e2s, m_s2e),
       m_store("store", m_dma, m_e2s) {
     m_dispatch.load_o(m_load_q);
@@ -40,6 +41,7 @@ void ScAccelerator::attach_waveform(ScWaveform& wave) {
     m_e2l.attach_waveform(wave, wave.token_execute_to_load);
     m_e2s.attach_waveform(wave, wave.token_execute_to_store);
     m_s2e.attach_waveform(wave, wave.token_store_to_execute);
+    m_s2l.attach_waveform(wave, wave.token_store_to_load);
 }
 
 void ScAccelerator::start_layer(LayerContext* ctx) {
@@ -64,6 +66,7 @@ std::vector<std::string> ScAccelerator::end_of_layer_problems() const {
     check("execute->load tokens", m_e2l.size());
     check("execute->store tokens", m_e2s.size());
     check("store->execute tokens", m_s2e.size());
+    check("store->load tokens", m_s2l.size());
     check("DMA rows waiting", m_dma.rows_waiting());
     return out;
 }
@@ -85,9 +88,9 @@ std::vector<std::string> ScAccelerator::describe_units(const LayerContext& ctx, 
     out.push_back(line("store unit", m_store.state()));
     out.push_back("DMA: " + m_dma.describe(cycle));
     out.push_back(fmt::format("queues: load {}, execute {}, store {}; tokens: load->execute {}, execute->load {}, "
-                              "execute->store {}, store->execute {}",
+                              "execute->store {}, store->execute {}, store->load {}",
                               m_load_q.num_available(), m_exec_q.num_available(), m_store_q.num_available(),
-                              m_l2e.size(), m_e2l.size(), m_e2s.size(), m_s2e.size()));
+                              m_l2e.size(), m_e2l.size(), m_e2s.size(), m_s2e.size(), m_s2l.size()));
     return out;
 }
 

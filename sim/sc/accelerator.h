@@ -55,6 +55,7 @@ private:
     model::Accumulator m_acc;
     sc_core::sc_fifo<QueuedInstr> m_load_q, m_exec_q, m_store_q;
     TokenChannel m_l2e, m_e2l, m_e2s, m_s2e;
+    TokenChannel m_s2l;  // store -> load: a LOAD into the accumulator waits for the STORE that read the rows
     ScDmaEngine m_dma;
     ScDispatcher m_dispatch;
     ScLoadUnit m_load;

@@ -13,14 +13,16 @@
 namespace sasim::sc {
 
 ScDmaEngine::ScDmaEngine(sc_core::sc_module_name name, const Config& cfg, model::Scratchpad& spad,
-                         model::Accumulator& acc, TokenChannel& load_to_exec, TokenChannel& store_to_exec)
+                         model::Accumulator& acc, TokenChannel& load_to_exec, TokenChannel& store_to_exec,
+                         TokenChannel& store_to_load)
     : sc_core::sc_module(name),
       mem_socket("mem_socket"),
       m_cfg(cfg),
       m_spad(spad),
       m_acc(acc),
       m_l2e(load_to_exec),
-      m_s2e(store_to_exec) {
+      m_s2e(store_to_exec),
+      m_s2l(store_to_load) {
     SC_THREAD(run);
 }
 
@@ -100,8 +102,8 @@ void ScDmaEngine::process_cycle(uint64_t t) {
         x->index = m_read_pending_index;
         x->in = &m_ctx->instr(x->index);
         x->rows_to_write = uint64_t{x->in->rows} * load_blocks(*x->in);
-        const uint32_t eb = x->in->dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
-        x->gen = std::make_unique<model::LoadAddressGen>(*x->in, m_ctx->convs(), eb);
+        if (x->in->dst == LocalMem::Accumulator) check_acc_load(*x->in, m_acc.row_elems);
+        x->gen = std::make_unique<model::LoadAddressGen>(*x->in, m_ctx->convs(), m_cfg.derived.operand_bytes);
         m_ctx->record_issue(x->index, m_read_pending_cycle);
         m_reads.push_back(std::move(x));
         m_read_pending = false;
@@ -225,8 +227,7 @@ bool ScDmaEngine::issue_read(uint64_t t) {
         if (m_read_buffer_rows >= m_cfg.derived.dma_read_buffer_rows) return false;
         ++m_read_buffer_rows;
         // Start the next DRAM row: padding stays zero; its DRAM pieces split into requests.
-        const uint32_t eb = in.dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
-        m_row_buf.assign(uint64_t{in.elems} * eb, 0);
+        m_row_buf.assign(uint64_t{in.elems} * m_cfg.derived.operand_bytes, 0);
         std::vector<model::RowSegment>& segs = m_segments;
         std::vector<model::RowSegment>& reqs = m_pieces;
         x.gen->row_segments(x.next_row, segs);
@@ -262,20 +263,17 @@ bool ScDmaEngine::issue_read(uint64_t t) {
 
 void ScDmaEngine::scatter_row(ReadXfer& x, uint64_t arrival) {
     const Instruction& in = *x.in;
-    const uint32_t eb = in.dst == LocalMem::Accumulator ? m_cfg.derived.acc_bytes : m_cfg.derived.operand_bytes;
-    const uint64_t block_bytes = uint64_t{load_block_elems(in)} * eb;
+    const uint64_t block_bytes = uint64_t{load_block_elems(in)} * m_cfg.derived.operand_bytes;
     const uint32_t blocks = load_blocks(in);
     for (uint32_t b = 0; b < blocks; ++b) {
         const uint64_t row = in.local_row + b * in.block_stride + x.next_row;
-        uint8_t* dst = nullptr;
-        uint64_t dst_bytes = 0;
-        if (in.dst == LocalMem::Scratchpad) {
-            dst = m_spad.row(row);
-            dst_bytes = m_spad.row_bytes;
-        } else {
-            dst = reinterpret_cast<uint8_t*>(m_acc.row(row));
-            dst_bytes = uint64_t{m_acc.row_elems} * sizeof(uint32_t);
+        if (in.dst == LocalMem::Accumulator) {  // one block (check_acc_load), widened and shifted
+            model::load_acc_row_values(m_acc, row, m_row_buf.data(), in.elems, in.shift, m_cfg.array.operand_bits);
+            m_row_writes.push_back({&x, row, arrival, true});
+            continue;
         }
+        uint8_t* dst = m_spad.row(row);
+        const uint64_t dst_bytes = m_spad.row_bytes;
         const uint64_t from = b * block_bytes;
         const uint64_t n = std::min<uint64_t>(block_bytes, m_row_buf.size() - from);
         std::memcpy(dst, m_row_buf.data() + from, n);
@@ -315,6 +313,7 @@ void ScDmaEngine::store_side(uint64_t t) {
             }
             ++m_write_next_row;
             if (m_write_next_row == in.rows && in.signal_prev) m_s2e.push(t + 1);
+            if (m_write_next_row == in.rows && in.signal_next) m_s2l.push(t + 1);
         }
     }
     if (!m_write_reqs.empty() && m_write_reqs.front().ready <= t && t >= m_next_write_slot &&

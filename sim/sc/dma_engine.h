@@ -27,7 +27,7 @@ public:
 
     SC_HAS_PROCESS(ScDmaEngine);
     ScDmaEngine(sc_core::sc_module_name name, const Config& cfg, model::Scratchpad& spad, model::Accumulator& acc,
-                TokenChannel& load_to_exec, TokenChannel& store_to_exec);
+                TokenChannel& load_to_exec, TokenChannel& store_to_exec, TokenChannel& store_to_load);
 
     void begin_layer(LayerContext* ctx);
 
@@ -100,6 +100,7 @@ private:
     model::Accumulator& m_acc;
     TokenChannel& m_l2e;
     TokenChannel& m_s2e;
+    TokenChannel& m_s2l;  // pushes: a STORE with signal_next has read its last accumulator row
     LayerContext* m_ctx = nullptr;
     sc_core::sc_event m_work;          // a unit handed over an instruction
 

@@ -6,8 +6,9 @@
 
 namespace sasim::sc {
 
-ScLoadUnit::ScLoadUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_load)
-    : sc_core::sc_module(name), m_dma(dma), m_e2l(exec_to_load) {
+ScLoadUnit::ScLoadUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_load,
+                       TokenChannel& store_to_load)
+    : sc_core::sc_module(name), m_dma(dma), m_e2l(exec_to_load), m_s2l(store_to_load) {
     SC_THREAD(run);
 }
 
@@ -24,6 +25,8 @@ void ScLoadUnit::run() {
             wait_until_cycle(s);
             m_state.set("waiting for an execute->load token", idx);
             if (in.wait_next) s = m_e2l.pop(s);
+            m_state.set("waiting for a store->load token", idx);
+            if (in.wait_prev) s = m_s2l.pop(s);
             m_state.set("waiting for the load DMA channel", idx);
             while (!m_dma.read_idle()) sc_core::wait(m_dma.read_freed_event());
             s = std::max({s, m_dma.read_free_cycle(), now_cycle() + (sc_core::sc_time_stamp() > cycles(now_cycle()) ? 1 : 0)});

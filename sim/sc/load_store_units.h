@@ -17,7 +17,7 @@ public:
     sc_core::sc_port<sc_core::sc_fifo_in_if<QueuedInstr>> queue_i;
 
     SC_HAS_PROCESS(ScLoadUnit);
-    ScLoadUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_load);
+    ScLoadUnit(sc_core::sc_module_name name, ScDmaEngine& dma, TokenChannel& exec_to_load, TokenChannel& store_to_load);
     void begin_layer(LayerContext* ctx) { m_ctx = ctx; m_state = {}; }
     const UnitState& state() const { return m_state; }
     void attach_waveform(ScWaveform& wave) { m_wave = &wave; }
@@ -28,6 +28,7 @@ private:
     ScWaveform* m_wave = nullptr;  // tracing off when null
     ScDmaEngine& m_dma;
     TokenChannel& m_e2l;  // pops: the execute unit has finished reading a buffer
+    TokenChannel& m_s2l;  // pops: the store unit has read the accumulator rows a LOAD overwrites
     LayerContext* m_ctx = nullptr;
 };
 

@@ -262,7 +262,11 @@ private:
             // The job owns what it reads and ScSystem owns the job: if the simulation is stopped (sc_stop
             // abandons this thread's stack), destroying ScSystem still waits for it.
             if (check) {
-                auto compute = [layer, tensors, this] { return model::reference_outputs(layer, *tensors, &m_cancel_reference); };
+                auto compute = [layer, tensors, shift = layout.shift, this] {
+                    std::vector<int32_t> ref = model::reference_outputs(layer, *tensors, &m_cancel_reference);
+                    model::add_shortcut(ref, tensors->shortcut, shift);
+                    return ref;
+                };
                 try {
                     m_reference = std::async(std::launch::async, compute);
                 } catch (const std::system_error&) {
@@ -372,6 +376,8 @@ private:
         st.input_from.clear();  // a reused layer's statistics come with the earlier layer's
         st.input_generated_why.clear();
         st.second_operand_note.clear();
+        st.shortcut_from.clear();
+        st.shortcut_generated_why.clear();
         st.fused_into.clear();
         st.fused_as.clear();
         if (plan.fused_into[li] != kNetworkInput) {
@@ -386,6 +392,14 @@ private:
             st.input_generated_why = in.generated_why;
         }
         st.second_operand_note = in.second_operand_note;
+        if (m_wl.layers[li].residual_add) {
+            const model::InputSource& sc = plan.shortcut[li];
+            if (sc.producer != kNetworkInput) {
+                st.shortcut_from = m_wl.layers[sc.producer].name;
+            } else {
+                st.shortcut_generated_why = sc.generated_why;
+            }
+        }
     }
 
     // The program a mapping choice names: the heuristic compiler's, or the chosen mapping's.

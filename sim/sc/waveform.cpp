@@ -65,6 +65,7 @@ ScWaveform::ScWaveform(sc_core::sc_module_name name, const std::string& path, co
     watch("model.tokens.execute_to_load", token_execute_to_load);
     watch("model.tokens.execute_to_store", token_execute_to_store);
     watch("model.tokens.store_to_execute", token_store_to_execute);
+    watch("model.tokens.store_to_load", token_store_to_load);
     watch("model.dma.rows_waiting", dma_rows_waiting);
     watch("model.dma.reads_in_flight", dma_reads_in_flight);
     watch("model.dma.writes_in_flight", dma_writes_in_flight);

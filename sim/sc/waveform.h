@@ -141,6 +141,7 @@ public:
     int token_execute_to_load = 0;
     int token_execute_to_store = 0;
     int token_store_to_execute = 0;
+    int token_store_to_load = 0;
     int dma_rows_waiting = 0;    // destination rows whose requests have issued, waiting to be written
     int dma_reads_in_flight = 0; // load requests issued and not complete
     int dma_writes_in_flight = 0;  // store requests issued and not complete

@@ -2,6 +2,8 @@
 // Layer geometry (output sizes, GEMM lowering), the file-type dispatch of load_workload, shared helpers.
 #include "workload/workload.h"
 
+#include "workload/fusion.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -168,6 +170,7 @@ Workload load_workload(const std::string& path) {
                                                         ext != ".csv") {
         Workload w = it->second(path);
         w.path = path;
+        fuse_residual_adds(w);
         return w;
     }
     if (ext != ".json" && ext != ".csv") {
@@ -187,6 +190,7 @@ Workload load_workload(const std::string& path) {
     Workload w = ext == ".json" ? workload_detail::parse_json_trace(path, buf.str())
                                 : workload_detail::parse_scalesim_csv(path, buf.str());
     w.path = path;
+    fuse_residual_adds(w);
     return w;
 }
 

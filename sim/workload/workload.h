@@ -60,6 +60,11 @@ struct Layer {
     // made for uniform random operands; a network run sets it from the layer's real input
     // (model/value_flow.h). Not part of the trace formats.
     std::optional<uint32_t> store_shift;
+    // Conv/gemm: a residual add fused into the layer (fuse_residual_adds): its STORE writes
+    // sums + shortcut, the shortcut (a tensor of the output's shape, in its layout) loaded into the
+    // accumulator before the sums, scaled by the STORE shift (docs/isa.md, "LOAD"). Set from the graph, not
+    // read from trace formats.
+    bool residual_add = false;
 
     GemmView gemm_view() const;  // kind must be Conv or Gemm
 };

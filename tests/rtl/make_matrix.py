@@ -86,12 +86,19 @@ def workloads():
     out["depthwise3x3_p1"] = [conv("dw", 8, 8, 6, 6, 3, 1, 1, groups=6)]
     out["depthwise3x3_s2"] = [conv("dw", 7, 7, 4, 4, 3, 2, 1, groups=4)]
     out["grouped_g2"] = [conv("conv", 6, 6, 8, 6, 3, 1, 1, groups=2)]
-    # Scaled-down ResNet blocks (several layers each).
+    # Scaled-down ResNet blocks (several layers each). Their adds are fused into a conv (workload/fusion.h):
+    # into the downsample conv, whose shortcut is conv3's output, and into conv2, whose shortcut is the
+    # network's input; each such conv LOADs its shortcut into the accumulator.
     out["resnet_bottleneck"] = [
         conv("conv1", 8, 8, 8, 4, 1), conv("conv2", 8, 8, 4, 4, 3, 2, 1), conv("conv3", 4, 4, 4, 16, 1),
-        conv("downsample", 8, 8, 8, 16, 1, 2), {"name": "add", "type": "add", "elements": 256}]
+        dict(conv("downsample", 8, 8, 8, 16, 1, 2), inputs=["$input"]),
+        {"name": "add", "type": "add", "elements": 256, "inputs": ["conv3", "downsample"]}]
     out["resnet_basic"] = [conv("conv1", 6, 6, 8, 8, 3, 1, 1), conv("conv2", 6, 6, 8, 8, 3, 1, 1),
-                           {"name": "add", "type": "add", "elements": 288}]
+                           {"name": "add", "type": "add", "elements": 288, "inputs": ["conv2", "$input"]}]
+    # A transformer's residual add after a projection: fused into the gemm (more rows than the arrays).
+    out["gemm_residual"] = [{"name": "fc1", "type": "gemm", "m": 19, "n": 12, "k": 9},
+                            {"name": "fc2", "type": "gemm", "m": 19, "n": 12, "k": 12},
+                            {"name": "add", "type": "add", "elements": 228, "inputs": ["fc2", "fc1"]}]
     return out
 
 
