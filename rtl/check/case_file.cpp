@@ -205,8 +205,8 @@ void write_case(std::ostream& out, const Program& program, const std::vector<uin
     words.reserve(program.instrs.size());
     for (size_t i = 0; i < program.instrs.size(); ++i) {
         const Instruction& in = program.instrs[i];
-        if ((in.op == Opcode::Load2d || in.op == Opcode::LoadIm2col) && in.dst != LocalMem::Scratchpad) {
-            throw SimulationError(fmt::format("instruction #{} ({}): the RTL case format has no accumulator loads", i,
+        if (in.op == Opcode::LoadIm2col && in.dst != LocalMem::Scratchpad) {
+            throw SimulationError(fmt::format("instruction #{} ({}): LOAD_IM2COL writes the scratchpad only", i,
                                               disassemble(in)));
         }
         if (in.op == Opcode::Execute && in.win_w != 0 && in.win_x0 >= in.win_w) {

@@ -22,6 +22,7 @@
     X(wait_next, 1, "pop one from the next unit before issuing")                                              \
     X(signal_prev, 1, "push one to the previous unit")                                                        \
     X(signal_next, 1, "push one to the next unit")                                                            \
+    X(dst, 1, "LOAD: 1 = into the accumulator (operands widened, shifted left by shift)")                     \
     X(local_row, 32, "loads: first destination row")                                                          \
     X(rows, 32, "loads and stores: rows moved")                                                               \
     X(elems, 32, "loads and stores: elements per DRAM row")                                                   \
@@ -42,7 +43,7 @@
     X(win_x0, 32, "execute window: output column of the operand's first row (< win_w)")                       \
     X(win_col_step, 32, "execute window: rows to the next pixel of the same output row")                      \
     X(win_line_step, 32, "execute window: rows from an output row's last pixel to the next row's first")      \
-    X(shift, 6, "stores: requantization shift")                                                               \
+    X(shift, 6, "stores: requantization shift; LOADs into the accumulator: scale")                                                               \
     X(relu, 1, "stores: clamp negative results to 0")                                                         \
     X(npos, 32, "LOAD_IM2COL: filter positions of the chunk")                                                 \
     X(chan_count, 32, "LOAD_IM2COL: channels per filter position")                                            \

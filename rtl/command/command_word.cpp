@@ -25,6 +25,7 @@ CommandWord encode_command(const Instruction& in, const Program& program) {
     w[F::wait_next] = in.wait_next;
     w[F::signal_prev] = in.signal_prev;
     w[F::signal_next] = in.signal_next;
+    w[F::dst] = in.dst == LocalMem::Accumulator ? 1 : 0;
     w[F::local_row] = in.local_row;
     w[F::rows] = in.rows;
     w[F::elems] = in.elems;

@@ -61,6 +61,8 @@ std::string cfg_package(const Config& cfg, const GenerateOptions& opt, const Har
     p("KBITS", clog2(hw.cols + 2), "width of a preload shift number (1 .. COLS)");
     p("MESH_LATENCY", hw.rows + hw.cols, "L: cycles from a streamed row's read to its accumulator write");
     p("PERTURB_CYCLES", opt.extra_result_cycles, "test-only fault: results reach the accumulator this much later");
+    p("PERTURB_ACC_LOAD", opt.late_acc_load ? 1 : 0,
+      "test-only fault: 1 = each row of a LOAD into the accumulator is written one cycle late");
     p("SPAD_ROWS", hw.spad_rows, "");
     p("SPAD_ROW_ELEMS", hw.spad_row_elems, "max(ROWS, COLS)");
     p("SPAD_ROW_BYTES", uint64_t{hw.spad_row_elems} * hw.operand_bytes, "");
@@ -212,6 +214,7 @@ HardwareParams hardware_params(const Config& cfg, const GenerateOptions& opt) {
 std::string hardware_hash(const Config& cfg, const GenerateOptions& opt) {
     std::string all = hardware_json(cfg).dump();
     if (opt.extra_result_cycles != 0) all += fmt::format("perturb {}", opt.extra_result_cycles);
+    if (opt.late_acc_load) all += "perturb acc load";
     // Widened loads change the hardware; loads within the defaults keep the hash (and the cached build).
     const HardwareParams base = hardware_params(cfg), hw = hardware_params(cfg, opt);
     if (hw.row_bytes_max != base.row_bytes_max || hw.pieces_max != base.pieces_max) {

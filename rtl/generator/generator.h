@@ -33,6 +33,7 @@ struct HardwareParams {
 struct GenerateOptions {
     // Deliberate fault, for proving that `rtl check` catches a one-cycle difference (never for real use).
     uint32_t extra_result_cycles = 0;  // results reach the accumulator this many cycles late
+    bool late_acc_load = false;        // each row of a LOAD into the accumulator is written a cycle late
     // Loads wider than the heuristic compiler's, which the defaults of hardware_params are sized for (a
     // mapper's program may load a whole pixel's channels per DRAM row): `rtl check` sets them from the
     // programs it runs. 0, or a value below the default, keeps the default (and the hardware hash); a

@@ -331,13 +331,14 @@ int run(int argc, char** argv) {
             const uint64_t tk = top->dbg_tokens;
             out << "watchdog " << t << " tokens: load->execute " << ((tk >> 48) & 0xffff) << ", execute->load "
                 << ((tk >> 32) & 0xffff) << ", execute->store " << ((tk >> 16) & 0xffff) << ", store->execute "
-                << (tk & 0xffff) << "\n";
+                << (tk & 0xffff) << ", store->load " << unsigned(top->dbg_tokens_s2l) << "\n";
             out << "watchdog " << t << " load DMA " << (top->dbg_load_dma_busy ? "busy" : "idle") << " ("
                 << unsigned(top->dbg_read_buffer_rows) << " rows buffered), store DMA "
                 << (top->dbg_store_dma_busy ? "busy" : "idle") << " (" << unsigned(top->dbg_store_buffer_rows)
                 << " rows buffered), execute state " << unsigned(top->dbg_exec_state) << "\n";
-            // Token counts per channel: load->execute, execute->load, execute->store, store->execute.
-            const uint64_t tok[4] = {(tk >> 48) & 0xffff, (tk >> 32) & 0xffff, (tk >> 16) & 0xffff, tk & 0xffff};
+            // Token counts per channel: load->execute, execute->load, execute->store, store->execute, store->load.
+            const uint64_t tok[5] = {(tk >> 48) & 0xffff, (tk >> 32) & 0xffff, (tk >> 16) & 0xffff, tk & 0xffff,
+                                     top->dbg_tokens_s2l};
             for (int u = 0; u < 3; ++u) {
                 static const char* names[3] = {"load", "execute", "store"};
                 if (retired[u] >= unit_order[u].size()) continue;
@@ -351,7 +352,10 @@ int run(int argc, char** argv) {
                     auto need = [&](bool flag, int ch, const char* what) {
                         if (flag && tok[ch] == 0) needs += std::string(needs.empty() ? "" : " and ") + what;
                     };
-                    if (u == 0) need(wait_next, 1, "an execute->load token");
+                    if (u == 0) {
+                        need(wait_next, 1, "an execute->load token");
+                        need(wait_prev, 4, "a store->load token");
+                    }
                     if (u == 1) {
                         need(wait_prev, 0, "a load->execute token");
                         need(wait_next, 3, "a store->execute token");

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
-// The load DMA (docs/timing.md, "DMA engine", steps 1, 2, 4 and 5): DRAM -> scratchpad.
+// The load DMA (docs/timing.md, "DMA engine", steps 1, 2, 4 and 5): DRAM -> scratchpad, or accumulator
+// (a LOAD with dst = 1: each row's operands sign-extended and shifted left by the LOAD's shift, docs/isa.md).
 // Per cycle, in this order: take a handed-over LOAD; start the next DRAM row if the read buffer has a
 // free row; issue one read request of the current row if the bus slot and the outstanding limit allow;
 // write the oldest complete buffered row's next block into the scratchpad unless the execute unit uses
-// that bank; retire the LOAD whose last block was written.
+// that bank (an accumulator row: unless the execute unit writes or the store DMA reads its bank); retire the
+// LOAD whose last block was written.
 // Memory side: a request goes out on rd_req_*; its data comes back on rd_data in the next cycle (the
 // harness reads DRAM at request time); `rd_done` counts the requests that complete in this cycle, in
 // request order. A row counts as arrived only when all its requests have completed.
 module sasim_load_dma #(
   parameter int NPOS_MAX = sasim_cfg_pkg::NPOS_MAX,
   parameter int OPERAND_BYTES = sasim_cfg_pkg::OPERAND_BYTES,
+  parameter int OBITS = sasim_cfg_pkg::OBITS,
+  parameter int COLS = sasim_cfg_pkg::COLS,
+  parameter int ACC_ROW_BITS = sasim_cfg_pkg::ACC_ROW_BITS,
   parameter int REQ_BITS = sasim_cfg_pkg::REQ_BITS,
   parameter int MAX_REQ_BYTES = sasim_cfg_pkg::MAX_REQ_BYTES,
   parameter int MAXO = sasim_cfg_pkg::MAXO,
@@ -17,7 +22,8 @@ module sasim_load_dma #(
   parameter int ROWBUF = sasim_cfg_pkg::ROWBUF,
   parameter int RB_IDX = sasim_cfg_pkg::RB_IDX,
   parameter int ROW_BYTES_MAX = sasim_cfg_pkg::ROW_BYTES_MAX,
-  parameter int ROW_BUF_BITS = sasim_cfg_pkg::ROW_BUF_BITS
+  parameter int ROW_BUF_BITS = sasim_cfg_pkg::ROW_BUF_BITS,
+  parameter int PERTURB_ACC_LOAD = sasim_cfg_pkg::PERTURB_ACC_LOAD
 ) (
   input  logic        clk,
   input  logic        rst,
@@ -32,6 +38,11 @@ module sasim_load_dma #(
   input  logic [31:0] ex_stream_bank,
   input  logic        ex_fill_rd,
   input  logic [31:0] ex_fill_bank,
+  // accumulator use this cycle: the execute unit's write, the store DMA's read (both have priority)
+  input  logic        ex_acc_wr,
+  input  logic [31:0] ex_acc_bank,
+  input  logic        st_acc_rd,
+  input  logic [31:0] st_acc_bank,
   // memory port, read side
   output logic        rd_req_valid,
   output logic [31:0] rd_req_addr,
@@ -43,6 +54,10 @@ module sasim_load_dma #(
   output logic        spad_wr,
   output logic [31:0] spad_wr_row,
   output logic [SPAD_ROW_BITS-1:0] spad_wr_data,
+  // accumulator write port (a LOAD into the accumulator)
+  output logic        acc_wr,
+  output logic [31:0] acc_wr_row,
+  output logic [ACC_ROW_BITS-1:0] acc_wr_data,
   output logic        l2e_inc,
   output logic        retire,            // pulse in the LOAD's retire cycle (last block write + 1)
   output logic [7:0]  rows_buffered,     // for waveforms
@@ -87,6 +102,8 @@ module sasim_load_dma #(
     logic [31:0] dest0;                  // destination row of block 0
     logic [31:0] blocks, block_stride, block_bytes;
     logic        last_of_instr, signal_next;
+    logic        to_acc;                 // the row goes to the accumulator (one block), widened
+    logic [5:0]  shift;                  // and shifted left by this
   } entry_t;
   entry_t rb_meta [ROWBUF];
   logic [31:0] rb_last [ROWBUF];         // req_total after the row's last request (its requests are done
@@ -145,13 +162,16 @@ module sasim_load_dma #(
     new_entry.block_bytes = sasim_types_pkg::block_elems_of(in.elems, in.block_elems) * OPERAND_BYTES;
     new_entry.last_of_instr = c_row_i + 1 == in.rows;
     new_entry.signal_next = in.signal_next;
+    new_entry.to_acc = in.dst;
+    new_entry.shift = in.shift;
   end
   entry_t hm;
   logic [ROW_BUF_BITS-1:0] hd;
   /* verilator lint_off UNUSEDSIGNAL */  // a block is narrower than a buffer row
   logic [ROW_BUF_BITS-1:0] hd_block;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic head_ready, head_blocked;
+  logic head_ready, head_blocked, head_wr;
+  logic acc_row_seen;         // fault tests (PERTURB_ACC_LOAD): the head accumulator row was ready last cycle
   logic [31:0] dest_row, dest_bank;
   always_comb begin
     // The head entry, with this cycle's arriving data merged in (completion may be this cycle).
@@ -167,17 +187,29 @@ module sasim_load_dma #(
     head_ready = rb_count == 0 ? pad_row :
                  (rb_issued_all[rb_head] && $signed(done_total + 32'(rd_done) - rb_last[rb_head]) >= 0);
     dest_row = hm.dest0 + head_dest_off;
-    dest_bank = sasim_cfg_pkg::spad_bank(dest_row);
-    head_blocked = (ex_stream_rd && ex_stream_bank == dest_bank) || (ex_fill_rd && ex_fill_bank == dest_bank);
-    spad_wr = head_ready && !head_blocked;
+    if (hm.to_acc) begin
+      dest_bank = sasim_cfg_pkg::acc_bank(dest_row);
+      head_blocked = (ex_acc_wr && ex_acc_bank == dest_bank) || (st_acc_rd && st_acc_bank == dest_bank);
+    end else begin
+      dest_bank = sasim_cfg_pkg::spad_bank(dest_row);
+      head_blocked = (ex_stream_rd && ex_stream_bank == dest_bank) || (ex_fill_rd && ex_fill_bank == dest_bank);
+    end
+    head_wr = head_ready && !head_blocked && !(PERTURB_ACC_LOAD != 0 && hm.to_acc && !acc_row_seen);
+    spad_wr = head_wr && !hm.to_acc;
+    acc_wr = head_wr && hm.to_acc;
     bank_wait = head_ready && head_blocked;
     spad_wr_row = dest_row;
+    acc_wr_row = dest_row;
     // The head block's bytes, moved down by one shifter (bytes past the buffer row read as 0).
     hd_block = hd >> (head_byte_off * 8);
     spad_wr_data = SPAD_ROW_BITS'(hd_block) & ~({SPAD_ROW_BITS{1'b1}} << (hm.block_bytes * 8));
   end
+  // An accumulator row: each operand of the block sign-extended and shifted (bytes past the block are 0).
+  for (genvar e = 0; e < COLS; e++) begin : g_widen
+    assign acc_wr_data[e * 32 +: 32] = 32'($signed(spad_wr_data[e * OBITS +: OBITS])) << hm.shift;
+  end
   logic head_free;            // the head entry's last block is written this cycle
-  assign head_free = spad_wr && head_block + 1 == hm.blocks;
+  assign head_free = head_wr && head_block + 1 == hm.blocks;
   assign l2e_inc = head_free && hm.last_of_instr && hm.signal_next;
 
   function automatic logic [ROW_BUF_BITS-1:0] merge(input logic [ROW_BUF_BITS-1:0] old,
@@ -198,7 +230,8 @@ module sasim_load_dma #(
   sasim_sram #(.WORDS(ROWBUF), .BITS(ROW_BUF_BITS), .BANKS(1)) rbuf (
     .clk, .rd_a_addr(32'(data_tag)), .rd_a_data(rbuf_merge), .rd_b_addr(32'(rb_head)), .rd_b_data(rbuf_head),
     .wr_en(rd_data_valid), .wr_addr(32'(data_tag)),
-    .wr_data(merge(rb_written[data_tag] ? rbuf_merge : '0, rd_data, data_off, data_len))
+    .wr_data(merge(rb_written[data_tag] ? rbuf_merge : '0, rd_data, data_off, data_len)),
+    .wr_b_en(1'b0), .wr_b_addr(32'd0), .wr_b_data('0)
   );
 
   // ---- state update -------------------------------------------------------------------------------
@@ -211,6 +244,7 @@ module sasim_load_dma #(
       rb_head <= '0; rb_tail <= '0; rb_count <= '0; head_block <= 0; head_dest_off <= 0; head_byte_off <= 0;
       req_total <= 0; done_total <= 0;
       retire <= 1'b0;
+      acc_row_seen <= 1'b0;
     end else begin
       if (handover) begin
         r_in <= head;
@@ -281,12 +315,13 @@ module sasim_load_dma #(
         ih0 <= head.ih0; iw0 <= head.iw0; pix <= head.pix0; row_addr <= head.dram_addr;
       end
       // row write
-      if (spad_wr) begin
+      if (head_wr) begin
         head_block <= head_free ? 0 : head_block + 1;
         head_dest_off <= head_free ? 0 : head_dest_off + hm.block_stride;
         head_byte_off <= head_free ? 0 : head_byte_off + hm.block_bytes;
       end
       if (head_free) rb_head <= rb_idx_next(rb_head);
+      acc_row_seen <= head_ready && hm.to_acc && !head_wr;
       rb_count <= rb_count + {{RB_IDX{1'b0}}, start_row} - {{RB_IDX{1'b0}}, head_free};
       retire <= head_free && hm.last_of_instr;
     end

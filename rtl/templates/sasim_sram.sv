@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // An on-chip SRAM: the scratchpad and the accumulator are one each. WORDS rows of BITS bits in BANKS
-// banks of consecutive rows; two read ports whose data is valid in the cycle of the address, and one
-// write port that takes effect at the clock edge. The units never use one bank twice in a cycle
+// banks of consecutive rows; two read ports whose data is valid in the cycle of the address, and two
+// write ports that take effect at the clock edge (port B only on the accumulator: the load DMA's LOADs
+// into it, next to the execute unit's writes). The units never use one bank twice in a cycle
 // (sasim_top checks it in simulation), so each bank could be a single-ported macro; port A of the
 // accumulator is the read half of its read-modify-write.
 // Simulation (Verilator) gets the behavioural array below. Under synthesis (Yosys defines SYNTHESIS)
@@ -25,7 +26,10 @@ module sasim_sram #(
   output logic [BITS-1:0] rd_b_data,
   input  logic            wr_en,
   input  logic [31:0]     wr_addr,
-  input  logic [BITS-1:0] wr_data
+  input  logic [BITS-1:0] wr_data,
+  input  logic            wr_b_en,
+  input  logic [31:0]     wr_b_addr,
+  input  logic [BITS-1:0] wr_b_data
   /* verilator lint_on UNUSEDSIGNAL */
 );
   logic [BITS-1:0] mem [WORDS];
@@ -33,5 +37,6 @@ module sasim_sram #(
   assign rd_b_data = mem[rd_b_addr];
   always_ff @(posedge clk) begin
     if (wr_en) mem[wr_addr] <= wr_data;
+    if (wr_b_en) mem[wr_b_addr] <= wr_b_data;
   end
 endmodule

@@ -37,6 +37,7 @@ module sasim_store_dma #(
   output logic [REQ_BITS-1:0] wr_req_data,
   input  logic [7:0]  wr_done,
   output logic        s2e_inc,           // last accumulator read of a STORE with signal_prev
+  output logic        s2l_inc,           // last accumulator read of a STORE with signal_next
   output logic [7:0]  retire,            // STOREs retiring this cycle (in program order)
   output logic [7:0]  rows_buffered,
   output logic        bank_wait          // the next row would be read now but the execute unit writes its bank
@@ -92,6 +93,7 @@ module sasim_store_dma #(
   assign bank_wait = acc_rd_wanted && ex_acc_wr && ex_acc_bank == sasim_cfg_pkg::acc_bank(acc_row_addr);
   assign acc_rd = acc_rd_wanted && !bank_wait;
   assign s2e_inc = acc_rd && c_next_row + 1 == in.rows && in.signal_prev;
+  assign s2l_inc = acc_rd && c_next_row + 1 == in.rows && in.signal_next;
 
   logic [STORE_ROW_BITS-1:0] quantized;
   for (genvar j = 0; j < COLS; j++) begin : g_lane

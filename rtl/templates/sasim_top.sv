@@ -54,6 +54,7 @@ module sasim_top #(
   output logic [7:0]  dbg_queue_exec,
   output logic [7:0]  dbg_queue_store,
   output logic [63:0] dbg_tokens,        // {l2e, e2l, e2s, s2e} counts
+  output logic [15:0] dbg_tokens_s2l,    // store->load count
   output logic [7:0]  dbg_exec_state,
   output logic        dbg_load_dma_busy,
   output logic        dbg_store_dma_busy,
@@ -89,13 +90,15 @@ module sasim_top #(
     .can_push(st_can), .head_valid(st_hv), .head(st_head), .count(dbg_queue_store));
 
   // ---- token channels -------------------------------------------------------------------------------
-  logic l2e_inc, e2l_inc, e2s_inc, s2e_inc;
-  logic l2e_av, e2l_av, e2s_av, s2e_av;
+  logic l2e_inc, e2l_inc, e2s_inc, s2e_inc, s2l_inc;
+  logic l2e_av, e2l_av, e2s_av, s2e_av, s2l_av;
   logic [15:0] l2e_n, e2l_n, e2s_n, s2e_n;
   sasim_token t_l2e (.clk, .rst, .inc(l2e_inc), .dec(ex_pop && ex_head.wait_prev), .avail(l2e_av), .count(l2e_n));
   sasim_token t_e2l (.clk, .rst, .inc(e2l_inc), .dec(ld_pop && ld_head.wait_next), .avail(e2l_av), .count(e2l_n));
   sasim_token t_e2s (.clk, .rst, .inc(e2s_inc), .dec(st_pop && st_head.wait_prev), .avail(e2s_av), .count(e2s_n));
   sasim_token t_s2e (.clk, .rst, .inc(s2e_inc), .dec(ex_pop && ex_head.wait_next), .avail(s2e_av), .count(s2e_n));
+  // store->load: a LOAD into the accumulator (wait_prev) waits for the STORE that read its rows (signal_next).
+  sasim_token t_s2l (.clk, .rst, .inc(s2l_inc), .dec(ld_pop && ld_head.wait_prev), .avail(s2l_av), .count(dbg_tokens_s2l));
   assign dbg_tokens = {l2e_n, e2l_n, e2s_n, s2e_n};
 
   // ---- scratchpad and accumulator (banks used once per cycle; see the check at the end) -------------
@@ -104,25 +107,32 @@ module sasim_top #(
 
   // ---- load unit and load DMA -----------------------------------------------------------------------
   logic ld_idle;
-  assign ld_pop = ld_hv && (!ld_head.wait_next || e2l_av) && ld_idle;
+  assign ld_pop = ld_hv && (!ld_head.wait_next || e2l_av) && (!ld_head.wait_prev || s2l_av) && ld_idle;
   assign ld_issue = ld_pop;
   logic ex_stream_rd, ex_fill_rd;
   logic [31:0] ex_stream_addr, ex_fill_addr;
   logic spad_wr;
   logic [31:0] spad_wr_row;
   logic [SPAD_ROW_BITS-1:0] spad_wr_data;
+  logic ld_acc_wr;                       // the load DMA writes an accumulator row (LOAD into the accumulator)
+  logic [31:0] ld_acc_wr_row;
+  logic [ACC_ROW_BITS-1:0] ld_acc_wr_data;
+  // declared here for the load DMA's bank rule; driven by the execute unit and the store DMA below
+  logic acc_wr, acc_wr_accumulate, st_idle, acc_rd;
+  logic [31:0] acc_wr_row, acc_wr_cols, acc_rd_row;
   sasim_load_dma load_dma (
     .clk, .rst, .handover(ld_pop), .head(ld_head), .conv, .idle(ld_idle),
     .ex_stream_rd, .ex_stream_bank(sasim_cfg_pkg::spad_bank(ex_stream_addr)), .ex_fill_rd, .ex_fill_bank(sasim_cfg_pkg::spad_bank(ex_fill_addr)),
+    .ex_acc_wr(acc_wr), .ex_acc_bank(sasim_cfg_pkg::acc_bank(acc_wr_row)),
+    .st_acc_rd(acc_rd), .st_acc_bank(sasim_cfg_pkg::acc_bank(acc_rd_row)),
     .rd_req_valid, .rd_req_addr, .rd_req_bytes, .rd_data_valid, .rd_data, .rd_done,
-    .spad_wr, .spad_wr_row, .spad_wr_data, .l2e_inc, .retire(ld_retire), .rows_buffered(dbg_read_buffer_rows),
+    .spad_wr, .spad_wr_row, .spad_wr_data, .acc_wr(ld_acc_wr), .acc_wr_row(ld_acc_wr_row), .acc_wr_data(ld_acc_wr_data),
+    .l2e_inc, .retire(ld_retire), .rows_buffered(dbg_read_buffer_rows),
     .bank_wait(dbg_dma_bank_wait[0])
   );
   assign dbg_load_dma_busy = !ld_idle;
 
   // ---- execute unit ---------------------------------------------------------------------------------
-  logic acc_wr, acc_wr_accumulate;
-  logic [31:0] acc_wr_row, acc_wr_cols;
   logic [COLS*32-1:0] acc_wr_data;
   if (DATAFLOW_OS != 0) begin : g_exec_os
     sasim_exec_os exec_unit (
@@ -145,8 +155,6 @@ module sasim_top #(
   assign dbg_streaming = ex_stream_rd;
 
   // ---- store unit and store DMA ---------------------------------------------------------------------
-  logic st_idle, acc_rd;
-  logic [31:0] acc_rd_row;
   assign st_pop = st_hv && (!st_head.wait_prev || e2s_av) && st_idle;
   assign st_issue = st_pop;
   sasim_store_dma store_dma (
@@ -154,19 +162,21 @@ module sasim_top #(
     .ex_acc_wr(acc_wr), .ex_acc_bank(sasim_cfg_pkg::acc_bank(acc_wr_row)),
     .acc_rd, .acc_rd_row, .acc_rd_data,
     .wr_req_valid, .wr_req_addr, .wr_req_bytes, .wr_req_data, .wr_done,
-    .s2e_inc, .retire(st_retire), .rows_buffered(dbg_store_buffer_rows), .bank_wait(dbg_dma_bank_wait[1])
+    .s2e_inc, .s2l_inc, .retire(st_retire), .rows_buffered(dbg_store_buffer_rows), .bank_wait(dbg_dma_bank_wait[1])
   );
   assign dbg_store_dma_busy = !st_idle;
 
   // ---- memory writes --------------------------------------------------------------------------------
   sasim_sram #(.WORDS(SPAD_ROWS), .BITS(SPAD_ROW_BITS), .BANKS(SPAD_BANKS)) spad (
     .clk, .rd_a_addr(ex_stream_addr), .rd_a_data(spad_stream_data), .rd_b_addr(ex_fill_addr),
-    .rd_b_data(spad_fill_data), .wr_en(spad_wr), .wr_addr(spad_wr_row), .wr_data(spad_wr_data)
+    .rd_b_data(spad_fill_data), .wr_en(spad_wr), .wr_addr(spad_wr_row), .wr_data(spad_wr_data),
+    .wr_b_en(1'b0), .wr_b_addr(32'd0), .wr_b_data('0)
   );
   // The accumulator adds in place: port A reads the row the execute unit writes back in the same cycle.
   sasim_sram #(.WORDS(ACC_ROWS), .BITS(ACC_ROW_BITS), .BANKS(ACC_BANKS)) acc (
     .clk, .rd_a_addr(acc_wr_row), .rd_a_data(acc_old), .rd_b_addr(acc_rd_row), .rd_b_data(acc_rd_data),
-    .wr_en(acc_wr), .wr_addr(acc_wr_row), .wr_data(acc_new)
+    .wr_en(acc_wr), .wr_addr(acc_wr_row), .wr_data(acc_new),
+    .wr_b_en(ld_acc_wr), .wr_b_addr(ld_acc_wr_row), .wr_b_data(ld_acc_wr_data)
   );
   for (genvar e = 0; e < COLS; e++) begin : g_acc_lane
     sasim_acc_lane lane (.en(32'(e) < acc_wr_cols), .accumulate(acc_wr_accumulate), .old_value(acc_old[e * 32 +: 32]),
@@ -185,6 +195,10 @@ module sasim_top #(
         $error("scratchpad bank %0d: fill read and DMA write in one cycle", sasim_cfg_pkg::spad_bank(spad_wr_row));
       if (acc_wr && acc_rd && sasim_cfg_pkg::acc_bank(acc_wr_row) == sasim_cfg_pkg::acc_bank(acc_rd_row))
         $error("accumulator bank %0d: execute write and store read in one cycle", sasim_cfg_pkg::acc_bank(acc_wr_row));
+      if (ld_acc_wr && acc_wr && sasim_cfg_pkg::acc_bank(ld_acc_wr_row) == sasim_cfg_pkg::acc_bank(acc_wr_row))
+        $error("accumulator bank %0d: execute write and DMA write in one cycle", sasim_cfg_pkg::acc_bank(acc_wr_row));
+      if (ld_acc_wr && acc_rd && sasim_cfg_pkg::acc_bank(ld_acc_wr_row) == sasim_cfg_pkg::acc_bank(acc_rd_row))
+        $error("accumulator bank %0d: store read and DMA write in one cycle", sasim_cfg_pkg::acc_bank(acc_rd_row));
     end
   end
 `endif

@@ -55,6 +55,7 @@ const std::vector<std::pair<std::string, std::string>> kFaults = {
     {"rtl-late-result", "the generated RTL writes every EXECUTE result one cycle late"},
     {"rtl-drop-token", "the RTL runs the program without the first LOAD's load->execute token (it hangs)"},
     {"model-late-result", "the model writes every EXECUTE result one cycle late"},
+    {"rtl-late-acc-load", "the generated RTL writes each row of a LOAD into the accumulator one cycle late"},
 };
 
 // Default hang window of the harness: cycles without any issue, retire or memory traffic. Far above the
@@ -176,6 +177,7 @@ int run_check(const CheckArgs& a) {
     bopt.source_dir = a.source_dir;
     bopt.quiet = a.quiet;
     if (a.fault == "rtl-late-result") bopt.generate.extra_result_cycles = 1;
+    if (a.fault == "rtl-late-acc-load") bopt.generate.late_acc_load = true;
     for (const auto& k : kept) rtl::fit_loads(cfg, k->program, bopt.generate);
     const std::string harness = rtl::ensure_harness(cfg, bopt);
 

@@ -290,7 +290,7 @@ private:
         ex.win_line_step = g.stride_h * m_tile_w - (g.out_w - 1) * g.stride_w;
     }
 
-    // Scratchpad: [P operand slots][Q operand slots]; accumulator: two slots.
+    // Scratchpad: [P operand slots][Q operand slots]; accumulator: two slots (three for a residual add, when they fit).
     void layout_memory() {
         const uint64_t tp_eff = m_tp_rows, tq_eff = m_tq_rows;
         const uint64_t chip_rows = uint64_t{m_chan_blocks} * m_region_rows;
@@ -308,6 +308,10 @@ private:
         if (2 * m_acc_unit_rows > m_cfg.derived.acc_rows) {
             refuse(fmt::format("needs {} accumulator rows, the config has {}", 2 * m_acc_unit_rows, m_cfg.derived.acc_rows));
         }
+        // A fused residual add LOADs each unit's shortcut into its slot once the STORE of the slot's previous
+        // unit has read it out (at the pace of its DRAM writes): with a third slot, when it fits, that STORE
+        // is one unit further back and the load unit need not wait behind it.
+        m_acc_slots = m_lay.residual_bytes > 0 && 3 * m_acc_unit_rows <= m_cfg.derived.acc_rows ? 3 : 2;
     }
 
     Step emit_step(uint64_t g, uint64_t pi, uint64_t qi, size_t kt) {
@@ -365,9 +369,9 @@ private:
         const bool k_whole = m_ktiles.size() == 1;
         const uint64_t nqb = ceil_div(qlen, m_dims.q_block);
         const uint32_t pblock = m_dims.p_block == 0 ? plen : m_dims.p_block;
-        if (!k_whole && kt == 0) m_acc_slot = m_acc_count++ % 2;
+        if (!k_whole && kt == 0) m_acc_slot = m_acc_count++ % m_acc_slots;
         for (uint64_t j = 0; j < nqb; ++j) {
-            if (k_whole) m_acc_slot = m_acc_count++ % 2;
+            if (k_whole) m_acc_slot = m_acc_count++ % m_acc_slots;
             const uint64_t unit_base = m_acc_slot * m_acc_unit_rows + (k_whole ? 0 : j * tp_rows);
             const uint64_t n0 = q0 + j * m_dims.q_block;
             const uint32_t nl = static_cast<uint32_t>(std::min<uint64_t>(m_dims.q_block, q0 + qlen - n0));
@@ -471,6 +475,7 @@ private:
     std::tuple<uint64_t, uint64_t, size_t> m_pop_key, m_qop_key;
     uint64_t m_pop_slot = 0, m_qop_slot = 0, m_pop_count = 0, m_qop_count = 0, m_qop_version = 0;
     uint64_t m_acc_slot = 0, m_acc_count = 0;
+    uint64_t m_acc_slots = 2;     // accumulator slots the units rotate through
     bool m_has_stat = false;
     std::tuple<uint64_t, uint64_t, uint32_t, uint32_t> m_stat;  // (Q version, b_row, n, k) in the array
 };

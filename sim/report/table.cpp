@@ -68,8 +68,9 @@ void print_table(std::ostream& os, const RunReport& r) {
         std::string name = l.name.size() > 24 ? l.name.substr(0, 23) + "~" : l.name;
         if (!l.simulated && !l.fused_into.empty()) {
             const char* how = l.fused_as == "store"     ? "executed by the STORE of"
-                              : l.fused_as == "weights" ? "folded into the weights of"
-                                                        : "an alias of the output of";
+                              : l.fused_as == "weights"     ? "folded into the weights of"
+                              : l.fused_as == "accumulator" ? "added in the accumulator of"
+                                                            : "an alias of the output of";
             os << fmt::format("{:<24} {:>18} {} {} ({} elements)\n", name, l.op, how, l.fused_into, l.other_elements);
             continue;
         }

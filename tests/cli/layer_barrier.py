@@ -34,15 +34,24 @@ def timing(j):
     return out
 
 
-# workload -> (layers whose input must flow, one that must be generated with its reason)
+# workload -> (layers whose input must flow, one that must be generated with its reason, and
+# residual adds: add -> (the layer it is fused into, that layer's shortcut producer or None = generated))
 expect = {
-    "resnet18.json": ({"layer1.0.conv2": "layer1.0.conv1", "layer2.0.downsample.0": None},
-                      ("layer1.1.conv1", "it reads 'layer1.0.add' (add), which is not executed")),
-    "mobilenet_v2.json": ({"features.2.conv.1.0": "features.2.conv.0.0", "classifier.1": None},
-                          ("features.4.conv.0.0", "it reads 'features.3.add' (add), which is not executed")),
+    "resnet18.json": ({"layer1.0.conv2": "layer1.0.conv1", "layer1.1.conv1": "layer1.0.conv2",
+                       "layer2.0.downsample.0": "layer1.1.conv2"},
+                      ("layer1.0.conv1", "it reads 'maxpool' (maxpool), which is not executed")),
+    "mobilenet_v2.json": ({"features.2.conv.1.0": "features.2.conv.0.0", "features.4.conv.0.0": "features.3.conv.2",
+                           "classifier.1": None},
+                          ("features.0.0", "the network's input")),
     "bert_base_layer.json": ({"attention.self.scores": None, "intermediate.dense": None},
                              ("attention.output.dense", "it reads 'attention.self.context', whose output "
                               "(1536 x 64) is not its input (128 x 768) reshaped")),
+}
+residual = {
+    "resnet18.json": {"layer1.0.add": ("layer1.0.conv2", None), "layer1.1.add": ("layer1.1.conv2", "layer1.0.conv2"),
+                      "layer2.0.add": ("layer2.0.downsample.0", "layer2.0.conv2")},
+    "mobilenet_v2.json": {"features.3.add": ("features.3.conv.2", "features.2.conv.2")},
+    "bert_base_layer.json": {"attention.output.add": ("attention.output.dense", None)},
 }
 for workload, (flows, (generated, why)) in expect.items():
     flow, barrier = run(workload), run(workload, "--layer-barrier")
@@ -65,9 +74,21 @@ for workload, (flows, (generated, why)) in expect.items():
             failures.append(f"{workload}: {name} reads {got}, expected a generated input")
     if layers[generated].get("values", {}).get("input_generated") != why:
         failures.append(f"{workload}: {generated}: {layers[generated].get('values')}, expected '{why}'")
+    isolated_values = {"input_generated": "layers are isolated (--layer-barrier)"}
     for name, l in isolated.items():
-        if l.get("simulated") and l["values"] != {"input_generated": "layers are isolated (--layer-barrier)"}:
+        want = dict(isolated_values)
+        if {"shortcut_from", "shortcut_generated"} & set(layers[name].get("values", {})):
+            want["shortcut_generated"] = "layers are isolated (--layer-barrier)"
+        if l.get("simulated") and l["values"] != want:
             failures.append(f"{workload} --layer-barrier: {name}: {l['values']}")
+    # Residual adds execute in the conv feeding them (the shortcut loaded into its accumulator), in both modes.
+    for add, (into, shortcut) in residual[workload].items():
+        for mode, ls in (("flow", layers), ("--layer-barrier", isolated)):
+            if ls[add].get("fused") != {"into": into, "as": "accumulator"}:
+                failures.append(f"{workload} {mode}: {add}: fused {ls[add].get('fused')}, expected into {into}")
+        got = layers[into]["values"].get("shortcut_from")
+        if got != shortcut or (shortcut is None) != ("shortcut_generated" in layers[into]["values"]):
+            failures.append(f"{workload}: {into}: shortcut {layers[into]['values']}, expected from {shortcut}")
     if workload.startswith("bert") and "second operand" not in str(layers["attention.self.scores"]["values"]):
         failures.append(f"bert: attention.self.scores: no note on its second operand: {layers['attention.self.scores']}")
     print(f"{workload}: {sum('input_from' in l.get('values', {}) for l in layers.values())} layers read a "

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The checker must fail on a one-cycle difference and name the instruction where it starts.
 #   perturb.sh SASIM CACHE_DIR MODE [MAPPER]
-#   MODE: delay-read | rtl-late-result | rtl-drop-token | model-late-result
+#   MODE: delay-read | rtl-late-result | rtl-drop-token | model-late-result | rtl-late-acc-load
+#   (rtl-late-acc-load runs a residual block, whose second conv LOADs its shortcut into the accumulator)
 #   MAPPER: heuristic (default) | search; with search the program must have operand windows (the
 #   perturbation is then caught on a windowed program).
 set -uo pipefail
@@ -9,6 +10,7 @@ sasim="$1" cache="$2" mode="$3" mapper="${4:-heuristic}"
 here="$(cd "$(dirname "$0")" && pwd)"
 cfg="$here/configs/m04_4x4_is.json"
 wl="$here/workloads/conv3x3_s1_p1.json"
+[ "$mode" = rtl-late-acc-load ] && wl="$here/workloads/resnet_basic.json"
 case "$mode" in
   delay-read) args=(--delay-read 0) ;;
   *) args=(--fault "$mode") ;;
@@ -48,6 +50,17 @@ case "$mode" in
     idx="${BASH_REMATCH[1]}"
     firstexec="$(awk '/^instrs /{on=1; i=0; next} on && /^end/{exit} on {if ($1 == 2) {print i; exit} i++}' "$tmp"/*.case)"
     [ "$idx" = "$firstexec" ] || fail "expected the first EXECUTE (#$firstexec): $first" ;;
+  rtl-late-acc-load)
+    # The first LOAD into the accumulator (field dst = 1) issues in the same cycle and retires later.
+    [[ "$first" =~ $re ]] || fail "no divergence line"
+    [ "${BASH_REMATCH[2]}" = load ] || fail "expected a LOAD: $first"
+    [ "${BASH_REMATCH[3]}" = "${BASH_REMATCH[5]}" ] || fail "issue cycles should agree: $first"
+    [ "${BASH_REMATCH[6]}" -gt "${BASH_REMATCH[4]}" ] || fail "RTL retire should be later: $first"
+    idx="${BASH_REMATCH[1]}"
+    firstacc="$(cat "$tmp"/conv2.case | awk '/^fields cmd_word /{for (i = 4; i <= NF; i++) if ($i == "dst") d = i - 3}
+                /^instrs /{on=1; i=0; next} on && /^end/{exit} on {if ($d == 1) {print i; exit} i++}')"
+    [ -n "$firstacc" ] || fail "the residual conv has no LOAD into the accumulator"
+    [ "$idx" = "$firstacc" ] || fail "expected the first LOAD into the accumulator (#$firstacc): $first" ;;
   rtl-drop-token)
     grep -q 'the RTL hung (watchdog at cycle' <<<"$out" || fail "no watchdog report"
     grep -q 'execute unit: instruction #[0-9]* not issued: waits for a load->execute token (none available)' <<<"$out" || fail "the report does not say what the execute unit waits for" ;;

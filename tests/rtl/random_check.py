@@ -226,7 +226,29 @@ def draw_layers(rng, count, first_index):
         layer = {"name": f"l{first_index + i}_{kind}"}
         layer.update(body)
         layers.append(layer)
+        # A third of the layers get a residual add of the network's input (fused into them: their programs
+        # LOAD the shortcut into the accumulator). Decided by the layer itself, not by `rng`, so that the
+        # draws above stay those of earlier versions of this script.
+        if random.Random(json.dumps(layer, sort_keys=True)).random() < 1 / 3:
+            layers.append({"name": layer["name"] + "_add", "type": "add", "elements": output_elements(body),
+                           "inputs": [layer["name"], "$input"]})
     return layers
+
+
+def output_elements(body):
+    """Output elements of a drawn gemm, matmul or conv layer."""
+    if body["type"] in ("gemm", "matmul"):
+        return body.get("batch", 1) * body["m"] * body["n"]
+    two = lambda v: (v, v) if isinstance(v, int) else tuple(v)
+    kh, kw = two(body["kernel"])
+    sh, sw = two(body.get("stride", 1))
+    pad = body.get("padding", 0)
+    pt, pb, pl, pr = (pad,) * 4 if isinstance(pad, int) else (
+        (pad[0], pad[0], pad[1], pad[1]) if len(pad) == 2 else tuple(pad))
+    dil = body.get("dilation", 1)
+    out_h = (body["in_h"] + pt + pb - dil * (kh - 1) - 1) // sh + 1
+    out_w = (body["in_w"] + pl + pr - dil * (kw - 1) - 1) // sw + 1
+    return body.get("batch", 1) * out_h * out_w * body["out_c"]
 
 
 def workload_json(name, layers):
@@ -344,7 +366,7 @@ class Run:
                 self.dropped_layers += len(names)
                 print(f"{tag} dropped {len(names)} layer(s) the config cannot map: " + ", ".join(sorted(names)),
                       flush=True)
-                layers = [l for l in layers if l["name"] not in names]
+                layers = [l for l in layers if l["name"] not in names and not set(l.get("inputs", [])) & names]
                 if not layers:
                     if wl_draws >= MAX_WORKLOAD_DRAWS:
                         self.config_refusals += 1

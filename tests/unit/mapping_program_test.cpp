@@ -68,7 +68,8 @@ std::string check_mapping(const Layer& layer, const Config& cfg, const Mapping& 
     }
     model::CanonicalTensors t;
     model::generate_tensors(layer, cfg.array.operand_bits, 5, t);
-    const std::vector<int32_t> ref = model::reference_outputs(layer, t);
+    std::vector<int32_t> ref = model::reference_outputs(layer, t);
+    model::add_shortcut(ref, t.shortcut, cl.layout.shift);
     const std::vector<uint8_t> image = model::build_dram_image(layer, cl.layout, cfg.array.dataflow, t);
     static const Unit kOrders[3][3] = {{Unit::Load, Unit::Execute, Unit::Store},
                                        {Unit::Execute, Unit::Store, Unit::Load},
@@ -185,6 +186,7 @@ TEST_CASE("mapping programs: every candidate and K-tiled mapping computes the re
             }
         }
         if (!validate_layer(l).empty()) continue;
+        l.residual_add = pick(0, 2) == 0;  // a fused residual add: its shortcut loaded into the accumulator
         const size_t ci = pick(0, kNumConfigs - 1);
         const Config& cfg = cfgs[ci];
         const std::vector<Mapping> cands = candidate_mappings(l, cfg);

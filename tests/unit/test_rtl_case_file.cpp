@@ -180,10 +180,10 @@ TEST_CASE("rtl case file: exact text of the header, image, field lists and a Sto
     for (size_t i = 0; i < rtl::kConvFieldCount; ++i) conv_zeros += " 0";
     // op, the four tokens, local_row, rows, elems, block_elems, block_stride, blocks (decoded: 1), dram_addr,
     // dram_stride, a_row, b_row, c_row, m, n, k, preload, accumulate, the window, shift, relu, the im2col fields.
-    std::string store_line = "3 1 0 1 0 0 4 4 0 0 1 128 24 0 0 7 0 0 0 0 0 0 0 0 0 9 1";
+    std::string store_line = "3 1 0 1 0 0 0 4 4 0 0 1 128 24 0 0 7 0 0 0 0 0 0 0 0 0 9 1";
     for (int i = 0; i < 14; ++i) store_line += " 0";
     CHECK(out.str() == "sasim-rtl-case 3\ndram 100 16000 32\nwatchdog 5000\ndelay_read -1\nimage 70\n" + hex1 + "\n" +
-                           hex2 + "\nfields cmd_word 41" + cmd_names + "\nfields conv_word 18" + conv_names +
+                           hex2 + "\nfields cmd_word 42" + cmd_names + "\nfields conv_word 18" + conv_names +
                            "\nconv_word" + conv_zeros + "\ninstrs 1\n" + store_line + "\nend\n");
 }
 
@@ -334,11 +334,11 @@ TEST_CASE("rtl case file: EXECUTE words carry the operand window; bad values and
     CHECK_THROWS_WITH(parse_case_text(replaced(good, line, "x" + line.substr(1))),
                       Catch::Contains("case.txt:12: op: \"x\" is not an unsigned integer"));
     CHECK_THROWS_WITH(parse_case_text(replaced(good, line, line + " 0")),
-                      Catch::Contains("case.txt:12: instruction 1: 42 values, expected 41"));
+                      Catch::Contains("case.txt:12: instruction 1: 43 values, expected 42"));
     CHECK_THROWS_WITH(parse_case_text(replaced(good, "sasim-rtl-case 3", "sasim-rtl-case 2")),
                       Catch::Contains("case.txt:1: sasim-rtl-case version 2: this sasim reads version 3"));
     CHECK_THROWS_WITH(parse_case_text(replaced(good, " win_x0 ", " win_x1 ")),
-                      Catch::Contains("cmd_word field 22 is \"win_x0\" in this build, \"win_x1\" in the case file"));
+                      Catch::Contains("cmd_word field 23 is \"win_x0\" in this build, \"win_x1\" in the case file"));
     CHECK_THROWS_WITH(parse_case_text(replaced(good, "fields conv_word 18", "fields conv_word 17")),
                       Catch::Contains("conv_word has 18 fields in this build"));
 
@@ -399,14 +399,18 @@ TEST_CASE("rtl hardware: a program's wider loads widen the read buffer to a powe
     CHECK(rtl::hardware_params(cfg, opt).row_bytes_max == hw.row_bytes_max);
 }
 
-TEST_CASE("rtl case file: accumulator loads are refused", "[rtl]") {
+TEST_CASE("rtl case file: LOAD_IM2COL into the accumulator is refused; LOAD into it carries dst", "[rtl]") {
     Program p;
     Instruction ld;
-    ld.op = Opcode::Load2d;
+    ld.op = Opcode::LoadIm2col;
     ld.dst = LocalMem::Accumulator;
     p.instrs.push_back(ld);
     std::ostringstream out;
     CHECK_THROWS_AS(rtl::write_case(out, p, {}, {}), SimulationError);
+    ld.op = Opcode::Load2d;
+    CHECK(rtl::encode_command(ld, p)[rtl::CommandField::dst] == 1);
+    ld.dst = LocalMem::Scratchpad;
+    CHECK(rtl::encode_command(ld, p)[rtl::CommandField::dst] == 0);
 }
 
 TEST_CASE("rtl result file: round trip, exact text and a watchdog report", "[rtl]") {
