@@ -97,6 +97,7 @@ ValueFlowPlan plan_value_flow(const Workload& wl) {
             const bool relu = layer.op == "relu" || layer.op == "relu6";
             const char* how = after_conv && relu                               ? "store"
                               : after_conv && layer.op == "batchnormalization" ? "weights"
+                              : after_executed && layer.op == "add"            ? "bias"
                               : after_executed && is_alias_op(layer.op) ? "alias"
                                                                         : "";
             if (*how != '\0') {

@@ -37,7 +37,9 @@ struct ValueFlowPlan {
     // generated, so folding changes no value), "alias" (flatten, reshape, identity, dropout, and
     // QuantizeLinear / DequantizeLinear, which only annotate the scale of the integers the model holds),
     // "accumulator" (a residual add fused into the conv or gemm feeding it, workload/fusion.h: the
-    // shortcut loaded into its accumulator, its STORE writes the sum).
+    // shortcut loaded into its accumulator, its STORE writes the sum), "bias" (an add of a conv's or gemm's
+    // output and a constant, as ONNX exports a Linear's bias: not computed, as BatchNorm's shift is not,
+    // since the generated operands carry no bias; the layer's output stands for the add's).
     std::vector<std::string> fused_as;
     // Per layer: the last layer that reads its stored output (its values can be dropped after that layer);
     // kNetworkInput when no layer reads it.

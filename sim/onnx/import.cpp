@@ -13,6 +13,7 @@
 #include "onnx/graph.h"
 #include "onnx/mapping.h"
 #include "onnx/onnx_import.h"
+#include "workload/fusion.h"
 
 namespace sasim::onnx_import {
 
@@ -144,6 +145,7 @@ Imported import_model(const std::string& path, const ImportOptions& options) {
         }
     }
     if (!problems.empty()) throw_problems(path, std::move(problems));
+    fuse_residual_adds(result.workload);  // as load_workload does, for callers of the importer itself
     return result;
 }
 

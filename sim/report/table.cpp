@@ -70,6 +70,7 @@ void print_table(std::ostream& os, const RunReport& r) {
             const char* how = l.fused_as == "store"     ? "executed by the STORE of"
                               : l.fused_as == "weights"     ? "folded into the weights of"
                               : l.fused_as == "accumulator" ? "added in the accumulator of"
+                              : l.fused_as == "bias"        ? "a bias (not modelled) of"
                                                             : "an alias of the output of";
             os << fmt::format("{:<24} {:>18} {} {} ({} elements)\n", name, l.op, how, l.fused_into, l.other_elements);
             continue;

@@ -5,10 +5,11 @@ namespace sasim {
 namespace {
 
 // Ops a value passes through unchanged in this model (value_flow.cpp's aliases), plus the BatchNormalization
-// folded into a conv's weights.
-bool passes_through(const std::string& op) {
+// folded into a conv's weights and a bias add (an add of one layer and a constant: value_flow.h, "bias").
+bool passes_through(const Layer& l, size_t inputs) {
+    const std::string& op = l.op;
     return op == "batchnormalization" || op == "identity" || op == "dropout" || op == "flatten" || op == "reshape" ||
-           op == "quantizelinear" || op == "dequantizelinear";
+           op == "quantizelinear" || op == "dequantizelinear" || (op == "add" && inputs == 1);
 }
 
 uint64_t output_elements(const Layer& l) {
@@ -39,7 +40,7 @@ std::vector<ResidualAdd> residual_adds(const Workload& wl) {
         for (int s = 0; s < 2; ++s) {
             uint32_t p = ins[a][s];
             while (p != kNetworkInput && readers[p] == 1 && wl.layers[p].kind == LayerKind::Other &&
-                   passes_through(wl.layers[p].op) && ins[p].size() == 1) {
+                   ins[p].size() == 1 && passes_through(wl.layers[p], ins[p].size())) {
                 p = ins[p][0];
             }
             if (p == kNetworkInput || readers[p] != 1 || wl.layers[p].kind == LayerKind::Other || taken[p]) continue;

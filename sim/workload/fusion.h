@@ -20,8 +20,8 @@ struct ResidualAdd {
 
 // The adds of `wl` that can be fused, in layer order. An add of two inputs is fused into one of them, X, when
 //  - X is a conv or gemm layer, reached from the add through inference BatchNormalizations (folded into its
-//    weights) and address aliases (identity, dropout, flatten, reshape, Q/DQ) only: not through a ReLU,
-//    which must come after the add;
+//    weights), bias adds (an add of one layer: its other operand is a constant) and address aliases
+//    (identity, dropout, flatten, reshape, Q/DQ) only: not through a ReLU, which must come after the add;
 //  - nothing else reads X's output or those ops' outputs (the sums before the add exist nowhere else);
 //  - the add's element count (when given) is X's output size, and X has no other add fused;
 //  - of two such inputs, X is the later layer (the other one, computed first, is the shortcut).

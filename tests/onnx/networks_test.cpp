@@ -91,7 +91,9 @@ TEST_CASE("onnx networks: ResNet-50 from ONNX equals workloads/resnet50.json lay
     };
     CHECK(producers(im.workload, pa) == producers(hand, pb));
     CHECK(std::count(pa.fused_as.begin(), pa.fused_as.end(), "weights") == 53);
-    CHECK(std::count(pa.fused_as.begin(), pa.fused_as.end(), "store") == 33);  // the ReLUs after a conv
+    // The ReLUs after a conv (33) and after a residual add fused into one (16).
+    CHECK(std::count(pa.fused_as.begin(), pa.fused_as.end(), "store") == 49);
+    CHECK(std::count(pa.fused_as.begin(), pa.fused_as.end(), "accumulator") == 16);
     CHECK(std::count(pa.fused_as.begin(), pa.fused_as.end(), "alias") == 0);   // the Flatten follows a pool
 }
 
