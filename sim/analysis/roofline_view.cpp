@@ -38,8 +38,8 @@ std::vector<PlacedLayer> place_analytic(const Config& cfg, const Workload& wl) {
         st.name = layer.name;
         st.simulated = true;
         st.macs = lay.view.macs();
-        st.compulsory_bytes = lay.input_bytes + lay.weights_bytes + lay.output_bytes;
-        st.traffic.dram_read_bytes = lay.input_bytes + lay.weights_bytes;
+        st.compulsory_bytes = lay.input_bytes + lay.weights_bytes + lay.output_bytes + lay.residual_bytes;
+        st.traffic.dram_read_bytes = lay.input_bytes + lay.weights_bytes + lay.residual_bytes;
         st.traffic.dram_write_bytes = lay.output_bytes;
         PlacedLayer p;
         p.name = layer.name;

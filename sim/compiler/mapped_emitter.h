@@ -24,6 +24,10 @@ inline int64_t qop_id(uint64_t slot, size_t gl) { return static_cast<int64_t>((s
 inline int64_t acc_id(uint64_t slot) { return static_cast<int64_t>(10000000 + slot); }
 
 struct Step {
+    // Shortcut LOADs of a residual add whose slot's last STORE is in an earlier step: placed before the next
+    // step's loads (MappedSource), so that they need not wait behind them in the in-order load unit.
+    std::vector<Instruction> early;
+    std::vector<BufferUse> early_uses;
     std::vector<Instruction> loads;
     std::vector<BufferUse> load_uses;
     std::vector<Instruction> body;  // EXECUTEs and STOREs
@@ -312,6 +316,14 @@ private:
         // unit has read it out (at the pace of its DRAM writes): with a third slot, when it fits, that STORE
         // is one unit further back and the load unit need not wait behind it.
         m_acc_slots = m_lay.residual_bytes > 0 && 3 * m_acc_unit_rows <= m_cfg.derived.acc_rows ? 3 : 2;
+        // Slots in different banks when each bank holds its share of them: the STORE of one unit, and a
+        // residual layer's shortcut LOAD of the next, then use another bank than the EXECUTEs of this one.
+        const uint64_t bank_rows = m_cfg.derived.acc_rows_per_bank;
+        const uint64_t spread = std::min<uint64_t>(m_cfg.accumulator.banks, m_acc_slots);
+        m_acc_spread = spread > 1 && bank_rows * spread <= m_cfg.derived.acc_rows &&
+                               ceil_div(m_acc_slots, spread) * m_acc_unit_rows <= bank_rows
+                           ? spread
+                           : 1;
     }
 
     Step emit_step(uint64_t g, uint64_t pi, uint64_t qi, size_t kt) {
@@ -372,17 +384,19 @@ private:
         if (!k_whole && kt == 0) m_acc_slot = m_acc_count++ % m_acc_slots;
         for (uint64_t j = 0; j < nqb; ++j) {
             if (k_whole) m_acc_slot = m_acc_count++ % m_acc_slots;
-            const uint64_t unit_base = m_acc_slot * m_acc_unit_rows + (k_whole ? 0 : j * tp_rows);
+            const uint64_t unit_base = acc_slot_base(m_acc_slot) + (k_whole ? 0 : j * tp_rows);
             const uint64_t n0 = q0 + j * m_dims.q_block;
             const uint32_t nl = static_cast<uint32_t>(std::min<uint64_t>(m_dims.q_block, q0 + qlen - n0));
             const bool residual = m_lay.residual_bytes > 0;
             if (residual && kt == 0) {
-                // The shortcut first: the sums of every K tile add to it. It is loaded in program order
-                // between the EXECUTEs and STOREs, where it waits for the STORE of the slot's previous tile.
+                // The shortcut first: the sums of every K tile add to it. It waits for the STORE of the slot's
+                // previous unit: ahead of the next step's loads when that STORE is in an earlier step (K
+                // tiled: the step's only slot; K whole: its first m_acc_slots units), else in the body.
                 BufferUse u;
                 u.writes = acc_id(m_acc_slot);
-                st.body.push_back(load_shortcut(m_lay, store_of(g, unit_base, p0, plen, n0, nl)));
-                st.body_uses.push_back(u);
+                const bool early = !k_whole || j < m_acc_slots;
+                (early ? st.early : st.body).push_back(load_shortcut(m_lay, store_of(g, unit_base, p0, plen, n0, nl)));
+                (early ? st.early_uses : st.body_uses).push_back(u);
             }
             for (uint32_t s0 = 0; s0 < plen; s0 += pblock) {
                 const uint32_t ml = std::min(pblock, plen - s0);
@@ -476,6 +490,11 @@ private:
     uint64_t m_pop_slot = 0, m_qop_slot = 0, m_pop_count = 0, m_qop_count = 0, m_qop_version = 0;
     uint64_t m_acc_slot = 0, m_acc_count = 0;
     uint64_t m_acc_slots = 2;     // accumulator slots the units rotate through
+    uint64_t m_acc_spread = 1;    // banks the slots are spread over (slot s in bank s % spread)
+    uint64_t acc_slot_base(uint64_t s) const {
+        return m_acc_spread == 1 ? s * m_acc_unit_rows
+                                 : (s % m_acc_spread) * m_cfg.derived.acc_rows_per_bank + (s / m_acc_spread) * m_acc_unit_rows;
+    }
     bool m_has_stat = false;
     std::tuple<uint64_t, uint64_t, uint32_t, uint32_t> m_stat;  // (Q version, b_row, n, k) in the array
 };

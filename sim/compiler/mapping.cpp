@@ -14,7 +14,8 @@ using mapped_detail::MappedEmitter;
 using mapped_detail::Step;
 
 // A mapped program in program order: the loads of step s+1 ahead of the body of step s (so they overlap
-// it), tokens derived as the instructions come (TokenDeriver).
+// it), and ahead of those the early shortcut loads of step s; tokens derived as the instructions come
+// (TokenDeriver).
 class MappedSource final : public InstructionSource {
 public:
     MappedSource(const Config& cfg, LayerLayout lay, const Mapping& map, size_t token_scan_every = 0)
@@ -37,6 +38,7 @@ public:
         }
         while (out.size() == before && m_next_step < m_steps) {
             const Step cur = std::move(m_ahead);
+            add(cur.early, cur.early_uses);
             if (m_next_step + 1 < m_steps) {
                 m_ahead = m_em->step_at(m_next_step + 1);
                 add(m_ahead.loads, m_ahead.load_uses);
@@ -59,7 +61,7 @@ public:
             m_count = 0;
             for (uint64_t s = 0; s < m_steps; ++s) {
                 const Step st = em.step_at(s);
-                m_count += st.loads.size() + st.body.size();
+                m_count += st.early.size() + st.loads.size() + st.body.size();
             }
         }
         return m_count;

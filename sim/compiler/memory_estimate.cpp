@@ -35,7 +35,10 @@ MemoryEstimate estimate_layer_memory(const Layer& layer, const Config& cfg, cons
             const ConvShape& c = layer.conv;
             input = uint64_t{c.batch} * c.in_h * c.in_w * c.in_c;
         }
-        e.tensor_bytes = mul_sat(add_sat(input, mul_sat(mul_sat(v.count, v.n), v.k)), sizeof(int16_t));
+        // The input, the weights and a residual add's shortcut (the output's size), as int16 values.
+        const uint64_t shortcut = layer.residual_add ? mul_sat(mul_sat(v.count, v.m), v.n) : 0;
+        e.tensor_bytes =
+            mul_sat(add_sat(add_sat(input, mul_sat(mul_sat(v.count, v.n), v.k)), shortcut), sizeof(int16_t));
         e.reference_bytes = needs.check ? mul_sat(mul_sat(mul_sat(v.count, v.m), v.n), sizeof(int32_t)) : 0;
     }
     e.total_bytes = kBaseProcessBytes;

@@ -145,7 +145,7 @@ struct LayerStats {
     TrafficStats traffic;
     InstructionCounts instructions;
     CheckResult check;
-    uint64_t compulsory_bytes = 0;  // input + weights + output bytes, each moved once
+    uint64_t compulsory_bytes = 0;  // input + weights + output (+ residual shortcut) bytes, each moved once
     EnergyBreakdown energy;         // dynamic energy of the counts above (model/energy.h)
     MappingChoice mapping;          // how the program was chosen
     std::array<UnitSpan, 3> unit_spans;  // by sasim::Unit (load, execute, store): the network timeline

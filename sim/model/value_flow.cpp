@@ -214,6 +214,11 @@ const Layer& NetworkValues::layer(size_t index, const std::function<void()>& pol
         while (poll && in.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) poll();
         calibrate(l, in.get(), m_bits);
     }
+    // The shortcut too, so that make_operands then finds it ready (a stop request is heard while it waits).
+    if (index < m_plan.shortcut.size()) {
+        const std::shared_future<KeptOutput> sc = kept_output(index, m_plan.shortcut[index].producer);
+        while (sc.valid() && poll && sc.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) poll();
+    }
     return l;
 }
 

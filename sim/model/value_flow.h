@@ -82,7 +82,8 @@ public:
     const ValueFlowPlan& plan() const { return m_plan; }
 
     // Layer `index` as the run compiles it. With flow, a layer whose input flows gets its store_shift from
-    // the producer's output (calibrated_shift), waiting for it when it is only promised. The reference stays
+    // the producer's output (calibrated_shift), waiting for it (and for the shortcut of a residual add) when
+    // it is only promised. The reference stays
     // valid for the run. Throws SimulationError when the producer's output was neither kept nor promised.
     // `poll` (may be empty) is called every 100 ms while it waits; it may throw (a stop request).
     const Layer& layer(size_t index, const std::function<void()>& poll = {});

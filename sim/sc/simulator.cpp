@@ -24,6 +24,7 @@
 #include "model/reference.h"
 #include "model/tensors.h"
 #include "model/value_flow.h"
+#include "workload/fusion.h"
 #include "sc/accelerator.h"
 #include "sc/asan_stack.h"
 #include "sc/clock.h"
@@ -181,6 +182,11 @@ private:
         if (m_opt.compute_values || m_opt.layer_trace) {
             m_values = std::make_unique<model::NetworkValues>(m_wl, bits, m_opt.seed, !m_opt.layer_barrier);
         }
+        // Residual adds execute in the layer feeding them with or without values (a property of the graph).
+        std::vector<uint32_t> add_into(m_wl.layers.size(), kNetworkInput);
+        for (const ResidualAdd& r : residual_adds(m_wl)) {
+            if (m_wl.layers[r.into].residual_add) add_into[r.add] = r.into;
+        }
         for (size_t li = 0; li < m_wl.layers.size(); ++li) {
             m_layer_index = li;
             if (const int sig = stop_requested()) throw RunInterrupted(sig, results_done());
@@ -196,7 +202,12 @@ private:
             // Layers run back to back: a layer starts where the previous one ended, whatever the cycles an
             // in-process search spent simulating candidates in between.
             st.start_cycle = timeline_cycles;
-            if (m_values) note_values(li, st);
+            if (m_values) {
+                note_values(li, st);
+            } else if (add_into[li] != kNetworkInput) {
+                st.fused_into = m_wl.layers[add_into[li]].name;
+                st.fused_as = "accumulator";
+            }
             if (wl_layer.kind == LayerKind::Other) {
                 st.op = wl_layer.op;
                 st.other_elements = wl_layer.elements;

@@ -68,6 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         layer.gemm = {b.take(1, 3), b.take(1, 20), b.take(1, 20), b.take(1, 40)};
     }
     if (!sasim::validate_layer(layer).empty()) return 0;
+    layer.residual_add = b.take(0, 2) == 1;  // a fused residual add (after the shape: older inputs keep theirs)
     sasim::CompiledLayer cl;
     try {
         cl = sasim::compile_layer(layer, cfg);
@@ -79,7 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     sasim::model::generate_tensors(layer, cfg.array.operand_bits, size, t);
     std::vector<uint8_t> img = sasim::model::build_dram_image(layer, cl.layout, cfg.array.dataflow, t);
     if (!sasim::fuzz::run_functional(cl, cfg, img)) std::abort();  // deadlock or out-of-range access
-    const auto ref = sasim::model::reference_outputs(layer, t);
+    auto ref = sasim::model::reference_outputs(layer, t);
+    sasim::model::add_shortcut(ref, t.shortcut, cl.layout.shift);
     const auto res = sasim::model::check_outputs(layer, cl.layout, ref, img, cfg.array.operand_bits);
     if (!res.pass) std::abort();
     return 0;
