@@ -17,6 +17,7 @@
 #include "model/value_flow.h"
 #include "sc/simulator.h"
 #include "testbench.h"
+#include "workload/fusion.h"
 #include "workload/parsers.h"
 #include "workload/workload.h"
 
@@ -25,9 +26,10 @@ using namespace sasim;
 namespace {
 
 // b, c and d have one shape: with layer reuse, c and d take b's timing and replay their values; c feeds d and
-// d feeds fc, so their outputs must come out of the replay.
+// f, d feeds f, so their outputs must come out of the replay. f has their shape too, but a residual add of c
+// fused into it (another program: not reused); fc reads the add, so f's stored output.
 Workload network() {
-    return workload_detail::parse_json_trace("chain.json", R"({"name": "chain", "layers": [
+    Workload wl = workload_detail::parse_json_trace("chain.json", R"({"name": "chain", "layers": [
         {"name": "a", "type": "conv", "in_h": 8, "in_w": 8, "in_c": 4, "out_c": 8, "kernel": 3, "padding": 1},
         {"name": "b", "type": "conv", "in_h": 8, "in_w": 8, "in_c": 8, "out_c": 8, "kernel": 1},
         {"name": "relu", "type": "relu", "elements": 512},
@@ -35,12 +37,18 @@ Workload network() {
         {"name": "pool", "type": "maxpool", "elements": 128},
         {"name": "d", "type": "conv", "in_h": 8, "in_w": 8, "in_c": 8, "out_c": 8, "kernel": 1, "inputs": ["c"]},
         {"name": "e", "type": "conv", "in_h": 4, "in_w": 4, "in_c": 8, "out_c": 8, "kernel": 1, "inputs": ["pool"]},
-        {"name": "fc", "type": "gemm", "m": 1, "n": 10, "k": 512, "inputs": ["d"]}]})");
+        {"name": "f", "type": "conv", "in_h": 8, "in_w": 8, "in_c": 8, "out_c": 8, "kernel": 1, "inputs": ["d"]},
+        {"name": "add", "type": "add", "elements": 512, "inputs": ["f", "c"]},
+        {"name": "fc", "type": "gemm", "m": 1, "n": 10, "k": 512, "inputs": ["add"]}]})");
+    fuse_residual_adds(wl);  // as load_workload does
+    return wl;
 }
 
 // Digest of every conv/gemm layer's output (0 for Other layers) computed from the reference alone.
-// `producers[i]`: the layer whose output layer i reads (-1: its operands are all generated).
-std::vector<uint64_t> reference_chain(const Workload& wl, const std::vector<int>& producers, uint64_t seed) {
+// `producers[i]`: the layer whose output layer i reads (-1: its operands are all generated); `shortcuts[i]`:
+// the layer whose output a residual layer adds (-1: its shortcut is generated).
+std::vector<uint64_t> reference_chain(const Workload& wl, const std::vector<int>& producers,
+                                      const std::vector<int>& shortcuts, uint64_t seed) {
     const uint32_t bits = 8;
     std::vector<std::vector<int16_t>> out(wl.layers.size());
     std::vector<uint64_t> digests(wl.layers.size(), 0);
@@ -56,7 +64,10 @@ std::vector<uint64_t> reference_chain(const Workload& wl, const std::vector<int>
             t.input = in;
             shift = model::calibrated_shift(layer.gemm_view().k, model::rms(in), model::uniform_operand_rms(bits), bits);
         }
-        const std::vector<int32_t> acc = model::reference_outputs(layer, t);
+        if (shortcuts[i] >= 0) t.shortcut = out[static_cast<size_t>(shortcuts[i])];
+        REQUIRE(t.shortcut.size() == (layer.residual_add ? t.input.size() : 0));  // f: as many as its input
+        std::vector<int32_t> acc = model::reference_outputs(layer, t);
+        model::add_shortcut(acc, t.shortcut, shift);
         model::OutputDigest digest(bits / 8);
         for (const int32_t v : acc) {
             out[i].push_back(static_cast<int16_t>(
@@ -78,15 +89,20 @@ void run_and_compare(bool barrier, bool reuse) {
     opt.reuse_layers = reuse;
     const std::vector<model::LayerStats> stats = sc::run_workload(cfg, wl, opt);
     REQUIRE(stats.size() == wl.layers.size());
-    // a: network input; b <- a; c <- relu = b's STORE; d <- c; e <- pool (not executed); fc <- d (a flatten).
-    const std::vector<int> flow = {-1, 0, -1, 1, -1, 3, -1, 5};
+    // a: network input; b <- a; c <- relu = b's STORE; d <- c; e <- pool (not executed); f <- d, adding c;
+    // fc <- add = f's STORE (a flatten).
+    REQUIRE(wl.layers[7].residual_add);
+    const std::vector<int> flow = {-1, 0, -1, 1, -1, 3, -1, 5, -1, 7};
+    const std::vector<int> shortcut_flow = {-1, -1, -1, -1, -1, -1, -1, 3, -1, -1};
     const std::vector<int> isolated(wl.layers.size(), -1);
-    const std::vector<uint64_t> want = reference_chain(wl, barrier ? isolated : flow, opt.seed);
+    const std::vector<uint64_t> want =
+        reference_chain(wl, barrier ? isolated : flow, barrier ? isolated : shortcut_flow, opt.seed);
     for (size_t i = 0; i < wl.layers.size(); ++i) {
         const model::LayerStats& st = stats[i];
         INFO("layer " << st.name);
         if (wl.layers[i].kind == LayerKind::Other) {
-            CHECK(st.fused_into == (st.name == "relu" && !barrier ? "b" : ""));
+            const std::string into = st.name == "add" ? "f" : st.name == "relu" && !barrier ? "b" : "";
+            CHECK(st.fused_into == into);
             continue;
         }
         CHECK(st.check.pass);
@@ -105,10 +121,12 @@ void run_and_compare(bool barrier, bool reuse) {
         const int p = barrier ? -1 : flow[i];
         CHECK(st.input_from == (p < 0 ? std::string() : wl.layers[static_cast<size_t>(p)].name));
         CHECK(st.input_generated_why.empty() == (p >= 0));
+        if (st.name == "f") CHECK(st.shortcut_from == (barrier ? "" : "c"));
     }
     if (reuse) {
         CHECK(stats[3].reused_from == "b");
         CHECK(stats[5].reused_from == "b");
+        CHECK(stats[7].reused_from.empty());  // f's program also loads its shortcut
     }
 }
 

@@ -25,6 +25,18 @@ using namespace sasim;
 
 namespace {
 
+// A 3x3 stride-1 conv of an h x w x c input to oc channels, padded by `pad` on every side.
+Layer square_conv(uint32_t h, uint32_t w, uint32_t c, uint32_t oc, uint32_t pad, uint32_t groups) {
+    ConvSpec s;
+    s.h = h;
+    s.w = w;
+    s.c = c;
+    s.oc = oc;
+    s.pt = s.pb = s.pl = s.pr = pad;
+    s.groups = groups;
+    return conv_layer(s);
+}
+
 Workload parse(const std::string& layers) {
     return workload_detail::parse_json_trace("t.json", R"({"name": "t", "layers": [)" + layers + "]}");
 }
@@ -162,7 +174,7 @@ TEST_CASE("value flow: the calibrated shift is requant_shift's for uniform opera
     }
     // The operands generate_tensors draws have that root mean square.
     model::CanonicalTensors t;
-    generate_tensors(conv_layer({.h = 16, .w = 16, .c = 32, .oc = 32}), 8, 7, t);
+    generate_tensors(square_conv(16, 16, 32, 32, 0, 1), 8, 7, t);
     CHECK(model::rms(t.input) == Approx(model::uniform_operand_rms(8)).epsilon(0.02));
 }
 
@@ -170,9 +182,8 @@ TEST_CASE("value flow: read_outputs gives the stored output in canonical order",
     // A replayed layer's outputs, read back, are the reference's requantized, for each dataflow.
     for (Dataflow df : {Dataflow::WS, Dataflow::OS, Dataflow::IS}) {
         const Config cfg = small_config(df, 4, 5);
-        for (const Layer& layer : {conv_layer({.h = 7, .w = 6, .c = 5, .oc = 9, .pt = 1, .pb = 1, .pl = 1, .pr = 1}),
-                                   conv_layer({.h = 6, .w = 6, .c = 8, .oc = 8, .pt = 1, .pb = 1, .pl = 1, .pr = 1,
-                                               .groups = 8})}) {
+        for (const Layer& layer : {square_conv(7, 6, 5, 9, 1, 1),
+                                   square_conv(6, 6, 8, 8, 1, 8)}) {
             INFO(to_string(df) << " " << describe_shape(layer));
             auto src = stream_layer(layer, cfg);
             model::CanonicalTensors t;
