@@ -315,15 +315,23 @@ private:
         // A fused residual add LOADs each unit's shortcut into its slot once the STORE of the slot's previous
         // unit has read it out (at the pace of its DRAM writes): with a third slot, when it fits, that STORE
         // is one unit further back and the load unit need not wait behind it.
-        m_acc_slots = m_lay.residual_bytes > 0 && 3 * m_acc_unit_rows <= m_cfg.derived.acc_rows ? 3 : 2;
         // Slots in different banks when each bank holds its share of them: the STORE of one unit, and a
         // residual layer's shortcut LOAD of the next, then use another bank than the EXECUTEs of this one.
         const uint64_t bank_rows = m_cfg.derived.acc_rows_per_bank;
-        const uint64_t spread = std::min<uint64_t>(m_cfg.accumulator.banks, m_acc_slots);
-        m_acc_spread = spread > 1 && bank_rows * spread <= m_cfg.derived.acc_rows &&
-                               ceil_div(m_acc_slots, spread) * m_acc_unit_rows <= bank_rows
-                           ? spread
-                           : 1;
+        const auto spread_of = [&](uint64_t slots) -> uint64_t {
+            const uint64_t spread = std::min<uint64_t>(m_cfg.accumulator.banks, slots);
+            return spread > 1 && ceil_div(slots, spread) * m_acc_unit_rows <= bank_rows ? spread : 1;
+        };
+        m_acc_slots = 2;
+        m_acc_spread = spread_of(2);
+        // A residual layer takes up to four slots when they fit (spread over the banks as evenly): the STORE its
+        // shortcut LOAD waits for is then further back, and more of those LOADs run ahead of the next step's.
+        for (uint64_t slots = 3; m_lay.residual_bytes > 0 && slots <= 4; ++slots) {
+            const uint64_t spread = spread_of(slots);
+            if (slots * m_acc_unit_rows > m_cfg.derived.acc_rows || (spread < m_acc_spread)) break;
+            m_acc_slots = slots;
+            m_acc_spread = spread;
+        }
     }
 
     Step emit_step(uint64_t g, uint64_t pi, uint64_t qi, size_t kt) {
