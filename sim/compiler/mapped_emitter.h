@@ -294,7 +294,7 @@ private:
         ex.win_line_step = g.stride_h * m_tile_w - (g.out_w - 1) * g.stride_w;
     }
 
-    // Scratchpad: [P operand slots][Q operand slots]; accumulator: two slots (three for a residual add, when they fit).
+    // Scratchpad: [P operand slots][Q operand slots]; accumulator: two slots (up to four for a residual add).
     void layout_memory() {
         const uint64_t tp_eff = m_tp_rows, tq_eff = m_tq_rows;
         const uint64_t chip_rows = uint64_t{m_chan_blocks} * m_region_rows;
