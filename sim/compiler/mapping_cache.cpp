@@ -20,7 +20,7 @@ namespace {
 
 // Bump when the candidate space, the emitter or the timing model changes what a search would choose, so
 // that old entries are not reused. The sasim version is part of the key too.
-constexpr int kCacheRevision = 3;
+constexpr int kCacheRevision = 4;  // 4: accumulator slots spread over banks; residual adds
 
 std::string cache_stamp() { return fmt::format("{}/{}", SASIM_VERSION, kCacheRevision); }
 

@@ -67,6 +67,24 @@ void fill(std::vector<int16_t>& v, uint64_t count, uint32_t bits, uint64_t& stat
     }
 }
 
+// Advances `state` exactly as fill(v, count, bits, state) does, without drawing the values: a tensor that a
+// network replaces by a producer's output is not drawn, and the tensors after it keep their values.
+void skip(uint64_t count, uint32_t bits, uint64_t& state) {
+    uint64_t i = 0;
+    if (bits == 8) {
+        state += count / 8 * kGolden;  // fill8: one word per eight values
+        i = count / 8 * 8;
+    }
+    int left = 0;
+    for (; i < count; ++i) {
+        if (left < static_cast<int>(bits)) {
+            state += kGolden;  // splitmix64's state step
+            left = 64;
+        }
+        left -= static_cast<int>(bits);
+    }
+}
+
 void put(std::vector<uint8_t>& img, uint64_t addr, int16_t value, uint32_t ob) {
     img[addr] = static_cast<uint8_t>(value & 0xff);
     if (ob == 2) img[addr + 1] = static_cast<uint8_t>((value >> 8) & 0xff);
@@ -81,20 +99,36 @@ uint64_t layer_seed(uint64_t run_seed, uint32_t layer_index, const std::string& 
     return h;
 }
 
-void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, CanonicalTensors& t) {
-    uint64_t state = seed;
-    const GemmView v = layer.gemm_view();
+uint64_t input_elements(const Layer& layer) {
     if (layer.kind == LayerKind::Conv) {
         const ConvShape& c = layer.conv;
-        fill(t.input, uint64_t{c.batch} * c.in_h * c.in_w * c.in_c, operand_bits, state);
+        return uint64_t{c.batch} * c.in_h * c.in_w * c.in_c;
+    }
+    const GemmView v = layer.gemm_view();
+    return v.count * v.m * v.k;
+}
+
+uint64_t shortcut_elements(const Layer& layer) {
+    if (!layer.residual_add) return 0;
+    const GemmView v = layer.gemm_view();
+    return v.count * v.m * v.n;
+}
+
+void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, CanonicalTensors& t, bool draw_input,
+                      bool draw_shortcut) {
+    uint64_t state = seed;
+    const GemmView v = layer.gemm_view();
+    if (draw_input) {
+        fill(t.input, input_elements(layer), operand_bits, state);
     } else {
-        fill(t.input, v.count * v.m * v.k, operand_bits, state);
+        t.input.clear();
+        skip(input_elements(layer), operand_bits, state);
     }
     fill(t.weights, v.count * v.n * v.k, operand_bits, state);
-    if (layer.residual_add) {
-        fill(t.shortcut, v.count * v.m * v.n, operand_bits, state);
+    if (draw_shortcut) {
+        fill(t.shortcut, shortcut_elements(layer), operand_bits, state);
     } else {
-        t.shortcut.clear();
+        t.shortcut.clear();  // the last tensor: nothing to skip
     }
 }
 
@@ -110,6 +144,11 @@ void put_output_shaped(std::vector<uint8_t>& img, const LayerLayout& lay, uint64
         const uint64_t c0 = ga.c_addr - lay.output_addr + base;
         for (uint64_t i = 0; i < v.m; ++i) {
             const int16_t* src = values.data() + (lay.is_conv ? (i * v.count + g) * v.n : (g * v.m + i) * v.n);
+            if (ob == 1 && !lay.output_transposed) {  // the common case: a row of bytes
+                uint8_t* dst = img.data() + c0 + i * ga.c_row_stride;
+                for (uint64_t j = 0; j < v.n; ++j) dst[j] = static_cast<uint8_t>(src[j]);
+                continue;
+            }
             for (uint64_t j = 0; j < v.n; ++j) {
                 put(img, lay.output_transposed ? c0 + (j * ga.c_row_stride + i) * ob : c0 + (i * ga.c_row_stride + j) * ob,
                     src[j], ob);

@@ -22,7 +22,14 @@ struct CanonicalTensors {
 
 // Fills `t` with uniform random values over the signed operand range, from `seed` (the input, the weights,
 // then the shortcut of a residual add: a layer's input and weights do not depend on whether it has one).
-void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, CanonicalTensors& t);
+// `draw_input` / `draw_shortcut` false: that tensor is left empty (a network replaces it by a producer's
+// output), and the others get the values they would have had.
+void generate_tensors(const Layer& layer, uint32_t operand_bits, uint64_t seed, CanonicalTensors& t,
+                      bool draw_input = true, bool draw_shortcut = true);
+
+// Elements of a layer's input operand and of its shortcut (0 without a residual add), canonical order.
+uint64_t input_elements(const Layer& layer);
+uint64_t shortcut_elements(const Layer& layer);
 
 // Writes the operands into a zeroed DRAM image laid out as `lay` says (OS stores weights [k][n]).
 std::vector<uint8_t> build_dram_image(const Layer& layer, const LayerLayout& lay, Dataflow dataflow,

@@ -237,18 +237,20 @@ NetworkValues::OperandMaker NetworkValues::make_operands(size_t index) const {
     const uint32_t bits = m_bits;
     const uint64_t seed = layer_seed(m_seed, static_cast<uint32_t>(index), layer->name);
     return [layer, bits, seed, input, shortcut](CanonicalTensors& t) {
-        generate_tensors(*layer, bits, seed, t);
-        auto take = [&](const std::shared_future<KeptOutput>& from, std::vector<int16_t>& to, const char* what) {
+        // What a producer provides is not drawn.
+        generate_tensors(*layer, bits, seed, t, !input.valid(), !shortcut.valid());
+        auto take = [&](const std::shared_future<KeptOutput>& from, std::vector<int16_t>& to, uint64_t elements,
+                        const char* what) {
             if (!from.valid()) return;
             const std::vector<int16_t>& v = *from.get().values;
-            if (v.size() != to.size()) {
+            if (v.size() != elements) {
                 throw SimulationError(fmt::format("layer {}: its {} producer stored {} values, it reads {}", layer->name,
-                                                  what, v.size(), to.size()));
+                                                  what, v.size(), elements));
             }
             to = v;
         };
-        take(input, t.input, "input");
-        take(shortcut, t.shortcut, "shortcut");
+        take(input, t.input, input_elements(*layer), "input");
+        take(shortcut, t.shortcut, shortcut_elements(*layer), "shortcut");
     };
 }
 

@@ -106,3 +106,30 @@ TEST_CASE("tensors: the 8-bit DRAM image holds the operands' low bytes and zeros
         }
     }
 }
+
+TEST_CASE("tensors: a tensor left undrawn leaves the others' values unchanged", "[tensors]") {
+    // A network replaces a layer's input (and a residual add's shortcut) by a producer's output: those are
+    // not drawn, and the weights (and the shortcut) keep the values of a full draw.
+    for (const uint32_t bits : {8u, 16u}) {
+        for (const uint32_t m : {1u, 7u, 8u, 13u}) {
+            Layer l;
+            l.name = "g";
+            l.kind = sasim::LayerKind::Gemm;
+            l.gemm = {2, m, 5, 3};  // inputs of 2 * m * 3 values: lengths that are and are not multiples of 8
+            l.residual_add = true;
+            INFO(bits << "-bit, m = " << m);
+            sasim::model::CanonicalTensors full, no_input, no_shortcut;
+            sasim::model::generate_tensors(l, bits, 99, full);
+            sasim::model::generate_tensors(l, bits, 99, no_input, false, true);
+            sasim::model::generate_tensors(l, bits, 99, no_shortcut, true, false);
+            CHECK(full.input.size() == sasim::model::input_elements(l));
+            CHECK(full.shortcut.size() == sasim::model::shortcut_elements(l));
+            CHECK(no_input.input.empty());
+            CHECK(no_input.weights == full.weights);
+            CHECK(no_input.shortcut == full.shortcut);
+            CHECK(no_shortcut.shortcut.empty());
+            CHECK(no_shortcut.input == full.input);
+            CHECK(no_shortcut.weights == full.weights);
+        }
+    }
+}
