@@ -35,13 +35,6 @@ std::string describe(const Matrix& m) { return fmt::format("{} x {}", m.rows, m.
 
 bool executed(const Layer& l) { return l.kind != LayerKind::Other; }
 
-// Ops whose output is their input's bytes read another way. Quantize/dequantize pairs only annotate the
-// scale of values this model already holds as integers; dropout is the identity at inference.
-bool is_alias_op(const std::string& op) {
-    return op == "flatten" || op == "reshape" || op == "identity" || op == "dropout" || op == "quantizelinear" ||
-           op == "dequantizelinear";
-}
-
 }  // namespace
 
 ValueFlowPlan plan_value_flow(const Workload& wl) {
@@ -171,10 +164,11 @@ NetworkValues::NetworkValues(const Workload& wl, uint32_t operand_bits, uint64_t
         m_plan.fused_as.assign(wl.layers.size(), "");
         m_plan.last_reader.assign(wl.layers.size(), kNetworkInput);
         // The adds still execute, each on its generated shortcut.
-        for (const ResidualAdd& r : residual_adds(wl)) {
-            if (!wl.layers[r.into].residual_add) continue;
-            m_plan.fused_into[r.add] = r.into;
-            m_plan.fused_as[r.add] = "accumulator";
+        const std::vector<uint32_t> add_into = fused_add_into(wl);
+        for (size_t i = 0; i < add_into.size(); ++i) {
+            if (add_into[i] == kNetworkInput) continue;
+            m_plan.fused_into[i] = add_into[i];
+            m_plan.fused_as[i] = "accumulator";
         }
     }
 }

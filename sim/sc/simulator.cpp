@@ -183,10 +183,7 @@ private:
             m_values = std::make_unique<model::NetworkValues>(m_wl, bits, m_opt.seed, !m_opt.layer_barrier);
         }
         // Residual adds execute in the layer feeding them with or without values (a property of the graph).
-        std::vector<uint32_t> add_into(m_wl.layers.size(), kNetworkInput);
-        for (const ResidualAdd& r : residual_adds(m_wl)) {
-            if (m_wl.layers[r.into].residual_add) add_into[r.add] = r.into;
-        }
+        const std::vector<uint32_t> add_into = fused_add_into(m_wl);
         for (size_t li = 0; li < m_wl.layers.size(); ++li) {
             m_layer_index = li;
             if (const int sig = stop_requested()) throw RunInterrupted(sig, results_done());

@@ -4,12 +4,10 @@
 namespace sasim {
 namespace {
 
-// Ops a value passes through unchanged in this model (value_flow.cpp's aliases), plus the BatchNormalization
-// folded into a conv's weights and a bias add (an add of one layer and a constant: value_flow.h, "bias").
-bool passes_through(const Layer& l, size_t inputs) {
-    const std::string& op = l.op;
-    return op == "batchnormalization" || op == "identity" || op == "dropout" || op == "flatten" || op == "reshape" ||
-           op == "quantizelinear" || op == "dequantizelinear" || (op == "add" && inputs == 1);
+// Ops of one input a value passes through unchanged in this model: the aliases, the BatchNormalization folded
+// into a conv's weights and a bias add (an add of one layer and a constant: value_flow.h, "bias").
+bool passes_through(const std::string& op) {
+    return is_alias_op(op) || op == "batchnormalization" || op == "add";
 }
 
 uint64_t output_elements(const Layer& l) {
@@ -40,7 +38,7 @@ std::vector<ResidualAdd> residual_adds(const Workload& wl) {
         for (int s = 0; s < 2; ++s) {
             uint32_t p = ins[a][s];
             while (p != kNetworkInput && readers[p] == 1 && wl.layers[p].kind == LayerKind::Other &&
-                   ins[p].size() == 1 && passes_through(wl.layers[p], ins[p].size())) {
+                   ins[p].size() == 1 && passes_through(wl.layers[p].op)) {
                 p = ins[p][0];
             }
             if (p == kNetworkInput || readers[p] != 1 || wl.layers[p].kind == LayerKind::Other || taken[p]) continue;
@@ -62,6 +60,19 @@ std::vector<ResidualAdd> residual_adds(const Workload& wl) {
         out.push_back(r);
     }
     return out;
+}
+
+bool is_alias_op(const std::string& op) {
+    return op == "flatten" || op == "reshape" || op == "identity" || op == "dropout" || op == "quantizelinear" ||
+           op == "dequantizelinear";
+}
+
+std::vector<uint32_t> fused_add_into(const Workload& wl) {
+    std::vector<uint32_t> into(wl.layers.size(), kNetworkInput);
+    for (const ResidualAdd& r : residual_adds(wl)) {
+        if (wl.layers[r.into].residual_add) into[r.add] = r.into;
+    }
+    return into;
 }
 
 void fuse_residual_adds(Workload& wl) {

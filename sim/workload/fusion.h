@@ -4,6 +4,7 @@
 // into the accumulator before the sums (docs/isa.md, "LOAD"). Pure graph logic.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "workload/workload.h"
@@ -30,5 +31,13 @@ std::vector<ResidualAdd> residual_adds(const Workload& wl);
 
 // Sets Layer::residual_add on every layer residual_adds(wl) names (and clears it elsewhere).
 void fuse_residual_adds(Workload& wl);
+
+// Per layer: for an add that runs in another layer (residual_adds(wl) whose `into` has Layer::residual_add),
+// that layer; kNetworkInput for every other layer.
+std::vector<uint32_t> fused_add_into(const Workload& wl);
+
+// Ops whose output is their input's bytes read another way: flatten, reshape, identity, dropout (the identity
+// at inference) and QuantizeLinear / DequantizeLinear (which only annotate the scale of the integers held).
+bool is_alias_op(const std::string& op);
 
 }  // namespace sasim
