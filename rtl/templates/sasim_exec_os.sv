@@ -115,10 +115,14 @@ module sasim_exec_os #(
   assign fill_addr = f_walk.addr;
   assign fill_rd = f_state == F_READ && !(stream_rd && sasim_cfg_pkg::spad_bank(stream_addr) == sasim_cfg_pkg::spad_bank(fill_addr));
 
-  // transposer column t and the B row, into the mesh
+  // transposer column t and the B row, into the mesh; t as a one-hot select, decoded once for all rows
   logic [ROWS*OBITS-1:0] a_col;
+  logic [sasim_cfg_pkg::SPAD_ROW_ELEMS-1:0] t_sel;
+  for (genvar c = 0; c < sasim_cfg_pkg::SPAD_ROW_ELEMS; c++) begin : g_t_sel
+    assign t_sel[c] = cur_t == 32'(c);
+  end
   for (genvar r = 0; r < ROWS; r++) begin : g_transposer
-    sasim_transposer_row row (.clk, .fill_wr(fill_rd && f_row == r), .fill_data, .copy(handover), .t(cur_t),
+    sasim_transposer_row row (.clk, .fill_wr(fill_rd && f_row == r), .fill_data, .copy(handover), .t_sel,
                               .a(a_col[r * OBITS +: OBITS]));
   end
   logic [COLS*32-1:0] mesh_out;

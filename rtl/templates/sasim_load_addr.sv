@@ -32,24 +32,7 @@ module sasim_load_addr #(
   // Counts of pieces (and the dividers' quotients) fit QB bits: 2^QB - 1 >= NPOS_MAX >= npos. A larger
   // quotient moves past the last piece of the row either way (the model clamps to npos; same results).
   localparam int QB = $clog2(NPOS_MAX + 1);
-  localparam int DW = 32 + QB;                 // the dividers' width
   localparam logic [QB-1:0] QMAX = '1;
-  // ceil(num / den) for num >= 0, den >= 1, clamped to QMAX: QB steps of compare and subtract.
-  function automatic logic [QB-1:0] cdiv_clamped(input logic [31:0] num, input logic [31:0] den);
-    logic [DW-1:0] rem, d;
-    rem = DW'(num) + DW'(den) - 1;
-    cdiv_clamped = '0;
-    if (rem >= (DW'(den) << QB)) cdiv_clamped = QMAX;
-    else begin
-      for (int i = QB - 1; i >= 0; i--) begin
-        d = DW'(den) << i;
-        if (rem >= d) begin
-          rem = rem - d;
-          cdiv_clamped[i] = 1'b1;
-        end
-      end
-    end
-  endfunction
   function automatic logic signed [31:0] min2(input logic signed [31:0] a, input logic signed [31:0] b);
     min2 = a < b ? a : b;
   endfunction
@@ -60,13 +43,26 @@ module sasim_load_addr #(
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
-  logic signed [31:0] npos, kw, s0, dh, dw, in_h, in_w, sih0, siw0;
+  logic signed [31:0] npos, kw, s0, dh, dw, in_h, in_w, siw0;
   logic signed [31:0] ih_r0, iw_s0, k0_dw, k0_e, kf, row0_e, q_first, rows_left;
   logic signed [31:0] n_a, jq, n_b, pieces, n_end, eq, es, eih, eiw, e_e, e_row_e, rq, rih, row_b_e;
   logic [QB-1:0]      k0, ks, kr;
   logic               cols_ok, in_row, junction, full, row_ok, same_row, first_ok;
   logic [31:0]        piece_bytes;
   sasim_types_pkg::piece_t first;
+
+  // The three dividers (sasim_cdiv): the first filter column inside the image (k0, the same in every
+  // filter row of this pixel), the first from column s0 of row r0 (ks), and the filter rows from r0 to
+  // the first inside the image (kr).
+  logic [QB-1:0] k0_q, ks_q, kr_q;
+  assign ih_r0 = $signed(ih0) + $signed(in.r0_dh);
+  assign iw_s0 = $signed(iw0) + $signed(in.s0_dw);
+  sasim_cdiv #(.QB(QB)) div_k0 (.num(32'(-$signed(iw0))), .den(conv.dilation_w), .q(k0_q));
+  sasim_cdiv #(.QB(QB)) div_ks (.num(32'(-iw_s0)), .den(conv.dilation_w), .q(ks_q));
+  sasim_cdiv #(.QB(QB)) div_kr (.num(32'(-ih_r0)), .den(conv.dilation_h), .q(kr_q));
+  assign k0 = $signed(iw0) < 0 ? k0_q : '0;
+  assign ks = iw_s0 < 0 ? ks_q : '0;
+  assign kr = ih_r0 < 0 ? kr_q : '0;
 
   always_comb begin
     npos = $signed(in.npos);
@@ -76,11 +72,8 @@ module sasim_load_addr #(
     dw = $signed(conv.dilation_w);
     in_h = $signed(conv.in_h);
     in_w = $signed(conv.in_w);
-    sih0 = $signed(ih0);
     siw0 = $signed(iw0);
     piece_bytes = in.op == sasim_types_pkg::OP_LOAD2D ? in.elems * OPERAND_BYTES : in.chan_count * OPERAND_BYTES;
-    // The first filter column inside the image (the same in every filter row of this pixel).
-    k0 = siw0 < 0 ? cdiv_clamped(32'(-siw0), conv.dilation_w) : '0;
     k0_dw = times(32'(k0), conv.dilation_w);
     k0_e = times(32'(k0), conv.step_col);
     cols_ok = $signed(32'(k0)) < kw && siw0 + k0_dw < in_w;
@@ -88,11 +81,7 @@ module sasim_load_addr #(
     // ---- the first present piece ----
     // In the chunk's first filter row (r0) from column s0; else in the first filter row after r0 that
     // is inside the image (kf rows further), from column k0.
-    ih_r0 = sih0 + $signed(in.r0_dh);
-    iw_s0 = siw0 + $signed(in.s0_dw);
     row0_e = $signed(pix + in.r0_off);
-    ks = iw_s0 < 0 ? cdiv_clamped(32'(-iw_s0), conv.dilation_w) : '0;
-    kr = ih_r0 < 0 ? cdiv_clamped(32'(-ih_r0), conv.dilation_h) : '0;
     in_row = ih_r0 >= 0 && ih_r0 < in_h && $signed(32'(ks)) < npos && s0 + $signed(32'(ks)) < kw &&
              iw_s0 + times(32'(ks), conv.dilation_w) < in_w;
     kf = ih_r0 >= 0 ? 1 : $signed(32'(kr));

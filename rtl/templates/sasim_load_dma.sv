@@ -181,7 +181,7 @@ module sasim_load_dma #(
     end else begin
       hm = rb_meta[rb_head];
       hd = rb_written[rb_head] ? rbuf_head : '0;
-      if (rd_data_valid && data_tag == rb_head) hd = merge(hd, rd_data, data_off, data_len);
+      if (rd_data_valid && data_tag == rb_head) hd = (hd & ~arr_bits) | (arr_data & arr_bits);
     end
     // complete: every request issued, and done (this cycle's completions included)
     head_ready = rb_count == 0 ? pad_row :
@@ -200,29 +200,42 @@ module sasim_load_dma #(
     bank_wait = head_ready && head_blocked;
     spad_wr_row = dest_row;
     acc_wr_row = dest_row;
-    // The head block's bytes, moved down by one shifter (bytes past the buffer row read as 0).
-    hd_block = hd >> (head_byte_off * 8);
-    spad_wr_data = SPAD_ROW_BITS'(hd_block) & ~({SPAD_ROW_BITS{1'b1}} << (hm.block_bytes * 8));
+    // The head block's bytes (hd_block: moved down by head_byte_off bytes, below), those past the block 0.
+    spad_wr_data = SPAD_ROW_BITS'(hd_block) & blk_bits;
+  end
+  sasim_byte_shift #(.LANES(ROW_BUF_BITS / 8), .LANE_BITS(8), .LEFT(0)) head_shift (
+    .in(hd), .amount(head_byte_off), .out(hd_block));
+  logic [SPAD_ROW_BITS/8-1:0] blk_keep;     // the bytes of the head block: below block_bytes
+  logic [SPAD_ROW_BITS-1:0]   blk_bits;
+  assign blk_keep = ~({(SPAD_ROW_BITS/8){1'b1}} << hm.block_bytes);
+  for (genvar b = 0; b < SPAD_ROW_BITS / 8; b++) begin : g_blk_bits
+    assign blk_bits[b * 8 +: 8] = {8{blk_keep[b]}};
   end
   // An accumulator row: each operand of the block sign-extended and shifted (bytes past the block are 0).
   for (genvar e = 0; e < COLS; e++) begin : g_widen
-    assign acc_wr_data[e * 32 +: 32] = 32'($signed(spad_wr_data[e * OBITS +: OBITS])) << hm.shift;
+    sasim_widen_lane #(.OBITS(OBITS)) lane (.operand(spad_wr_data[e * OBITS +: OBITS]), .shift(hm.shift),
+                                            .value(acc_wr_data[e * 32 +: 32]));
   end
   logic head_free;            // the head entry's last block is written this cycle
   assign head_free = head_wr && head_block + 1 == hm.blocks;
   assign l2e_inc = head_free && hm.last_of_instr && hm.signal_next;
 
-  function automatic logic [ROW_BUF_BITS-1:0] merge(input logic [ROW_BUF_BITS-1:0] old,
-      input logic [REQ_BITS-1:0] d, input logic [31:0] off, input logic [31:0] len);
-    // Bytes 0 .. len-1 of d replace bytes off .. off+len-1 of the row (those past its end are dropped):
-    // two shifters and a mask, where a loop of variable part-selects would build a multiplexer per byte.
-    logic [ROW_BUF_BITS-1:0] data, mask;
-    logic [31:0] n;
-    n = len > MAX_REQ_BYTES ? MAX_REQ_BYTES : len;
-    data = ROW_BUF_BITS'(d) << (off * 8);
-    mask = ~({ROW_BUF_BITS{1'b1}} << (n * 8)) << (off * 8);
-    merge = (old & ~mask) | (data & mask);
-  endfunction
+  // This cycle's arriving data at its bytes of the buffer row: bytes 0 .. n-1 of rd_data (n = data_len, at
+  // most MAX_REQ_BYTES) replace bytes data_off .. data_off+n-1 of the row (those past its end are dropped).
+  // The data and its byte mask go through barrel shifters of multiplexer stages (sasim_byte_shift).
+  localparam int ROW_BUF_BYTES = ROW_BUF_BITS / 8;
+  logic [ROW_BUF_BITS-1:0]  arr_data, arr_bits;   // the shifted data; its mask, a byte's 8 bits alike
+  logic [ROW_BUF_BYTES-1:0] arr_len, arr_mask;    // bytes 0 .. n-1; the same at data_off
+  logic [31:0]              arr_n;
+  assign arr_n = data_len > MAX_REQ_BYTES ? MAX_REQ_BYTES : data_len;
+  assign arr_len = ~({ROW_BUF_BYTES{1'b1}} << arr_n);
+  sasim_byte_shift #(.LANES(ROW_BUF_BYTES), .LANE_BITS(8), .LEFT(1)) arr_data_shift (
+    .in(ROW_BUF_BITS'(rd_data)), .amount(data_off), .out(arr_data));
+  sasim_byte_shift #(.LANES(ROW_BUF_BYTES), .LANE_BITS(1), .LEFT(1)) arr_mask_shift (
+    .in(arr_len), .amount(data_off), .out(arr_mask));
+  for (genvar b = 0; b < ROW_BUF_BYTES; b++) begin : g_arr_bits
+    assign arr_bits[b * 8 +: 8] = {8{arr_mask[b]}};
+  end
 
   // The read buffer's data: an SRAM (a black box for synthesis, priced per bit like the scratchpad).
   // Port A reads the row that this cycle's arriving data is merged into, port B the head row.
@@ -230,7 +243,7 @@ module sasim_load_dma #(
   sasim_sram #(.WORDS(ROWBUF), .BITS(ROW_BUF_BITS), .BANKS(1)) rbuf (
     .clk, .rd_a_addr(32'(data_tag)), .rd_a_data(rbuf_merge), .rd_b_addr(32'(rb_head)), .rd_b_data(rbuf_head),
     .wr_en(rd_data_valid), .wr_addr(32'(data_tag)),
-    .wr_data(merge(rb_written[data_tag] ? rbuf_merge : '0, rd_data, data_off, data_len)),
+    .wr_data(((rb_written[data_tag] ? rbuf_merge : '0) & ~arr_bits) | (arr_data & arr_bits)),
     .wr_b_en(1'b0), .wr_b_addr(32'd0), .wr_b_data('0)
   );
 

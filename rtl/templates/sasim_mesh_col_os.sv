@@ -17,9 +17,9 @@ module sasim_mesh_col_os #(
   output logic [ROWS-1:0]         valid_out,
   output logic [ROWS-1:0]         first_out,
   output logic [ROWS-1:0]         slot_out,
-  input  logic [31:0]             drain_row,
+  input  logic [ROWS-1:0]         drain_sel,     // one-hot: the drained row
   input  logic                    drain_slot,
-  output logic [31:0]             out            // slot drain_slot of row drain_row's result
+  output logic [31:0]             out            // slot drain_slot of the drained row's result
 );
   /* verilator lint_off UNUSEDSIGNAL */  // the last row's B goes nowhere
   logic [ROWS*OBITS-1:0] b_q;                    // B leaving each row downwards
@@ -49,7 +49,12 @@ module sasim_mesh_col_os #(
     );
   end
 
+  // The drained row's result: an AND-OR of the one-hot row selects (a part-select at a 32-bit row
+  // number became a shifter over all rows, 36 s of Yosys's techmap at 64 rows).
   logic [63:0] drained;
-  assign drained = res[(drain_row < ROWS ? drain_row : 0) * 64 +: 64];
+  always_comb begin
+    drained = '0;
+    for (int r = 0; r < ROWS; r++) drained = drained | (res[r * 64 +: 64] & {64{drain_sel[r]}});
+  end
   assign out = drain_slot ? drained[63:32] : drained[31:0];
 endmodule

@@ -40,6 +40,12 @@ module sasim_mesh_os #(
       .q({a_c[r * OBITS +: OBITS], v_c[r], f_c[r], s_c[r]}));
   end
 
+  // The drained row as a one-hot select, decoded once for all columns (row 0 for a row past the last).
+  logic [ROWS-1:0] drain_sel;
+  for (genvar r = 0; r < ROWS; r++) begin : g_drain_sel
+    assign drain_sel[r] = drain_row == 32'(r) || (r == 0 && drain_row >= ROWS);
+  end
+
   for (genvar c = 0; c < COLS; c++) begin : g_col
     sasim_mesh_col_os col (
       .clk,
@@ -47,7 +53,7 @@ module sasim_mesh_os #(
       .slot_in(s_c[c * ROWS +: ROWS]), .b_in(b_sk[c * OBITS +: OBITS]),
       .a_out(a_c[(c + 1) * AW +: AW]), .valid_out(v_c[(c + 1) * ROWS +: ROWS]),
       .first_out(f_c[(c + 1) * ROWS +: ROWS]), .slot_out(s_c[(c + 1) * ROWS +: ROWS]),
-      .drain_row, .drain_slot, .out(out[c * 32 +: 32])
+      .drain_sel, .drain_slot, .out(out[c * 32 +: 32])
     );
   end
 endmodule

@@ -113,9 +113,17 @@ module sasim_store_dma #(
     req_len = (f.bytes - f_off) > MAX_REQ_BYTES ? MAX_REQ_BYTES : f.bytes - f_off;
     can_issue = sb_count != 0 && slot_wait == 0 && (wr_inflight - 32'(wr_done)) < MAXO;
     pop = can_issue && f_off + req_len == f.bytes;
-    // Bytes off .. off+req_len-1 of the row, moved down by one shifter (bytes past the row read as 0).
-    rest = sb_data[sb_head] >> (f_off * 8);
-    wr_req_data = REQ_BITS'(rest) & ~({REQ_BITS{1'b1}} << (req_len * 8));
+    // Bytes off .. off+req_len-1 of the row (rest: the row moved down by off bytes, below; bytes past
+    // the row read as 0).
+    wr_req_data = REQ_BITS'(rest) & req_bits;
+  end
+  sasim_byte_shift #(.LANES(STORE_ROW_BITS / 8), .LANE_BITS(8), .LEFT(0)) rest_shift (
+    .in(sb_data[sb_head]), .amount(f_off), .out(rest));
+  logic [REQ_BITS/8-1:0] req_keep;       // the request's bytes: below req_len
+  logic [REQ_BITS-1:0]   req_bits;
+  assign req_keep = ~({(REQ_BITS/8){1'b1}} << req_len);
+  for (genvar b = 0; b < REQ_BITS / 8; b++) begin : g_req_bits
+    assign req_bits[b * 8 +: 8] = {8{req_keep[b]}};
   end
   assign wr_req_valid = can_issue;
   assign wr_req_addr = f.addr + f_off;
