@@ -175,14 +175,8 @@ module sasim_load_dma #(
   logic [31:0] dest_row, dest_bank;
   always_comb begin
     // The head entry, with this cycle's arriving data merged in (completion may be this cycle).
-    if (rb_count == 0) begin
-      hm = new_entry;
-      hd = '0;
-    end else begin
-      hm = rb_meta[rb_head];
-      hd = rb_written[rb_head] ? rbuf_head : '0;
-      if (rd_data_valid && data_tag == rb_head) hd = (hd & ~arr_bits) | (arr_data & arr_bits);
-    end
+    // hm is its entry; hd, its data, is merged byte by byte below.
+    hm = rb_count == 0 ? new_entry : rb_meta[rb_head];
     // complete: every request issued, and done (this cycle's completions included)
     head_ready = rb_count == 0 ? pad_row :
                  (rb_issued_all[rb_head] && $signed(done_total + 32'(rd_done) - rb_last[rb_head]) >= 0);
@@ -224,7 +218,7 @@ module sasim_load_dma #(
   // most MAX_REQ_BYTES) replace bytes data_off .. data_off+n-1 of the row (those past its end are dropped).
   // The data and its byte mask go through barrel shifters of multiplexer stages (sasim_byte_shift).
   localparam int ROW_BUF_BYTES = ROW_BUF_BITS / 8;
-  logic [ROW_BUF_BITS-1:0]  arr_data, arr_bits;   // the shifted data; its mask, a byte's 8 bits alike
+  logic [ROW_BUF_BITS-1:0]  arr_data;             // the shifted data
   logic [ROW_BUF_BYTES-1:0] arr_len, arr_mask;    // bytes 0 .. n-1; the same at data_off
   logic [31:0]              arr_n;
   assign arr_n = data_len > MAX_REQ_BYTES ? MAX_REQ_BYTES : data_len;
@@ -233,17 +227,26 @@ module sasim_load_dma #(
     .in(ROW_BUF_BITS'(rd_data)), .amount(data_off), .out(arr_data));
   sasim_byte_shift #(.LANES(ROW_BUF_BYTES), .LANE_BITS(1), .LEFT(1)) arr_mask_shift (
     .in(arr_len), .amount(data_off), .out(arr_mask));
-  for (genvar b = 0; b < ROW_BUF_BYTES; b++) begin : g_arr_bits
-    assign arr_bits[b * 8 +: 8] = {8{arr_mask[b]}};
+  // The head row's data (hd: stored bytes, with this cycle's arriving ones when they are the head row's;
+  // 0 when the buffer is empty) and the row written back to the buffer (wr_row: the arriving bytes over
+  // the stored ones of row data_tag), one sasim_byte_merge per byte each.
+  logic [ROW_BUF_BITS-1:0] rbuf_merge, rbuf_head, wr_row;
+  logic head_new, head_old;   // this cycle's data arrives for the head row; the head row holds data
+  assign head_new = rb_count != 0 && rd_data_valid && data_tag == rb_head;
+  assign head_old = rb_count != 0 && rb_written[rb_head];
+  for (genvar b = 0; b < ROW_BUF_BYTES; b++) begin : g_merge
+    sasim_byte_merge head_byte (.take_new(head_new && arr_mask[b]), .keep_old(head_old),
+                                .new_byte(arr_data[b * 8 +: 8]), .old_byte(rbuf_head[b * 8 +: 8]), .merged(hd[b * 8 +: 8]));
+    sasim_byte_merge wr_byte (.take_new(arr_mask[b]), .keep_old(rb_written[data_tag]),
+                              .new_byte(arr_data[b * 8 +: 8]), .old_byte(rbuf_merge[b * 8 +: 8]), .merged(wr_row[b * 8 +: 8]));
   end
 
   // The read buffer's data: an SRAM (a black box for synthesis, priced per bit like the scratchpad).
   // Port A reads the row that this cycle's arriving data is merged into, port B the head row.
-  logic [ROW_BUF_BITS-1:0] rbuf_merge, rbuf_head;
   sasim_sram #(.WORDS(ROWBUF), .BITS(ROW_BUF_BITS), .BANKS(1)) rbuf (
     .clk, .rd_a_addr(32'(data_tag)), .rd_a_data(rbuf_merge), .rd_b_addr(32'(rb_head)), .rd_b_data(rbuf_head),
     .wr_en(rd_data_valid), .wr_addr(32'(data_tag)),
-    .wr_data(((rb_written[data_tag] ? rbuf_merge : '0) & ~arr_bits) | (arr_data & arr_bits)),
+    .wr_data(wr_row),
     .wr_b_en(1'b0), .wr_b_addr(32'd0), .wr_b_data('0)
   );
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian's Yosys reads the generated Verilog of CONFIG (issue: RTL that Verilator and Yosys both read):
 # read_verilog -sv of every file, hierarchy -check, proc, with no error; and the scratchpad and the
-# accumulator are the two sasim_sram black boxes of sasim_top, the load DMA's read buffer a third (no flip-flop arrays in synthesis).
+# accumulator are the two sasim_sram black boxes of sasim_top, the load DMA's read buffer a third (no flip-flop arrays in synthesis);
+# and the DMAs' byte shifters are sasim_byte_shift modules, not wide shift cells (docs/cost.md: synthesis time).
 #   yosys_read.sh SASIM CONFIG YOSYS
 set -euo pipefail
 sasim="$1" cfg="$2" yosys="$3"
@@ -13,9 +14,11 @@ files=$( (ls *_pkg.sv; ls *.sv | grep -v _pkg.sv) | tr "\n" " ")
 # shellcheck disable=SC2086
 if ! "$yosys" -q -l yosys.log -p "read_verilog -sv $files; hierarchy -check -top sasim_top; proc;
     select -assert-count 2 sasim_top/t:*sasim_sram*; select -assert-none sasim_top/t:\$mem*;
-    select -assert-count 1 sasim_load_dma/t:*sasim_sram*" >/dev/null 2>&1; then
+    select -assert-count 1 sasim_load_dma/t:*sasim_sram*;
+    select -assert-count 3 sasim_load_dma/t:*sasim_byte_shift*; select -assert-count 1 sasim_store_dma/t:*sasim_byte_shift*;
+    select -assert-none sasim_load_dma/t:\$shr sasim_store_dma/t:\$shr sasim_mesh_col_os/t:\$shiftx sasim_transposer_row/t:\$shiftx" >/dev/null 2>&1; then
   grep -m5 -E "ERROR|rror" yosys.log || tail -5 yosys.log
   echo "FAIL: yosys could not read the generated Verilog of $cfg"
   exit 1
 fi
-echo "PASS: yosys reads the Verilog of $cfg (hierarchy -check, proc), SRAMs are black boxes"
+echo "PASS: yosys reads the Verilog of $cfg (hierarchy -check, proc), SRAMs are black boxes, shifters are modules"
