@@ -18,6 +18,7 @@
 #include "common/file_text.h"
 #include "common/text.h"
 #include "rtl/generator/generator.h"
+#include "rtl/area/register_files.h"
 #include "rtl/area/synthesis.h"
 #include "rtl/area/timing.h"
 
@@ -31,15 +32,19 @@ namespace {
 // without `fsm` and `share` (share's SAT search over the load DMA's read-buffer ports took 24 GB on
 // gemmini_16x16) and without its generic ABC run, memories mapped to flip-flops, then one ABC run into
 // the liberty's cells. Not flattened, so a module is synthesized once however often it is instantiated.
-// `LIB` is replaced by the liberty path, `STAT` by the output file.
+// Then the cell counts and the register files' sizes (black boxes, rtl/area/register_files.h).
+// `LIB` is replaced by the liberty path, `STAT` and `REGFILES` by the output files.
 const char* const kFlow =
     "proc; opt_expr; opt_clean; opt -nodffe -nosdff; wreduce; peepopt; "
     "opt_clean; alumacc; opt; memory -nomap; opt_clean; opt -fast -full; memory_map; opt -full; techmap; "
-    "opt -fast; dfflibmap -liberty LIB; abc -liberty LIB; opt_clean; tee -q -o STAT stat -json";
+    "opt -fast; dfflibmap -liberty LIB; abc -liberty LIB; opt_clean; tee -q -o STAT stat -json; "
+    "tee -q -o REGFILES dump -m t:sasim_regfile";
 
 // After the synthesis: the netlist for OpenSTA, whose netlist reader takes no parameters on instances (so
-// the SRAM black boxes lose theirs) and no concatenation on the left of an assignment (-simple-lhs).
-const char* const kNetlist = "setparam -unset WORDS -unset BITS -unset BANKS t:sasim_sram; write_verilog -noattr -simple-lhs NETLIST";
+// the SRAM and register-file black boxes lose theirs) and no concatenation on the left of an assignment
+// (-simple-lhs).
+const char* const kNetlist = "setparam -unset WORDS -unset BITS -unset BANKS t:sasim_sram; "
+                             "setparam -unset WORDS -unset BITS t:sasim_regfile; write_verilog -noattr -simple-lhs NETLIST";
 
 std::string area_cache_dir(const AreaOptions& opt) {
     return resolve_cache_dir(opt.cache_dir, "SASIM_AREA_CACHE", "area", "area");
@@ -149,6 +154,24 @@ std::map<std::string, ModuleCells> parse_yosys_stat(const std::string& json_text
                 cells.cells_by_type[!type.empty() && type[0] == '\\' ? type.substr(1) : type] = n.get<uint64_t>();
             }
         }
+        // Not Yosys's: the sizes of the module's register files, as stat_json_text writes them.
+        if (m.contains("register_files")) {
+            const json& rfs = m["register_files"];
+            if (!rfs.is_array()) throw InputError(fmt::format("{}: modules.{}.register_files: expected an array", origin, raw));
+            // Objects, not [words, bits] pairs: repaired_stat_json drops lines without a quote or bracket.
+            for (const json& rf : rfs) {
+                const auto count = [&](const char* key) {
+                    const json* v = rf.is_object() && rf.contains(key) ? &rf.at(key) : nullptr;
+                    if (v == nullptr || !v->is_number_unsigned() || v->get<uint64_t>() == 0 ||
+                        v->get<uint64_t>() > kMaxRegisterFileSide) {
+                        throw InputError(fmt::format("{}: modules.{}.register_files: expected objects with \"words\" and "
+                                                     "\"bits\", counts 1 .. 2^32", origin, raw));
+                    }
+                    return v->get<uint64_t>();
+                };
+                cells.register_files.push_back(RegisterFile{count("words"), count("bits")});
+            }
+        }
         out[name] = std::move(cells);
     }
     return out;
@@ -168,6 +191,18 @@ Expanded expand(const std::map<std::string, ModuleCells>& modules, const std::ma
     }
     open.push_back(module);
     Expanded e;
+    const std::vector<RegisterFile>& rfs = it->second.register_files;
+    const auto rf_cells = it->second.cells_by_type.find("sasim_regfile");
+    if ((rf_cells == it->second.cells_by_type.end() ? 0 : rf_cells->second) != rfs.size()) {
+        throw SimulationError(fmt::format("area: module {} has {} register files but the sizes of {}", module,
+                                          rf_cells == it->second.cells_by_type.end() ? 0 : rf_cells->second, rfs.size()));
+    }
+    for (const RegisterFile& rf : rfs) {
+        const uint64_t bits = rf.words * rf.bits;
+        e.register_file_bits += bits;
+        e.cells += bits * kRegisterFileCellsPerBit;
+        e.lib_um2 += static_cast<double>(bits) * register_file_um2_per_bit(lib);
+    }
     for (const auto& [type, n] : it->second.cells_by_type) {
         if (const auto c = lib.find(type); c != lib.end()) {
             e.cells += n;
@@ -177,6 +212,9 @@ Expanded expand(const std::map<std::string, ModuleCells>& modules, const std::ma
             e.cells += sub.cells * n;
             e.lib_um2 += sub.lib_um2 * static_cast<double>(n);
             e.black_boxes += sub.black_boxes * n;
+            e.register_file_bits += sub.register_file_bits * n;
+        } else if (type == "sasim_regfile") {
+            // priced above from its size
         } else if (type == "sasim_sram" || type.rfind("$paramod\\sasim_sram\\", 0) == 0) {
             e.black_boxes += n;
         } else {
@@ -222,22 +260,26 @@ AreaReport area_from_modules(const Config& cfg, const TechTable& tech, const std
     if (top.black_boxes != 3) {
         throw SimulationError(fmt::format("area: expected the 3 SRAM black boxes, found {}", top.black_boxes));
     }
-    auto logic = [&](const std::string& name, uint64_t cells, double um2) {
+    auto logic = [&](const std::string& name, uint64_t cells, double um2, uint64_t register_file_bits) {
         BlockArea b;
         b.name = name;
         b.cells = cells;
+        b.register_file_bits = register_file_bits;
         b.lib_um2 = um2;
         b.nand2_eq = um2 / nand2->second;
         b.mm2 = b.nand2_eq * tech.nand2_um2 * 1e-6;
         r.blocks.push_back(b);
         r.logic_mm2 += b.mm2;
     };
-    logic("mesh", e_mesh.cells, e_mesh.lib_um2);
-    logic("execute", e_exec.cells - e_mesh.cells, e_exec.lib_um2 - e_mesh.lib_um2);
-    logic("load DMA", e_load.cells, e_load.lib_um2);
-    logic("store DMA", e_store.cells, e_store.lib_um2);
+    logic("mesh", e_mesh.cells, e_mesh.lib_um2, e_mesh.register_file_bits);
+    logic("execute", e_exec.cells - e_mesh.cells, e_exec.lib_um2 - e_mesh.lib_um2,
+          e_exec.register_file_bits - e_mesh.register_file_bits);
+    logic("load DMA", e_load.cells, e_load.lib_um2, e_load.register_file_bits);
+    logic("store DMA", e_store.cells, e_store.lib_um2, e_store.register_file_bits);
     logic("control", top.cells - e_exec.cells - e_load.cells - e_store.cells,
-          top.lib_um2 - e_exec.lib_um2 - e_load.lib_um2 - e_store.lib_um2);
+          top.lib_um2 - e_exec.lib_um2 - e_load.lib_um2 - e_store.lib_um2,
+          top.register_file_bits - e_exec.register_file_bits - e_load.register_file_bits - e_store.register_file_bits);
+    r.register_file_bits = top.register_file_bits;
     auto sram = [&](const std::string& name, uint64_t bits) {
         BlockArea b;
         b.name = name;
@@ -409,12 +451,14 @@ json area_to_json(const AreaReport& r) {
             j["cells"] = b.cells;
             j["lib_um2"] = b.lib_um2;
             j["nand2_eq"] = b.nand2_eq;
+            j["register_file_bits"] = b.register_file_bits;
         }
         blocks.push_back(j);
     }
     return {{"config", r.config_name},   {"technology", r.technology}, {"hardware_hash", r.hardware_hash},
             {"flow", r.flow},            {"liberty", r.liberty},       {"blocks", blocks},
             {"pe", {{"count", r.pes}, {"cells", r.pe_cells}, {"nand2_eq", r.pe_nand2_eq}}},
+            {"register_file_bits", r.register_file_bits},
             {"logic_mm2", r.logic_mm2},  {"sram_mm2", r.sram_mm2},     {"area_mm2", r.total_mm2},
             {"timing", timing_to_json(r.timing)},
             {"synth_seconds", r.synth_seconds}, {"cached", r.cached}};
@@ -439,8 +483,9 @@ std::string area_to_text(const AreaReport& r) {
     } else {
         s += fmt::format("  fmax: {}\n", r.timing.note);
     }
-    s += fmt::format("  logic: OSU 0.18 um cells (Yosys, not flattened) in NAND2 equivalents x the table's NAND2 area; "
-                     "SRAM: bits x the table's area per bit. Estimates (docs/cost.md)\n");
+    s += fmt::format("  logic: OSU 0.18 um cells (Yosys, not flattened) in NAND2 equivalents x the table's NAND2 area, "
+                     "including {} register-file bits (queues, DMA records) as a flip-flop and two multiplexers each; "
+                     "SRAM: bits x the table's area per bit. Estimates (docs/cost.md)\n", r.register_file_bits);
     return s;
 }
 

@@ -20,6 +20,7 @@
 #include "common/errors.h"
 #include "common/file_text.h"
 #include "common/text.h"
+#include "rtl/area/register_files.h"
 #include "rtl/generator/generator.h"
 #include "rtl/tools/process.h"
 
@@ -55,7 +56,7 @@ std::string defined_module(const std::string& line) {
 }  // namespace
 
 std::string part_script(const std::vector<std::string>& files, const SynthesisPart& part, const std::string& flow,
-                        const std::string& stat_path, const std::string& netlist_path) {
+                        const PartOutputs& out) {
     std::string s = "read_verilog -sv " + joined(files, " ") + "\n";
     s += "hierarchy -check -top " + part.top + "\n";
     if (!part.black_boxes.empty()) {
@@ -63,20 +64,31 @@ std::string part_script(const std::vector<std::string>& files, const SynthesisPa
         s += "blackbox " + joined(part.black_boxes, " ") + "\n";
         s += "hierarchy -check -top " + part.top + "\n";
     }
-    const std::string commands = text::replace_all(text::replace_all(flow, "STAT", stat_path), "NETLIST", netlist_path);
+    const std::string commands = text::replace_all(
+        text::replace_all(text::replace_all(flow, "STAT", out.stat), "REGFILES", out.register_files), "NETLIST", out.netlist);
     return s + text::replace_all(commands, "; ", "\n") + "\n";
 }
 
-std::map<std::string, ModuleCells> merge_stats(const std::vector<std::pair<std::string, std::string>>& stats) {
+std::map<std::string, ModuleCells> merge_stats(const std::vector<PartResult>& parts) {
     std::map<std::string, ModuleCells> all;
     std::map<std::string, std::string> origin_of;
-    for (const auto& [origin, text] : stats) {
-        for (auto& [name, cells] : parse_yosys_stat(text, origin)) {
+    for (const PartResult& part : parts) {
+        const std::string& origin = part.origin;
+        auto modules = parse_yosys_stat(part.stat_json, origin);
+        for (auto& [name, rfs] : parse_register_file_dump(part.register_files, origin + " (register files)")) {
+            const auto m = modules.find(name);
+            if (m == modules.end()) {
+                throw SimulationError(fmt::format("area: {}: register files in module {}, which it did not synthesize", origin, name));
+            }
+            m->second.register_files = std::move(rfs);
+        }
+        for (auto& [name, cells] : modules) {
             const auto seen = all.find(name);
             if (seen == all.end()) {
                 origin_of[name] = origin;
                 all.emplace(name, std::move(cells));
-            } else if (seen->second.cells_by_type != cells.cells_by_type) {
+            } else if (seen->second.cells_by_type != cells.cells_by_type ||
+                       seen->second.register_files != cells.register_files) {
                 throw SimulationError(fmt::format("area: module {} was synthesized differently in {} and {}", name,
                                                   origin_of[name], origin));
             }
@@ -91,6 +103,11 @@ std::string stat_json_text(const std::map<std::string, ModuleCells>& modules, co
         json types = json::object();
         for (const auto& [type, n] : m.cells_by_type) types[type] = n;
         mods[name] = {{"num_cells_by_type", types}};
+        if (!m.register_files.empty()) {
+            json rfs = json::array();
+            for (const RegisterFile& rf : m.register_files) rfs.push_back({{"words", rf.words}, {"bits", rf.bits}});
+            mods[name]["register_files"] = rfs;
+        }
     }
     return json{{"creator", creator}, {"modules", mods}}.dump(1) + "\n";
 }
@@ -178,7 +195,8 @@ SynthesisRun run_synthesis(const Config& cfg, const std::string& flow, const std
         for (size_t i = next++; i < parts.size(); i = next++) {
             const SynthesisPart& p = parts[i];
             const fs::path script = dir / (p.name + ".ys");
-            std::ofstream(script) << part_script(files, p, flow, p.name + ".stat.json", p.name + ".netlist.v");
+            std::ofstream(script) << part_script(files, p, flow,
+                                                 PartOutputs{p.name + ".stat.json", p.name + ".regfiles.il", p.name + ".netlist.v"});
             const auto start = std::chrono::steady_clock::now();
             try {
                 rc[i] = run_process({"/bin/sh", "-c", fmt::format("ulimit -v {} && cd \"$0\" && exec \"$@\"", limit_kib),
@@ -201,11 +219,12 @@ SynthesisRun run_synthesis(const Config& cfg, const std::string& flow, const std
 
     SynthesisRun run;
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::vector<std::pair<std::string, std::string>> stats;
+    std::vector<PartResult> results;
     std::vector<std::string> netlists;
     for (size_t i = 0; i < parts.size(); ++i) {
         const fs::path stat = dir / (parts[i].name + ".stat.json"), netlist = dir / (parts[i].name + ".netlist.v");
-        if (rc[i] != 0 || !fs::is_regular_file(stat) || !fs::is_regular_file(netlist)) {
+        const fs::path regfiles = dir / (parts[i].name + ".regfiles.il");
+        if (rc[i] != 0 || !fs::is_regular_file(stat) || !fs::is_regular_file(netlist) || !fs::is_regular_file(regfiles)) {
             std::error_code ec;
             fs::copy_file(dir / (parts[i].name + ".log"), failed_log, fs::copy_options::overwrite_existing, ec);
             throw SimulationError(fmt::format("yosys failed (exit {}) synthesizing {} ({} of the design) within its memory "
@@ -213,11 +232,11 @@ SynthesisRun run_synthesis(const Config& cfg, const std::string& flow, const std
                                               rc[i], parts[i].top, parts[i].name, static_cast<double>(limit_kib) / (1 << 20),
                                               failed_log));
         }
-        stats.emplace_back(stat.string(), read_text(stat.string()));
+        results.push_back(PartResult{stat.string(), read_text(stat.string()), read_text(regfiles.string())});
         netlists.push_back(read_text(netlist.string()));
     }
-    run.creator = stat_creator(stats.front().second);
-    run.stat_json = stat_json_text(merge_stats(stats), run.creator);
+    run.creator = stat_creator(results.front().stat_json);
+    run.stat_json = stat_json_text(merge_stats(results), run.creator);
     run.netlist = merge_netlists(netlists);
     return run;
 }

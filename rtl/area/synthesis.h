@@ -26,14 +26,26 @@ struct SynthesisPart {
 // dataflow's mesh.
 std::vector<SynthesisPart> synthesis_parts(const Config& cfg);
 
-// The Yosys script of one part: read `files` (packages first), elaborate `part.top`, turn the black
-// boxes into black boxes, then `flow` (its STAT and NETLIST replaced by the paths).
-std::string part_script(const std::vector<std::string>& files, const SynthesisPart& part, const std::string& flow,
-                        const std::string& stat_path, const std::string& netlist_path);
+// The outputs of one part (paths relative to its directory): cell counts, register-file sizes, netlist.
+struct PartOutputs {
+    std::string stat, register_files, netlist;
+};
 
-// The modules of all parts' `stat -json` outputs (each named by its origin). A module that two parts
-// both synthesized must have the same cells in both; otherwise SimulationError.
-std::map<std::string, ModuleCells> merge_stats(const std::vector<std::pair<std::string, std::string>>& stats);
+// The Yosys script of one part: read `files` (packages first), elaborate `part.top`, turn the black
+// boxes into black boxes, then `flow` (its STAT, REGFILES and NETLIST replaced by the paths).
+std::string part_script(const std::vector<std::string>& files, const SynthesisPart& part, const std::string& flow,
+                        const PartOutputs& out);
+
+// One part's outputs as text, each named by its origin for errors.
+struct PartResult {
+    std::string origin;
+    std::string stat_json;        // Yosys's `stat -json`
+    std::string register_files;   // Yosys's `dump -m t:sasim_regfile` (rtl/area/register_files.h)
+};
+
+// The modules of all parts' outputs, with their register files. A module that two parts both
+// synthesized must have the same cells and register files in both; otherwise SimulationError.
+std::map<std::string, ModuleCells> merge_stats(const std::vector<PartResult>& parts);
 
 // The merged modules as `stat -json` text that parse_yosys_stat reads back ("creator": `creator`).
 std::string stat_json_text(const std::map<std::string, ModuleCells>& modules, const std::string& creator);

@@ -160,8 +160,9 @@ std::string readme(const Config& cfg, const GenerateOptions& opt, const Hardware
                      hw.queue_load, hw.queue_exec, hw.queue_store, hw.read_buffer_rows, hw.row_bytes_max,
                      hw.store_buffer_rows);
     s += "\nVerilator and Yosys 0.23 read these files (packages first). Under synthesis (`SYNTHESIS` defined) "
-         "the scratchpad and the accumulator, `sasim_sram`, are black boxes; `sasim area` prices them from its "
-         "SRAM table (docs/cost.md).\n";
+         "the scratchpad, the accumulator and the load DMA's read buffer, `sasim_sram`, are black boxes that "
+         "`sasim area` prices from its SRAM table, and so are the register files, `sasim_regfile` (the queues' "
+         "entries, the load DMA's row records), priced as a flip-flop and two multiplexers per bit (docs/cost.md).\n";
     s += "\n## Command word\n\nThe fields of `cmd_word` (`sasim_types_pkg::instr_t`) and `conv_word` (`conv_t`), "
          "most significant first, from rtl/command/command_fields.h in the sasim sources.\n\n";
     s += command_word_markdown();

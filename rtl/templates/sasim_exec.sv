@@ -191,8 +191,9 @@ module sasim_exec #(
     logic [31:0] row, cols;
   } drain_t;
   localparam int DRAIN = MESH_LATENCY + PERTURB_CYCLES;  // PERTURB_CYCLES is 0 except in fault tests
-  drain_t dl [DRAIN];
   drain_t dl_in;                         // the row read this cycle
+  // The line: bit vectors, since Yosys 0.23 reads an unpacked array of a struct as one struct.
+  logic [$bits(dl_in)-1:0] dl [DRAIN];
   assign dl_in.accumulate = cur_acc;
   assign dl_in.last = stream_last;
   assign dl_in.signal_next = cur_sn;

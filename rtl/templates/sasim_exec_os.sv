@@ -75,10 +75,12 @@ module sasim_exec_os #(
     logic        slot, accumulate, signal_next;
     logic [31:0] c_row, m, n, ready_at;
   } drain_t;
-  drain_t      dq [4];                   // streamed, waiting to drain (at most two by the rule above)
   logic [2:0]  dq_count;
   logic        d_busy;
   drain_t      d_cur;
+  // Streamed, waiting to drain (at most two by the rule above). Arrays of a struct are arrays of bit
+  // vectors: Yosys 0.23 reads `drain_t dq [4]` as one drain_t.
+  logic [$bits(d_cur)-1:0] dq [4];
   logic [31:0] d_i;
 
   logic drain_start, stream_free, two_back_ok, handover, fill_free;
@@ -165,7 +167,7 @@ module sasim_exec_os #(
 
   // The drain queue after this cycle: the starting entry popped, the instruction that finished streaming
   // pushed behind the others.
-  drain_t     dq_next [4];
+  logic [$bits(d_cur)-1:0] dq_next [4];
   logic [2:0] dq_kept;                   // entries left after the pop
   always_comb begin
     dq_kept = dq_count - (drain_start ? 3'd1 : 3'd0);

@@ -104,12 +104,21 @@ module sasim_load_dma #(
     logic        last_of_instr, signal_next;
     logic        to_acc;                 // the row goes to the accumulator (one block), widened
     logic [5:0]  shift;                  // and shifted left by this
+    logic        pad;                    // a padding row: no request, its bytes are 0
   } entry_t;
-  entry_t rb_meta [ROWBUF];
-  logic [31:0] rb_last [ROWBUF];         // req_total after the row's last request (its requests are done
+  // The request progress of a row: written when the row starts and when its last request is issued.
+  typedef struct packed {
+    logic [31:0] last;                   // req_total after the row's last request (its requests are done
                                          // when done_total reaches it: responses complete in request order)
-  logic        rb_issued_all [ROWBUF];   // every request of the row is issued
-  logic        rb_written [ROWBUF];      // data has arrived for the row (bytes never written read as 0)
+    logic        issued_all;             // every request of the row is issued
+  } progress_t;
+  // The records of the buffered rows (rb_meta, rb_prog) are register files (sasim_regfile.sv), read at
+  // the head row; the rows' data is an SRAM (rbuf, below).
+  entry_t    rb_meta;                    // the head row's record
+  progress_t rb_prog;                    // and its progress
+  progress_t prog_wr;
+  logic [RB_IDX-1:0] prog_wr_row;
+  logic              prog_wr_en;
   logic [RB_IDX-1:0] rb_head, rb_tail;
   logic [RB_IDX:0]   rb_count;
   logic [31:0]       head_block;         // next block of the head entry to write
@@ -129,6 +138,8 @@ module sasim_load_dma #(
   // The request of the previous cycle, whose data arrives now.
   logic [RB_IDX-1:0] data_tag;
   logic [31:0]       data_off, data_len;
+  logic              data_first;         // it was its row's first request (the row held no data before)
+  logic              row_requested;      // a request of the open row has been issued
 
   // ---- per-cycle decisions (combinational) ------------------------------------------------------
   logic        slot_ok, start_row, pad_row, can_issue, row_now_open;
@@ -153,6 +164,15 @@ module sasim_load_dma #(
   logic row_finished;         // the row has no requests left after this cycle
   assign row_finished = pad_row || issue_done_row;
 
+  // The rows' records. A row's progress is written when it starts (its requests so far; a padding row has
+  // none and is complete) and when its last request is issued (that one wins when both fall in a cycle).
+  always_comb begin
+    prog_wr_en = start_row || issue_done_row;
+    prog_wr_row = issue_done_row ? req_entry : rb_tail;
+    prog_wr.last = issue_done_row ? req_total + 1 : req_total;
+    prog_wr.issued_all = issue_done_row || pad_row;
+  end
+
   // ---- row write ----------------------------------------------------------------------------------
   entry_t new_entry;          // the entry of the row that starts now (or the head when the buffer is empty)
   always_comb begin
@@ -164,7 +184,12 @@ module sasim_load_dma #(
     new_entry.signal_next = in.signal_next;
     new_entry.to_acc = in.dst;
     new_entry.shift = in.shift;
+    new_entry.pad = pad_row;
   end
+  sasim_regfile #(.WORDS(ROWBUF), .BITS($bits(new_entry))) meta_rf (
+    .clk, .wr_en(start_row), .wr_addr(32'(rb_tail)), .wr_data(new_entry), .rd_addr(32'(rb_head)), .rd_data(rb_meta));
+  sasim_regfile #(.WORDS(ROWBUF), .BITS($bits(prog_wr))) prog_rf (
+    .clk, .wr_en(prog_wr_en), .wr_addr(32'(prog_wr_row)), .wr_data(prog_wr), .rd_addr(32'(rb_head)), .rd_data(rb_prog));
   entry_t hm;
   logic [ROW_BUF_BITS-1:0] hd;
   /* verilator lint_off UNUSEDSIGNAL */  // a block is narrower than a buffer row
@@ -176,10 +201,10 @@ module sasim_load_dma #(
   always_comb begin
     // The head entry, with this cycle's arriving data merged in (completion may be this cycle).
     // hm is its entry; hd, its data, is merged byte by byte below.
-    hm = rb_count == 0 ? new_entry : rb_meta[rb_head];
+    hm = rb_count == 0 ? new_entry : rb_meta;
     // complete: every request issued, and done (this cycle's completions included)
     head_ready = rb_count == 0 ? pad_row :
-                 (rb_issued_all[rb_head] && $signed(done_total + 32'(rd_done) - rb_last[rb_head]) >= 0);
+                 (rb_prog.issued_all && $signed(done_total + 32'(rd_done) - rb_prog.last) >= 0);
     dest_row = hm.dest0 + head_dest_off;
     if (hm.to_acc) begin
       dest_bank = sasim_cfg_pkg::acc_bank(dest_row);
@@ -199,12 +224,8 @@ module sasim_load_dma #(
   end
   sasim_byte_shift #(.LANES(ROW_BUF_BITS / 8), .LANE_BITS(8), .LEFT(0)) head_shift (
     .in(hd), .amount(head_byte_off), .out(hd_block));
-  logic [SPAD_ROW_BITS/8-1:0] blk_keep;     // the bytes of the head block: below block_bytes
-  logic [SPAD_ROW_BITS-1:0]   blk_bits;
-  assign blk_keep = ~({(SPAD_ROW_BITS/8){1'b1}} << hm.block_bytes);
-  for (genvar b = 0; b < SPAD_ROW_BITS / 8; b++) begin : g_blk_bits
-    assign blk_bits[b * 8 +: 8] = {8{blk_keep[b]}};
-  end
+  logic [SPAD_ROW_BITS-1:0] blk_bits;    // the bytes of the head block: below block_bytes
+  sasim_byte_mask #(.LANES(SPAD_ROW_BITS / 8), .LANE_BITS(8)) blk_mask (.n(hm.block_bytes), .mask(blk_bits));
   // An accumulator row: each operand of the block sign-extended and shifted (bytes past the block are 0).
   for (genvar e = 0; e < COLS; e++) begin : g_widen
     sasim_widen_lane #(.OBITS(OBITS)) lane (.operand(spad_wr_data[e * OBITS +: OBITS]), .shift(hm.shift),
@@ -222,22 +243,25 @@ module sasim_load_dma #(
   logic [ROW_BUF_BYTES-1:0] arr_len, arr_mask;    // bytes 0 .. n-1; the same at data_off
   logic [31:0]              arr_n;
   assign arr_n = data_len > MAX_REQ_BYTES ? MAX_REQ_BYTES : data_len;
-  assign arr_len = ~({ROW_BUF_BYTES{1'b1}} << arr_n);
+  sasim_byte_mask #(.LANES(ROW_BUF_BYTES), .LANE_BITS(1)) arr_len_mask (.n(arr_n), .mask(arr_len));
   sasim_byte_shift #(.LANES(ROW_BUF_BYTES), .LANE_BITS(8), .LEFT(1)) arr_data_shift (
     .in(ROW_BUF_BITS'(rd_data)), .amount(data_off), .out(arr_data));
   sasim_byte_shift #(.LANES(ROW_BUF_BYTES), .LANE_BITS(1), .LEFT(1)) arr_mask_shift (
     .in(arr_len), .amount(data_off), .out(arr_mask));
   // The head row's data (hd: stored bytes, with this cycle's arriving ones when they are the head row's;
   // 0 when the buffer is empty) and the row written back to the buffer (wr_row: the arriving bytes over
-  // the stored ones of row data_tag), one sasim_byte_merge per byte each.
+  // the stored ones of row data_tag), one sasim_byte_merge per byte each. A row holds data once a
+  // response reached it before this cycle: a row's requests arrive one a cycle in order, so its data
+  // arriving now is the first unless data_first says otherwise, and a complete head row that is not a
+  // padding row has had a response unless its only one arrives now. (Bytes no response reached read 0.)
   logic [ROW_BUF_BITS-1:0] rbuf_merge, rbuf_head, wr_row;
   logic head_new, head_old;   // this cycle's data arrives for the head row; the head row holds data
   assign head_new = rb_count != 0 && rd_data_valid && data_tag == rb_head;
-  assign head_old = rb_count != 0 && rb_written[rb_head];
+  assign head_old = rb_count != 0 && !hm.pad && !(head_new && data_first);
   for (genvar b = 0; b < ROW_BUF_BYTES; b++) begin : g_merge
     sasim_byte_merge head_byte (.take_new(head_new && arr_mask[b]), .keep_old(head_old),
                                 .new_byte(arr_data[b * 8 +: 8]), .old_byte(rbuf_head[b * 8 +: 8]), .merged(hd[b * 8 +: 8]));
-    sasim_byte_merge wr_byte (.take_new(arr_mask[b]), .keep_old(rb_written[data_tag]),
+    sasim_byte_merge wr_byte (.take_new(arr_mask[b]), .keep_old(!data_first),
                               .new_byte(arr_data[b * 8 +: 8]), .old_byte(rbuf_merge[b * 8 +: 8]), .merged(wr_row[b * 8 +: 8]));
   end
 
@@ -256,7 +280,6 @@ module sasim_load_dma #(
       active <= 1'b0;
       row_open <= 1'b0;
       slot_wait <= 0;
-      for (int e = 0; e < ROWBUF; e++) rb_written[e] <= 1'b0;
       rb_head <= '0; rb_tail <= '0; rb_count <= '0; head_block <= 0; head_dest_off <= 0; head_byte_off <= 0;
       req_total <= 0; done_total <= 0;
       retire <= 1'b0;
@@ -270,19 +293,12 @@ module sasim_load_dma #(
       if (can_issue) slot_wait <= sasim_cfg_pkg::bus_slots(req_len) - 1;
       else if (slot_wait != 0) slot_wait <= slot_wait - 1;
       // row generation
-      if (start_row) begin
-        rb_meta[rb_tail] <= new_entry;
-        rb_last[rb_tail] <= req_total;     // a padding row has no request (a row with one: below)
-        rb_issued_all[rb_tail] <= pad_row;
-        rb_written[rb_tail] <= 1'b0;
-      end
+      if (start_row) row_requested <= can_issue;
+      else if (can_issue) row_requested <= 1'b1;
       if (can_issue) begin
         req_total <= req_total + 1;
-        if (issue_done_row) begin
-          rb_issued_all[req_entry] <= 1'b1;
-          rb_last[req_entry] <= req_total + 1;
-        end
         data_tag <= req_entry;
+        data_first <= start_row || !row_requested;
         data_off <= run_row_off + off_now;
         data_len <= req_len;
         if (off_now + req_len == run_bytes) begin
@@ -300,8 +316,6 @@ module sasim_load_dma #(
       end
       if (start_row) rb_tail <= rb_idx_next(rb_tail);
       done_total <= done_total + 32'(rd_done);
-      // arriving data
-      if (rd_data_valid) rb_written[data_tag] <= 1'b1;
       // the row is done: next row, next pixel (its input pixel and offset stepped, no multiplier)
       if (row_finished) begin
         row_i <= c_row_i + 1;

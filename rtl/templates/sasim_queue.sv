@@ -16,13 +16,14 @@ module sasim_queue #(
   output logic [7:0] count     // entries including the head (for waveforms and the watchdog)
 );
   localparam int CAP = DEPTH + 1;
-  sasim_types_pkg::instr_t mem [CAP];
   localparam int PTR = CAP > 1 ? $clog2(CAP) : 1;
   logic [PTR-1:0] rd_ptr, wr_ptr;
   logic [PTR:0] occ;
+  // The entries: a register file (a priced black box for synthesis, sasim_regfile.sv).
+  sasim_regfile #(.WORDS(CAP), .BITS($bits(push_data))) entries (
+    .clk, .wr_en(push), .wr_addr(32'(wr_ptr)), .wr_data(push_data), .rd_addr(32'(rd_ptr)), .rd_data(head));
 
   assign head_valid = occ != 0;
-  assign head = mem[rd_ptr];
   assign can_push = (32'(occ) - 32'(pop)) < CAP;
   assign count = 8'(occ);
 
@@ -33,7 +34,6 @@ module sasim_queue #(
       occ <= '0;
     end else begin
       if (push) begin
-        mem[wr_ptr] <= push_data;
         wr_ptr <= (32'(wr_ptr) == CAP - 1) ? '0 : wr_ptr + 1'b1;
       end
       if (pop) rd_ptr <= (32'(rd_ptr) == CAP - 1) ? '0 : rd_ptr + 1'b1;

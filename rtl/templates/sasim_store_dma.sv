@@ -60,14 +60,15 @@ module sasim_store_dma #(
   typedef struct packed {
     logic [31:0] addr, bytes;
   } sb_meta_t;
-  sb_meta_t sb_meta [SBUF];
+  sb_meta_t new_meta;                    // the row read from the accumulator this cycle
+  // Bit vectors, not sb_meta_t: Yosys 0.23 reads an unpacked array of a struct as one struct.
+  logic [$bits(new_meta)-1:0] sb_meta [SBUF];
   logic [31:0] sb_off [SBUF];            // bytes of the row already requested
   logic [STORE_ROW_BITS-1:0] sb_data [SBUF];
   logic [SB_IDX-1:0] sb_head, sb_tail;
   function automatic logic [SB_IDX-1:0] sb_idx_next(input logic [SB_IDX-1:0] i);
     sb_idx_next = 32'(i) == SBUF - 1 ? '0 : i + 1'b1;
   endfunction
-  sb_meta_t new_meta;                    // the row read from the accumulator this cycle
   assign new_meta.addr = handover ? head.dram_addr : next_addr;
   assign new_meta.bytes = in.elems * OPERAND_BYTES;
   logic [SB_IDX:0]   sb_count;
@@ -75,14 +76,13 @@ module sasim_store_dma #(
 
   logic [31:0] wr_inflight;
   logic [31:0] w_issued, w_done;         // write requests issued / completed in this layer
-  // STOREs that have issued every request and wait for their last write to complete, oldest first: the
-  // value of w_issued after each one's last request. Each has a write in flight, so at most MAXO wait,
-  // plus the one finishing this cycle.
+  // STOREs that have issued every request and wait for their last write to complete: one slot each
+  // (sasim_retire_slot) holding the value of w_issued after its last request. Each has a write in flight,
+  // so at most MAXO wait, plus the one finishing this cycle. Slots are taken in turn (ret_tail).
   localparam int RET = MAXO + 1;
   localparam int RET_IDX = RET > 1 ? $clog2(RET) : 1;
-  logic [31:0]      ret_target [RET];
-  logic [RET_IDX-1:0] ret_head, ret_tail;
-  logic [RET_IDX:0]   ret_count;
+  logic [RET_IDX-1:0] ret_tail;
+  logic [RET-1:0]     ret_done;          // the slot's STORE retires this cycle
 
   // ---- accumulator row read and requantization ----------------------------------------------
   logic [31:0] acc_row_addr;
@@ -115,16 +115,14 @@ module sasim_store_dma #(
     pop = can_issue && f_off + req_len == f.bytes;
     // Bytes off .. off+req_len-1 of the row (rest: the row moved down by off bytes, below; bytes past
     // the row read as 0).
-    wr_req_data = REQ_BITS'(rest) & req_bits;
+    wr_req_data = REQ_BITS'(req_row);
   end
   sasim_byte_shift #(.LANES(STORE_ROW_BITS / 8), .LANE_BITS(8), .LEFT(0)) rest_shift (
     .in(sb_data[sb_head]), .amount(f_off), .out(rest));
-  logic [REQ_BITS/8-1:0] req_keep;       // the request's bytes: below req_len
-  logic [REQ_BITS-1:0]   req_bits;
-  assign req_keep = ~({(REQ_BITS/8){1'b1}} << req_len);
-  for (genvar b = 0; b < REQ_BITS / 8; b++) begin : g_req_bits
-    assign req_bits[b * 8 +: 8] = {8{req_keep[b]}};
-  end
+  logic [STORE_ROW_BITS-1:0] req_bits;  // the request's bytes: below req_len
+  logic [STORE_ROW_BITS-1:0] req_row;   // the row's bytes of the request, at bytes 0 ..
+  assign req_row = rest & req_bits;
+  sasim_byte_mask #(.LANES(STORE_ROW_BITS / 8), .LANE_BITS(8)) req_mask (.n(req_len), .mask(req_bits));
   assign wr_req_valid = can_issue;
   assign wr_req_addr = f.addr + f_off;
   assign wr_req_bytes = 16'(req_len);
@@ -136,25 +134,19 @@ module sasim_store_dma #(
 
   logic [31:0] w_done_now;
   assign w_done_now = w_done + 32'(wr_done);
-  // The oldest waiting STOREs whose last write has completed retire now (several may in one cycle).
+  // The waiting STOREs whose last write has completed retire now (several may in one cycle). The targets
+  // grow in program order, so those are the oldest ones, and counting them is enough.
+  for (genvar i = 0; i < RET; i++) begin : g_ret
+    sasim_retire_slot slot (.clk, .rst, .take(finishing && 32'(ret_tail) == i),
+                            .target(w_issued + (can_issue ? 32'd1 : 32'd0)), .done_now(w_done_now),
+                            .retiring(ret_done[i]));
+  end
   logic [RET_IDX:0] n_retire;
   always_comb begin
-    logic stop;
     n_retire = '0;
-    stop = 1'b0;
-    for (int i = 0; i < RET; i++) begin
-      if (!stop && 32'(i) < 32'(ret_count) && w_done_now >= ret_target[ret_idx(ret_head, 32'(i))])
-        n_retire = n_retire + 1'b1;
-      else stop = 1'b1;
-    end
+    for (int i = 0; i < RET; i++) n_retire = n_retire + (RET_IDX+1)'(ret_done[i]);
   end
   assign retire = 8'(n_retire);
-
-  function automatic logic [RET_IDX-1:0] ret_idx(input logic [RET_IDX-1:0] base, input logic [31:0] n);
-    logic [31:0] v;
-    v = 32'(base) + n;
-    ret_idx = RET_IDX'(v >= RET ? v - RET : v);
-  endfunction
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -162,7 +154,7 @@ module sasim_store_dma #(
       slot_wait <= 0;
       sb_head <= '0; sb_tail <= '0; sb_count <= '0;
       wr_inflight <= 0; w_issued <= 0; w_done <= 0;
-      ret_head <= '0; ret_tail <= '0; ret_count <= '0;
+      ret_tail <= '0;
     end else begin
       if (handover) begin
         r_in <= head;
@@ -189,13 +181,8 @@ module sasim_store_dma #(
       wr_inflight <= wr_inflight + (can_issue ? 1 : 0) - 32'(wr_done);
       w_issued <= w_issued + (can_issue ? 1 : 0);
       w_done <= w_done_now;
-      // retire bookkeeping: drop the retiring entries, append the STORE that finished issuing
-      ret_head <= ret_idx(ret_head, 32'(n_retire));
-      if (finishing) begin
-        ret_target[ret_tail] <= w_issued + (can_issue ? 1 : 0);
-        ret_tail <= ret_idx(ret_tail, 32'd1);
-      end
-      ret_count <= ret_count - n_retire + (RET_IDX+1)'(finishing);
+      // the STORE that finished issuing takes the next slot
+      if (finishing) ret_tail <= 32'(ret_tail) == RET - 1 ? '0 : ret_tail + 1'b1;
       if (finishing) active <= 1'b0;
     end
   end

@@ -36,6 +36,10 @@ check(a4["cached"] is False and again["cached"] is True, "the second call is cac
 check(again["blocks"] == a4["blocks"] and again["area_mm2"] == a4["area_mm2"], "the cached numbers are the same")
 check(a28["technology"] == "28nm" and a28["area_mm2"] < 0.5 * a4["area_mm2"], "28 nm is less than half of 45 nm")
 check(all(b["mm2"] > 0 for b in a4["blocks"]), "every block has an area")
+# The queues' entries (control) and the load DMA's row records are register files, priced per bit.
+check(block(a4, "control")["register_file_bits"] > 0 and block(a4, "load DMA")["register_file_bits"] > 0,
+      "the queues and the load DMA's records are register files")
+check(a4["register_file_bits"] == sum(b.get("register_file_bits", 0) for b in a4["blocks"]), "register-file bits add up")
 check("Yosys 0.23" in a4["flow"], "the report names the Yosys version")
 t4, t28 = a4["timing"], a28["timing"]
 check(t4["computed"] and t4["critical_path_ns"] > 0 and t4["startpoint"] and t4["endpoint"], "OpenSTA timed the netlist")

@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "config/technology.h"
 #include "rtl/area/area.h"
+#include "rtl/area/register_files.h"
 #include "rtl/area/synthesis.h"
 #include "rtl/generator/generator.h"
 
@@ -118,6 +119,61 @@ TEST_CASE("area: a module counts its submodules once per instance", "[area]") {
     CHECK_THROWS_AS(expand_module(bad, kLib, "sasim_top"), SimulationError);
     std::map<std::string, ModuleCells> loop = {{"a", cells({{"b", 1}})}, {"b", cells({{"a", 2}})}};
     CHECK_THROWS_WITH(expand_module(loop, kLib, "a"), "area: module a contains itself");
+}
+
+TEST_CASE("area: a register file counts a flip-flop and two multiplexers per bit, in its module's block", "[area]") {
+    const std::map<std::string, double> lib = {{"NAND2X1", 24}, {"DFFPOSX1", 96}, {"INVX1", 16}, {"MUX2X1", 48}};
+    CHECK(register_file_um2_per_bit(lib) == 96 + 2 * 48);
+    CHECK_THROWS_AS(register_file_um2_per_bit(kLib), InputError);  // no MUX2X1
+    auto d = design(4);
+    const Expanded before = expand_module(d, lib, "sasim_top");
+    ModuleCells& q = d.at("$paramod\\sasim_queue\\DEPTH=2");
+    q.cells_by_type["sasim_regfile"] = 1;
+    q.register_files = {RegisterFile{3, 10}};
+    const Expanded queue = expand_module(d, lib, "$paramod\\sasim_queue\\DEPTH=2");
+    CHECK(queue.register_file_bits == 30);
+    CHECK(queue.cells == 4 + 30 * 3);
+    CHECK(queue.lib_um2 == 4 * 96 + 30 * 192);
+    const Expanded top = expand_module(d, lib, "sasim_top");
+    CHECK(top.register_file_bits == 3 * 30);   // three queues
+    CHECK(top.lib_um2 == Approx(before.lib_um2 + 3 * 30 * 192));
+    CHECK(top.black_boxes == before.black_boxes);  // not an SRAM
+    // The queues are control: the block carries their bits and area.
+    const Config c = config_with(2, 2, 64);
+    const AreaReport r = area_from_modules(c, builtin_tech_table("45nm"), d, lib);
+    CHECK(r.register_file_bits == 90);
+    for (const BlockArea& b : r.blocks) CHECK(b.register_file_bits == (b.name == "control" ? 90u : 0u));
+    // Cells and sizes must agree in number.
+    q.register_files.push_back(RegisterFile{1, 1});
+    CHECK_THROWS_AS(expand_module(d, lib, "sasim_top"), SimulationError);
+    q.cells_by_type.erase("sasim_regfile");
+    q.register_files = {RegisterFile{1, 1}};
+    CHECK_THROWS_AS(expand_module(d, lib, "sasim_top"), SimulationError);
+}
+
+TEST_CASE("area: register-file sizes are read from Yosys's dump, in decimal or binary", "[area]") {
+    const std::string dump =
+        "\nautoidx 3\n\nattribute \\top 1\nmodule \\sasim_top\n  cell \\sasim_regfile \\a\n"
+        "    parameter signed \\BITS 900\n    parameter signed \\WORDS 1025\n    connect \\clk \\clk\n  end\n"
+        "  cell \\DFFPOSX1 \\b\n    connect \\D \\x\n  end\nend\n"
+        "module $paramod\\sasim_load_dma\\MAXO=s32'00000000000000000000000000000100\n"
+        "  cell \\sasim_regfile \\meta_rf\n    parameter \\WORDS 32'00000000000000000000000000010000\n"
+        "    parameter \\BITS 33\n  end\n  cell \\sasim_regfile \\prog_rf\n    parameter \\WORDS 16\n"
+        "    parameter \\BITS 1\n  end\nend\n";
+    const auto rfs = parse_register_file_dump(dump, "d.il");
+    REQUIRE(rfs.size() == 2);
+    CHECK(rfs.at("sasim_top") == std::vector<RegisterFile>{{1025, 900}});
+    CHECK(rfs.at("$paramod\\sasim_load_dma\\MAXO=s32'00000000000000000000000000000100") ==
+          std::vector<RegisterFile>{{16, 33}, {16, 1}});
+    CHECK(parse_register_file_dump("", "e.il").empty());
+    // A cell without both sizes, a size that is not a count, a dump that stops inside a cell.
+    CHECK_THROWS_AS(parse_register_file_dump("module \\m\n cell \\sasim_regfile \\a\n parameter \\BITS 3\n end\nend\n", "x"),
+                    InputError);
+    CHECK_THROWS_AS(parse_register_file_dump("module \\m\n cell \\sasim_regfile \\a\n parameter \\BITS 3x\n", "x"), InputError);
+    CHECK_THROWS_AS(parse_register_file_dump("module \\m\n cell \\sasim_regfile \\a\n parameter \\BITS 0\n", "x"), InputError);
+    CHECK_THROWS_AS(parse_register_file_dump("module \\m\n cell \\sasim_regfile \\a\n parameter \\WORDS 2\n", "x"),
+                    InputError);
+    CHECK_THROWS_AS(parse_register_file_dump(" cell \\sasim_regfile \\a\n", "x"), InputError);
 }
 
 TEST_CASE("area: blocks split the design, SRAMs come from the table, all scale with the config", "[area]") {

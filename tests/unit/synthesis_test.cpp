@@ -24,6 +24,12 @@ std::string stat_of(const std::string& module, const std::string& cells) {
            "   1\n  \"num_cells\": 1\n }\n}\n";
 }
 
+// Yosys 0.23's `dump -m t:sasim_regfile` of a top with one register file (abridged).
+const char* const kQueueDump = "\nautoidx 9\n\nattribute \\top 1\nmodule \\sasim_top\n\n"
+                               "  attribute \\module_not_derived 1\n  cell \\sasim_regfile \\q.entries\n"
+                               "    parameter signed \\BITS 900\n    parameter signed \\WORDS 9\n"
+                               "    connect \\clk \\clk\n  end\nend\n";
+
 }  // namespace
 
 TEST_CASE("synthesis: four parts, every module synthesized in exactly one", "[area]") {
@@ -45,23 +51,26 @@ TEST_CASE("synthesis: four parts, every module synthesized in exactly one", "[ar
 
 TEST_CASE("synthesis: a part's script elaborates its top, then black-boxes the other parts", "[area]") {
     const SynthesisPart rest{"rest", "sasim_top", {"sasim_load_dma", "sasim_mesh"}};
-    const std::string s = part_script({"/d/a_pkg.sv", "/d/b.sv"}, rest, "proc; tee -q -o STAT stat -json; write_verilog NETLIST",
-                                      "/d/rest.stat.json", "/d/rest.netlist.v");
+    const std::string s = part_script({"/d/a_pkg.sv", "/d/b.sv"}, rest,
+                                      "proc; tee -q -o STAT stat -json; tee -q -o REGFILES dump -m t:sasim_regfile; write_verilog NETLIST",
+                                      PartOutputs{"/d/rest.stat.json", "/d/rest.regfiles.il", "/d/rest.netlist.v"});
     CHECK(s == "read_verilog -sv /d/a_pkg.sv /d/b.sv\n"
                "hierarchy -check -top sasim_top\n"
                "blackbox sasim_load_dma sasim_mesh\n"
                "hierarchy -check -top sasim_top\n"
                "proc\n"
                "tee -q -o /d/rest.stat.json stat -json\n"
+               "tee -q -o /d/rest.regfiles.il dump -m t:sasim_regfile\n"
                "write_verilog /d/rest.netlist.v\n");
-    const std::string one = part_script({"/d/b.sv"}, SynthesisPart{"mesh", "sasim_mesh", {}}, "proc", "s", "n");
+    const std::string one = part_script({"/d/b.sv"}, SynthesisPart{"mesh", "sasim_mesh", {}}, "proc", PartOutputs{"s", "r", "n"});
     CHECK(one == "read_verilog -sv /d/b.sv\nhierarchy -check -top sasim_mesh\nproc\n");
 }
 
 TEST_CASE("synthesis: the parts' cell counts merge into one design; a module counted twice must agree", "[area]") {
-    const auto merged = merge_stats({{"rest.json", stat_of("sasim_top", "\"INVX1\": 3, \"sasim_mesh\": 1")},
-                                     {"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2")},
-                                     {"again.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2")}});
+    const auto merged = merge_stats({{"rest.json", stat_of("sasim_top", "\"INVX1\": 3, \"sasim_mesh\": 1, \"sasim_regfile\": 1"),
+                                      kQueueDump},
+                                     {"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), ""},
+                                     {"again.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), ""}});
     REQUIRE(merged.size() == 2);
     CHECK(merged.at("sasim_top").cells_by_type.at("sasim_mesh") == 1);
     CHECK(merged.at("sasim_mesh").cells_by_type.at("DFFPOSX1") == 2);
@@ -69,12 +78,18 @@ TEST_CASE("synthesis: the parts' cell counts merge into one design; a module cou
     const auto back = parse_yosys_stat(stat_json_text(merged, "Yosys 0.23"), "merged.json");
     CHECK(back.at("sasim_top").cells_by_type == merged.at("sasim_top").cells_by_type);
     CHECK(back.at("sasim_mesh").cells_by_type == merged.at("sasim_mesh").cells_by_type);
+    REQUIRE(merged.at("sasim_top").register_files.size() == 1);
+    CHECK(merged.at("sasim_top").register_files[0] == RegisterFile{9, 900});
+    CHECK(back.at("sasim_top").register_files == merged.at("sasim_top").register_files);
+    CHECK(back.at("sasim_mesh").register_files.empty());
     CHECK(stat_json_text(merged, "Yosys 0.23").find("\"creator\": \"Yosys 0.23\"") != std::string::npos);
 
-    REQUIRE_THROWS_WITH(merge_stats({{"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2")},
-                                     {"other.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 3")}}),
+    REQUIRE_THROWS_WITH(merge_stats({{"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), ""},
+                                     {"other.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 3"), ""}}),
                         "area: module sasim_mesh was synthesized differently in mesh.json and other.json");
-    REQUIRE_THROWS_AS(merge_stats({{"bad.json", "{"}}), InputError);
+    REQUIRE_THROWS_AS(merge_stats({{"bad.json", "{", ""}}), InputError);
+    // Register files of a module the part did not synthesize.
+    REQUIRE_THROWS_AS(merge_stats({{"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), kQueueDump}}), SimulationError);
 }
 
 TEST_CASE("synthesis: the parts' netlists merge, every module defined once", "[area]") {
