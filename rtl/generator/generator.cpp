@@ -96,7 +96,10 @@ std::string cfg_package(const Config& cfg, const GenerateOptions& opt, const Har
         const std::string body =
             (rows_per_bank & (rows_per_bank - 1)) == 0
                 ? fmt::format("row >> {}", clog2(rows_per_bank))
-                : fmt::format("32'(row[{}:0] / {}'d{})", addr_bits - 1, addr_bits, rows_per_bank);
+                : addr_bits >= 32
+                      ? fmt::format("row / 32'd{}", rows_per_bank)
+                      // the quotient self-determined at addr_bits, then widened (not a cast: Verilator widens the division)
+                      : fmt::format("{{{}'d0, row[{}:0] / {}'d{}}}", 32 - addr_bits, addr_bits - 1, addr_bits, rows_per_bank);
         s += fmt::format("  /* verilator lint_off UNUSEDSIGNAL */  // rows are below 2^{}\n"
                          "  function automatic logic [31:0] {}(input logic [31:0] row);\n"
                          "    {} = {};\n  endfunction\n  /* verilator lint_on UNUSEDSIGNAL */\n",

@@ -204,7 +204,9 @@ module sasim_exec #(
     if (rst) dl_valid <= '0;
     else dl_valid <= {dl_valid[DRAIN-2:0], stream_rd};
     dl[0] <= dl_in;
-    for (int i = 1; i < DRAIN; i++) dl[i] <= dl[i - 1];
+  end
+  for (genvar i = 1; i < DRAIN; i++) begin : g_dl   // (Verilator: no delayed assignment to an array in a loop)
+    always_ff @(posedge clk) dl[i] <= dl[i - 1];
   end
   // The entry pushed in cycle t (the row's read) sits in dl[L - 1] in cycle t + L: the write cycle.
   assign acc_wr = dl_valid[DRAIN - 1];

@@ -192,9 +192,7 @@ module sasim_load_dma #(
     .clk, .wr_en(prog_wr_en), .wr_addr(32'(prog_wr_row)), .wr_data(prog_wr), .rd_addr(32'(rb_head)), .rd_data(rb_prog));
   entry_t hm;
   logic [ROW_BUF_BITS-1:0] hd;
-  /* verilator lint_off UNUSEDSIGNAL */  // a block is narrower than a buffer row
-  logic [ROW_BUF_BITS-1:0] hd_block;
-  /* verilator lint_on UNUSEDSIGNAL */
+  logic [SPAD_ROW_BITS-1:0] hd_block;   // the head block: the row from its first byte, a scratchpad row's worth
   logic head_ready, head_blocked, head_wr;
   logic acc_row_seen;         // fault tests (PERTURB_ACC_LOAD): the head accumulator row was ready last cycle
   logic [31:0] dest_row, dest_bank;
@@ -220,9 +218,9 @@ module sasim_load_dma #(
     spad_wr_row = dest_row;
     acc_wr_row = dest_row;
     // The head block's bytes (hd_block: moved down by head_byte_off bytes, below), those past the block 0.
-    spad_wr_data = SPAD_ROW_BITS'(hd_block) & blk_bits;
+    spad_wr_data = hd_block & blk_bits;
   end
-  sasim_byte_shift #(.LANES(ROW_BUF_BITS / 8), .LANE_BITS(8), .LEFT(0)) head_shift (
+  sasim_byte_shift #(.LANES(ROW_BUF_BITS / 8), .LANE_BITS(8), .LEFT(0), .OUT_LANES(SPAD_ROW_BITS / 8)) head_shift (
     .in(hd), .amount(head_byte_off), .out(hd_block));
   logic [SPAD_ROW_BITS-1:0] blk_bits;    // the bytes of the head block: below block_bytes
   sasim_byte_mask #(.LANES(SPAD_ROW_BITS / 8), .LANE_BITS(8)) blk_mask (.n(hm.block_bytes), .mask(blk_bits));
@@ -271,7 +269,9 @@ module sasim_load_dma #(
     .clk, .rd_a_addr(32'(data_tag)), .rd_a_data(rbuf_merge), .rd_b_addr(32'(rb_head)), .rd_b_data(rbuf_head),
     .wr_en(rd_data_valid), .wr_addr(32'(data_tag)),
     .wr_data(wr_row),
+    /* verilator lint_off WIDTHCONCAT */  // a row is up to 32,768 bits
     .wr_b_en(1'b0), .wr_b_addr(32'd0), .wr_b_data('0)
+    /* verilator lint_on WIDTHCONCAT */
   );
 
   // ---- state update -------------------------------------------------------------------------------

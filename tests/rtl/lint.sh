@@ -9,7 +9,7 @@ trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 grep -q "config hash" sasim_top.sv || { echo "FAIL: no config hash in the header of sasim_top.sv"; exit 1; }
 files=$(ls *_pkg.sv; ls *.sv | grep -v _pkg.sv)
-if ! out="$("$verilator" --lint-only -Wall --top-module sasim_top $files 2>&1)" || [ -n "$out" ]; then
+if ! out="$("$verilator" --lint-only -Wall --unroll-count 65536 --top-module sasim_top $files 2>&1)" || [ -n "$out" ]; then
   echo "$out"
   echo "FAIL: verilator --lint-only -Wall reported problems"
   exit 1
