@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The register files of a synthesized design (sasim_regfile.sv: the instruction queues' entries, the
 // load DMA's row records). They are black boxes for Yosys, because their gates are known without a
-// synthesis that takes hours at 1,025 words: a flip-flop per bit, a multiplexer that holds it when the
-// word is not written, and a read multiplexer tree of one two-input multiplexer per bit. Yosys's own
-// mapping of the behavioural module comes within 2 % of that (docs/cost.md, "Register files";
-// tests/rtl/regfile_price.sh checks it).
+// synthesis whose time grows with the words (256 x 33 bits: 22 s): a flip-flop per bit, a multiplexer
+// that holds it when the word is not written, and a read multiplexer tree of one two-input multiplexer
+// per bit. Yosys's own mapping of the behavioural module comes within 2 % of that (docs/cost.md, "How";
+// tests/rtl/regfile_price.sh checks 5 %).
 #pragma once
 #include <cstdint>
 #include <map>

@@ -2,7 +2,7 @@
 # The price of a register file in `sasim area` (rtl/area/register_files.h: a DFFPOSX1 and two MUX2X1 per
 # bit, since sasim_regfile is a black box there) against Yosys's own mapping of its behavioural body,
 # read without the SYNTHESIS define, with the synthesis steps of `sasim area`: within 5 % for three
-# shapes (docs/cost.md, "Register files").
+# shapes (docs/cost.md, "How", item 4).
 #   regfile_price.sh TEMPLATES_DIR YOSYS LIBERTY
 set -euo pipefail
 templates="$1" yosys="$2" lib="$3"
