@@ -165,7 +165,7 @@ std::map<std::string, ModuleCells> parse_yosys_stat(const std::string& json_text
                     if (v == nullptr || !v->is_number_unsigned() || v->get<uint64_t>() == 0 ||
                         v->get<uint64_t>() > kMaxRegisterFileSide) {
                         throw InputError(fmt::format("{}: modules.{}.register_files: expected objects with \"words\" and "
-                                                     "\"bits\", counts 1 .. 2^32", origin, raw));
+                                                     "\"bits\", counts 1 .. 2^20", origin, raw));
                     }
                     return v->get<uint64_t>();
                 };

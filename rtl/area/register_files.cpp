@@ -50,6 +50,7 @@ std::map<std::string, std::vector<RegisterFile>> parse_register_file_dump(const 
     std::string module, cell;   // the module being read; the sasim_regfile cell being read ("" outside one)
     RegisterFile rf;
     bool has_words = false, has_bits = false;
+    bool other_cell = false;    // inside another cell (its `end` is not the module's)
     int line_no = 0;
     for (std::string line; std::getline(lines, line);) {
         ++line_no;
@@ -62,12 +63,15 @@ std::map<std::string, std::vector<RegisterFile>> parse_register_file_dump(const 
             module = strip_backslash(module);
         } else if (word == "cell") {
             std::string type;
+            cell.clear();
             in >> type >> cell;
             if (strip_backslash(type) != "sasim_regfile") {
                 cell.clear();
+                other_cell = true;
                 continue;
             }
             if (module.empty()) throw InputError(fmt::format("{}: a cell outside a module", where()));
+            if (cell.empty()) throw InputError(fmt::format("{}: a register file without a name", where()));
             rf = RegisterFile{};
             has_words = has_bits = false;
         } else if (word == "parameter" && !cell.empty()) {
@@ -77,7 +81,7 @@ std::map<std::string, std::vector<RegisterFile>> parse_register_file_dump(const 
             in >> value;
             uint64_t n = 0;
             if (!parse_count(value, n) || n == 0 || n > kMaxRegisterFileSide) {
-                throw InputError(fmt::format("{}: parameter {} of {}: \"{}\" is not a count 1 .. 2^32", where(), name, cell, value));
+                throw InputError(fmt::format("{}: parameter {} of {}: \"{}\" is not a count 1 .. 2^20", where(), name, cell, value));
             }
             if (name == "\\WORDS") rf.words = n, has_words = true;
             if (name == "\\BITS") rf.bits = n, has_bits = true;
@@ -87,6 +91,10 @@ std::map<std::string, std::vector<RegisterFile>> parse_register_file_dump(const 
             }
             out[module].push_back(rf);
             cell.clear();
+        } else if (word == "end" && other_cell) {
+            other_cell = false;
+        } else if (word == "end") {
+            module.clear();   // a cell after it is outside a module
         }
     }
     if (!cell.empty()) throw InputError(fmt::format("{}: the dump ends inside register file {}", origin, cell));

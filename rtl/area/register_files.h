@@ -17,8 +17,9 @@ namespace sasim::rtl {
 
 // The standard cells one register-file bit counts as (a DFFPOSX1 and two MUX2X1).
 constexpr uint64_t kRegisterFileCellsPerBit = 3;
-// The largest WORDS or BITS read back (so that words x bits x cells fits 64 bits).
-constexpr uint64_t kMaxRegisterFileSide = uint64_t{1} << 32;
+// The largest WORDS or BITS read back: words x bits x cells per bit stays below 2^42, so that a count
+// over a million instances still fits 64 bits (the generator's largest is 1,025 x 978).
+constexpr uint64_t kMaxRegisterFileSide = uint64_t{1} << 20;
 
 // Liberty area of one register-file bit: DFFPOSX1 + 2 x MUX2X1. Throws InputError when the liberty has
 // either cell without an area.
@@ -26,8 +27,8 @@ double register_file_um2_per_bit(const std::map<std::string, double>& lib);
 
 // The sasim_regfile cells of Yosys's `dump -m t:sasim_regfile` text (-m: module headers even when one
 // module has such cells), by module (names as in `stat -json`: without the leading '\'), each with its
-// WORDS and BITS. Throws InputError naming `origin` on a cell outside a module, a cell without both
-// parameters, or a value that is not a count 1 .. 2^32.
+// WORDS and BITS. Throws InputError naming `origin` on a cell outside a module or without a name, a
+// cell without both parameters, or a value that is not a count 1 .. 2^20.
 std::map<std::string, std::vector<RegisterFile>> parse_register_file_dump(const std::string& text,
                                                                          const std::string& origin);
 

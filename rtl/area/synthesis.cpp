@@ -75,7 +75,8 @@ std::map<std::string, ModuleCells> merge_stats(const std::vector<PartResult>& pa
     for (const PartResult& part : parts) {
         const std::string& origin = part.origin;
         auto modules = parse_yosys_stat(part.stat_json, origin);
-        for (auto& [name, rfs] : parse_register_file_dump(part.register_files, origin + " (register files)")) {
+        const std::string& dump_origin = part.register_files_origin.empty() ? origin : part.register_files_origin;
+        for (auto& [name, rfs] : parse_register_file_dump(part.register_files, dump_origin)) {
             const auto m = modules.find(name);
             if (m == modules.end()) {
                 throw SimulationError(fmt::format("area: {}: register files in module {}, which it did not synthesize", origin, name));
@@ -232,7 +233,7 @@ SynthesisRun run_synthesis(const Config& cfg, const std::string& flow, const std
                                               rc[i], parts[i].top, parts[i].name, static_cast<double>(limit_kib) / (1 << 20),
                                               failed_log));
         }
-        results.push_back(PartResult{stat.string(), read_text(stat.string()), read_text(regfiles.string())});
+        results.push_back(PartResult{stat.string(), read_text(stat.string()), read_text(regfiles.string()), regfiles.string()});
         netlists.push_back(read_text(netlist.string()));
     }
     run.creator = stat_creator(results.front().stat_json);

@@ -41,6 +41,7 @@ struct PartResult {
     std::string origin;
     std::string stat_json;        // Yosys's `stat -json`
     std::string register_files;   // Yosys's `dump -m t:sasim_regfile` (rtl/area/register_files.h)
+    std::string register_files_origin;  // its file, for errors (default: origin)
 };
 
 // The modules of all parts' outputs, with their register files. A module that two parts both

@@ -8,7 +8,7 @@
 // A right shift may keep only the low OUT_LANES lanes (the load DMA's head block out of a buffer row): its
 // stages then go from the largest move to the smallest, and each keeps only the lanes that the moves
 // after it can still bring down (OUT_LANES + its move - 1), so a 4,096-lane row read 128 lanes at a time
-// needs a fifth of the multiplexers.
+// needs about a ninth of the multiplexers (5,619 lanes of stages instead of 49,152).
 module sasim_byte_shift #(
   parameter int LANES = 1,
   parameter int LANE_BITS = 8,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A register file: WORDS words of BITS bits, one write port that takes effect at the clock edge and one
-// read port whose data is valid in the cycle of the address. The instruction queues and the DMAs' per-row
-// and per-request records are register files; their depth follows the config (up to 1,025 words).
+// read port whose data is valid in the cycle of the address. The instruction queues' entries and the load
+// DMA's per-row records are register files; their depth follows the config (up to 1,025 words).
 // Simulation (Verilator) gets the behavioural array below. Under synthesis (Yosys defines SYNTHESIS) the
 // module is a black box: `sasim area` prices it as flip-flops with their multiplexers from the liberty's
 // own cells (docs/cost.md, "How"), which is what Yosys makes of it, within 2 %, at a cost that grows with

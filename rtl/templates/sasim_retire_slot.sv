@@ -20,4 +20,10 @@ module sasim_retire_slot (
       wait_for <= target;
     end else if (retiring) busy <= 1'b0;
   end
+`ifndef SYNTHESIS
+  // A STORE taking a slot whose STORE still waits would lose a retirement (more than MAXO + 1 waiting).
+  always_ff @(posedge clk) begin
+    if (!rst && take && busy && !retiring) $error("store DMA: a retirement slot taken while its STORE waits");
+  end
+`endif
 endmodule

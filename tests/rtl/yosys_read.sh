@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian's Yosys reads the generated Verilog of CONFIG (issue: RTL that Verilator and Yosys both read):
 # read_verilog -sv of every file, hierarchy -check, proc, with no error; and the scratchpad and the
-# accumulator are the two sasim_sram black boxes of sasim_top, the load DMA's read buffer a third (no flip-flop arrays in synthesis);
+# accumulator are the two sasim_sram black boxes of sasim_top, the load DMA's read buffer a third;
 # and the DMAs' byte shifters are sasim_byte_shift modules, not wide shift cells, and the queues' entries and
 # the load DMA's row records are sasim_regfile black boxes (docs/cost.md: synthesis time).
 #   yosys_read.sh SASIM CONFIG YOSYS
@@ -13,7 +13,7 @@ trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 # Yosys 0.23 reads an unpacked array of a struct (`entry_t rows [N]`) as one struct, silently: such
 # arrays are bit vectors in the templates.
-if grep -nE "^[[:space:]]*[A-Za-z_:]+_t[[:space:]]+[A-Za-z_0-9]+[[:space:]]*\[" *.sv; then
+if grep -nE "^[[:space:]]*[A-Za-z_0-9:]+_t[[:space:]]+([A-Za-z_0-9]+[[:space:]]*,[[:space:]]*)*[A-Za-z_0-9]+[[:space:]]*\[" *.sv; then
   echo "FAIL: an unpacked array of a struct type in the generated Verilog of $cfg (Yosys would keep one element)"
   exit 1
 fi

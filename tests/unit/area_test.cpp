@@ -22,7 +22,7 @@ namespace {
 
 const std::map<std::string, double> kLib = {{"NAND2X1", 24}, {"DFFPOSX1", 96}, {"INVX1", 16}};
 
-ModuleCells cells(std::map<std::string, uint64_t> m) { return ModuleCells{std::move(m)}; }
+ModuleCells cells(std::map<std::string, uint64_t> m) { return ModuleCells{std::move(m), {}}; }
 
 // A design shaped like the generated one: a top with the three units and two SRAM black boxes, a third
 // (the read buffer) in the load DMA.
@@ -174,6 +174,14 @@ TEST_CASE("area: register-file sizes are read from Yosys's dump, in decimal or b
     CHECK_THROWS_AS(parse_register_file_dump("module \\m\n cell \\sasim_regfile \\a\n parameter \\WORDS 2\n", "x"),
                     InputError);
     CHECK_THROWS_AS(parse_register_file_dump(" cell \\sasim_regfile \\a\n", "x"), InputError);
+    CHECK_THROWS_AS(parse_register_file_dump("module \\m\n cell \\sasim_regfile\n parameter \\WORDS 2\n", "x"), InputError);
+    CHECK_THROWS_AS(parse_register_file_dump("module \\m\nend\n cell \\sasim_regfile \\a\n", "x"), InputError);
+    CHECK_THROWS_AS(parse_register_file_dump("module \\m\n cell \\sasim_regfile \\a\n parameter \\BITS 1048577\n", "x"),
+                    InputError);
+    // Another cell's end is not the module's.
+    CHECK(parse_register_file_dump("module \\m\n cell \\INVX1 \\i\n end\n cell \\sasim_regfile \\a\n parameter \\WORDS 2\n"
+                                   " parameter \\BITS 3\n end\nend\n", "x")
+              .at("m") == std::vector<RegisterFile>{{2, 3}});
 }
 
 TEST_CASE("area: blocks split the design, SRAMs come from the table, all scale with the config", "[area]") {

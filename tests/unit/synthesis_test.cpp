@@ -68,9 +68,9 @@ TEST_CASE("synthesis: a part's script elaborates its top, then black-boxes the o
 
 TEST_CASE("synthesis: the parts' cell counts merge into one design; a module counted twice must agree", "[area]") {
     const auto merged = merge_stats({{"rest.json", stat_of("sasim_top", "\"INVX1\": 3, \"sasim_mesh\": 1, \"sasim_regfile\": 1"),
-                                      kQueueDump},
-                                     {"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), ""},
-                                     {"again.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), ""}});
+                                      kQueueDump, "rest.il"},
+                                     {"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), "", ""},
+                                     {"again.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), "", ""}});
     REQUIRE(merged.size() == 2);
     CHECK(merged.at("sasim_top").cells_by_type.at("sasim_mesh") == 1);
     CHECK(merged.at("sasim_mesh").cells_by_type.at("DFFPOSX1") == 2);
@@ -84,12 +84,16 @@ TEST_CASE("synthesis: the parts' cell counts merge into one design; a module cou
     CHECK(back.at("sasim_mesh").register_files.empty());
     CHECK(stat_json_text(merged, "Yosys 0.23").find("\"creator\": \"Yosys 0.23\"") != std::string::npos);
 
-    REQUIRE_THROWS_WITH(merge_stats({{"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), ""},
-                                     {"other.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 3"), ""}}),
+    REQUIRE_THROWS_WITH(merge_stats({{"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), "", ""},
+                                     {"other.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 3"), "", ""}}),
                         "area: module sasim_mesh was synthesized differently in mesh.json and other.json");
-    REQUIRE_THROWS_AS(merge_stats({{"bad.json", "{", ""}}), InputError);
+    REQUIRE_THROWS_AS(merge_stats({{"bad.json", "{", "", ""}}), InputError);
+    // A bad dump is named by its own file.
+    REQUIRE_THROWS_WITH(merge_stats({{"top.json", stat_of("sasim_top", "\"INVX1\": 3"), "module \\sasim_top\n cell \\sasim_regfile\n",
+                                      "top.regfiles.il"}}),
+                        "top.regfiles.il:2: a register file without a name");
     // Register files of a module the part did not synthesize.
-    REQUIRE_THROWS_AS(merge_stats({{"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), kQueueDump}}), SimulationError);
+    REQUIRE_THROWS_AS(merge_stats({{"mesh.json", stat_of("sasim_mesh", "\"DFFPOSX1\": 2"), kQueueDump, ""}}), SimulationError);
 }
 
 TEST_CASE("synthesis: the parts' netlists merge, every module defined once", "[area]") {
