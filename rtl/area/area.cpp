@@ -141,7 +141,7 @@ std::map<std::string, ModuleCells> parse_yosys_stat(const std::string& json_text
     }
     std::map<std::string, ModuleCells> out;
     for (const auto& [raw, m] : j["modules"].items()) {
-        const std::string name = !raw.empty() && raw[0] == '\\' ? raw.substr(1) : raw;
+        const std::string name = yosys_name(raw);
         ModuleCells cells;
         if (m.contains("num_cells_by_type")) {
             if (!m["num_cells_by_type"].is_object()) {
@@ -151,7 +151,7 @@ std::map<std::string, ModuleCells> parse_yosys_stat(const std::string& json_text
                 if (!n.is_number_unsigned()) {
                     throw InputError(fmt::format("{}: modules.{}.num_cells_by_type.{}: expected a count", origin, raw, type));
                 }
-                cells.cells_by_type[!type.empty() && type[0] == '\\' ? type.substr(1) : type] = n.get<uint64_t>();
+                cells.cells_by_type[yosys_name(type)] = n.get<uint64_t>();
             }
         }
         // Not Yosys's: the sizes of the module's register files, as stat_json_text writes them.
@@ -193,9 +193,10 @@ Expanded expand(const std::map<std::string, ModuleCells>& modules, const std::ma
     Expanded e;
     const std::vector<RegisterFile>& rfs = it->second.register_files;
     const auto rf_cells = it->second.cells_by_type.find("sasim_regfile");
-    if ((rf_cells == it->second.cells_by_type.end() ? 0 : rf_cells->second) != rfs.size()) {
-        throw SimulationError(fmt::format("area: module {} has {} register files but the sizes of {}", module,
-                                          rf_cells == it->second.cells_by_type.end() ? 0 : rf_cells->second, rfs.size()));
+    const uint64_t n_rf_cells = rf_cells == it->second.cells_by_type.end() ? 0 : rf_cells->second;
+    if (n_rf_cells != rfs.size()) {
+        throw SimulationError(fmt::format("area: module {} has {} register files but the sizes of {}", module, n_rf_cells,
+                                          rfs.size()));
     }
     for (const RegisterFile& rf : rfs) {
         const uint64_t bits = rf.words * rf.bits;

@@ -28,6 +28,10 @@ struct RegisterFile {
     bool operator==(const RegisterFile& o) const { return words == o.words && bits == o.bits; }
 };
 
+// A Yosys module or cell type name as sasim keeps it: without Yosys's leading '\' (a derived
+// `$paramod\...` name is kept whole).
+inline std::string yosys_name(const std::string& raw) { return !raw.empty() && raw[0] == '\\' ? raw.substr(1) : raw; }
+
 // One module of Yosys's `stat -json`: its cells by type (standard cells and submodule instances), and
 // the sizes of its sasim_regfile cells (from Yosys's `dump`, rtl/area/register_files.h; not in stat).
 struct ModuleCells {

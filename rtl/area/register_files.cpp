@@ -19,8 +19,6 @@ double register_file_um2_per_bit(const std::map<std::string, double>& lib) {
 
 namespace {
 
-std::string strip_backslash(const std::string& name) { return !name.empty() && name[0] == '\\' ? name.substr(1) : name; }
-
 // A parameter value of a dump: a decimal count, or Yosys's sized binary form (32'00...0101).
 bool parse_count(const std::string& v, uint64_t& out) {
     std::string digits = v;
@@ -60,12 +58,12 @@ std::map<std::string, std::vector<RegisterFile>> parse_register_file_dump(const 
         const auto where = [&] { return fmt::format("{}:{}", origin, line_no); };
         if (word == "module") {
             in >> module;
-            module = strip_backslash(module);
+            module = yosys_name(module);
         } else if (word == "cell") {
             std::string type;
             cell.clear();
             in >> type >> cell;
-            if (strip_backslash(type) != "sasim_regfile") {
+            if (yosys_name(type) != "sasim_regfile") {
                 cell.clear();
                 other_cell = true;
                 continue;
